@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PROBATION_INSTANCE ?= $(CURDIR)/instance
+
+.PHONY: demo test lint postgres clean-demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/probation-dashboard init-db
+	$(BIN)/probation-dashboard generate --scale 1 --seed 42 --if-empty
+	PROBATION_DEMO=1 $(BIN)/probation-dashboard serve --host 127.0.0.1 --port 8050
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+test: $(STAMP) postgres
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean-demo:
+	rm -f $(PROBATION_INSTANCE)/probation.db*

@@ -1,0 +1,152 @@
+"""The `probation-dashboard` command line. Every failure is one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.config import Settings
+from dashboard.db import DatabaseError, check, make_engine
+
+
+class UserError(click.ClickException):
+    """A mistake in what was asked: reported in one line, nothing changed."""
+
+
+def _engine(database_url: str | None):
+    url = database_url or Settings.from_env().database_url
+    engine = make_engine(url)
+    check(engine)
+    return engine
+
+
+def _positive_scale(_ctx, _param, value: float) -> float:
+    if not value > 0:
+        raise click.BadParameter("must be greater than 0")
+    if value > 100:
+        raise click.BadParameter("must be at most 100")
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--database-url", envvar="DATABASE_URL", default=None,
+              help="Database to use (default: SQLite file in the instance folder).")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """Supervisory dashboard of the probation service of Kazakhstan."""
+    ctx.obj = {"database_url": database_url}
+
+
+@cli.command("init-db")
+@click.pass_context
+def init_db(ctx: click.Context) -> None:
+    """Create or upgrade the schema (Alembic migrations)."""
+    from dashboard import migrate
+
+    engine = _engine(ctx.obj["database_url"])
+    migrate.upgrade(engine)
+    click.echo(f"schema at revision {migrate.current_revision(engine)}")
+
+
+@cli.command()
+@click.option("--scale", type=float, default=1.0, show_default=True, callback=_positive_scale,
+              help="1.0 = the national register as published; 0.01 for tests.")
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--until", "until", type=click.DateTime(["%Y-%m-%d"]), default="2026-11-24",
+              show_default=True, help="Last day of the generated history.")
+@click.option("--replace", is_flag=True, help="Replace the data already in the database.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already holds data.")
+@click.pass_context
+def generate(ctx: click.Context, scale: float, seed: int, until, replace: bool,
+             if_empty: bool) -> None:
+    """Generate the synthetic national dataset and bulk-load it."""
+    from dashboard import demo, load, migrate
+
+    until_day: date = until.date()
+    if until_day < date(2016, 1, 1):
+        raise click.BadParameter("must be 2016-01-01 or later", param_hint="--until")
+    engine = _engine(ctx.obj["database_url"])
+    migrate.upgrade(engine)
+    if load.holds_data(engine) and if_empty and not replace:
+        click.echo("the database already holds data; nothing generated")
+        return
+    if load.holds_data(engine) and not replace:
+        raise UserError("the database already holds data; use --replace to overwrite it")
+    dataset = demo.generate(scale=scale, seed=seed, until=until_day)
+    counts = load.replace_all(engine, dataset)
+    click.echo(
+        "generated " + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    )
+
+
+@cli.command()
+@click.option("--year", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, for scripts.")
+@click.pass_context
+def summary(ctx: click.Context, year: int, as_json: bool) -> None:
+    """National figures for a year, straight from the database."""
+    from queries import national
+
+    if not 2000 <= year <= 2100:
+        raise click.BadParameter("must be a year between 2000 and 2100", param_hint="--year")
+    engine = _engine(ctx.obj["database_url"])
+    with engine.connect() as conn:
+        figures = national.year_summary(conn, year)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        shown = f"{value:,}" if isinstance(value, int) and key != "year" else str(value)
+        click.echo(f"{key.ljust(width)}  {shown:>10}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--debug", is_flag=True)
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the dashboard (development server; use gunicorn app:server in production)."""
+    from dashboard.factory import create_app
+
+    app = create_app()
+    app.run(host=host, port=port, debug=debug)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="probation-dashboard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"error: {_one_line(exc.format_message())}", err=True)
+        return 2
+    except DatabaseError as exc:
+        click.echo(f"error: {_one_line(str(exc))}", err=True)
+        return 2
+    except SQLAlchemyError as exc:
+        click.echo(f"error: database error: {_one_line(str(exc.orig or exc))[:300]}", err=True)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if os.environ.get("PROBATION_DEBUG"):
+            raise
+        click.echo(f"error: {exc.__class__.__name__}: {_one_line(str(exc))[:300]} "
+                   "(set PROBATION_DEBUG=1 for details)", err=True)
+        return 1
+    return 0
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Settings read from the environment, in one place, each with a documented default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def instance_dir() -> Path:
+    """Folder for the embedded database and other local state (PROBATION_INSTANCE)."""
+    return Path(os.environ.get("PROBATION_INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{instance_dir() / 'probation.db'}"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    default_language: str = "kk"
+    demo_mode: bool = False
+    secret_key: str | None = None
+    secure_cookies: bool = False
+    idle_timeout_minutes: int = 30
+    small_sample_min: int = 30
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        language = os.environ.get("PROBATION_DEFAULT_LANGUAGE", "kk")
+        if language not in LANGUAGES:
+            language = "kk"
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or default_database_url(),
+            default_language=language,
+            demo_mode=_flag("PROBATION_DEMO"),
+            secret_key=os.environ.get("SECRET_KEY"),
+            secure_cookies=_flag("PROBATION_SECURE_COOKIES"),
+            idle_timeout_minutes=int(os.environ.get("PROBATION_IDLE_TIMEOUT_MINUTES", "30")),
+            small_sample_min=int(os.environ.get("PROBATION_SMALL_SAMPLE_MIN", "30")),
+        )

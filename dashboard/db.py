@@ -1,0 +1,64 @@
+"""Engines and connections for SQLite (the embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+
+class DatabaseError(RuntimeError):
+    """A database problem worth a one-line message to the user (no stack trace)."""
+
+
+SUPPORTED = {"sqlite", "postgresql"}
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; raises DatabaseError for a malformed or unsupported URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"malformed DATABASE_URL: {url!r}") from exc
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise DatabaseError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+        )
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+        )
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot use DATABASE_URL {url!r}: {exc}") from exc
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def check(engine: Engine) -> None:
+    """Raise DatabaseError with one readable line if the database does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string()
+        raise DatabaseError(f"database unreachable ({where}): {reason}") from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database error: {exc.__class__.__name__}") from exc
+
+
+def is_postgres(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "postgresql"

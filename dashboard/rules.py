@@ -1,0 +1,162 @@
+"""Milestone rules: which milestones each case gets and when each falls due.
+
+The Law "On Probation" leaves several day counts to implementing rules that we could not
+find in a readable source (see domain.md). Each is a named field of `DeadlineRules`, with
+its default and the reason for it, and can be changed without touching code through an
+environment variable `PROBATION_RULE_<FIELD NAME IN CAPITALS>`.
+
+Working days are Monday to Friday less Kazakhstan's public holidays and the days off the
+government moves onto weekdays (the `holidays` package). Saturdays that the government
+declares working days are not modelled: a deadline may fall one day later than by the
+official calendar in those few weeks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import holidays
+import numpy as np
+
+CALENDAR_YEARS = range(2010, 2041)
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    registration_working_days: int = 3
+    """Register a person within this many working days of their appearing (law: 3)."""
+
+    program_draft_working_days: int = 10
+    """Draft the individual program within this many working days of registration."""
+
+    program_review_months: int = 6
+    """Review the individual program every this many months while the case is open."""
+
+    check_in_months: int = 3
+    """A scheduled supervisory check-in (visit or interview) every this many months."""
+
+    pre_trial_report_lead_working_days: int = 2
+    """Hand the pre-trial report to the court this many working days before the hearing."""
+
+    release_prep_months_before_release: int = 12
+    """Draft the release-preparation program this many months before release."""
+
+    handover_working_days: int = 0
+    """Hand a released person over to post-penitentiary probation this many working days
+    after release (0: on the release date, or the next working day)."""
+
+    @classmethod
+    def from_env(cls) -> DeadlineRules:
+        values = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(f"PROBATION_RULE_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                value = int(raw)
+            except ValueError as exc:
+                raise ValueError(f"PROBATION_RULE_{f.name.upper()} must be a whole number") from exc
+            if value < 0:
+                raise ValueError(f"PROBATION_RULE_{f.name.upper()} must not be negative")
+            values[f.name] = value
+        return cls(**values)
+
+    def describe(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+# Which milestone kinds each probation type gets (kinds are in dashboard.codes).
+MILESTONES_BY_TYPE = {
+    "pre_trial": ("registration", "program_drafted", "program_review", "check_in",
+                  "pre_trial_report"),
+    "sentence": ("registration", "program_drafted", "program_review", "check_in"),
+    "penitentiary": ("registration", "release_prep_program", "program_review", "handover"),
+    "post_penitentiary": ("registration", "program_drafted", "program_review", "check_in"),
+}
+
+# The rule field that sets each kind's deadline: shown as help text next to a milestone.
+RULE_OF_KIND = {
+    "registration": "registration_working_days",
+    "program_drafted": "program_draft_working_days",
+    "program_review": "program_review_months",
+    "check_in": "check_in_months",
+    "pre_trial_report": "pre_trial_report_lead_working_days",
+    "release_prep_program": "release_prep_months_before_release",
+    "handover": "handover_working_days",
+}
+
+
+@lru_cache(maxsize=1)
+def kz_holidays() -> np.ndarray:
+    """Kazakhstan's public holidays and moved days off, as datetime64[D]."""
+    days = holidays.Kazakhstan(years=CALENDAR_YEARS)
+    return np.array(sorted(days.keys()), dtype="datetime64[D]")
+
+
+def _as_days(dates) -> np.ndarray:
+    return np.asarray(dates, dtype="datetime64[D]")
+
+
+def add_working_days(dates, n) -> np.ndarray:
+    """The date `n` working days after each date (n=0: the date itself, or the next working
+    day if it is not one). Vectorised; `dates` may be a date, a list or an array."""
+    return np.busday_offset(_as_days(dates), n, roll="forward", holidays=kz_holidays())
+
+
+def subtract_working_days(dates, n) -> np.ndarray:
+    """The date `n` working days before each date (rolled back first if not a working day)."""
+    return np.busday_offset(_as_days(dates), -np.asarray(n), roll="backward",
+                            holidays=kz_holidays())
+
+
+def next_working_day(dates) -> np.ndarray:
+    return add_working_days(dates, 0)
+
+
+def is_working_day(dates) -> np.ndarray:
+    return np.is_busday(_as_days(dates), holidays=kz_holidays())
+
+
+def add_months(dates, months) -> np.ndarray:
+    """Calendar months later, clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    d = _as_days(dates)
+    month = d.astype("datetime64[M]")
+    day_offset = (d - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.asarray(months).astype(np.int64)
+    last_day = (target + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(target.astype("datetime64[D]") + day_offset, last_day)
+
+
+def registration_due(appeared_on, rules: DeadlineRules) -> np.ndarray:
+    return add_working_days(appeared_on, rules.registration_working_days)
+
+
+def program_due(registered_on, rules: DeadlineRules) -> np.ndarray:
+    return add_working_days(registered_on, rules.program_draft_working_days)
+
+
+def periodic_due(registered_on, seq, every_months: int) -> np.ndarray:
+    """Due date of the seq-th (1, 2, ...) periodic milestone, on a working day."""
+    return next_working_day(add_months(registered_on, np.asarray(seq) * every_months))
+
+
+def pre_trial_report_due(hearing_on, rules: DeadlineRules) -> np.ndarray:
+    return subtract_working_days(hearing_on, rules.pre_trial_report_lead_working_days)
+
+
+def release_prep_due(registered_on, release_on, rules: DeadlineRules) -> np.ndarray:
+    """12 months before release, but never before the program could be drafted."""
+    planned = next_working_day(add_months(release_on, -rules.release_prep_months_before_release))
+    return np.maximum(planned, program_due(registered_on, rules))
+
+
+def handover_due(release_on, rules: DeadlineRules) -> np.ndarray:
+    return add_working_days(release_on, rules.handover_working_days)
+
+
+def to_date(value: np.datetime64) -> date:
+    return value.astype("datetime64[D]").astype(date)

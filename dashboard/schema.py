@@ -1,0 +1,203 @@
+"""Tables of the case database (SQLAlchemy Core). Alembic migrations mirror this file."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+from dashboard import codes
+
+metadata = MetaData()
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", String(5), primary_key=True, comment="ISO 3166-2, e.g. KZ-71"),
+    Column("name_kk", String(80), nullable=False),
+    Column("name_ru", String(80), nullable=False),
+    Column("name_en", String(80), nullable=False),
+    Column("center_en", String(40), nullable=False),
+    Column("center_lat", Float, nullable=False),
+    Column("center_lon", Float, nullable=False),
+    Column("population", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("region_code", String(5), ForeignKey("regions.code"), nullable=False),
+    Column("name_kk", String(120), nullable=False),
+    Column("name_ru", String(120), nullable=False),
+    Column("name_en", String(120), nullable=False),
+    Column("kind", String(16), nullable=False),
+    _one_of("kind", codes.UNIT_KINDS, "ck_units_kind"),
+    Index("ix_units_region", "region_code"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("grade", String(20), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, comment="exclusive; NULL while the post exists"),
+    Column("source", String(20), nullable=False),
+    Column("transferred_on", Date, comment="date moved from the penal system"),
+    _one_of("grade", codes.POST_GRADES, "ck_posts_grade"),
+    _one_of("source", codes.POST_SOURCES, "ck_posts_source"),
+    CheckConstraint(
+        "(source = 'penal_transfer') = (transferred_on IS NOT NULL)", name="ck_posts_transfer"
+    ),
+    Index("ix_posts_unit", "unit_id"),
+)
+
+officers = Table(
+    "officers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True, comment="pseudonymous staff code"),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("post_id", Integer, ForeignKey("posts.id"), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("left_on", Date, comment="exclusive; NULL while in post"),
+    Column("contracted_hours", Float, nullable=False),
+    Index("ix_officers_unit", "unit_id"),
+    Index("ix_officers_post", "post_id"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True, comment="pseudonym, no real data"),
+    Column("sex", String(1), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("protected_category", String(32)),
+    _one_of("sex", codes.SEXES, "ck_persons_sex"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("officer_id", Integer, ForeignKey("officers.id"), comment="responsible now or at close"),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("risk_tier", String(8), nullable=False),
+    Column("appeared_on", Date, nullable=False, comment="person appeared at the service"),
+    Column("registered_on", Date, nullable=False),
+    Column("planned_end", Date, nullable=False),
+    Column("closed_on", Date, comment="exclusive: on the register until the day before"),
+    Column("close_reason", String(32)),
+    Column("hearing_on", Date, comment="pre-trial: court hearing date"),
+    Column("release_on", Date, comment="penitentiary: expected release date"),
+    Column("previous_case_id", Integer, ForeignKey("cases.id"),
+           comment="hand-over or inter-region transfer"),
+    _one_of("probation_type", codes.PROBATION_TYPES, "ck_cases_type"),
+    _one_of("legal_category", codes.LEGAL_CATEGORIES, "ck_cases_category"),
+    _one_of("risk_tier", codes.RISK_TIERS, "ck_cases_risk"),
+    CheckConstraint("registered_on >= appeared_on", name="ck_cases_registered_after_appeared"),
+    CheckConstraint("closed_on IS NULL OR closed_on > registered_on", name="ck_cases_closed_after"),
+    CheckConstraint("(closed_on IS NULL) = (close_reason IS NULL)", name="ck_cases_close_reason"),
+    Index("ix_cases_unit_registered", "unit_id", "registered_on"),
+    Index("ix_cases_officer", "officer_id"),
+    Index("ix_cases_person", "person_id"),
+    Index("ix_cases_registered", "registered_on"),
+    Index("ix_cases_closed", "closed_on"),
+)
+
+case_assignments = Table(
+    "case_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
+    Column("assigned_on", Date, nullable=False),
+    Column("unassigned_on", Date, comment="exclusive; NULL while responsible"),
+    Index("ix_assignments_case", "case_id"),
+    Index("ix_assignments_officer", "officer_id", "assigned_on"),
+)
+
+milestones = Table(
+    "milestones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("seq", SmallInteger, nullable=False, comment="1, 2, ... for repeating kinds"),
+    Column("due_on", Date, nullable=False),
+    Column("completed_on", Date),
+    _one_of("kind", codes.MILESTONE_KINDS, "ck_milestones_kind"),
+    Index("ix_milestones_case", "case_id"),
+    Index("ix_milestones_due", "due_on"),
+    Index("ix_milestones_kind_completed", "kind", "completed_on"),
+)
+
+assistance = Table(
+    "assistance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("provided_on", Date),
+    Column("result", String(16), comment="NULL until provided"),
+    _one_of("kind", codes.ASSISTANCE_KINDS, "ck_assistance_kind"),
+    _one_of("result", codes.ASSISTANCE_RESULTS, "ck_assistance_result"),
+    Index("ix_assistance_case", "case_id"),
+    Index("ix_assistance_requested", "requested_on"),
+)
+
+violations = Table(
+    "violations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("submitted_to_court_on", Date, comment="request to replace the sentence"),
+    Column("court_decision", String(16)),
+    Column("decided_on", Date),
+    _one_of("kind", codes.EVENT_KINDS, "ck_violations_kind"),
+    _one_of("court_decision", codes.COURT_DECISIONS, "ck_violations_decision"),
+    Index("ix_violations_case", "case_id"),
+    Index("ix_violations_occurred", "occurred_on", "kind"),
+)
+
+dataset_info = Table(
+    "dataset_info",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Load order (parents first); delete in reverse.
+DATA_TABLES = (
+    regions, units, posts, officers, persons, cases,
+    case_assignments, milestones, assistance, violations,
+)

@@ -1,0 +1,75 @@
+"""Fixtures: a database per backend. PostgreSQL is real; each run gets a fresh database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from dashboard import migrate
+from dashboard.db import make_engine
+
+ADMIN_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
+    pytest.skip(f"PostgreSQL not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """Yields a factory of fresh PostgreSQL databases; drops them all at the end."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+        _postgres_unavailable(str(exc).splitlines()[0])
+    created: list[str] = []
+
+    def new_database() -> str:
+        name = f"probation_test_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    yield new_database
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _new_url(backend: str, request, tmp_path_factory) -> str:
+    if backend == "postgres":
+        return request.getfixturevalue("postgres_server")()
+    path = tmp_path_factory.mktemp("db") / "probation.db"
+    return f"sqlite:///{path}"
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    """An empty database on each backend (no schema)."""
+    return _new_url(request.param, request, tmp_path_factory)
+
+
+@pytest.fixture
+def engine(database_url):
+    """A migrated, empty database on each backend."""
+    eng = make_engine(database_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
