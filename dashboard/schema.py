@@ -20,7 +20,13 @@ from sqlalchemy import (
 
 from dashboard import codes
 
-metadata = MetaData()
+# PostgreSQL's own default names, so that constraints can be dropped and re-added by name
+# (the bulk load does that) on databases created before the names were spelled out.
+metadata = MetaData(naming_convention={
+    "pk": "%(table_name)s_pkey",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+})
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:

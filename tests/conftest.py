@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -35,13 +37,22 @@ def postgres_server():
     except Exception as exc:  # noqa: BLE001 - any failure means "no server"
         _postgres_unavailable(str(exc).splitlines()[0])
     created: list[str] = []
+    template: list[str] = []
 
-    def new_database() -> str:
+    def new_database(migrated: bool = False) -> str:
+        """A fresh database; `migrated` copies a schema-only template (much faster than
+        running the migrations again for every test)."""
         name = f"probation_test_{uuid.uuid4().hex[:12]}"
+        if migrated and not template:
+            template.append(new_database().rsplit("/", 1)[1])
+            eng = make_engine(_url(template[0]))
+            migrate.upgrade(eng)
+            eng.dispose()
+        source = f' TEMPLATE "{template[0]}"' if migrated else ""
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{source}'))
         created.append(name)
-        return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        return _url(name)
 
     yield new_database
     with admin.connect() as conn:
@@ -50,10 +61,25 @@ def postgres_server():
     admin.dispose()
 
 
-def _new_url(backend: str, request, tmp_path_factory) -> str:
+def _url(name: str) -> str:
+    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "probation.db"
+    eng = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(eng)
+    eng.dispose()
+    return path
+
+
+def _new_url(backend: str, request, tmp_path_factory, migrated: bool = False) -> str:
     if backend == "postgres":
-        return request.getfixturevalue("postgres_server")()
+        return request.getfixturevalue("postgres_server")(migrated)
     path = tmp_path_factory.mktemp("db") / "probation.db"
+    if migrated:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
     return f"sqlite:///{path}"
 
 
@@ -61,15 +87,19 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path_factory) -> str:
-    """An empty database on each backend (no schema)."""
-    return _new_url(request.param, request, tmp_path_factory)
+def backend(request) -> str:
+    return request.param
 
 
 @pytest.fixture
-def engine(database_url):
+def database_url(backend, request, tmp_path_factory) -> str:
+    """An empty database on each backend (no schema)."""
+    return _new_url(backend, request, tmp_path_factory)
+
+
+@pytest.fixture
+def engine(backend, request, tmp_path_factory):
     """A migrated, empty database on each backend."""
-    eng = make_engine(database_url)
-    migrate.upgrade(eng)
+    eng = make_engine(_new_url(backend, request, tmp_path_factory, migrated=True))
     yield eng
     eng.dispose()

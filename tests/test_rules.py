@@ -1,0 +1,80 @@
+"""Deadline rules: working days over Kazakhstan's holidays, months, configuration."""
+
+import numpy as np
+import pytest
+
+from dashboard import codes
+from dashboard import rules as R
+
+
+def day(text: str) -> np.datetime64:
+    return np.datetime64(text, "D")
+
+
+def test_registration_deadline_skips_nauryz():
+    # Appeared Wed 19 Mar 2025. Thu 20 is day 1; Fri 21 Nauryz, 22-23 weekend, Mon 24 and
+    # Tue 25 moved Nauryz days off; Wed 26 is day 2, Thu 27 day 3.
+    due = R.registration_due(["2025-03-19"], R.DeadlineRules())
+    assert due[0] == day("2025-03-27")
+
+
+def test_deadline_across_independence_day():
+    # Fri 12 Dec 2025 + 3 working days: Mon 15 (1), Tue 16 is Independence Day,
+    # Wed 17 (2), Thu 18 (3). Without the holiday it would be Wed 17.
+    assert R.add_working_days("2025-12-12", 3) == day("2025-12-18")
+    assert np.busday_offset(day("2025-12-12"), 3) == day("2025-12-17")
+
+
+def test_zero_working_days_rolls_a_holiday_forward():
+    # 1 Jan 2025 (Wed) and 2 Jan are New Year, 3 Jan a moved day off, then a weekend.
+    assert R.next_working_day("2025-01-01") == day("2025-01-06")
+    assert R.is_working_day(["2025-01-06", "2025-01-03"]).tolist() == [True, False]
+
+
+def test_pre_trial_report_is_due_working_days_before_the_hearing():
+    # Hearing Wed 26 Mar 2025; two working days before, skipping Nauryz: Thu 20 (1), Wed 19 (2).
+    due = R.pre_trial_report_due(["2025-03-26"], R.DeadlineRules())
+    assert due[0] == day("2025-03-19")
+
+
+def test_months_are_calendar_months_clipped_to_month_end():
+    assert R.add_months(["2024-01-31", "2025-08-30", "2025-11-15"], [1, 1, -12]).tolist() == [
+        day("2024-02-29"), day("2025-09-30"), day("2024-11-15")]
+
+
+def test_periodic_milestones_fall_on_working_days():
+    # Registered 6 Mar 2025; the 3-month check-in would be Fri 6 Jun 2025, Kurban ait:
+    # it moves to Mon 9 Jun.
+    due = R.periodic_due(["2025-03-06"], [1], 3)
+    assert due[0] == day("2025-06-09")
+
+
+def test_release_preparation_program_due_a_year_before_release():
+    rules = R.DeadlineRules()
+    # Release Mon 15 Jun 2026: 12 months before is Sun 15 Jun 2025 -> Mon 16 Jun.
+    # Registered Mon 2 Jun 2025: the program cannot be due before 10 working days after it:
+    # 3, 4, 5 Jun (Fri 6 Jun is Kurban ait), 9..13 Jun make 8, 16 and 17 Jun make 10.
+    assert R.release_prep_due(["2025-01-10"], ["2026-06-15"], rules)[0] == day("2025-06-16")
+    assert R.release_prep_due(["2025-06-02"], ["2026-06-15"], rules)[0] == day("2025-06-17")
+    assert R.release_prep_due(["2025-06-10"], ["2026-06-15"], rules)[0] == day("2025-06-24")
+
+
+def test_rules_read_overrides_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PROBATION_RULE_PROGRAM_DRAFT_WORKING_DAYS", "5")
+    rules = R.DeadlineRules.from_env()
+    assert rules.program_draft_working_days == 5
+    assert R.program_due(["2025-12-12"], rules)[0] == day("2025-12-22")
+
+
+@pytest.mark.parametrize("raw", ["ten", "-1"])
+def test_bad_rule_values_are_refused_with_the_variable_named(monkeypatch, raw):
+    monkeypatch.setenv("PROBATION_RULE_CHECK_IN_MONTHS", raw)
+    with pytest.raises(ValueError, match="PROBATION_RULE_CHECK_IN_MONTHS"):
+        R.DeadlineRules.from_env()
+
+
+def test_every_kind_and_type_has_a_rule():
+    assert set(R.MILESTONES_BY_TYPE) == set(codes.PROBATION_TYPES)
+    assert set(R.RULE_OF_KIND) == set(codes.MILESTONE_KINDS)
+    fields = set(R.DeadlineRules().describe())
+    assert set(R.RULE_OF_KIND.values()) <= fields
