@@ -66,7 +66,7 @@ REPEAT_CLOSES_CASE = 0.6  # share of repeat offences that end the case (new sent
 # published sources give no numbers) when the register widened and when the law began.
 ESTABLISHMENT_2012 = 1_300
 PENAL_TRANSFERS = {date(2015, 1, 1): 200, date(2017, 1, 1): 300}
-TARGET_UNITS = 250  # before small regions' minimum and big cities' district count
+TARGET_UNITS = 340  # before small regions' minimum and the big cities' district count
 
 VIOLATION_RATE = {"low": 0.08, "medium": 0.22, "high": 0.5}  # per person-year
 MALICIOUS_SHARE = 0.15

@@ -1,0 +1,128 @@
+"""The command line: one-line errors, nothing half-written, calibrated figures at scale 1."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard import demo, load
+from dashboard import schema as S
+
+
+def run(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop("PROBATION_DEBUG", None)
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr + result.stdout
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize("url, words", [
+    ("not a url", ["malformed DATABASE_URL"]),
+    ("mysql://root@127.0.0.1/x", ["unsupported database"]),
+    ("postgresql+psycopg2://postgres@127.0.0.1:1/none", ["database unreachable"]),
+])
+def test_bad_database_url_is_one_line(url, words):
+    assert_one_line_error(run("summary", "--year", "2025", database_url=url), *words)
+
+
+def test_unknown_subcommand_is_one_line(tmp_path):
+    assert_one_line_error(run("frobnicate"), "No such command")
+
+
+@pytest.mark.parametrize("scale", ["-1", "0", "abc"])
+def test_bad_scale_is_one_line_and_writes_nothing(tmp_path, scale):
+    path = tmp_path / "p.db"
+    assert_one_line_error(run("generate", "--scale", scale,
+                              database_url=f"sqlite:///{path}"), "--scale")
+    assert not path.exists()
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in S.DATA_TABLES}
+
+
+@pytest.fixture
+def loaded(engine):
+    load.replace_all(engine, demo.generate(scale=0.01, seed=1))
+    return engine
+
+
+def test_generate_refuses_a_database_with_data(loaded):
+    url = loaded.url.render_as_string(hide_password=False)
+    before = counts(loaded)
+    assert_one_line_error(run("generate", "--scale", "0.01", "--seed", "2", database_url=url),
+                          "--replace")
+    assert counts(loaded) == before
+    skipped = run("generate", "--scale", "0.01", "--if-empty", database_url=url)
+    assert skipped.returncode == 0 and counts(loaded) == before
+
+
+def test_a_failed_load_leaves_the_previous_data(loaded, monkeypatch):
+    before = counts(loaded)
+    original = load.write_table
+
+    def fail_on_milestones(conn, table, frame):
+        if table.name == "milestones":
+            raise RuntimeError("disk full")
+        original(conn, table, frame)
+
+    monkeypatch.setattr(load, "write_table", fail_on_milestones)
+    with pytest.raises(RuntimeError):
+        load.replace_all(loaded, demo.generate(scale=0.02, seed=9))
+    assert counts(loaded) == before
+
+
+def test_summary_json_has_exactly_the_agreed_keys(loaded):
+    url = loaded.url.render_as_string(hide_password=False)
+    result = run("summary", "--year", "2016", "--json", database_url=url)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert list(figures) == ["year", "on_register_during_year", "on_register_at_year_end",
+                             "new_registrations", "repeat_offences", "programs_drafted",
+                             "posts", "filled_posts"]
+    table = run("summary", "--year", "2016", database_url=url)
+    assert "on_register_at_year_end" in table.stdout
+
+
+# Published figures (domain.md) and the tolerance the foundation issue sets.
+CALIBRATION = [
+    (2014, "on_register_during_year", 39_000, 0.02),
+    (2015, "on_register_during_year", 48_000, 0.02),
+    (2014, "repeat_offences", 671, 0.02),
+    (2015, "repeat_offences", 461, 0.02),
+    (2016, "on_register_at_year_end", 22_500, 0.05),
+    (2025, "on_register_at_year_end", 25_500, 0.05),
+    (2016, "programs_drafted", 30_800, 0.05),
+    (2014, "posts", 1_300, 0.0),
+]
+
+
+@pytest.mark.slow
+def test_scale_one_hits_the_published_figures(database_url):
+    generated = run("generate", "--scale", "1", "--seed", "42", "--until", "2026-11-24",
+                    database_url=database_url)
+    assert generated.returncode == 0, generated.stderr
+    for year in sorted({year for year, *_ in CALIBRATION}):
+        result = run("summary", "--year", str(year), "--json", database_url=database_url)
+        figures = json.loads(result.stdout)
+        for y, key, published, tolerance in CALIBRATION:
+            if y == year:
+                assert abs(figures[key] - published) <= tolerance * published, (year, key,
+                                                                                figures[key])
