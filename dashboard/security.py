@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 CALLBACK_PATH = "/_dash-update-component"
+PAGES_LOCATION = "_pages_location"  # Dash's own router: it assumes text, the browser sends it
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 TOUCH_EVERY_SECONDS = 30
 
@@ -135,6 +136,25 @@ def _is_dependency_or_list(item) -> bool:
     return _is_dependency(item)
 
 
+def _dependency_problem(item, declared: dict) -> str | None:
+    """A sent input or state must be the declared one (the renderer never sends another);
+    pattern-matching ids (declared as JSON text) are only checked for shape."""
+    wanted_id = declared.get("id")
+    if not isinstance(wanted_id, str) or wanted_id.startswith("{"):
+        return None
+    if not isinstance(item, dict) or item.get("id") != wanted_id \
+            or item.get("property") != declared.get("property"):
+        return f"expected {wanted_id}.{declared.get('property')}"
+    if wanted_id == PAGES_LOCATION:
+        value = item.get("value")
+        if item["property"] == "pathname":
+            if not (isinstance(value, str) and value.startswith("/")):
+                return f"{PAGES_LOCATION}.pathname must be a path"
+        elif not (value is None or isinstance(value, str)):
+            return f"{PAGES_LOCATION}.{item['property']} must be text"
+    return None
+
+
 def callback_body_problem(body, callback_map) -> str | None:
     """Why `body` is not a well-formed call of a registered callback (None if it is)."""
     if not isinstance(body, dict):
@@ -149,6 +169,10 @@ def callback_body_problem(body, callback_map) -> str | None:
             return f"{key} must be a list of dependencies"
         if len(sent) != len(declared):
             return f"{key}: expected {len(declared)}, got {len(sent)}"
+        for item, wanted in zip(sent, declared, strict=True):
+            problem = _dependency_problem(item, wanted)
+            if problem:
+                return f"{key}: {problem}"
     outputs = body.get("outputs")
     if not spec.get("no_output"):
         declared = spec.get("output")

@@ -209,9 +209,9 @@ def page_paths(role, in_scope: bool) -> list[tuple[str, bool]]:
     return paths
 
 
-def render_page(http, base, dependencies, path: str):
+def render_page(http, base, dependencies, path: str, search: str = ""):
     (router,) = [d for d in dependencies if PAGES_CALLBACK_INPUT in d["inputs"]]
-    body = callback_body(router, lambda d: path if d["property"] == "pathname" else "")
+    body = callback_body(router, lambda d: path if d["property"] == "pathname" else search)
     return http.post(base + "/_dash-update-component", json=body, timeout=30)
 
 
@@ -245,6 +245,13 @@ def test_every_page_for_every_role(server, sessions, dependencies, app, role_nam
         assert_clean(shell, out_of_scope_markers(role))
         response = render_page(http, server.url, dependencies, path)
         assert_clean(response, out_of_scope_markers(role))
+        # Dash passes ?query parameters to the layout as keyword arguments, *overriding*
+        # path variables: a forged search must not widen the scope either.
+        smuggled = "?" + "&".join(
+            f"{name}={quote(str(target(role, kind, False)))}"
+            for kind in KINDS for name in (kind, f"{kind}_id", "code", "id"))
+        assert_clean(render_page(http, server.url, dependencies, path, smuggled),
+                     out_of_scope_markers(role))
         refused = len(audit.entries(app.server.config["ENGINE"], event="refused")) > before
         if names_target and not in_scope and role.role != "ministry":
             assert response.status_code == 403 or any(
