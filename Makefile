@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/probation-dashboard init-db
 	$(BIN)/probation-dashboard generate --scale 1 --seed 42 --if-empty
+	PROBATION_DEMO=1 $(BIN)/probation-dashboard demo-users
 	PROBATION_DEMO=1 $(BIN)/probation-dashboard serve --host 127.0.0.1 --port 8050
 
 postgres:

@@ -118,6 +118,9 @@ def serve(host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug)
 
 
+from dashboard import cli_users  # noqa: E402,F401  (user and audit commands)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="probation-dashboard", standalone_mode=False)

@@ -9,6 +9,7 @@ from dash import Dash, html
 
 from dashboard.config import Settings
 from dashboard.db import make_engine
+from dashboard.security import init_app as init_security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,4 +30,5 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["SETTINGS"] = settings
     server.config["ENGINE"] = make_engine(settings.database_url)
     app.layout = html.Main([dash.page_container])
+    init_security(server, settings, dash_app=app)
     return app

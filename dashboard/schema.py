@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 
 from dashboard import codes
@@ -206,4 +208,49 @@ dataset_info = Table(
 DATA_TABLES = (
     regions, units, posts, officers, persons, cases,
     case_assignments, milestones, assistance, violations,
+)
+
+# --- Users and the audit log (issue 3). No foreign keys to regions/units on purpose:
+# `generate --replace` truncates the data tables, and accounts must survive a reload.
+# create-user checks that the region or unit exists when the account is made.
+USER_ROLES = ("ministry", "region_head", "unit_head", "admin")
+USER_LANGUAGES = ("kk", "ru", "en")
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False, comment="werkzeug scrypt"),
+    Column("role", String(16), nullable=False),
+    Column("region_code", String(5), comment="region_head: the region"),
+    Column("unit_id", Integer, comment="unit_head: the unit"),
+    Column("language", String(2), nullable=False, server_default="kk"),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime, comment="UTC; sign-in refused until then"),
+    Column("last_sign_in", DateTime, comment="UTC"),
+    Column("session_epoch", Integer, nullable=False, server_default="0",
+           comment="bumped on sign-out, password change, disable: old cookies stop working"),
+    Column("created_at", DateTime, nullable=False),
+    _one_of("role", USER_ROLES, "ck_users_role"),
+    _one_of("language", USER_LANGUAGES, "ck_users_language"),
+    CheckConstraint("role <> 'region_head' OR region_code IS NOT NULL",
+                    name="ck_users_region_head"),
+    CheckConstraint("role <> 'unit_head' OR unit_id IS NOT NULL", name="ck_users_unit_head"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, comment="UTC"),
+    Column("username", String(64), comment="as signed in, or as typed on a failed sign-in"),
+    Column("event", String(32), nullable=False),
+    Column("target", String(200), comment="what was asked for: a path, region, case id"),
+    Column("ip", String(45)),
+    Column("detail", Text),
+    Index("ix_audit_at", "at"),
+    Index("ix_audit_user_at", "username", "at"),
+    comment="append-only: triggers refuse UPDATE and DELETE",
 )

@@ -1,0 +1,324 @@
+"""The gate, sign-in, CSRF, cookies, headers, idle timeout and /healthz, through a real
+HTTP client (requests) against the app served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from dash import Input, Output, html
+from test_auth_fixture import CSRF, PASSWORD, build_fixture, csrf_from, live, sign_in
+
+from dashboard import audit, migrate, security
+from dashboard.config import Settings
+from dashboard.db import make_engine
+from dashboard.factory import create_app
+
+UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
+
+
+def make_app(database_url: str, **settings):
+    values = {"secret_key": "test-secret-key", **settings}
+    return create_app(Settings(database_url=database_url, **values))
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('http') / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    build_fixture(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app(database_url):
+    app = make_app(database_url)
+
+    @app.callback(Output("boom-out", "children"), Input("boom-in", "value"))
+    def boom(value):
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.layout = html.Main([html.Div(id="boom-in"), html.Div(id="boom-out"),
+                            *app.layout.children])
+    return app
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    with live(app) as server:
+        yield server
+
+
+@pytest.fixture
+def engine(app):
+    return app.server.config["ENGINE"]
+
+
+def anonymous_targets(app) -> list[tuple[str, str]]:
+    """(method, path) for every route of the server, with sample values for variables."""
+    targets = []
+    for rule in app.server.url_map.iter_rules():
+        path = rule.rule
+        for arg in rule.arguments:
+            path = path.replace(f"<{arg}>", "x").replace(f"<path:{arg}>", "a/b")
+            path = path.replace(f"<string:{arg}>", "x")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            targets.append((method, path))
+    return sorted(set(targets))
+
+
+def test_every_non_public_route_refuses_anonymous_users(app, server):
+    for method, path in anonymous_targets(app):
+        if security.is_public(path) or path in ("/logout",):
+            continue
+        response = requests.request(method, server.url + path, allow_redirects=False,
+                                    json={}, timeout=10)
+        if path.startswith("/_") or method != "GET":
+            assert response.status_code == 401, (method, path)
+            assert response.json() == {"error": "sign-in required"}, (method, path)
+        else:
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"].startswith("/login?next="), (method, path)
+
+
+@pytest.mark.parametrize("path", ["/_dash-layout", "/_dash-dependencies", "/_reload-hash",
+                                  "/_dash-update-component"])
+def test_dash_internals_reveal_nothing_to_anonymous_users(server, path):
+    for method in ("GET", "POST"):
+        response = requests.request(method, server.url + path, timeout=10,
+                                    json={"output": "boom-out.children"})
+        assert response.status_code in (401, 405)
+        if response.status_code == 401:
+            assert response.content.strip() == b'{"error":"sign-in required"}'
+
+
+def test_pages_redirect_to_sign_in_keeping_the_path(server):
+    response = requests.get(server.url + "/region/KZ-75?year=2025", allow_redirects=False,
+                            timeout=10)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/region/KZ-75%3Fyear%3D2025"
+
+
+def test_public_paths_work_anonymously(server):
+    assert requests.get(server.url + "/login", timeout=10).status_code == 200
+    css = requests.get(server.url + "/assets/vendor/bootstrap.min.css", timeout=10)
+    assert css.status_code == 200 and "Bootstrap" in css.text[:200]
+    assert requests.get(server.url + "/healthz", timeout=10).json() == {
+        "status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("lang, word", [("kk", "Құпиясөз"), ("ru", "Пароль"),
+                                        ("en", "Password")])
+def test_sign_in_page_speaks_three_languages_without_cdn(server, lang, word):
+    page = requests.get(f"{server.url}/login?lang={lang}", timeout=10).text
+    assert f'<html lang="{lang}">' in page and word in page
+    assert 'name="username"' in page and 'name="password"' in page
+    assert 'name="csrf_token"' in page
+    assert "http://" not in page and "https://" not in page
+
+
+def test_sign_in_then_dash_endpoints_answer(server):
+    http = sign_in(server.url, "head71")
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    assert http.get(server.url + "/_dash-dependencies", timeout=10).status_code == 200
+    assert http.get(server.url + "/", timeout=10).status_code == 200
+
+
+def test_sign_in_is_audited(server, engine):
+    sign_in(server.url, "min")
+    assert audit.entries(engine, username="min", event="sign_in")[-1].ip == "127.0.0.1"
+
+
+def test_unknown_user_and_wrong_password_show_the_same_page(server):
+    def attempt(username, password):
+        http = requests.Session()
+        token = csrf_from(http.get(server.url + "/login?lang=en", timeout=10).text)
+        response = http.post(server.url + "/login?lang=en", data={
+            "csrf_token": token, "username": username, "password": password}, timeout=30)
+        page = CSRF.sub("TOKEN", response.text.replace(username, "U"))
+        return response.status_code, page
+
+    unknown = attempt("nobody-at-all", "whatever password")
+    wrong = attempt("unit711", "whatever password")
+    assert unknown == wrong
+    assert unknown[0] == 401 and "Wrong username or password." in unknown[1]
+
+
+def test_lockout_over_http(server, engine):
+    from dashboard import auth
+
+    auth.create_user(engine, "lockme", "ministry", PASSWORD)
+    http = requests.Session()
+    for _ in range(5):
+        token = csrf_from(http.get(server.url + "/login", timeout=10).text)
+        http.post(server.url + "/login", data={"csrf_token": token, "username": "lockme",
+                                               "password": "wrong password"}, timeout=30)
+    token = csrf_from(http.get(server.url + "/login", timeout=10).text)
+    response = http.post(server.url + "/login", data={
+        "csrf_token": token, "username": "lockme", "password": PASSWORD},
+        allow_redirects=False, timeout=30)
+    assert response.status_code == 401
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
+    assert [e.event for e in audit.entries(engine, username="lockme")][-2:] == [
+        "locked_out", "sign_in_failed"]
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_sign_in_without_the_right_csrf_token_is_refused(server, engine, token):
+    http = requests.Session()
+    http.get(server.url + "/login", timeout=10)  # the session has a token; we do not send it
+    data = {"username": "min", "password": PASSWORD}
+    if token is not None:
+        data["csrf_token"] = token
+    response = http.post(server.url + "/login?lang=en", data=data, allow_redirects=False,
+                         timeout=30)
+    assert response.status_code == 400 and "The form has expired" in response.text
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
+    assert audit.entries(engine, event="csrf_refused")
+
+
+def test_csrf_token_of_another_session_is_refused(server):
+    other = csrf_from(requests.get(server.url + "/login", timeout=10).text)
+    http = requests.Session()
+    http.get(server.url + "/login", timeout=10)
+    response = http.post(server.url + "/login", data={
+        "csrf_token": other, "username": "min", "password": PASSWORD},
+        allow_redirects=False, timeout=30)
+    assert response.status_code == 400
+
+
+def _session_cookie(response) -> str:
+    (cookie,) = [c for c in response.headers.get("Set-Cookie", "").split(", probation")
+                 if "probation_session=" in c or c.startswith("_session=")]
+    return cookie
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(server):
+    http = requests.Session()
+    token = csrf_from(http.get(server.url + "/login", timeout=10).text)
+    response = http.post(server.url + "/login", data={
+        "csrf_token": token, "username": "min", "password": PASSWORD},
+        allow_redirects=False, timeout=30)
+    cookie = _session_cookie(response)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_when_configured(database_url):
+    app = make_app(database_url, secure_cookies=True)
+    with live(app) as server:
+        http = requests.Session()
+        token = csrf_from(http.get(server.url + "/login", timeout=10).text)
+        response = http.post(server.url + "/login", data={
+            "csrf_token": token, "username": "min", "password": PASSWORD},
+            allow_redirects=False, timeout=30)
+        cookie = response.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/"])
+def test_security_headers(server, path):
+    http = sign_in(server.url, "min") if path == "/" else requests.Session()
+    response = http.get(server.url + path, timeout=10)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["object-src"] == "'none'"
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_dash_inline_scripts_are_allowed_by_hash(app, server):
+    http = sign_in(server.url, "min")
+    csp = http.get(server.url + "/", timeout=10).headers["Content-Security-Policy"]
+    for digest in app.csp_hashes():
+        assert digest in csp
+
+
+def test_idle_timeout_signs_the_user_out(server, engine, monkeypatch):
+    http = sign_in(server.url, "unit711")
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    real_now = security.now()
+    monkeypatch.setattr(security, "now", lambda: real_now + 29 * 60)
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    monkeypatch.setattr(security, "now", lambda: real_now + 29 * 60 + 31 * 60)
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
+    page = http.get(server.url + "/caseload", allow_redirects=False, timeout=10)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    assert audit.entries(engine, username="unit711", event="idle_timeout")
+
+
+def test_sign_out_ends_the_session_even_if_the_cookie_is_replayed(server):
+    http = sign_in(server.url, "head71")
+    stolen = dict(http.cookies)
+    response = http.get(server.url + "/logout", allow_redirects=False, timeout=10)
+    assert response.headers["Location"] == "/login?notice=signed_out"
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
+    replay = requests.get(server.url + "/_dash-layout", cookies=stolen, timeout=10)
+    assert replay.status_code == 401
+
+
+def test_sign_out_by_post_needs_the_csrf_token(server):
+    http = sign_in(server.url, "head71")
+    response = http.post(server.url + "/logout", data={}, allow_redirects=False, timeout=10)
+    assert response.status_code == 400
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("next_value, expected", [
+    ("/region/KZ-71", "/region/KZ-71"), ("//evil.example/x", "/"),
+    ("https://evil.example/", "/"), ("/\\evil.example", "/"), ("javascript:alert(1)", "/"),
+])
+def test_sign_in_redirects_only_to_local_paths(server, next_value, expected):
+    http = requests.Session()
+    token = csrf_from(http.get(server.url + "/login", timeout=10).text)
+    response = http.post(server.url + "/login", data={
+        "csrf_token": token, "username": "min", "password": PASSWORD, "next": next_value},
+        allow_redirects=False, timeout=30)
+    assert response.headers["Location"] == expected
+
+
+def test_a_crashing_callback_gives_a_clean_message(server):
+    http = sign_in(server.url, "min")
+    body = {"output": "boom-out.children", "outputs": {"id": "boom-out", "property": "children"},
+            "inputs": [{"id": "boom-in", "property": "value", "value": 1}],
+            "changedPropIds": ["boom-in.value"]}
+    response = http.post(server.url + "/_dash-update-component", json=body, timeout=10)
+    assert response.status_code == 500
+    text = response.text
+    assert "Traceback" not in text and "secret internals" not in text and "passwd" not in text
+    assert "error" in response.json()
+
+
+def test_cross_origin_callback_posts_are_refused(server):
+    http = sign_in(server.url, "min")
+    response = http.post(server.url + "/_dash-update-component", json={},
+                         headers={"Origin": "https://evil.example"}, timeout=10)
+    assert response.status_code == 403
+
+
+def test_healthz_is_503_when_the_database_does_not_answer():
+    app = make_app(UNREACHABLE)
+    with live(app) as server:
+        response = requests.get(server.url + "/healthz", timeout=30)
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "unreachable"}
+        page = requests.get(server.url + "/login", timeout=10)
+        assert page.status_code == 200
+        http = requests.Session()
+        token = csrf_from(http.get(server.url + "/login?lang=en", timeout=10).text)
+        failed = http.post(server.url + "/login?lang=en", data={
+            "csrf_token": token, "username": "min", "password": PASSWORD}, timeout=30)
+        assert failed.status_code == 500
+        assert "Traceback" not in failed.text and "127.0.0.1:1" not in failed.text
+        assert "Something went wrong" in failed.text
+
+
+def test_healthz_reveals_no_data(server):
+    body = requests.get(server.url + "/healthz", timeout=10).text
+    assert json.loads(body).keys() == {"status", "database"}
