@@ -66,10 +66,11 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_scatter(x=pd.to_datetime(part.month_end), y=part["cases"], mode="lines",
                         stackgroup="one", name=t(f"shell.type.{probation_type}", lang),
                         line={"color": TYPE_COLOURS[probation_type], "width": 1})
-    for when, key in WIDENINGS:
+    for row, (when, key) in enumerate(WIDENINGS):
         x = pd.Timestamp(when).timestamp() * 1000
         fig.add_vline(x=x, line={"color": "#444", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1, yref="paper", text=t(key, lang), showarrow=False,
+        # One line each, so the two labels do not overlap.
+        fig.add_annotation(x=x, y=1 - 0.09 * row, yref="paper", text=t(key, lang), showarrow=False,
                            xanchor="left", yanchor="top", align="left", font={"size": 11},
                            bgcolor="rgba(255,255,255,0.85)")
     fig.update_yaxes(title_text=t("caseload.axis.cases", lang))
