@@ -44,6 +44,24 @@ def audit_refusal(what: str, target: str) -> None:
     auth.audit_refusal(what, target)
 
 
+def audit_case_view(case_id: int) -> None:
+    from dashboard import auth
+
+    auth.audit_case_view(case_id)
+
+
+def audit_export(what: str) -> None:
+    from dashboard import auth
+
+    auth.audit_export(what)
+
+
+def csrf_token() -> str:
+    from dashboard import auth
+
+    return auth.csrf_token()
+
+
 def current() -> Context:
     """The context of the request being served."""
     config = flask.current_app.config

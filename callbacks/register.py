@@ -57,7 +57,7 @@ def shell_layout():
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.A(t("shell.skip", ctx.lang), href="#main", className="visually-hidden-focusable"),
-        shell.top_bar(ctx.lang, ctx.scope.username, scope_label(ctx)),
+        shell.top_bar(ctx.lang, ctx.scope.username, scope_label(ctx), context.csrf_token()),
         html.Main(dbc_container([
             shell.filter_bar(ctx.lang, list(zip(regions.code, regions.name, strict=True))),
             dash.page_container,
@@ -87,6 +87,8 @@ def _page(view, with_id: bool):
         if not with_id:
             return view(ctx, search)
         raw_id = pathname.rstrip("/").rsplit("/", 1)[-1]
+        if view is views.case:
+            return view(ctx, raw_id, search, context.audit_refusal, context.audit_case_view)
         return view(ctx, raw_id, search, context.audit_refusal)
     return layout
 
@@ -111,7 +113,9 @@ def _bind_pages(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def export_caseload(_csv, _xlsx, search):
         fmt = "xlsx" if dash.ctx.triggered_id == "caseload-export-xlsx" else "csv"
-        return views.caseload_export(context.current(), search, fmt)
+        out = views.caseload_export(context.current(), search, fmt)
+        context.audit_export(f"caseload.{fmt}")
+        return out
 
     @app.callback(Output("url", "href", allow_duplicate=True),
                   Input("overview-map", "clickData"), State("url", "search"),

@@ -159,10 +159,12 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
     return _guarded(ctx, refuse, "officer", raw_id, build)
 
 
-def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.Div:
+def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
+         record_view: Callable[[int], None] = lambda _id: None) -> html.Div:
     def build():
         with ctx.engine.connect() as conn:
             header = places.case_header(conn, ctx.scope, _id(raw_id), ctx.lang)
+            record_view(header.id)
             events = timeline_q.case_timeline(conn, header)
             f = parse_filters(conn, ctx, search)
         v = _view(ctx, f.within(region=None))

@@ -16,7 +16,7 @@ LANGUAGE_PATH = "/language/{lang}"
 ANY = "all"  # the "all" choice of a filter select (a native select cannot hold "")
 
 
-def top_bar(lang: str, user_name: str, scope_label: str) -> html.Header:
+def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -> html.Header:
     nav = html.Nav(html.Ul([
         html.Li(dcc.Link(t(f"shell.nav.{name}", lang), href=path, id=f"nav-{name}",
                          className="nav-link text-white"), className="nav-item")
@@ -38,11 +38,16 @@ def top_bar(lang: str, user_name: str, scope_label: str) -> html.Header:
                        html.Span(scope_label, id="shell-scope")],
                       className="small text-white me-2"),
             languages,
-            html.A(t("shell.signout", lang), href=SIGN_OUT_PATH, id="shell-signout",
-                   className="btn btn-sm btn-outline-light"),
+            # A POST with the session's token: a link elsewhere cannot sign the user out.
+            html.Form([
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token,
+                          id="shell-signout-token"),
+                html.Button(t("shell.signout", lang), type="submit", id="shell-signout",
+                            className="btn btn-sm btn-outline-light"),
+            ], method="POST", action=SIGN_OUT_PATH, className="mb-0"),
         ], className="d-flex align-items-center flex-wrap gap-2 ms-auto"),
     ], fluid=True, className="d-flex align-items-center flex-wrap gap-3"),
-        className="navbar navbar-dark bg-primary py-2 mb-3")
+        className="navbar navbar-dark shell-bar py-2 mb-3")
 
 
 def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None):

@@ -83,9 +83,9 @@ def test_caseload_frame_pivots_types_with_a_total():
 
 
 def test_top_bar_has_sections_languages_and_sign_out():
-    text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана"))
+    text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана", "tok"))
     for expected in ("Обзор", "Состоящие на учёте", "Қазақша", "English", "/language/kk",
-                     "/logout", "Выйти", "ivanov"):
+                     "/logout", "Выйти", "csrf_token", "ivanov"):
         assert expected in text
 
 

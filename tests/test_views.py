@@ -96,3 +96,11 @@ def test_map_click_and_metric_change_the_url():
     assert views.region_href({"points": [{"location": "//evil"}]}, "") is None
     assert views.with_metric("?type=sentence", "overdue") == "?type=sentence&metric=overdue"
     assert views.with_metric("", "on_register") is None
+
+
+def test_opening_a_case_is_recorded(make_ctx, refusals):
+    _, refuse = refusals
+    opened = []
+    views.case(make_ctx(), "2", "", refuse, opened.append)
+    views.case(make_ctx(), "9", "", refuse, opened.append)  # Almaty: refused, not opened
+    assert opened == [2]
