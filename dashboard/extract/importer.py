@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -42,6 +43,23 @@ CHUNK_ROWS = 50_000
 SHOWN_PROBLEMS = 20  # problems printed on the terminal; the report has all of them
 PARENT_TABLES = {f.ref for spec in FILES for f in spec.fields if f.ref}
 _SURROGATES = "[\udc80-\udcff]"
+_HAS_SURROGATE = re.compile(_SURROGATES)
+_INTEGER = r"\+?\d{1,10}"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _every(pattern: str, values: pd.Series) -> bool:
+    """Whether every value (none holding a newline) matches `pattern`: one regex call
+    for a whole column, the fast path for clean files."""
+    joined = "\n".join(values.tolist())
+    return re.fullmatch(f"(?:{pattern})(?:\n(?:{pattern}))*", joined) is not None
+
+
+def _matches(pattern: str, s: pd.Series, given: np.ndarray) -> np.ndarray:
+    """Which given values match `pattern` in full."""
+    if given.any() and _every(pattern, s[given]):
+        return given.copy()
+    return s.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool) & given
 
 
 class ExtractError(Exception):
@@ -321,7 +339,10 @@ class _Import(Lookups):
         parsed = {}
         for f in spec.fields:
             s = raw[f.name]
-            bad_text = s.str.contains(_SURROGATES, regex=True).to_numpy()
+            if _HAS_SURROGATE.search("".join(s.tolist())):
+                bad_text = s.str.contains(_SURROGATES, regex=True).to_numpy()
+            else:
+                bad_text = np.zeros(len(s), dtype=bool)
             for i in np.flatnonzero(bad_text):
                 byte = next(ord(ch) - 0xDC00 for ch in s.iloc[i] if "\udc80" <= ch <= "\udcff")
                 reasons[i].append(f"{f.name}: not UTF-8 text (byte 0x{byte:02X}; "
@@ -341,7 +362,7 @@ class _Import(Lookups):
         """(values, bad mask, what was expected) for one column of strings."""
         if f.kind == "int":
             low = 1 if f.ref or f.name == "id" else 0
-            digits = s.str.fullmatch(r"\+?\d{1,10}").fillna(False).to_numpy(dtype=bool)
+            digits = _matches(_INTEGER, s, given)
             number = pd.to_numeric(s.where(digits), errors="coerce")
             in_range = ((number >= low) & (number <= f.max_int)).to_numpy()
             bad = given & ~(digits & in_range)
@@ -352,7 +373,7 @@ class _Import(Lookups):
             bad = given & ~np.isfinite(number.to_numpy(dtype=float))
             return number, bad, "a number"
         if f.kind == "date":
-            shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+            shaped = _matches(_DATE, s, given)
             day = pd.to_datetime(s.where(shaped), format="%Y-%m-%d", errors="coerce")
             year = day.dt.year
             ok = (day.notna() & (year >= 1900) & (year <= 2100)).to_numpy()
