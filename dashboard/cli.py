@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import Settings
 from dashboard.db import DatabaseError, check, make_engine
+from dashboard.extract.commands import export_extract, import_extract
 
 
 class UserError(click.ClickException):
@@ -117,6 +118,9 @@ def serve(host: str, port: int, debug: bool) -> None:
     app = create_app()
     app.run(host=host, port=port, debug=debug)
 
+
+cli.add_command(import_extract)
+cli.add_command(export_extract)
 
 from dashboard import cli_users  # noqa: E402,F401  (user and audit commands)
 
