@@ -156,4 +156,8 @@ def _one_line(message: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's `main`, not this __main__ copy, so that commands other
+    # modules register on `dashboard.cli.cli` are there too.
+    from dashboard.cli import main as package_main
+
+    sys.exit(package_main())
