@@ -31,3 +31,15 @@
         });
     };
 })();
+
+/* The outage banner's retry found the database answering again: reload the page so that
+ * everything the outage left out is built afresh (callbacks/outage.py). */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    probation: {
+        reload: function (stamp) {
+            if (stamp) {
+                window.location.reload();
+            }
+        }
+    }
+});

@@ -9,8 +9,9 @@ import dash
 import flask
 from dash import Input, Output, State, dcc, html, no_update
 
-from callbacks import context, views
+from callbacks import context, outage, views
 from dashboard.i18n import LANGUAGES, t
+from layouts import outage as outage_layout
 from layouts import shell
 from queries import places
 
@@ -56,6 +57,7 @@ def shell_layout():
     if not context.sees_cases():
         return _frame_without_cases()
     ctx = context.current()
+    flask.session["lang"] = ctx.lang  # for the outage page, when the database cannot tell
     with ctx.engine.connect() as conn:
         regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
     return html.Div([
@@ -63,6 +65,7 @@ def shell_layout():
         html.A(t("shell.skip", ctx.lang), href="#main", className="visually-hidden-focusable"),
         shell.top_bar(ctx.lang, ctx.scope.username, scope_label(ctx), context.csrf_token()),
         html.Main(dbc_container([
+            outage_layout.banner(ctx.lang),
             shell.filter_bar(ctx.lang, list(zip(regions.code, regions.name, strict=True))),
             dash.page_container,
         ]), id="main"),
@@ -77,7 +80,7 @@ def _frame_without_cases():
         dcc.Location(id="url", refresh="callback-nav"),
         shell.top_bar(lang, user.username, t(f"shell.role.{user.role}", lang),
                       context.csrf_token()),
-        html.Main(dbc_container([dash.page_container]), id="main"),
+        html.Main(dbc_container([outage_layout.banner(lang), dash.page_container]), id="main"),
     ])
 
 
@@ -122,6 +125,7 @@ def register(app: dash.Dash) -> None:
     app.layout = shell_layout
     _bind_pages(app)
     _bind_filters(app)
+    outage.bind(app)
     _register_language_route(app)
     _set_html_lang(app)
 
