@@ -13,7 +13,7 @@ from markupsafe import escape
 from plotly.io.json import to_json_plotly
 
 from dashboard.db import OUTAGE_ERRORS, DatabaseError, check
-from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from layouts import outage
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,8 @@ PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 
 def _language() -> str:
     # The user's language lives in the database that is not answering.
-    return flask.session.get("lang") or DEFAULT_LANGUAGE
+    asked = flask.request.args.get("lang") or flask.session.get("lang")
+    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def database_unavailable(exc: Exception):
