@@ -8,6 +8,7 @@ AS_OF = 30 Jun 2025. Weights (replacing the seeded defaults):
 """
 
 from datetime import date as d
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -79,9 +80,18 @@ WEIGHTS = [
 
 @pytest.fixture
 def staff(engine):
+    load_staff(engine)
+    return engine
+
+
+def load_staff(engine) -> None:
+    """Write the fixture into a migrated, empty database."""
     with engine.begin() as conn:
         conn.execute(delete(S.workload_weights))
         conn.execute(insert(S.workload_weights), WEIGHTS)
+        conn.execute(insert(S.dataset_info), [
+            {"key": "data_from", "value": "2014-01-01", "updated_at": datetime(2026, 1, 1)},
+            {"key": "data_until", "value": "2025-12-31", "updated_at": datetime(2026, 1, 1)}])
         conn.execute(insert(S.regions), [region("KZ-71", "Astana"), region("KZ-75", "Almaty")])
         conn.execute(insert(S.units), [unit(1, "KZ-71", "Yesil"), unit(2, "KZ-71", "Saryarka"),
                                        unit(3, "KZ-75", "Medeu")])
@@ -136,7 +146,6 @@ def staff(engine):
             report(2, 8, completed=d(2025, 6, 20)),  # already handed in
             report(3, 11),
         ])
-    return engine
 
 
 def rows(df: pd.DataFrame, columns: list[str]) -> list[tuple]:
