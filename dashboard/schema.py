@@ -278,3 +278,7 @@ workload_weights = Table(
                     name="ck_workload_weights_dates"),
     Index("ix_workload_weights_from", "effective_from"),
 )
+
+# Who holds a case on a day: most assignments have ended, and the open ones (NULL) or those
+# ending after the day are few, so the staff page's load per officer reads them by index.
+Index("ix_assignments_unassigned", case_assignments.c.unassigned_on)

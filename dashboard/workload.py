@@ -150,21 +150,32 @@ def weigh(items: pd.DataFrame, weights, day: date,
           growth: Mapping[str, float] | None = None) -> pd.DataFrame:
     """`items` (ITEM_KEYS + `items`, a count) with a `points` column: count x weight in force
     on `day`, times (1 + growth[type]) for a what-if growth by probation type."""
-    table = points_by_item(weights, day)
     out = items.copy()
-    keys = zip(*(out[k] for k in ITEM_KEYS), strict=True)
-    per_item = np.array([table.get(tuple(k), 0.0) for k in keys], dtype=float)
+    per_item = _lookup(points_by_item(weights, day), out).fillna(0.0).to_numpy()
     factor = out["probation_type"].map(lambda p: 1 + (growth or {}).get(p, 0.0)).astype(float)
-    out["points"] = out["items"].astype(float) * per_item * factor.to_numpy()
+    out["points"] = out["items"].astype(float).to_numpy() * per_item * factor.to_numpy()
     return out
+
+
+def _lookup(table: dict[tuple, float], items: pd.DataFrame) -> pd.Series:
+    """The points of each row's key (NaN where no weight covers it), vectorised: a page
+    weighs tens of thousands of rows."""
+    if items.empty:
+        return pd.Series(dtype=float)
+    series = pd.Series(table, dtype=float)
+    if series.empty:
+        return pd.Series(np.nan, index=items.index)
+    series.index = pd.MultiIndex.from_tuples(series.index, names=ITEM_KEYS)
+    keys = pd.MultiIndex.from_frame(items[ITEM_KEYS])
+    return pd.Series(series.reindex(keys).to_numpy(), index=items.index)
 
 
 def unweighted_items(items: pd.DataFrame, weights, day: date) -> int:
     """How many work items no weight in force on `day` covers (they count 0 points)."""
-    table = points_by_item(weights, day)
-    keys = zip(*(items[k] for k in ITEM_KEYS), strict=True)
-    mask = np.array([tuple(k) not in table for k in keys], dtype=bool)
-    return int(items["items"][mask].sum()) if len(items) else 0
+    if items.empty:
+        return 0
+    missing = _lookup(points_by_item(weights, day), items).isna().to_numpy()
+    return int(items["items"][missing].sum())
 
 
 def officer_capacity(officers: pd.DataFrame, items: pd.DataFrame, weights, day: date,

@@ -78,11 +78,24 @@ def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
 
 def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
                     overload_pct: float) -> go.Figure:
-    """One box of officer capacity % per place, with the overload line."""
-    fig = go.Figure()
+    """One box of officer capacity % per place (quartiles and 1.5 IQR whiskers, computed
+    here so that the browser gets five numbers per place, not every officer), with the
+    overload line."""
+    stats = []
     for place, part in officers.groupby(key, sort=True):
-        fig.add_box(y=part["capacity_pct"], name=str(names.get(place, place)),
-                    marker_color="#0072B2", boxpoints="outliers", showlegend=False)
+        c = part["capacity_pct"].dropna()
+        if c.empty:
+            continue
+        q1, med, q3 = c.quantile([0.25, 0.5, 0.75])
+        low = c[c >= q1 - 1.5 * (q3 - q1)].min()
+        high = c[c <= q3 + 1.5 * (q3 - q1)].max()
+        stats.append((str(names.get(place, place)), q1, med, q3, low, high))
+    fig = go.Figure()
+    if stats:
+        x, q1, med, q3, low, high = (list(col) for col in zip(*stats, strict=True))
+        fig.add_box(x=x, q1=q1, median=med, q3=q3, lowerfence=low, upperfence=high,
+                    marker_color="#0072B2", showlegend=False,
+                    name=t("staff.axis.capacity", lang))
     fig.add_hline(y=overload_pct, line={"color": "#D55E00", "dash": "dash"})
     fig.update_yaxes(title_text=t("staff.axis.capacity", lang))
     fig.update_xaxes(tickangle=-40)

@@ -87,3 +87,14 @@ def test_every_capacity_parameter_is_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for field in dataclasses.fields(W.CapacityParams):
         assert f"`{field.name.upper()}` | {field.default:g} |" in readme, field.name
+
+
+def test_capacity_boxes_carry_quartiles_not_every_officer():
+    from layouts.staff import capacity_figure
+
+    officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
+                             "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
+    box = capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110).data[0]
+    assert list(box.x) == ["Astana", "B"]
+    assert (box.q1[0], box.median[0], box.q3[0]) == (20, 30, 40)
+    assert box.upperfence[0] == 40  # 500 is beyond 1.5 IQR of the quartiles

@@ -4,7 +4,8 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 10:00:00
 
-Versioned workload weights (issue 6) and the default set. The rows are written out here,
+Versioned workload weights (issue 6) and the default set; an index on
+case_assignments.unassigned_on for the load per officer on a day. The rows are written out here,
 not imported from dashboard.workload: a migration must keep meaning what it meant when it
 ran, whatever the code's defaults become later.
 """
@@ -65,6 +66,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('workload_weights', schema=None) as batch_op:
         batch_op.create_index('ix_workload_weights_from', ['effective_from'], unique=False)
+    with op.batch_alter_table('case_assignments', schema=None) as batch_op:
+        batch_op.create_index('ix_assignments_unassigned', ['unassigned_on'], unique=False)
     op.bulk_insert(table, [
         {'work_item': item, 'probation_type': ptype, 'legal_category': category,
          'risk_tier': risk, 'points': points, 'effective_from': FROM, 'effective_until': None}
@@ -73,6 +76,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('case_assignments', schema=None) as batch_op:
+        batch_op.drop_index('ix_assignments_unassigned')
     with op.batch_alter_table('workload_weights', schema=None) as batch_op:
         batch_op.drop_index('ix_workload_weights_from')
     op.drop_table('workload_weights')
