@@ -6,7 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 
 class DatabaseError(RuntimeError):
@@ -14,6 +21,15 @@ class DatabaseError(RuntimeError):
 
 
 SUPPORTED = {"sqlite", "postgresql"}
+
+# What a database that went away (or refuses connections) raises: pages show the outage
+# banner for these and recover by themselves; anything else is a bug.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
+def is_outage(exc: BaseException) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS) or (
+        isinstance(exc, DatabaseError) and "unreachable" in str(exc))
 
 
 def make_engine(url: str) -> Engine:
