@@ -4,8 +4,6 @@ recommended moves change. On the staff fixture (tests/test_staff_queries.py)."""
 from __future__ import annotations
 
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -37,14 +35,7 @@ def staff_server(tmp_path_factory):
     app = create_app(Settings(database_url=url, secret_key="staff-browser-tests"))
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{http.server_port}"
-    # Dash validates the layout on a server's first request, and the shell's layout
-    # refuses an anonymous user with 403: take that request here, not in the browser.
-    try:
-        urllib.request.urlopen(base + "/login", timeout=30)
-    except urllib.error.HTTPError:
-        pass
-    yield base
+    yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     engine.dispose()
     mp.undo()
