@@ -169,5 +169,7 @@ def bind(app: dash.Dash, current) -> None:
                   prevent_initial_call=True)
     def staff_whatif(*values):
         *growth, search = values
+        # A forged request can send anything: a query that is not text is no query.
+        search = search if isinstance(search, str) else ""
         return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
                                                           strict=True)))
