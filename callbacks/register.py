@@ -9,7 +9,7 @@ import dash
 import flask
 from dash import Input, Output, State, dcc, html, no_update
 
-from callbacks import context, outage, views
+from callbacks import context, outage, staff, views
 from dashboard.i18n import LANGUAGES, t
 from layouts import outage as outage_layout
 from layouts import shell
@@ -24,7 +24,14 @@ PAGES = (
     ("unit", "/unit/<unit_id>", views.unit),
     ("officer", "/officer/<officer_id>", views.officer),
     ("case", "/case/<case_id>", views.case),
+    ("staff", "/staff", staff.staff),
+    ("staff_unit", "/staff/unit/<unit_id>", staff.unit_workload),
+    ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
 )
+
+
+def _title_of(name: str) -> str:
+    return f"staff.page.{name}" if name.startswith("staff") else f"shell.page.{name}"
 
 
 def _title(key: str):
@@ -119,11 +126,12 @@ def register(app: dash.Dash) -> None:
     for name, path, view in PAGES:
         kwargs = {"path_template": path} if "<" in path else {"path": path}
         dash.register_page(name, name=name, layout=_page(view, "<" in path),
-                           title=_title(f"shell.page.{name}"), **kwargs)
+                           title=_title(_title_of(name)), **kwargs)
     dash.register_page("not_found_404", layout=lambda **_: shell.message_page(
         "not_found", context.current_language()), title=_title("shell.not_found.title"))
     app.layout = shell_layout
     _bind_pages(app)
+    staff.bind(app, context.current)
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)

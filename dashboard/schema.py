@@ -254,3 +254,31 @@ audit_log = Table(
     Index("ix_audit_user_at", "username", "at"),
     comment="append-only: triggers refuse UPDATE and DELETE",
 )
+
+# --- Workload weights (issue 6). Reference data, not case data: national, not scoped, and
+# not among DATA_TABLES, so that `generate --replace` keeps a ministry's own weights.
+WORK_ITEMS = ("case", "pre_trial_report")
+
+workload_weights = Table(
+    "workload_weights",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_item", String(20), nullable=False, server_default="case",
+           comment="case: a case held; pre_trial_report: a report in hand"),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), comment="NULL: any category of the type"),
+    Column("risk_tier", String(8), comment="NULL: any tier"),
+    Column("points", Float, nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_until", Date, comment="exclusive; NULL while in force"),
+    _one_of("work_item", WORK_ITEMS, "ck_workload_weights_item"),
+    _one_of("probation_type", codes.PROBATION_TYPES, "ck_workload_weights_type"),
+    CheckConstraint("points >= 0", name="ck_workload_weights_points"),
+    CheckConstraint("effective_until IS NULL OR effective_until > effective_from",
+                    name="ck_workload_weights_dates"),
+    Index("ix_workload_weights_from", "effective_from"),
+)
+
+# Who holds a case on a day: most assignments have ended, and the open ones (NULL) or those
+# ending after the day are few, so the staff page's load per officer reads them by index.
+Index("ix_assignments_unassigned", case_assignments.c.unassigned_on)

@@ -1,15 +1,16 @@
-"""Conditions every view shares: the user's scope plus the page's filters, on cases."""
+"""Conditions every view shares: the user's scope plus the page's filters, on cases;
+who holds a case on a day; which pre-trial reports are still in hand."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.filters import DATA_FROM, Filters
-from dashboard.schema import cases, dataset_info, units
+from dashboard.schema import case_assignments, cases, dataset_info, milestones, units
 from dashboard.scope import Scope
 
 
@@ -49,3 +50,16 @@ def cases_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
 
 def cases_with_units():
     return cases.join(units, cases.c.unit_id == units.c.id)
+
+
+def assigned_on(day: date):
+    """Assignments in force on `day`: the officer responsible for the case that day."""
+    return and_(case_assignments.c.assigned_on <= day,
+                or_(case_assignments.c.unassigned_on.is_(None),
+                    case_assignments.c.unassigned_on > day))
+
+
+def pre_trial_report_in_hand_on(day: date):
+    """Pre-trial report milestones not yet handed to the court on `day`."""
+    return and_(milestones.c.kind == "pre_trial_report",
+                or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > day))

@@ -1,0 +1,175 @@
+"""The staff page and its what-if: parse the URL, ask queries/staff within the scope,
+hand the frames to dashboard.staffing and layouts/staff. Plain functions of a Context."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+from dash import Input, Output, State, html
+
+from callbacks.context import Context
+from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
+from dashboard import staffing
+from dashboard import workload as W
+from dashboard.codes import PROBATION_TYPES
+from dashboard.filters import DATA_FROM, Filters
+from dashboard.i18n import t
+from layouts import staff as L
+from layouts.shell import breadcrumbs
+from queries import places
+from queries import staff as Q
+
+GROWTH_IDS = tuple(f"staff-growth-{p}" for p in PROBATION_TYPES)
+
+
+def _level(ctx: Context, f: Filters) -> str:
+    if ctx.scope.role == "unit_head":
+        return "unit"
+    if f.region or ctx.scope.role == "region_head":
+        return "region"
+    return "nation"
+
+
+def _region(ctx: Context, f: Filters) -> str | None:
+    return f.region or (ctx.scope.region_code if ctx.scope.role == "region_head" else None)
+
+
+def timeline_days(as_of: date) -> list[date]:
+    """1 January of every year since the data begin, and the day itself."""
+    days = [date(y, 1, 1) for y in range(DATA_FROM.year, as_of.year + 1)]
+    return days + ([as_of] if as_of not in days else [])
+
+
+def _names(conn, ctx: Context, region: str | None):
+    units = Q.units_in_scope(conn, ctx.scope, ctx.lang, region)
+    unit_names = dict(zip(units.unit_id, units.unit_name, strict=True))
+    regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
+    return dict(zip(regions.code, regions.name, strict=True)), unit_names
+
+
+def _redistribution(conn, ctx: Context, f: Filters, level: str, posts, weights, growth):
+    region = _region(ctx, f)
+    items = Q.work_items_by_unit(conn, ctx.scope, f.as_of, region)
+    points = staffing.points_by_place(items, weights, f.as_of,
+                                      level if level != "unit" else "region", growth)
+    return staffing.recommend(posts, points, level, W.CapacityParams.from_env()), items
+
+
+def gather(conn, ctx: Context, f: Filters) -> tuple[staffing.StaffData, object]:
+    params = W.CapacityParams.from_env()
+    level, region = _level(ctx, f), _region(ctx, f)
+    region_names, unit_names = _names(conn, ctx, region)
+    posts = Q.posts_by_unit(conn, ctx.scope, f.as_of, region)
+    weights = Q.workload_weights_table(conn)
+    officers = W.officer_capacity(Q.officers_in_post(conn, ctx.scope, f.as_of, region),
+                                  Q.work_items_by_officer(conn, ctx.scope, f.as_of, region),
+                                  weights, f.as_of, params)
+    r, unit_items = _redistribution(conn, ctx, f, level, posts, weights, None)
+    unit_points = staffing.points_by_place(unit_items, weights, f.as_of, "region")
+    data = staffing.StaffData(
+        level=level, names=region_names if level == "nation" else unit_names,
+        unit_names=unit_names, posts=posts,
+        timeline=Q.headcount_timeline(conn, ctx.scope, timeline_days(f.as_of), region),
+        officers=officers, units=staffing.units_ranked(posts, unit_points),
+        weights=staffing.weights_in_force(weights, f.as_of),
+        unweighted=W.unweighted_items(unit_items, weights, f.as_of) if len(unit_items) else 0,
+        params=params)
+    return data, r
+
+
+def staff(ctx: Context, search: str | None) -> html.Div:
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        data, r = gather(conn, ctx, f)
+        region = _region(ctx, f)
+        region_name = (places.region(conn, ctx.scope, region, ctx.lang).region_name
+                       if region and data.level == "region" else None)
+    v = _view(ctx, f)
+    q = f.to_query(region=None)
+    place_href = ((lambda code: f"/staff{f.to_query(region=code)}") if data.level == "nation"
+                  else (lambda unit_id: f"/staff/unit/{unit_id}{q}"))
+    crumbs = [(t("shell.nation", ctx.lang), f"/staff{q}" if data.level != "nation" else None)]
+    if region_name:
+        crumbs.append((region_name, None))
+    body = L.redistribution_body(r, data.names, ctx.lang, data.params)
+    return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
+                        body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
+                        lambda officer_id: f"/staff/officer/{officer_id}{q}")
+
+
+def redistribution(ctx: Context, search: str | None, growth_pct: dict) -> html.Div:
+    """The what-if: the redistribution again with caseload grown by type."""
+    growth = staffing.Growth.from_percent(growth_pct).by_type
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        level = _level(ctx, f)
+        posts = Q.posts_by_unit(conn, ctx.scope, f.as_of, _region(ctx, f))
+        weights = Q.workload_weights_table(conn)
+        r, _ = _redistribution(conn, ctx, f, level, posts, weights, growth)
+        region_names, unit_names = _names(conn, ctx, _region(ctx, f))
+    names = region_names if level == "nation" else unit_names
+    return L.redistribution_body(r, names, ctx.lang, W.CapacityParams.from_env())
+
+
+def _crumbs(ctx: Context, f: Filters, place, officer: bool):
+    q = f.to_query(region=None)
+    items = [(t("shell.nation", ctx.lang), f"/staff{q}"),
+             (place.region_name, f"/staff{f.to_query(region=place.region_code)}"),
+             (place.unit_name, f"/staff/unit/{place.unit_id}{q}" if officer else None)]
+    if officer:
+        items.append((f"{t('shell.level.officer', ctx.lang)} {place.officer_code}", None))
+    return breadcrumbs(items, ctx.lang)
+
+
+def unit_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refuse):
+    def build():
+        with ctx.engine.connect() as conn:
+            place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
+            f = parse_filters(conn, ctx, search).within(region=None)
+            officers = W.officer_capacity(
+                Q.officers_in_post(conn, ctx.scope, f.as_of, unit_id=place.unit_id),
+                Q.work_items_by_officer(conn, ctx.scope, f.as_of, unit_id=place.unit_id),
+                Q.workload_weights_table(conn), f.as_of, W.CapacityParams.from_env())
+        q = f.to_query()
+        return L.unit_workload_page(
+            _view(ctx, f), f"{place.unit_name}: {t('staff.link.workload', ctx.lang)}",
+            _crumbs(ctx, f, place, officer=False), officers, {place.unit_id: place.unit_name},
+            W.CapacityParams.from_env(), lambda o: f"/staff/officer/{o}{q}",
+            f"/unit/{place.unit_id}{q}")
+    return _guarded(ctx, refuse, "unit", raw_id, build)
+
+
+def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refuse):
+    def build():
+        with ctx.engine.connect() as conn:
+            place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
+            f = parse_filters(conn, ctx, search).within(region=None)
+            weights = Q.workload_weights_table(conn)
+            params = W.CapacityParams.from_env()
+            me = Q.officers_in_post(conn, ctx.scope, f.as_of, unit_id=place.unit_id)
+            me = me[me.officer_id == place.officer_id]
+            cap = W.officer_capacity(me, Q.work_items_by_officer(
+                conn, ctx.scope, f.as_of, unit_id=place.unit_id), weights, f.as_of, params)
+            cases = staffing.case_points(
+                Q.officer_cases(conn, ctx.scope, f.as_of, place.officer_id), weights, f.as_of)
+        q = f.to_query()
+        summary = cap.iloc[0].to_dict() if len(cap) else None
+        return L.officer_workload_page(
+            _view(ctx, f), f"{t('shell.level.officer', ctx.lang)} {place.officer_code}: "
+            f"{t('staff.link.workload', ctx.lang)}", _crumbs(ctx, f, place, officer=True),
+            summary, cases, lambda c: f"/case/{c}{q}", f"/officer/{place.officer_id}{q}")
+    return _guarded(ctx, refuse, "officer", raw_id, build)
+
+
+def bind(app: dash.Dash, current) -> None:
+    """The what-if callback; `current` gives the request's Context."""
+    @app.callback(Output("staff-redistribution", "children"),
+                  [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),
+                  prevent_initial_call=True)
+    def staff_whatif(*values):
+        *growth, search = values
+        # A forged request can send anything: a query that is not text is no query.
+        search = search if isinstance(search, str) else ""
+        return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
+                                                          strict=True)))

@@ -1,0 +1,192 @@
+"""Staff allocation: posts (authorised, filled, vacant, by source), the work items each
+officer and unit holds, and the cases behind one officer's load. Counts are made in SQL;
+points and capacity are computed from the counts by dashboard.workload."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Integer, String, cast, extract, func, literal, select, true, union_all
+from sqlalchemy.engine import Connection
+
+from dashboard.i18n import name_column
+from dashboard.schema import (
+    case_assignments,
+    cases,
+    milestones,
+    officers,
+    posts,
+    units,
+    workload_weights,
+)
+from dashboard.scope import Scope
+from queries.common import assigned_on, pre_trial_report_in_hand_on
+from queries.national import officer_in_post_on, on_register_on, post_exists_on
+
+ITEM_COLUMNS = ["work_item", "probation_type", "legal_category", "risk_tier", "items"]
+
+
+def _place(scope: Scope, region: str | None, unit_id: int | None = None):
+    """The scope, narrowed to a region or unit the user picked (never widened by it)."""
+    where = [scope.units_where(units)]
+    if region is not None:
+        where.append(units.c.region_code == region)
+    if unit_id is not None:
+        where.append(units.c.id == unit_id)
+    return where
+
+
+def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
+    rows = conn.execute(query).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def units_in_scope(conn: Connection, scope: Scope, lang: str,
+                   region: str | None = None) -> pd.DataFrame:
+    """Units the user may see: unit_id, region_code, unit_name (in `lang`)."""
+    q = (select(units.c.id, units.c.region_code, units.c[name_column(lang)])
+         .where(*_place(scope, region)).order_by(units.c.id))
+    return _frame(conn, q, ["unit_id", "region_code", "unit_name"])
+
+
+def _filled_posts(as_of: date):
+    return select(officers.c.post_id).where(officer_in_post_on(as_of)).distinct().subquery()
+
+
+def _transfer_year():
+    return cast(extract("year", posts.c.transferred_on), Integer)
+
+
+def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
+                  region: str | None = None) -> pd.DataFrame:
+    """Posts existing on `as_of` per unit, source and year of transfer from the penal
+    system (NULL for the 2012 establishment): authorised, filled (an officer in post that
+    day) and vacant."""
+    filled = _filled_posts(as_of)
+    q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
+                _transfer_year().label("transfer_year"), func.count().label("authorised"),
+                func.count(filled.c.post_id).label("filled"))
+         .select_from(posts.join(units, units.c.id == posts.c.unit_id)
+                      .outerjoin(filled, filled.c.post_id == posts.c.id))
+         .where(post_exists_on(as_of), *_place(scope, region))
+         .group_by(units.c.region_code, posts.c.unit_id, posts.c.source, _transfer_year())
+         .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
+    df = _frame(conn, q, ["region_code", "unit_id", "source", "transfer_year", "authorised",
+                          "filled"])
+    df["transfer_year"] = df["transfer_year"].astype("Int64")
+    df["vacant"] = df["authorised"] - df["filled"]
+    return df
+
+
+def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
+                       region: str | None = None) -> pd.DataFrame:
+    """Posts existing and filled on each of `days`, by source and year of transfer."""
+    if not days:
+        return pd.DataFrame(columns=["day", "source", "transfer_year", "authorised", "filled"])
+    parts = []
+    for day in days:
+        filled = _filled_posts(day)
+        parts.append(
+            select(cast(literal(day.isoformat()), String).label("day"), posts.c.source,
+                   _transfer_year().label("transfer_year"), func.count().label("authorised"),
+                   func.count(filled.c.post_id).label("filled"))
+            .select_from(posts.join(units, units.c.id == posts.c.unit_id)
+                         .outerjoin(filled, filled.c.post_id == posts.c.id))
+            .where(post_exists_on(day), *_place(scope, region))
+            .group_by(posts.c.source, _transfer_year()))
+    df = _frame(conn, union_all(*parts),
+                ["day", "source", "transfer_year", "authorised", "filled"])
+    df["day"] = pd.to_datetime(df["day"]).dt.date
+    df["transfer_year"] = df["transfer_year"].astype("Int64")
+    return df.sort_values(["day", "source", "transfer_year"], ignore_index=True)
+
+
+def officers_in_post(conn: Connection, scope: Scope, as_of: date, region: str | None = None,
+                     unit_id: int | None = None) -> pd.DataFrame:
+    """Officers in post on `as_of`: officer_id, code, unit_id, region_code, grade of their
+    post, contracted_hours."""
+    q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
+                posts.c.grade, officers.c.contracted_hours)
+         .select_from(officers.join(units, units.c.id == officers.c.unit_id)
+                      .join(posts, posts.c.id == officers.c.post_id))
+         .where(officer_in_post_on(as_of), *_place(scope, region, unit_id))
+         .order_by(officers.c.id))
+    return _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
+                            "contracted_hours"])
+
+
+def _item_keys():
+    return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
+
+
+def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
+                          region: str | None = None,
+                          unit_id: int | None = None) -> pd.DataFrame:
+    """Work items each officer is responsible for on `as_of`, counted per work item, type,
+    category and risk tier: cases on the register assigned to them that day, and the
+    pre-trial reports of those cases still in hand."""
+    officer = case_assignments.c.officer_id
+    base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
+            .join(officers, officers.c.id == officer)
+            .join(units, units.c.id == officers.c.unit_id))
+    where = [assigned_on(as_of), on_register_on(as_of), *_place(scope, region, unit_id)]
+    held = (select(officer, literal("case").label("work_item"), *_item_keys(),
+                   func.count().label("items"))
+            .select_from(base).where(*where).group_by(officer, *_item_keys()))
+    reports = (select(officer, literal("pre_trial_report").label("work_item"), *_item_keys(),
+                      func.count().label("items"))
+               .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
+               .where(*where, pre_trial_report_in_hand_on(as_of))
+               .group_by(officer, *_item_keys()))
+    return _frame(conn, union_all(held, reports), ["officer_id", *ITEM_COLUMNS])
+
+
+def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
+                       region: str | None = None) -> pd.DataFrame:
+    """Work items of each unit on `as_of` (its cases on the register and their pre-trial
+    reports in hand), whoever holds them: the load that posts should follow."""
+    base = cases.join(units, units.c.id == cases.c.unit_id)
+    where = [on_register_on(as_of), *_place(scope, region)]
+    place = (units.c.region_code, cases.c.unit_id)
+    held = (select(*place, literal("case").label("work_item"), *_item_keys(),
+                   func.count().label("items"))
+            .select_from(base).where(*where).group_by(*place, *_item_keys()))
+    reports = (select(*place, literal("pre_trial_report").label("work_item"), *_item_keys(),
+                      func.count().label("items"))
+               .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
+               .where(*where, pre_trial_report_in_hand_on(as_of))
+               .group_by(*place, *_item_keys()))
+    return _frame(conn, union_all(held, reports), ["region_code", "unit_id", *ITEM_COLUMNS])
+
+
+def officer_cases(conn: Connection, scope: Scope, as_of: date, officer_id: int) -> pd.DataFrame:
+    """The cases that make up one officer's load on `as_of` (empty when the officer is
+    outside the scope): case_id, type, category, risk tier, registered_on, planned_end,
+    pre_trial_report_in_hand."""
+    in_hand = (select(milestones.c.case_id).where(pre_trial_report_in_hand_on(as_of))
+               .where(milestones.c.case_id == cases.c.id).exists())
+    q = (select(cases.c.id, *_item_keys(), cases.c.registered_on, cases.c.planned_end,
+                in_hand.label("report"))
+         .select_from(case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
+                      .join(officers, officers.c.id == case_assignments.c.officer_id)
+                      .join(units, units.c.id == officers.c.unit_id))
+         .where(case_assignments.c.officer_id == officer_id, assigned_on(as_of),
+                on_register_on(as_of), scope.units_where(units))
+         .order_by(cases.c.id))
+    df = _frame(conn, q, ["case_id", "probation_type", "legal_category", "risk_tier",
+                          "registered_on", "planned_end", "pre_trial_report_in_hand"])
+    df["pre_trial_report_in_hand"] = df["pre_trial_report_in_hand"].astype(bool)
+    return df
+
+
+def workload_weights_table(conn: Connection) -> pd.DataFrame:
+    """Every version of the workload weights. National reference data, the same for every
+    scope (it holds no case data), so no scope is taken."""
+    cols = ["work_item", "probation_type", "legal_category", "risk_tier", "points",
+            "effective_from", "effective_until"]
+    q = select(*(workload_weights.c[c] for c in cols)).where(true()).order_by(
+        workload_weights.c.effective_from, workload_weights.c.id)
+    df = _frame(conn, q, cols)
+    return df.astype(object).where(df.notna(), None)
+

@@ -1,0 +1,71 @@
+"""The staff pages and the what-if called as plain functions, on the staff fixture."""
+
+import pytest
+
+from callbacks import staff as views
+from callbacks.context import Context
+from dashboard.config import Settings
+from tests.test_layouts import text_of
+from tests.test_staff_queries import ALMATY, ASTANA, MEDEU, NATION, staff  # noqa: F401
+
+ASOF = "?asof=2025-06-30&to=2025-12-31"
+
+
+@pytest.fixture
+def make_ctx(staff, monkeypatch):  # noqa: F811 - the fixture imported above
+    monkeypatch.setenv("PROBATION_WORKLOAD_NOMINAL_TARGET", "20")
+    monkeypatch.setenv("PROBATION_WORKLOAD_HEAD_REDUCTION", "0.5")
+
+    def make(scope=NATION, lang="en"):
+        return Context(engine=staff, scope=scope, lang=lang,
+                       settings=Settings(database_url="sqlite://"))
+    return make
+
+
+def test_the_ministry_sees_regions_and_the_recommended_move(make_ctx):
+    text = text_of(views.staff(make_ctx(), ASOF))
+    assert "/staff?period=year&to=2025-12-31&asof=2025-06-30&region=KZ-75" in text
+    # the move of test_redistribution_across_regions, with region names
+    assert '"Almaty"' in text and "Posts moved in all: 1" in text
+
+
+def test_a_what_if_recomputes_the_moves(make_ctx):
+    ctx = make_ctx()
+    before = text_of(views.redistribution(ctx, ASOF, {"pre_trial": 0}))
+    after = text_of(views.redistribution(ctx, ASOF, {"pre_trial": 200}))
+    assert "Posts moved in all: 1" in before
+    assert "No moves needed." in after
+    # junk in an input counts as no growth
+    assert text_of(views.redistribution(ctx, ASOF, {"pre_trial": "x"})) == before
+
+
+def test_a_region_head_redistributes_among_the_regions_units(make_ctx):
+    text = text_of(views.staff(make_ctx(ASTANA), ASOF))
+    assert "/staff/unit/1" in text and "/staff/unit/3" not in text
+    assert "No moves needed." in text
+
+
+def test_a_unit_head_gets_no_redistribution(make_ctx):
+    text = text_of(views.staff(make_ctx(MEDEU, lang="ru"), ASOF))
+    assert "Внутри одного подразделения перераспределение штата не применяется." in text
+
+
+def test_officer_workload_lists_the_cases_with_their_points(make_ctx):
+    refused = []
+    text = text_of(views.officer_workload(make_ctx(), "2", ASOF,
+                                          lambda *a: refused.append(a)))
+    # case 3 (restriction of freedom, 6) and case 4 (pre-trial 8 + its report 3)
+    assert "17.0 points of 10.0 available: 170% capacity" in text
+    assert "№ 3" in text and "№ 4" in text and "11.0" in text
+    assert refused == []
+
+
+def test_another_regions_officer_or_unit_is_refused(make_ctx):
+    refused = []
+    text = text_of(views.officer_workload(make_ctx(ALMATY), "1", ASOF,
+                                          lambda *a: refused.append(a)))
+    assert "Not permitted" in text and "OF-1" not in text
+    text = text_of(views.unit_workload(make_ctx(ALMATY), "1", ASOF,
+                                       lambda *a: refused.append(a)))
+    assert "Not permitted" in text
+    assert refused == [("officer", "1"), ("unit", "1")]
