@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.metrics import Benchmark, Period, benchmark
@@ -306,25 +306,33 @@ def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
 
 # --- the outlier rule: counts per unit or officer over trailing windows -------------------
 
-def _caseload_days(p, start_col, end_col):
-    """Days of a spell [start, end) that fall in the window (the spell overlaps it)."""
-    return days_between(later_of(start_col, p.c.p_start),
-                        earlier_of(func.coalesce(end_col, p.c.p_after), p.c.p_after))
+def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> pd.DataFrame:
+    """Days each entity held spells [start, end) inside each window: one column per window
+    in a single scan. (Joining spells to a windows table made PostgreSQL rescan an index
+    once per window: 2.7 s against 0.3 s at scale 1.)"""
+    columns = []
+    for i, w in enumerate(windows):
+        first, after = literal(w.start, Date), literal(w.end + timedelta(days=1), Date)
+        inside = and_(start_col <= literal(w.end, Date),
+                      or_(end_col.is_(None), end_col > first))
+        days = days_between(later_of(start_col, first),
+                            earlier_of(func.coalesce(end_col, after), after))
+        columns.append(func.sum(case((inside, days), else_=0)).label(f"w{i}"))
+    wide = pd.read_sql(
+        select(entity.label("entity_id"), *columns).select_from(source)
+        .where(where, start_col <= windows[-1].end,
+               or_(end_col.is_(None), end_col > windows[0].start))
+        .group_by(entity), conn)
+    long = wide.melt(id_vars="entity_id", var_name="idx", value_name="caseload_days")
+    long["idx"] = long["idx"].str[1:].astype(int)
+    return long[long.caseload_days > 0]
 
 
 def _unit_counts(conn, scope, windows, event, narrowing, all_units: bool) -> pd.DataFrame:
     p = periods_table(windows, "windows")
     where = _where(Scope.nation() if all_units else scope, narrowing)
-    overlap = and_(cases.c.registered_on <= p.c.p_end,
-                   or_(cases.c.closed_on.is_(None), cases.c.closed_on > p.c.p_start))
-    caseload = pd.read_sql(
-        select(p.c.idx, units.c.id.label("entity_id"),
-               func.sum(_caseload_days(p, cases.c.registered_on, cases.c.closed_on))
-               .label("caseload_days"))
-        .select_from(_cases_units().join(p, overlap))
-        .where(where, cases.c.registered_on <= windows[-1].end,
-               or_(cases.c.closed_on.is_(None), cases.c.closed_on > windows[0].start))
-        .group_by(p.c.idx, units.c.id), conn)
+    caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
+                              cases.c.closed_on, where, windows)
     if event == "repeat_offences":
         q = (select(p.c.idx, units.c.id.label("entity_id"), func.count().label("events"))
              .select_from(violations.join(cases, violations.c.case_id == cases.c.id)
@@ -348,16 +356,8 @@ def _officer_counts(conn, scope, windows, event, narrowing, all_units: bool):
     ca = case_assignments
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
-    overlap = and_(ca.c.assigned_on <= p.c.p_end,
-                   or_(ca.c.unassigned_on.is_(None), ca.c.unassigned_on > p.c.p_start))
-    caseload = pd.read_sql(
-        select(p.c.idx, ca.c.officer_id.label("entity_id"),
-               func.sum(_caseload_days(p, ca.c.assigned_on, ca.c.unassigned_on))
-               .label("caseload_days"))
-        .select_from(held.join(p, overlap))
-        .where(where, ca.c.assigned_on <= windows[-1].end,
-               or_(ca.c.unassigned_on.is_(None), ca.c.unassigned_on > windows[0].start))
-        .group_by(p.c.idx, ca.c.officer_id), conn)
+    caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on, ca.c.unassigned_on,
+                              where, windows)
     if event == "repeat_offences":
         # The officer responsible on the day of the offence.
         q = (select(p.c.idx, ca.c.officer_id.label("entity_id"), func.count().label("events"))
