@@ -10,6 +10,7 @@ import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from callbacks import context, views
+from callbacks import outcomes as outcomes_view
 from dashboard.i18n import LANGUAGES, t
 from layouts import shell
 from queries import places
@@ -19,6 +20,7 @@ from queries import places
 PAGES = (
     ("overview", "/", views.overview),
     ("caseload", "/caseload", views.caseload),
+    ("outcomes", "/outcomes", outcomes_view.outcomes),
     ("region", "/region/<code>", views.region),
     ("unit", "/unit/<unit_id>", views.unit),
     ("officer", "/officer/<officer_id>", views.officer),

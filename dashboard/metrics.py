@@ -208,3 +208,16 @@ def outliers(frame: pd.DataFrame, events: str, denominator: str, min_denominator
     order = out["status"].map({FAR: 0, NEAR: 1, MET: 2}).fillna(3)
     return (out.assign(_order=order).sort_values(["_order", "rate"], ascending=[True, False])
             .drop(columns="_order").reset_index(drop=True))
+
+
+def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float,
+                  events: str = "events", denominator: str = "average_caseload",
+                  per: float = 1000) -> pd.DataFrame:
+    """Rows of (window_end, entity, events, denominator) judged each against its own
+    window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
+    out = rates(counts, events, denominator, min_denominator, per)
+    out["status"] = pd.Series(
+        [status(r, benchmarks[w].target, benchmarks[w].iqr) if w in benchmarks else None
+         for r, w in zip(out["rate"], out["window_end"], strict=True)],
+        index=out.index, dtype=object)
+    return out

@@ -197,10 +197,8 @@ def test_closures_completed_revoked_other(outcomes_db):
     with outcomes_db.connect() as conn:
         frame = Q.closures(conn, NATION, buckets(d(2014, 1, 1), d(2016, 12, 31), "year"))
     # 2015: c1 revoked, c2 completed, c4 transferred and c5 new offence (other). 2016: c6.
-    assert rows(frame, "period_start", "completed", "revoked", "other", "closed",
-                "on_register") == [
-        (d(2014, 1, 1), 0, 0, 0, 0, 3), (d(2015, 1, 1), 1, 1, 2, 4, 4),
-        (d(2016, 1, 1), 1, 0, 0, 1, 2)]  # 2016: p3 (c3 open) and p5
+    assert rows(frame, "period_start", "completed", "revoked", "other", "closed") == [
+        (d(2014, 1, 1), 0, 0, 0, 0), (d(2015, 1, 1), 1, 1, 2, 4), (d(2016, 1, 1), 1, 0, 0, 1)]
 
 
 def test_closures_by_region(outcomes_db):
@@ -214,7 +212,7 @@ def test_closures_by_region(outcomes_db):
 
 def test_escalation_2014(outcomes_db):
     with outcomes_db.connect() as conn:
-        steps = Q.escalation(conn, NATION, Y2014)
+        [steps] = Q.escalation(conn, NATION, [Y2014])
     # Violations 1 and 2 of c1; the second one (1 Sep) gives grounds; submitted 20 Sep;
     # the court decided in 2015.
     assert steps == Q.Escalation(violations=2, malicious_violations=0, grounds=1,
@@ -223,16 +221,23 @@ def test_escalation_2014(outcomes_db):
 
 def test_escalation_2015(outcomes_db):
     with outcomes_db.connect() as conn:
-        steps = Q.escalation(conn, NATION, Y2015)
+        [steps] = Q.escalation(conn, NATION, [Y2015])
     # Violation 7 (c3's first: no grounds yet); malicious violation 4 gives c2 grounds at
     # once and goes to court (rejected 20 Apr); c1's 2014 submission is decided: revoked.
     assert steps == Q.Escalation(violations=1, malicious_violations=1, grounds=1,
                                  submitted=1, revoked=1, rejected=1)
 
 
+def test_escalation_of_several_periods_at_once(outcomes_db):
+    with outcomes_db.connect() as conn:
+        both = Q.escalation(conn, NATION, [Y2014, Y2015])
+        one_by_one = Q.escalation(conn, NATION, [Y2014]) + Q.escalation(conn, NATION, [Y2015])
+    assert both == one_by_one
+
+
 def test_escalation_within_scope(outcomes_db):
     with outcomes_db.connect() as conn:
-        steps = Q.escalation(conn, Scope("unit_head", unit_id=2), Y2015)
+        [steps] = Q.escalation(conn, Scope("unit_head", unit_id=2), [Y2015])
     assert steps == Q.Escalation(violations=1, malicious_violations=0, grounds=0,
                                  submitted=0, revoked=0, rejected=0)
 
@@ -267,31 +272,29 @@ def test_twelve_month_repeat_by_registration_cohort(outcomes_db):
 
 def test_unit_counts_for_the_outlier_rule(outcomes_db):
     with outcomes_db.connect() as conn:
-        offences = Q.outlier_counts(conn, NATION, [Y2015], "unit", "repeat_offences")
-        revocations = Q.outlier_counts(conn, NATION, [Y2015], "unit", "revocations")
+        frame = Q.outlier_counts(conn, NATION, [Y2015], "unit")
     # Days held in 2015: unit 1 = c1 40 + c2 151 = 191; unit 2 = c3 365 + c4 59 + c5 198.
-    assert rows(offences, "entity_id", "events", "caseload_days") == [(1, 0, 191), (2, 2, 622)]
-    assert offences.average_caseload.round(4).tolist() == [0.5233, 1.7041]
-    assert rows(revocations, "entity_id", "events") == [(1, 1), (2, 0)]
+    # Offences 5 and 6 are unit 2's; c1's revocation is unit 1's.
+    assert rows(frame, "entity_id", "repeat_offences", "revocations", "caseload_days") == [
+        (1, 0, 1, 191), (2, 2, 0, 622)]
+    assert frame.average_caseload.round(4).tolist() == [0.5233, 1.7041]
 
 
 def test_officer_counts_follow_who_held_the_case(outcomes_db):
     with outcomes_db.connect() as conn:
-        offences = Q.outlier_counts(conn, NATION, [Y2015], "officer", "repeat_offences")
-        revocations = Q.outlier_counts(conn, NATION, [Y2015], "officer", "revocations")
+        frame = Q.outlier_counts(conn, NATION, [Y2015], "officer")
     # Officer 3 held c3 until 30 Jun (181 days), c4 (59) and c5 (198): offence 5 is his;
-    # officer 4 took c3 on 1 Jul (184 days) and answers for offence 6.
-    assert rows(offences, "entity_id", "events", "caseload_days") == [
-        (1, 0, 40), (2, 0, 151), (3, 1, 438), (4, 1, 184)]
-    assert rows(revocations, "entity_id", "events") == [(1, 1), (2, 0), (3, 0), (4, 0)]
+    # officer 4 took c3 on 1 Jul (184 days) and answers for offence 6. Officer 1 closed c1.
+    assert rows(frame, "entity_id", "repeat_offences", "revocations", "caseload_days") == [
+        (1, 0, 1, 40), (2, 0, 0, 151), (3, 1, 0, 438), (4, 1, 0, 184)]
 
 
 def test_outlier_windows_are_counted_together(outcomes_db):
     windows = [trailing_months(d(2015, 6, 30)), trailing_months(d(2015, 12, 31))]
     with outcomes_db.connect() as conn:
-        frame = Q.outlier_counts(conn, NATION, windows, "unit", "repeat_offences")
+        frame = Q.outlier_counts(conn, NATION, windows, "unit")
     # Jul 2014 - Jun 2015: offence 3 (unit 1, Aug 2014) and 5 (unit 2, Jun 2015).
-    assert rows(frame, "window_end", "entity_id", "events") == [
+    assert rows(frame, "window_end", "entity_id", "repeat_offences") == [
         (d(2015, 6, 30), 1, 1), (d(2015, 6, 30), 2, 1),
         (d(2015, 12, 31), 1, 0), (d(2015, 12, 31), 2, 2)]
 
@@ -299,18 +302,18 @@ def test_outlier_windows_are_counted_together(outcomes_db):
 def test_outlier_counts_within_scope_and_benchmark_over_the_nation(outcomes_db):
     head = Scope("region_head", region_code="KZ-71")
     with outcomes_db.connect() as conn:
-        own = Q.outlier_counts(conn, head, [Y2015], "unit", "repeat_offences")
-        bench = Q.outlier_benchmarks(conn, head, [Y2015], "unit", "repeat_offences",
-                                     min_caseload=0.5)
+        own = Q.outlier_counts(conn, head, [Y2015], "unit")
+        bench = Q.outlier_benchmarks(conn, head, [Y2015], "unit", min_caseload=0.5)
     assert own.entity_id.tolist() == [1]
     # Target: 2 offences / (191 + 622) / 365 average cases, per 1,000.
-    assert bench[0].target == pytest.approx(2 / (813 / 365) * 1000)
-    assert bench[0].peers == 2
+    assert bench["repeat_offences"][0].target == pytest.approx(2 / (813 / 365) * 1000)
+    assert bench["revocations"][0].target == pytest.approx(1 / (813 / 365) * 1000)
+    assert bench["repeat_offences"][0].peers == 2
 
 
 def test_outliers_refuse_a_role_without_case_data(outcomes_db):
     with outcomes_db.connect() as conn, pytest.raises(NotPermitted):
-        Q.outlier_counts(conn, Scope("admin"), [Y2015], "unit", "repeat_offences")
+        Q.outlier_counts(conn, Scope("admin"), [Y2015], "unit")
 
 
 def test_entity_names_within_scope(outcomes_db):
