@@ -21,7 +21,6 @@ import pytest
 import requests
 from dash import Input, Output, html
 from sqlalchemy import func, select
-from test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
 
 from dashboard import audit, i18n, migrate
 from dashboard.auth import audit_refusal, current_language, current_scope
@@ -30,6 +29,7 @@ from dashboard.db import make_engine
 from dashboard.factory import create_app
 from dashboard.schema import cases, regions, units
 from dashboard.scope import NotPermitted
+from tests.test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
 
 PAGES_CALLBACK_INPUT = {"id": "_pages_location", "property": "pathname"}
 CASE_IDS = {711: 1, 712: 4, 751: 6, 791: 10}  # the first case of each fixture unit
@@ -99,8 +99,14 @@ def unit_cases_callback(unit_id):
 
 def build_app(database_url: str):
     app = create_app(Settings(database_url=database_url, secret_key="matrix-secret"))
-    app.layout = html.Main([html.Div(id="testonly-unit"), html.Div(id="testonly-unit-cases"),
-                            *app.layout.children])
+    shell = app.layout  # the app's frame: a function, built per request for the user
+
+    def layout():
+        frame = shell() if callable(shell) else shell
+        return html.Main([html.Div(id="testonly-unit"), html.Div(id="testonly-unit-cases"),
+                          frame])
+
+    app.layout = layout
     app.callback(Output("testonly-unit-cases", "children"),
                  Input("testonly-unit", "value"))(unit_cases_callback)
     return app
