@@ -5,8 +5,6 @@ for any unit to reach the minimum caseload the outlier rule needs."""
 from __future__ import annotations
 
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -33,14 +31,7 @@ def outcomes_server(tmp_path_factory):
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{http.server_port}"
-    # Dash validates the layout on the first request of a process, and the shell's layout
-    # asks who is signed in: that first request is answered 403. Spend it here.
-    try:
-        urllib.request.urlopen(base + "/login", timeout=30)
-    except urllib.error.HTTPError:
-        pass
-    yield base
+    yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     engine.dispose()
 
