@@ -10,6 +10,7 @@ import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from callbacks import context, outage, staff, views
+from callbacks import outcomes as outcomes_view
 from dashboard.i18n import LANGUAGES, t
 from layouts import outage as outage_layout
 from layouts import shell
@@ -20,6 +21,7 @@ from queries import places
 PAGES = (
     ("overview", "/", views.overview),
     ("caseload", "/caseload", views.caseload),
+    ("outcomes", "/outcomes", outcomes_view.outcomes),
     ("region", "/region/<code>", views.region),
     ("unit", "/unit/<unit_id>", views.unit),
     ("officer", "/officer/<officer_id>", views.officer),

@@ -1,0 +1,121 @@
+"""The outcomes page (/outcomes): parse the filters, ask queries/outcomes within the scope,
+judge rates with dashboard.metrics, hand everything to layouts/outcomes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from dash import html
+
+from callbacks.context import Context
+from callbacks.views import _view, parse_filters
+from dashboard import metrics as M
+from dashboard.filters import DATA_FROM, Filters
+from dashboard.scope import Scope
+from layouts import outcomes as L
+from queries import outcomes as Q
+from queries.common import data_period
+
+# The trend behind each period choice: a year shows every year since the data begin, a
+# quarter the last three years by quarter, a month (or a custom range) the last two years
+# by month.
+TREND = {"year": ("year", None), "quarter": ("quarter", 12), "month": ("month", 24),
+         "custom": ("month", 24)}
+HISTORY_MONTHS = 6
+# design.md: leave out officers (and units) whose average daily caseload is under 10.
+MIN_CASELOAD = 10
+
+
+def trend_periods(f: Filters, data_from: date) -> tuple[str, list[M.Period]]:
+    grain, count = TREND[f.period]
+    first = max(data_from, DATA_FROM)
+    periods = M.buckets(first, f.end, grain)
+    return grain, periods[-count:] if count else periods
+
+
+def narrowing_of(f: Filters, region: bool = True) -> Q.Narrowing:
+    return Q.Narrowing.of([f.probation_type] if f.probation_type else None,
+                          [f.legal_category] if f.legal_category else None,
+                          f.region if region else None)
+
+
+def _unique(periods: list[M.Period]) -> list[M.Period]:
+    return list(dict.fromkeys(periods))
+
+
+def outliers(conn, scope: Scope, f: Filters, level: str) -> pd.DataFrame:
+    """Units or officers in scope judged on both events over the last six trailing
+    windows: one row per entity, event and window."""
+    windows = [M.trailing_months(day) for day in M.month_ends(f.end, HISTORY_MONTHS)]
+    # The peers are national whatever region is picked; the region only narrows the rows.
+    everywhere = narrowing_of(f, region=False)
+    counts = Q.outlier_counts(conn, scope, windows, level, everywhere)
+    if scope.role == "ministry":
+        # The ministry's own rows are the national pool: count once, use for both.
+        benches = Q.benchmarks_of(counts, windows, MIN_CASELOAD)
+    else:
+        benches = Q.outlier_benchmarks(conn, scope, windows, level, everywhere, MIN_CASELOAD)
+    judged = []
+    for event in Q.OUTLIER_EVENTS:
+        by_window = dict(zip((w.end for w in windows), benches[event], strict=True))
+        rated = M.judge_windows(counts.rename(columns={event: "events"}), by_window,
+                                MIN_CASELOAD)
+        rated["event"] = event
+        rated["target"] = [by_window[w].target for w in rated.window_end]
+        rated["iqr"] = [by_window[w].iqr for w in rated.window_end]
+        judged.append(rated[["window_end", "entity_id", "event", "events", "average_caseload",
+                             "rate", "small_sample", "status", "target", "iqr"]])
+    frame = pd.concat(judged, ignore_index=True)
+    names = Q.entity_names(conn, scope, level, sorted(set(frame.entity_id)))
+    if f.region:
+        names = names[names.region_code == f.region]
+    return frame.merge(names, on="entity_id", how="inner")
+
+
+def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
+           lang: str) -> L.Outcomes:
+    """Everything the page shows, for the filters `f` within `scope`."""
+    current = M.Period(f.start, f.end)
+    previous, earlier = M.previous_period(current), M.year_earlier(current)
+    grain, trend = trend_periods(f, data_from)
+    narrowing = narrowing_of(f)
+    every = _unique(trend + [current, previous, earlier])
+    offences = Q.repeat_offences(conn, scope, every, narrowing=narrowing)
+    closed = Q.closures(conn, scope, every, narrowing=narrowing)
+    by = "unit" if f.region else "region"
+    cohort_grain = "year" if grain == "year" else "quarter"
+    cohorts = Q.cohort_repeat(conn, scope, M.buckets(max(data_from, DATA_FROM), f.end,
+                                                     cohort_grain)[-12:], narrowing)
+    cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
+                           for end in cohorts.period_end]
+    return L.Outcomes(
+        current=current, previous=previous, year_earlier=earlier, grain=grain,
+        trend=[(p.start, p.end) for p in trend],
+        offences=offences, closures=closed,
+        by_place=Q.repeat_offences(conn, scope, [current, earlier], by=by, narrowing=narrowing)
+        .merge(Q.closures(conn, scope, [current, earlier], by=by, narrowing=narrowing),
+               on=["period_start", "period_end", "key"], how="outer").fillna(0),
+        place_level=by,
+        place_names=Q.place_names(conn, scope, by, f.region, lang),
+        by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",
+                                  narrowing=narrowing),
+        by_category=Q.repeat_offences(conn, scope, [current], by="legal_category",
+                                      narrowing=narrowing),
+        escalation=dict(zip(_unique([current, previous, earlier]),
+                            Q.escalation(conn, scope, _unique([current, previous, earlier]),
+                                         narrowing), strict=True)),
+        assistance=Q.assistance_results(conn, scope, current, narrowing),
+        cohorts=cohorts,
+        unit_outliers=outliers(conn, scope, f, "unit"),
+        officer_outliers=outliers(conn, scope, f, "officer"),
+        min_caseload=MIN_CASELOAD,
+    )
+
+
+def outcomes(ctx: Context, search: str | None) -> html.Div:
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        data_from, data_until = data_period(conn)
+        data = gather(conn, ctx.scope, f, data_from, data_until, ctx.lang)
+    return L.page(_view(ctx, f), data)

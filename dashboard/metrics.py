@@ -1,0 +1,223 @@
+"""Pure computations shared by the views: periods and their comparisons, rates with
+small-sample protection, and the Recidiviz outlier rule (design.md). No database, no Dash.
+
+The outlier rule, for any entity (unit, officer, region) and any event (repeat offence,
+revocation, overdue milestone...):
+    rate      = events / denominator (e.g. average daily caseload), per `per`
+    target    = the rate of all peers together (the national rate)
+    threshold = the interquartile range of the peers' rates
+    MET  when rate <= target
+    NEAR when target < rate <= target + IQR
+    FAR  when rate  > target + IQR
+Entities whose denominator is under `min_denominator` get no rate and no status: one
+event among three cases says nothing about an officer.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+GRAINS = ("year", "quarter", "month")
+MET, NEAR, FAR = "MET", "NEAR", "FAR"
+STATUSES = (MET, NEAR, FAR)
+
+
+# --- periods ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def _grain_start(day: date, grain: str) -> date:
+    if grain == "year":
+        return date(day.year, 1, 1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if grain == "month":
+        return day.replace(day=1)
+    raise ValueError(f"unknown grain {grain!r}")
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clipped to the month's last day."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
+
+
+def _grain_months(grain: str) -> int:
+    return {"year": 12, "quarter": 3, "month": 1}[grain]
+
+
+def buckets(start: date, end: date, grain: str) -> list[Period]:
+    """The calendar years, quarters or months covering [start, end], clipped to it: a
+    period that starts mid-month gets a shorter first bucket, never days outside it."""
+    if start > end:
+        return []
+    out = []
+    first = _grain_start(start, grain)
+    while first <= end:
+        following = _add_months(first, _grain_months(grain))
+        out.append(Period(max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return out
+
+
+def is_whole(period: Period, grain: str) -> bool:
+    """True when `period` is exactly one calendar year, quarter or month."""
+    return (period.start == _grain_start(period.start, grain)
+            and period.end == _add_months(period.start, _grain_months(grain))
+            - timedelta(days=1))
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before: the previous calendar year, quarter or month when `period`
+    is one; otherwise the same number of days ending the day before."""
+    for grain in GRAINS:
+        if is_whole(period, grain):
+            start = _add_months(period.start, -_grain_months(grain))
+            return Period(start, period.start - timedelta(days=1))
+    return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def year_earlier(period: Period) -> Period:
+    """The same days one year earlier (29 February becomes the 28th)."""
+    return Period(_add_months(period.start, -12), _add_months(period.end, -12))
+
+
+def trailing_months(end: date, months: int = 12) -> Period:
+    """The `months` months ending on `end`, inclusive (Recidiviz's trailing window)."""
+    return Period(_add_months(end + timedelta(days=1), -months), end)
+
+
+def month_ends(last: date, count: int) -> list[date]:
+    """The last `count` month ends up to `last` (`last` itself when it is not one), oldest
+    first: the days the status history is taken on."""
+    days = [last]
+    for _ in range(count - 1):
+        days.append(days[-1].replace(day=1) - timedelta(days=1))
+    return days[::-1]
+
+
+# --- rates ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate with the counts behind it. `value` is None when the denominator is too
+    small to trust (or zero): the screen shows the counts and a mark, not a number."""
+
+    events: int
+    denominator: float
+    value: float | None
+    small_sample: bool
+
+
+def rate(events: int, denominator: float, min_denominator: float, per: float = 1000) -> Rate:
+    """`events` per `per` of `denominator`, hidden when the denominator is under
+    `min_denominator`."""
+    small = denominator < max(min_denominator, 1e-9)
+    value = None if small else events / denominator * per
+    return Rate(int(events), float(denominator), value, small)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Relative change (0.3 = +30 %); None when either side is missing or the base is 0."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return current / previous - 1
+
+
+def rates(frame: pd.DataFrame, events: str, denominator: str, min_denominator: float,
+          per: float = 1000, into: str = "rate") -> pd.DataFrame:
+    """`frame` with a column `into` = events / denominator * per, NaN (and
+    `small_sample` True) where the denominator is under `min_denominator`."""
+    out = frame.copy()
+    den = out[denominator].astype(float)
+    small = den < max(min_denominator, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = out[events].astype(float) / den * per
+    out[into] = value.where(~small)
+    out["small_sample"] = small
+    return out
+
+
+# --- the outlier rule -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The target (national rate) and the IQR of the peers' rates."""
+
+    target: float | None
+    iqr: float | None
+    peers: int
+
+
+def iqr(values) -> float | None:
+    """Interquartile range (linear interpolation, as numpy and pandas compute it)."""
+    arr = np.asarray([v for v in values if v is not None and not pd.isna(v)], dtype=float)
+    if len(arr) == 0:
+        return None
+    q1, q3 = np.percentile(arr, [25, 75])
+    return float(q3 - q1)
+
+
+def benchmark(frame: pd.DataFrame, events: str, denominator: str, min_denominator: float,
+              per: float = 1000) -> Benchmark:
+    """Target = all peers' events over all peers' denominator (so large units weigh more,
+    as the national rate does); IQR over the peers that pass `min_denominator`."""
+    total = float(frame[denominator].sum())
+    target = float(frame[events].sum()) / total * per if total > 0 else None
+    rated = rates(frame, events, denominator, min_denominator, per)
+    peer_rates = rated["rate"].dropna()
+    return Benchmark(target, iqr(peer_rates), int(len(peer_rates)))
+
+
+def status(value: float | None, target: float | None, spread: float | None) -> str | None:
+    """MET at or below the target, NEAR within one IQR above it, FAR beyond."""
+    if value is None or pd.isna(value) or target is None:
+        return None
+    if value <= target:
+        return MET
+    if spread is None or value <= target + spread:
+        return NEAR
+    return FAR
+
+
+def outliers(frame: pd.DataFrame, events: str, denominator: str, min_denominator: float,
+             per: float = 1000, bench: Benchmark | None = None) -> pd.DataFrame:
+    """`frame` (one row per entity) with `rate`, `small_sample` and `status` columns,
+    judged against `bench` (computed from `frame` itself when not given), FAR first."""
+    bench = bench or benchmark(frame, events, denominator, min_denominator, per)
+    out = rates(frame, events, denominator, min_denominator, per)
+    # object dtype keeps None as None (pandas would infer strings and turn it into NaN).
+    out["status"] = pd.Series([status(v, bench.target, bench.iqr) for v in out["rate"]],
+                              index=out.index, dtype=object)
+    order = out["status"].map({FAR: 0, NEAR: 1, MET: 2}).fillna(3)
+    return (out.assign(_order=order).sort_values(["_order", "rate"], ascending=[True, False])
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float,
+                  events: str = "events", denominator: str = "average_caseload",
+                  per: float = 1000) -> pd.DataFrame:
+    """Rows of (window_end, entity, events, denominator) judged each against its own
+    window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
+    out = rates(counts, events, denominator, min_denominator, per)
+    out["status"] = pd.Series(
+        [status(r, benchmarks[w].target, benchmarks[w].iqr) if w in benchmarks else None
+         for r, w in zip(out["rate"], out["window_end"], strict=True)],
+        index=out.index, dtype=object)
+    return out

@@ -1,0 +1,403 @@
+"""The outcomes page: pure functions from counts (queries/outcomes) to components and
+figures. Rates and their small-sample marks come from dashboard.metrics, so a rate that
+is hidden here is hidden everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import metrics as M
+from dashboard.codes import ASSISTANCE_KINDS
+from dashboard.i18n import t
+from layouts import figures
+from layouts.formatting import day, number, percent
+from layouts.kpis import rate as share_span
+from layouts.pages import View, _graph, _heading
+from queries.outcomes import Escalation
+
+STATUS_COLOURS = {M.MET: "success", M.NEAR: "warning", M.FAR: "danger"}
+CLOSURE_COLOURS = {"completed": "#009E73", "revoked": "#D55E00", "other": "#999999"}
+OUTLIER_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Everything the page shows, already counted within the user's scope."""
+
+    current: M.Period
+    previous: M.Period
+    year_earlier: M.Period
+    grain: str
+    trend: list[tuple[date, date]]
+    offences: pd.DataFrame
+    closures: pd.DataFrame
+    by_place: pd.DataFrame
+    place_level: str
+    place_names: pd.DataFrame
+    by_type: pd.DataFrame
+    by_category: pd.DataFrame
+    escalation: dict
+    assistance: pd.DataFrame
+    cohorts: pd.DataFrame
+    unit_outliers: pd.DataFrame
+    officer_outliers: pd.DataFrame
+    min_caseload: float = 10
+
+
+def _row(frame: pd.DataFrame, period: M.Period) -> dict:
+    match = frame[(frame.period_start == period.start) & (frame.period_end == period.end)]
+    return match.iloc[0].to_dict() if len(match) else {}
+
+
+def _rate_text(r: M.Rate, lang: str, small_min: int, digits: int = 1):
+    """A rate per 1,000, or its counts and a small-sample mark when too few to trust."""
+    if r.value is not None:
+        return number(r.value, lang, digits)
+    help_text = t("shell.small_sample_help", lang, n=number(r.denominator, lang), min=small_min)
+    return html.Span([
+        html.Span("—", className="text-muted"), " ",
+        html.Span(t("shell.small_sample", lang), className="badge text-bg-warning small-sample",
+                  title=help_text),
+        html.Span(help_text, className="visually-hidden")], className="rate-small-sample")
+
+
+def _raw(value):
+    return value.value if isinstance(value, M.Rate) else value
+
+
+def _change_text(now: float | None, before: float | None, lang: str) -> str:
+    return percent(M.change(now, before), lang, digits=1, signed=True)
+
+
+# --- measures compared across the three periods -----------------------------------------
+
+def measures(d: Outcomes, small_min: int) -> list[tuple[str, list, bool]]:
+    """(measure key, [value or Rate for current, previous, year earlier], is_rate)."""
+    periods = (d.current, d.previous, d.year_earlier)
+    off = [_row(d.offences, p) for p in periods]
+    clo = [_row(d.closures, p) for p in periods]
+    esc = [d.escalation.get(p) or Escalation(0, 0, 0, 0, 0, 0) for p in periods]
+    people = [int(o.get("on_register", 0)) for o in off]
+    return [
+        ("repeat_offences", [int(o.get("repeat_offences", 0)) for o in off], False),
+        ("repeat_rate", [M.rate(int(o.get("repeat_offences", 0)), n, small_min)
+                         for o, n in zip(off, people, strict=True)], True),
+        ("on_register", people, False),
+        ("revoked", [int(c.get("revoked", 0)) for c in clo], False),
+        ("revocation_rate", [M.rate(int(c.get("revoked", 0)), n, small_min)
+                             for c, n in zip(clo, people, strict=True)], True),
+        ("completed", [int(c.get("completed", 0)) for c in clo], False),
+        ("violations", [e.violations + e.malicious_violations for e in esc], False),
+        ("submitted", [e.submitted for e in esc], False),
+    ]
+
+
+def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table:
+    def value(v):
+        return _rate_text(v, lang, small_min) if isinstance(v, M.Rate) else number(v, lang)
+
+    def span(p: M.Period) -> str:
+        return f"{day(p.start, lang)} – {day(p.end, lang)}"
+
+    head = [t("outcomes.compare.measure", lang),
+            [t("outcomes.compare.current", lang), html.Br(), html.Small(span(d.current))],
+            [t("outcomes.compare.previous", lang), html.Br(), html.Small(span(d.previous))],
+            t("outcomes.compare.change", lang),
+            [t("outcomes.compare.year_earlier", lang), html.Br(),
+             html.Small(span(d.year_earlier))],
+            t("outcomes.compare.change", lang)]
+    body = []
+    for key, (now, prev, year), _ in measures(d, small_min):
+        body.append(html.Tr([
+            html.Th(t(f"outcomes.measure.{key}", lang), scope="row", className="fw-normal"),
+            html.Td(value(now), className="text-end"), html.Td(value(prev), className="text-end"),
+            html.Td(_change_text(_raw(now), _raw(prev), lang), className="text-end"),
+            html.Td(value(year), className="text-end"),
+            html.Td(_change_text(_raw(now), _raw(year), lang), className="text-end"),
+        ], id=f"outcomes-measure-{key.replace('_', '-')}"))
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                      html.Tbody(body)], id="outcomes-compare", size="sm", striped=True,
+                     responsive=True)
+
+
+def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
+    cards = []
+    for key, (now, prev, year), _ in measures(d, small_min)[:5]:
+        if key == "on_register":
+            continue
+        shown = _rate_text(now, lang, small_min) if isinstance(now, M.Rate) else number(now, lang)
+        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.H3(t(f"outcomes.measure.{key}", lang), className="h6 text-secondary"),
+            html.P(shown, className="display-6 mb-1 kpi-value"),
+            html.P([t("outcomes.compare.vs_previous", lang,
+                      value=_change_text(_raw(now), _raw(prev), lang)), html.Br(),
+                    t("outcomes.compare.vs_year", lang,
+                      value=_change_text(_raw(now), _raw(year), lang))], className="small mb-0"),
+        ]), className="h-100", id=f"outcomes-kpi-{key.replace('_', '-')}"), xs=12, sm=6, xl=3))
+    return dbc.Row(cards, className="g-3 mb-3")
+
+
+# --- figures ----------------------------------------------------------------------------
+
+def _label(start: date, grain: str, lang: str) -> str:
+    if grain == "year":
+        return str(start.year)
+    if grain == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+    """Bars: repeat offences per bucket; line: the rate per 1,000 (gaps where the people
+    on the register are too few to trust)."""
+    rows = [_row(d.offences, M.Period(s, e)) for s, e in d.trend]
+    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    counts = [int(r.get("repeat_offences", 0)) for r in rows]
+    rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
+             zip(counts, rows, strict=True)]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2")
+    fig.add_scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
+                    yaxis="y2", mode="lines+markers", line={"color": "#D55E00"},
+                    connectgaps=False)
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "title": {"text": t("outcomes.trend.rate", lang)},
+                              "showgrid": False})
+    fig.update_yaxes(title_text=t("outcomes.trend.count", lang), selector={"anchor": "x"})
+    return figures._base(fig, 360)
+
+
+def closures_figure(d: Outcomes, lang: str) -> go.Figure:
+    rows = [_row(d.closures, M.Period(s, e)) for s, e in d.trend]
+    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    fig = go.Figure()
+    for outcome, colour in CLOSURE_COLOURS.items():
+        fig.add_bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
+                    name=t(f"outcomes.closure.{outcome}", lang))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=t("outcomes.closures.axis", lang))
+    return figures._base(fig, 340)
+
+
+def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
+    keys = ["violations", "malicious_violations", "grounds", "submitted", "revoked", "rejected"]
+    values = [getattr(steps, k) for k in keys]
+    fig = go.Figure(go.Bar(x=values, y=[t(f"outcomes.step.{k}", lang) for k in keys],
+                           orientation="h", text=[number(v, lang) for v in values],
+                           textposition="auto",
+                           marker_color=["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
+                                         "#009E73"]))
+    fig.update_yaxes(autorange="reversed")
+    return figures._base(fig, 300)
+
+
+def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+    """The share of each cohort with a new offence within 12 months; cohorts whose 12
+    months are not over, or too small, are drawn hollow with no value."""
+    cohort_grain = "year" if d.grain == "year" else "quarter"
+    x, y, text, colours = [], [], [], []
+    for r in d.cohorts.itertuples(index=False):
+        rated = M.rate(r.reoffended_12m, r.registered, small_min, per=100)
+        shown = rated.value if r.complete else None
+        x.append(_label(r.period_start, cohort_grain, lang))
+        y.append(shown)
+        text.append(t("outcomes.cohort.open", lang) if not r.complete
+                    else (t("shell.small_sample", lang) if shown is None else None))
+        colours.append("#0072B2" if shown is not None else "#cccccc")
+    fig = go.Figure(go.Bar(x=x, y=[v if v is not None else 0 for v in y], text=text,
+                           marker_color=colours, hovertext=text))
+    fig.update_yaxes(title_text=t("outcomes.cohort.axis", lang))
+    return figures._base(fig, 320)
+
+
+# --- tables -----------------------------------------------------------------------------
+
+def _table(header: list, rows: list[list], table_id: str, lang: str):
+    if not rows:
+        return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
+    return dbc.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+        html.Tbody([html.Tr([html.Th(r[0], scope="row", className="fw-normal"),
+                             *[html.Td(c, className="text-end") for c in r[1:]]])
+                    for r in rows]),
+    ], id=table_id, size="sm", striped=True, hover=True, responsive=True)
+
+
+def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
+    """Regions (or the region's units) with repeat offences and revocations, this period
+    against a year earlier; each name links to its page."""
+    lang = v.lang
+    names = dict(zip(d.place_names.key.astype(str), d.place_names.name, strict=True))
+    now = d.by_place[d.by_place.period_start == d.current.start]
+    before = d.by_place[d.by_place.period_start == d.year_earlier.start]
+    before_rates = {str(r.key): M.rate(int(r.repeat_offences), int(r.on_register), small_min)
+                    for r in before.itertuples(index=False)}
+    path = "/region/{}" if d.place_level == "region" else "/unit/{}"
+    query = v.filters.to_query(region=None)
+    rows = []
+    for r in now.sort_values("key").itertuples(index=False):
+        key = str(int(r.key)) if d.place_level == "unit" else str(r.key)
+        rated = M.rate(int(r.repeat_offences), int(r.on_register), small_min)
+        revoked = M.rate(int(r.revoked), int(r.on_register), small_min)
+        earlier = before_rates.get(key)
+        rows.append([dcc.Link(names.get(key, key), href=path.format(key) + query),
+                     number(int(r.repeat_offences), lang), number(int(r.on_register), lang),
+                     _rate_text(rated, lang, small_min),
+                     _change_text(rated.value, earlier.value if earlier else None, lang),
+                     number(int(r.revoked), lang), _rate_text(revoked, lang, small_min)])
+    header = [t(f"outcomes.col.{c}", lang) for c in (
+        "place", "repeat_offences", "on_register", "repeat_rate", "change_year", "revoked",
+        "revocation_rate")]
+    return _table(header, rows, "outcomes-by-place", lang)
+
+
+def split_table(frame: pd.DataFrame, prefix: str, table_id: str, lang: str, small_min: int):
+    rows = [[t(f"{prefix}.{r.key}", lang), number(int(r.repeat_offences), lang),
+             number(int(r.on_register), lang),
+             _rate_text(M.rate(int(r.repeat_offences), int(r.on_register), small_min), lang,
+                        small_min)]
+            for r in frame.itertuples(index=False)]
+    header = [t(f"outcomes.col.{c}", lang) for c in ("place", "repeat_offences", "on_register",
+                                                     "repeat_rate")]
+    return _table(header, rows, table_id, lang)
+
+
+def assistance_table(frame: pd.DataFrame, people_on_register: int, lang: str,
+                     small_min: int):
+    """Each kind of assistance: requested, provided, results in the kind's own words, and
+    the share of the people on the register who got it."""
+    by_kind = {r.kind: r for r in frame.itertuples(index=False)}
+    rows = []
+    for kind in ASSISTANCE_KINDS:
+        r = by_kind.get(kind)
+        if r is None:
+            continue
+        share = r.people / people_on_register if people_on_register else None
+        rows.append([t(f"outcomes.kind.{kind}", lang), number(r.requested, lang),
+                     number(r.provided, lang),
+                     [number(r.achieved, lang), " ",
+                      html.Small(t(f"outcomes.achieved.{kind}", lang), className="text-muted")],
+                     number(r.partial, lang), number(r.not_achieved, lang),
+                     number(r.people, lang),
+                     share_span(share, people_on_register, lang, small_min)])
+    header = [t(f"outcomes.col.{c}", lang) for c in (
+        "kind", "requested", "provided", "achieved", "partial", "not_achieved", "people",
+        "share_people")]
+    return _table(header, rows, "outcomes-assistance", lang)
+
+
+def _status_badge(status: str | None, lang: str):
+    if status is None:
+        return html.Span(t("outcomes.status.none", lang), className="badge text-bg-light")
+    return html.Span(t(f"outcomes.status.{status}", lang),
+                     className=f"badge text-bg-{STATUS_COLOURS[status]} status-{status}")
+
+
+def flagged(judged: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity and event at the latest window, with its six-month status
+    history; only those NEAR or FAR now, FAR first, then by rate."""
+    if judged.empty:
+        return judged
+    last = judged.window_end.max()
+    history = (judged.sort_values("window_end").groupby(["entity_id", "event"])["status"]
+               .agg(list).rename("history"))
+    now = judged[judged.window_end == last].join(history, on=["entity_id", "event"])
+    now = now[now.status.isin([M.FAR, M.NEAR])]
+    order = now.status.map({M.FAR: 0, M.NEAR: 1})
+    return (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
+            .drop(columns="_o").head(OUTLIER_ROWS))
+
+
+def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):
+    lang = v.lang
+    rows_frame = flagged(judged)
+    if rows_frame.empty:
+        return html.P(t("outcomes.outliers.none", lang), id=table_id, className="text-muted")
+    query = v.filters.to_query(region=None)
+    rows = []
+    for r in rows_frame.itertuples(index=False):
+        label = getattr(r, f"label_{lang}")
+        href = (f"/unit/{r.entity_id}" if level == "unit" else f"/officer/{r.entity_id}") + query
+        rows.append([dcc.Link(label, href=href, className=f"outlier-link-{r.status}"),
+                     t(f"outcomes.outliers.event.{r.event}", lang),
+                     r.region_code, number(r.average_caseload, lang, 1),
+                     number(int(r.events), lang), number(r.rate, lang, 1),
+                     _status_badge(r.status, lang),
+                     html.Span([_status_badge(s, lang) for s in r.history],
+                               className="d-inline-flex gap-1")])
+    header = [t(f"outcomes.col.{c}", lang) for c in (
+        "place", "event", "region", "caseload", "events", "rate", "status", "history")]
+    return _table(header, rows, table_id, lang)
+
+
+def _benchmark_note(judged: pd.DataFrame, lang: str, min_caseload: float) -> str:
+    if judged.empty:
+        return ""
+    last = judged[(judged.window_end == judged.window_end.max())
+                  & (judged.event == "repeat_offences")]
+    target = last.target.iloc[0] if len(last) else None
+    spread = last.iqr.iloc[0] if len(last) else None
+    return t("outcomes.outliers.help", lang, target=number(target, lang, 1),
+             iqr=number(spread, lang, 1), min=number(min_caseload, lang))
+
+
+# --- the page ---------------------------------------------------------------------------
+
+def _section(title_key: str, lang: str, *children, id_: str | None = None) -> html.Section:
+    return html.Section([html.H2(t(title_key, lang), className="h5"), *children],
+                        className="mb-4", **({"id": id_} if id_ else {}))
+
+
+def page(v: View, d: Outcomes) -> html.Div:
+    lang, small_min = v.lang, v.small_min
+    people_now = int(_row(d.offences, d.current).get("on_register", 0))
+    return html.Div([
+        *_heading(t("outcomes.title", lang), v),
+        html.P(t("outcomes.lead", lang), className="text-muted"),
+        html.Section([html.H2(t("outcomes.kpi.title", lang), className="visually-hidden"),
+                      kpi_cards(d, lang, small_min)]),
+        _section("outcomes.compare.title", lang, comparison_table(d, lang, small_min)),
+        _section("outcomes.trend.title", lang,
+                 html.P(t("outcomes.trend.help", lang, min=small_min), className="small"),
+                 _graph("outcomes-trend", trend_figure(d, lang, small_min), lang,
+                        t("outcomes.trend.title", lang))),
+        _section(f"outcomes.by.{d.place_level}", lang, place_table(d, v, small_min)),
+        dbc.Row([
+            dbc.Col(_section("outcomes.by.probation_type", lang, split_table(
+                d.by_type, "shell.type", "outcomes-by-type", lang, small_min)), lg=6),
+            dbc.Col(_section("outcomes.by.legal_category", lang, split_table(
+                d.by_category, "shell.category", "outcomes-by-category", lang, small_min)),
+                lg=6),
+        ]),
+        dbc.Row([
+            dbc.Col(_section("outcomes.closures.title", lang,
+                             _graph("outcomes-closures", closures_figure(d, lang), lang,
+                                    t("outcomes.closures.title", lang))), lg=7),
+            dbc.Col(_section("outcomes.escalation.title", lang,
+                             html.P(t("outcomes.escalation.help", lang), className="small"),
+                             _graph("outcomes-escalation",
+                                    escalation_figure(d.escalation[d.current], lang), lang,
+                                    t("outcomes.escalation.title", lang))), lg=5),
+        ]),
+        _section("outcomes.assistance.title", lang,
+                 html.P(t("outcomes.assistance.help", lang), className="small"),
+                 assistance_table(d.assistance, people_now, lang, small_min)),
+        _section("outcomes.cohort.title", lang,
+                 html.P(t("outcomes.cohort.help", lang), className="small"),
+                 _graph("outcomes-cohorts", cohort_figure(d, lang, small_min), lang,
+                        t("outcomes.cohort.title", lang))),
+        _section("outcomes.outliers.title", lang,
+                 html.P(_benchmark_note(d.unit_outliers, lang, d.min_caseload),
+                        className="small"),
+                 html.H3(t("outcomes.outliers.units", lang), className="h6"),
+                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units"),
+                 html.H3(t("outcomes.outliers.officers", lang), className="h6"),
+                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers"),
+                 id_="outcomes-outliers"),
+    ])

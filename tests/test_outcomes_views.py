@@ -1,0 +1,95 @@
+"""The outcomes page as a plain function of a Context, on the hand-counted fixture of
+test_outcomes_queries (data until 31 Dec 2016), and its layouts on hand-made frames."""
+
+from datetime import date as d
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+
+from callbacks import outcomes as view
+from callbacks.context import Context
+from dashboard import metrics as M
+from dashboard import schema as S
+from dashboard.config import Settings
+from dashboard.filters import Filters
+from dashboard.scope import Scope
+from layouts import outcomes as L
+from layouts.pages import View
+from tests.test_layouts import text_of
+from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
+
+NATION = Scope.nation("minister")
+
+
+@pytest.fixture
+def make_ctx(outcomes_db):  # noqa: F811 - the fixture imported above
+    with outcomes_db.begin() as conn:
+        conn.execute(insert(S.dataset_info), [
+            {"key": "data_from", "value": "2014-01-01", "updated_at": datetime(2017, 1, 1)},
+            {"key": "data_until", "value": "2016-12-31", "updated_at": datetime(2017, 1, 1)}])
+
+    def make(scope=NATION, lang="en", small_min=3):
+        return Context(engine=outcomes_db, scope=scope, lang=lang,
+                       settings=Settings(database_url="sqlite://", small_sample_min=small_min))
+    return make
+
+
+def test_2015_against_2014(make_ctx):
+    text = text_of(view.outcomes(make_ctx(), "?period=year&to=2015-12-31"))
+    # Repeat offences 2 against 1 (+100 %); per 1,000: 2 of 4 people = 500.0 against
+    # 1 of 3 = 333.3 (+50 %). For a year, the previous period is the year earlier.
+    assert '"id": "outcomes-measure-repeat-offences"' in text
+    assert "500.0" in text and "333.3" in text and "+100.0%" in text and "+50.0%" in text
+    assert "/region/KZ-71?period=year&to=2015-12-31" in text
+
+
+def test_small_samples_hide_the_rate(make_ctx):
+    text = text_of(view.outcomes(make_ctx(small_min=30), "?period=year&to=2015-12-31"))
+    assert "500.0" not in text and "small sample" in text
+
+
+def test_a_region_lists_its_units_and_a_region_head_only_their_region(make_ctx):
+    almaty = text_of(view.outcomes(make_ctx(), "?period=year&to=2015-12-31&region=KZ-75"))
+    assert "/unit/2?" in almaty and "/unit/1?" not in almaty
+    head = text_of(view.outcomes(make_ctx(Scope("region_head", region_code="KZ-71")),
+                                 "?period=year&to=2015-12-31"))
+    assert "/region/KZ-71?" in head and "/region/KZ-75" not in head
+    assert "Almaly" not in head
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_language_renders(make_ctx, lang):
+    text = text_of(view.outcomes(make_ctx(lang=lang), "?period=quarter&to=2015-06-30"))
+    assert {"kk": "Нәтижелер", "ru": "Результаты", "en": "Outcomes"}[lang] in text
+
+
+def test_assistance_results_in_the_kinds_own_words(make_ctx):
+    text = text_of(view.outcomes(make_ctx(), "?period=year&to=2015-12-31"))
+    assert "employment found" in text and "documents restored" in text
+
+
+def _judged(statuses_by_window):
+    rows = []
+    for i, (w, status) in enumerate(statuses_by_window):
+        rows.append({"window_end": w, "entity_id": 7, "event": "repeat_offences",
+                     "events": 9 + i, "average_caseload": 40.0, "rate": 225.0 + i,
+                     "small_sample": False, "status": status, "target": 15.0, "iqr": 20.0,
+                     "label_kk": "Алмалы", "label_ru": "Алмалы", "label_en": "Almaly",
+                     "region_code": "KZ-75", "unit_id": 7})
+    return pd.DataFrame(rows)
+
+
+def test_outlier_table_links_a_far_unit_with_its_history():
+    judged = _judged([(d(2015, 11, 30), M.NEAR), (d(2015, 12, 31), M.FAR)])
+    v = View(lang="en", filters=Filters.default(d(2015, 12, 31)), small_min=30)
+    text = text_of(L.outlier_table(judged, "unit", v, "t"))
+    assert "/unit/7?period=year&to=2015-12-31" in text
+    assert text.count("status-FAR") == 2 and text.count("status-NEAR") == 1
+
+
+def test_outlier_table_leaves_out_units_within_the_target():
+    judged = _judged([(d(2015, 12, 31), M.MET)])
+    v = View(lang="en", filters=Filters.default(d(2015, 12, 31)), small_min=30)
+    assert "Nobody is far above" in text_of(L.outlier_table(judged, "unit", v, "t"))
