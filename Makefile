@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PROBATION_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: demo test lint postgres clean-demo
+.PHONY: demo test lint postgres browser-deps clean-demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ demo: $(STAMP)
 postgres:
 	@bash scripts/ensure-postgres.sh
 
-test: $(STAMP) postgres
+# Browser tests: Debian's Chromium (playwright's own download does not run here) and axe-core.
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --silent axe-core
+
+test: $(STAMP) postgres browser-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import Settings
 from dashboard.db import DatabaseError, check, make_engine
+from dashboard.extract.commands import export_extract, import_extract
 
 
 class UserError(click.ClickException):
@@ -118,6 +119,9 @@ def serve(host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug)
 
 
+cli.add_command(import_extract)
+cli.add_command(export_extract)
+
 from dashboard import cli_users  # noqa: E402,F401  (user and audit commands)
 
 
@@ -152,4 +156,8 @@ def _one_line(message: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's `main`, not this __main__ copy, so that commands other
+    # modules register on `dashboard.cli.cli` are there too.
+    from dashboard.cli import main as package_main
+
+    sys.exit(package_main())

@@ -69,3 +69,5 @@ POST_SOURCES = ("establishment_2012", "penal_transfer")
 POST_GRADES = ("head", "senior_inspector", "inspector")
 
 UNIT_KINDS = ("city", "district", "city_district")
+
+REGION_KINDS = ("oblast", "city")  # city = city of republican significance

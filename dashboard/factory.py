@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dash
-from dash import Dash, html
+from dash import Dash
 
+from callbacks.register import register
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from dashboard.security import init_app as init_security
@@ -29,6 +29,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     server = app.server
     server.config["SETTINGS"] = settings
     server.config["ENGINE"] = make_engine(settings.database_url)
-    app.layout = html.Main([dash.page_container])
+    register(app)
     init_security(server, settings, dash_app=app)
     return app

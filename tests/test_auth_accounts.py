@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from test_auth_fixture import PASSWORD, build_fixture
 
 from dashboard import audit, auth
 from dashboard.cli import main
 from dashboard.schema import users
+from tests.test_auth_fixture import PASSWORD, build_fixture
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scope_matrix import app, callback_body, dependencies, server, sessions  # noqa: F401
+
+from tests.test_scope_matrix import app, callback_body, dependencies, server, sessions  # noqa: F401
 
 EXAMPLES = 500
 

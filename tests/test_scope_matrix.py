@@ -21,7 +21,6 @@ import pytest
 import requests
 from dash import Input, Output, html
 from sqlalchemy import func, select
-from test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
 
 from dashboard import audit, i18n, migrate
 from dashboard.auth import audit_refusal, current_language, current_scope
@@ -30,6 +29,7 @@ from dashboard.db import make_engine
 from dashboard.factory import create_app
 from dashboard.schema import cases, regions, units
 from dashboard.scope import NotPermitted
+from tests.test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
 
 PAGES_CALLBACK_INPUT = {"id": "_pages_location", "property": "pathname"}
 CASE_IDS = {711: 1, 712: 4, 751: 6, 791: 10}  # the first case of each fixture unit

@@ -8,12 +8,12 @@ import json
 import pytest
 import requests
 from dash import Input, Output, html
-from test_auth_fixture import CSRF, PASSWORD, build_fixture, csrf_from, live, sign_in
 
 from dashboard import audit, migrate, security
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from dashboard.factory import create_app
+from tests.test_auth_fixture import CSRF, PASSWORD, build_fixture, csrf_from, live, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
 

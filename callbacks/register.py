@@ -1,0 +1,182 @@
+"""Pages and callbacks, bound to one app by the factory (Dash would move module-level
+callbacks into whichever app is built first)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import dash
+import flask
+from dash import Input, Output, State, dcc, html, no_update
+
+from callbacks import context, views
+from dashboard.i18n import LANGUAGES, t
+from layouts import shell
+from queries import places
+
+# Each page's layout is its view, called by the page router in the request that asks for
+# it, so the scope comes from the signed-in user like any callback's.
+PAGES = (
+    ("overview", "/", views.overview),
+    ("caseload", "/caseload", views.caseload),
+    ("region", "/region/<code>", views.region),
+    ("unit", "/unit/<unit_id>", views.unit),
+    ("officer", "/officer/<officer_id>", views.officer),
+    ("case", "/case/<case_id>", views.case),
+)
+
+
+def _title(key: str):
+    def title(**_kwargs) -> str:
+        try:
+            lang = context.current_language()
+        except Exception:  # noqa: BLE001 - outside a request: the default language
+            lang = None
+        return f"{t(key, lang)} · {t('app.title', lang)}"
+    return title
+
+
+def scope_label(ctx: context.Context) -> str:
+    scope = ctx.scope
+    label = t(f"shell.role.{scope.role}", ctx.lang)
+    with ctx.engine.connect() as conn:
+        if scope.role == "region_head":
+            label += " · " + places.region(conn, scope, scope.region_code, ctx.lang).region_name
+        elif scope.role == "unit_head":
+            label += " · " + places.unit(conn, scope, scope.unit_id, ctx.lang).unit_name
+    return label
+
+
+def shell_layout():
+    """The frame around every page, built per request for the signed-in user."""
+    if not flask.has_request_context():
+        return html.Div([dcc.Location(id="url"), dash.page_container])
+    ctx = context.current()
+    with ctx.engine.connect() as conn:
+        regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.A(t("shell.skip", ctx.lang), href="#main", className="visually-hidden-focusable"),
+        shell.top_bar(ctx.lang, ctx.scope.username, scope_label(ctx), context.csrf_token()),
+        html.Main(dbc_container([
+            shell.filter_bar(ctx.lang, list(zip(regions.code, regions.name, strict=True))),
+            dash.page_container,
+        ]), id="main"),
+        dcc.Download(id="caseload-download"),
+    ])
+
+
+def dbc_container(children):
+    import dash_bootstrap_components as dbc
+
+    return dbc.Container(children, fluid=True, className="pb-5")
+
+
+def _request_url() -> tuple[str, str]:
+    """The pathname and query the page router was called with. Read from the router's
+    inputs rather than its keyword arguments, where a query key can shadow a path one."""
+    inputs = dash.ctx.inputs
+    return (inputs.get("_pages_location.pathname") or "/",
+            inputs.get("_pages_location.search") or "")
+
+
+def _page(view, with_id: bool):
+    def layout(**_ignored):
+        pathname, search = _request_url()
+        ctx = context.current()
+        if not with_id:
+            return view(ctx, search)
+        raw_id = pathname.rstrip("/").rsplit("/", 1)[-1]
+        if view is views.case:
+            return view(ctx, raw_id, search, context.audit_refusal, context.audit_case_view)
+        return view(ctx, raw_id, search, context.audit_refusal)
+    return layout
+
+
+def register(app: dash.Dash) -> None:
+    for name, path, view in PAGES:
+        kwargs = {"path_template": path} if "<" in path else {"path": path}
+        dash.register_page(name, name=name, layout=_page(view, "<" in path),
+                           title=_title(f"shell.page.{name}"), **kwargs)
+    dash.register_page("not_found_404", layout=lambda **_: shell.message_page(
+        "not_found", context.current_language()), title=_title("shell.not_found.title"))
+    app.layout = shell_layout
+    _bind_pages(app)
+    _bind_filters(app)
+    _register_language_route(app)
+    _set_html_lang(app)
+
+
+def _bind_pages(app: dash.Dash) -> None:
+    @app.callback(Output("caseload-download", "data"), Input("caseload-export-csv", "n_clicks"),
+                  Input("caseload-export-xlsx", "n_clicks"), State("url", "search"),
+                  prevent_initial_call=True)
+    def export_caseload(_csv, _xlsx, search):
+        fmt = "xlsx" if dash.ctx.triggered_id == "caseload-export-xlsx" else "csv"
+        out = views.caseload_export(context.current(), search, fmt)
+        context.audit_export(f"caseload.{fmt}")
+        return out
+
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("overview-map", "clickData"), State("url", "search"),
+                  prevent_initial_call=True)
+    def map_drill(click_data, search):
+        return views.region_href(click_data, search) or no_update
+
+    @app.callback(Output("url", "search", allow_duplicate=True),
+                  Input("overview-metric", "value"), State("url", "search"),
+                  prevent_initial_call=True)
+    def map_metric(metric, search):
+        return views.with_metric(search, metric) or no_update
+
+
+FILTER_IDS = ("filter-period", "filter-from", "filter-to", "filter-asof", "filter-type",
+              "filter-category", "filter-region")
+
+
+def _bind_filters(app: dash.Dash) -> None:
+    @app.callback([Output(i, "value") for i in FILTER_IDS], Input("url", "search"))
+    def show_filters(search):
+        return views.filter_controls(context.current(), search)
+
+    @app.callback(Output("url", "search", allow_duplicate=True), Input("filter-apply", "n_clicks"),
+                  [State(i, "value") for i in FILTER_IDS], State("url", "search"),
+                  prevent_initial_call=True)
+    def apply_filters(_clicks, *values):
+        return views.query_from_controls(*values)
+
+    @app.callback([Output(f"nav-{name}", "href") for name, _ in shell.SECTIONS],
+                  Input("url", "search"))
+    def nav_keeps_filters(search):
+        return [path + (search or "") for _, path in shell.SECTIONS]
+
+
+def _register_language_route(app: dash.Dash) -> None:
+    server = app.server
+
+    @server.route("/language/<lang>")
+    def choose_language(lang: str):
+        """Remember the language for the user, then go back to the page they were on."""
+        from dashboard import auth
+
+        if lang in LANGUAGES:
+            auth.set_language(lang)
+        back = urlsplit(flask.request.referrer or "")
+        target = "/"
+        if back.netloc == flask.request.host and back.path.startswith("/"):
+            target = back.path + (f"?{back.query}" if back.query else "")
+        return flask.redirect(target)
+
+
+def _set_html_lang(app: dash.Dash) -> None:
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs) -> str:
+        html_text = original(**kwargs)
+        try:
+            lang = context.current_language()
+        except Exception:  # noqa: BLE001 - the sign-in gate handles anonymous requests
+            lang = app.server.config["SETTINGS"].default_language
+        return html_text.replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index

@@ -1,0 +1,223 @@
+"""Each page's body from its URL: parse the filters, ask the queries within the scope,
+hand the results to layouts. Plain functions of a Context, so tests call them directly."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+from dash import html
+
+from callbacks.context import Context
+from dashboard.filters import DATA_FROM, DEFAULT_METRIC, Filters
+from dashboard.i18n import t
+from dashboard.scope import NotPermitted
+from layouts import pages, shell
+from layouts.case import case_summary, timeline
+from layouts.shell import message_page
+from layouts.tables import caseload_frame, caseload_grid, officer_cases_table
+from queries import caseload as caseload_q
+from queries import drill, kpis, places
+from queries import timeline as timeline_q
+from queries.common import data_period
+
+Refuse = Callable[[str, str], None]
+ANY = shell.ANY
+
+
+def parse_filters(conn, ctx: Context, search: str | None) -> Filters:
+    _, until = data_period(conn)
+    allowed = set(places.regions_in_scope(conn, ctx.scope).code)
+    return Filters.from_query(search, until, allowed_regions=allowed)
+
+
+def _view(ctx: Context, f: Filters) -> pages.View:
+    return pages.View(lang=ctx.lang, filters=f, small_min=ctx.settings.small_sample_min)
+
+
+def map_values(table: pd.DataFrame, metric: str) -> pd.Series:
+    """The number each region is coloured by."""
+    if metric == "caseload_per_post":
+        posts = table.filled_posts.where(table.filled_posts > 0)
+        return (table.on_register / posts).astype(float).fillna(0.0)
+    return table[metric].astype(int)
+
+
+def overview(ctx: Context, search: str | None) -> html.Div:
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        headline = kpis.headline(conn, ctx.scope, f)
+        regions = drill.regions_table(conn, ctx.scope, f, ctx.lang)
+        outline = places.all_regions(conn, ctx.lang)
+    return pages.overview(_view(ctx, f), headline, regions, outline,
+                          map_values(regions, f.metric))
+
+
+def caseload_table(ctx: Context, conn, f: Filters) -> pd.DataFrame:
+    return caseload_frame(caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang), ctx.lang)
+
+
+def caseload(ctx: Context, search: str | None) -> html.Div:
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        data_from, _ = data_period(conn)
+        by_region_type = caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang)
+        by_category = caseload_q.by_category(conn, ctx.scope, f)
+        trend = caseload_q.monthly_trend(conn, ctx.scope, f, since=max(data_from, DATA_FROM))
+    return pages.caseload(_view(ctx, f), by_region_type, by_category, trend,
+                          caseload_grid(caseload_frame(by_region_type, ctx.lang), ctx.lang))
+
+
+def caseload_export(ctx: Context, search: str | None, fmt: str) -> dict:
+    """The caseload grid's rows as a dcc.Download payload (csv or xlsx)."""
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        frame = caseload_table(ctx, conn, f)
+    name = f"caseload_{f.as_of.isoformat()}"
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name=t("caseload.title", ctx.lang)[:31])
+        return {"content": base64.b64encode(buffer.getvalue()).decode(), "base64": True,
+                "filename": f"{name}.xlsx",
+                "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    # A byte-order mark so that spreadsheet programs read the Cyrillic as UTF-8.
+    return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"{name}.csv",
+            "type": "text/csv"}
+
+
+def _guarded(ctx: Context, refuse: Refuse, what: str, target: str, build):
+    """Run `build`; an unknown id gives the not-found page, one outside the scope the
+    not-permitted page (and an audit record). Never an error response."""
+    try:
+        return build()
+    except places.NotFound:
+        return message_page("not_found", ctx.lang)
+    except NotPermitted:
+        refuse(what, target)
+        return message_page("not_permitted", ctx.lang)
+
+
+def _id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 12:
+        raise places.NotFound
+    return int(raw)
+
+
+def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            place = places.region(conn, ctx.scope, code, ctx.lang)
+            f = parse_filters(conn, ctx, search).within(region=code)
+            headline = kpis.headline(conn, ctx.scope, f)
+            units = drill.units_table(conn, ctx.scope, f, ctx.lang)
+        v = _view(ctx, f)
+        below = pages.child_section(t("shell.table.units", ctx.lang), pages.places_table(
+            units, ctx.lang, ctx.settings.small_sample_min,
+            lambda key: v.link(f"/unit/{key}"), "units-table", t("shell.table.units", ctx.lang)))
+        return pages.place_page(v, place.region_name,
+                                pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "region"),
+                                headline, below)
+    return _guarded(ctx, refuse, "region", code, build)
+
+
+def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=place.unit_id)
+            headline = kpis.headline(conn, ctx.scope, f)
+            staff = drill.officers_table(conn, ctx.scope, f)
+        v = _view(ctx, f.within(unit_id=None))
+        staff["name"] = [f"{t('shell.level.officer', ctx.lang)} {code}" for code in staff.name]
+        below = pages.child_section(t("shell.table.officers", ctx.lang), pages.places_table(
+            staff, ctx.lang, ctx.settings.small_sample_min,
+            lambda key: v.link(f"/officer/{key}"), "officers-table",
+            t("shell.table.officers", ctx.lang)))
+        return pages.place_page(v, place.unit_name,
+                                pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "unit"),
+                                headline, below)
+    return _guarded(ctx, refuse, "unit", raw_id, build)
+
+
+def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
+            f = parse_filters(conn, ctx, search).within(region=None,
+                                                        officer_id=place.officer_id)
+            headline = kpis.headline(conn, ctx.scope, f)
+            open_cases = drill.officer_cases(conn, ctx.scope, f)
+        v = _view(ctx, f.within(officer_id=None))
+        below = pages.child_section(t("caseload.officer.cases", ctx.lang), officer_cases_table(
+            open_cases, ctx.lang, lambda key: v.link(f"/case/{key}")))
+        title = f"{t('shell.level.officer', ctx.lang)} {place.officer_code}"
+        return pages.place_page(v, title, pages.crumbs_for(v, place, t("shell.nation", ctx.lang),
+                                                           "officer"), headline, below)
+    return _guarded(ctx, refuse, "officer", raw_id, build)
+
+
+def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
+         record_view: Callable[[int], None] = lambda _id: None) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            header = places.case_header(conn, ctx.scope, _id(raw_id), ctx.lang)
+            record_view(header.id)
+            events = timeline_q.case_timeline(conn, header)
+            f = parse_filters(conn, ctx, search)
+        v = _view(ctx, f.within(region=None))
+        title = t("caseload.case.title", ctx.lang, id=header.id)
+        return pages.case_page(v, title, pages.crumbs_for(v, header.place,
+                                                          t("shell.nation", ctx.lang), "case",
+                                                          header.id),
+                               case_summary(header, ctx.lang, lambda key: v.link(f"/case/{key}")),
+                               timeline(events, ctx.lang))
+    return _guarded(ctx, refuse, "case", raw_id, build)
+
+
+def filter_controls(ctx: Context, search: str | None) -> tuple:
+    """The filter bar's values for the URL: period, from, to, as of, type, category,
+    region (ANY for all)."""
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+    return (f.period, f.start.isoformat(), f.end.isoformat(), f.as_of.isoformat(),
+            f.probation_type or ANY, f.legal_category or ANY, f.region or ANY)
+
+
+def query_from_controls(period, first, last, as_of, probation_type, category, region,
+                        search: str | None) -> str:
+    """The URL query for the filter bar's values; the map metric is kept. The as-of day
+    is dropped when it is the period's end, so a new period moves it along."""
+    kept = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if k == "metric"}
+    params = {"period": period or None, "to": last or None,
+              "from": first if period == "custom" else None,
+              "asof": as_of if as_of and as_of != last else None,
+              "type": probation_type, "category": category, "region": region, **kept}
+    params = {k: v for k, v in params.items() if v and v != ANY}
+    return "?" + urlencode(params) if params else ""
+
+
+def with_metric(search: str | None, metric: str | None) -> str | None:
+    """The query with the map metric changed, or None when it does not change (the
+    selector fires when it first appears)."""
+    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if not metric or params.get("metric", DEFAULT_METRIC) == metric:
+        return None
+    params["metric"] = metric
+    return "?" + urlencode(params)
+
+
+def region_href(click_data: dict | None, search: str | None) -> str | None:
+    """Where a click on the map leads: the clicked region's page, filters kept."""
+    try:
+        code = click_data["points"][0]["location"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(code, str) or not code.startswith("KZ-") or len(code) != 5:
+        return None
+    params = (search or "").lstrip("?")
+    return f"/region/{code}" + (f"?{params}" if params else "")
+
+

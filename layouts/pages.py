@@ -1,0 +1,152 @@
+"""Whole page bodies, assembled from the other layout modules. Pure: everything shown is
+passed in; callbacks/views.py fetches it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.filters import MAP_METRICS, Filters
+from dashboard.i18n import t
+from layouts import figures
+from layouts.formatting import day
+from layouts.kpis import kpi_cards
+from layouts.plotly_locale import graph_config
+from layouts.shell import breadcrumbs, notices
+from layouts.tables import places_table
+from queries.kpis import Headline
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page body is drawn with: language, filters, the small-sample minimum."""
+
+    lang: str
+    filters: Filters
+    small_min: int
+
+    def period_text(self) -> str:
+        f = self.filters
+        return t("shell.filters.showing", self.lang, start=day(f.start, self.lang),
+                 end=day(f.end, self.lang), asof=day(f.as_of, self.lang))
+
+    def link(self, path: str) -> str:
+        """A link to `path` that keeps the filters (but not a region the path replaces)."""
+        return path + self.filters.to_query()
+
+
+def _graph(id_: str, figure, lang: str, label: str) -> html.Div:
+    return html.Div(dcc.Graph(id=id_, figure=figure, config=graph_config(lang)),
+                    role="figure", className="mb-2", **{"aria-label": label})
+
+
+def _heading(title: str, v: View, crumbs=None) -> list:
+    return [
+        crumbs,
+        html.H1(title, className="h3 mb-1"),
+        html.P(v.period_text(), className="text-muted small mb-2", id="period-text"),
+        *notices(v.filters.notices, v.lang),
+    ]
+
+
+def overview(v: View, headline: Headline, regions: pd.DataFrame, all_regions: pd.DataFrame,
+             map_values: pd.Series) -> html.Div:
+    lang = v.lang
+    metric_label = t(f"shell.metric.{v.filters.metric}", lang)
+    return html.Div([
+        *_heading(t("caseload.overview_title", lang), v),
+        kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang)),
+        dbc.Row([
+            dbc.Col(html.Section([
+                html.H2(t("shell.map.title", lang), className="h5"),
+                dbc.Row([dbc.Col(dbc.Label(t("shell.map.metric", lang),
+                                           html_for="overview-metric", className="small"),
+                                 width="auto"),
+                         dbc.Col(dbc.Select(id="overview-metric", value=v.filters.metric,
+                                            size="sm", options=[
+                                                {"label": t(f"shell.metric.{m}", lang),
+                                                 "value": m} for m in MAP_METRICS]))],
+                        className="g-2 align-items-center mb-1"),
+                html.P(t("shell.map.help", lang), className="small text-muted mb-1"),
+                _graph("overview-map", figures.region_map(regions, map_values, lang,
+                                                          metric_label, all_regions),
+                       lang, t("shell.map.title", lang)),
+            ]), xl=5),
+            dbc.Col(html.Section([
+                html.H2(t("shell.table.regions", lang), className="h5"),
+                _places_table(v, regions, "/region/{}", "regions-table",
+                              t("shell.table.regions", lang)),
+            ]), xl=7),
+        ]),
+    ])
+
+
+def _places_table(v: View, frame: pd.DataFrame, path: str, table_id: str, caption: str):
+    query = v.filters.to_query(region=None)
+    return places_table(frame, v.lang, v.small_min, lambda key: path.format(key) + query,
+                        table_id, caption)
+
+
+def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
+             trend: pd.DataFrame, grid) -> html.Div:
+    lang = v.lang
+    return html.Div([
+        *_heading(t("caseload.title", lang), v),
+        html.Section([html.H2(t("caseload.by_region", lang), className="h5"),
+                      _graph("caseload-by-region",
+                             figures.stacked_by_type(by_region_type, "region", lang),
+                             lang, t("caseload.by_region", lang))]),
+        dbc.Row([
+            dbc.Col(html.Section([html.H2(t("caseload.by_category", lang), className="h5"),
+                                  _graph("caseload-by-category",
+                                         figures.category_bars(by_category, lang), lang,
+                                         t("caseload.by_category", lang))]), lg=5),
+            dbc.Col(html.Section([html.H2(t("caseload.trend", lang), className="h5"),
+                                  _graph("caseload-trend", figures.trend(trend, lang), lang,
+                                         t("caseload.trend", lang))]), lg=7),
+        ]),
+        html.Section([
+            html.Div([
+                html.H2(t("caseload.table", lang), className="h5 me-auto mb-0"),
+                dbc.Button(t("caseload.export_csv", lang), id="caseload-export-csv",
+                           size="sm", color="secondary", outline=True),
+                dbc.Button(t("caseload.export_xlsx", lang), id="caseload-export-xlsx",
+                           size="sm", color="secondary", outline=True),
+            ], className="d-flex align-items-center gap-2 mb-2"),
+            grid,
+        ], className="mt-3"),
+    ])
+
+
+def crumbs_for(v: View, place, nation: str, level: str, case_id: int | None = None):
+    """Breadcrumbs from the nation down to `level` (region, unit, officer or case)."""
+    q = v.filters.to_query(region=None)
+    items = [(nation, "/" + q), (place.region_name, f"/region/{place.region_code}{q}")]
+    if level in ("unit", "officer", "case"):
+        items.append((place.unit_name, f"/unit/{place.unit_id}{q}"))
+    if level in ("officer", "case") and place.officer_id is not None:
+        items.append((f"{t('shell.level.officer', v.lang)} {place.officer_code}",
+                      f"/officer/{place.officer_id}{q}"))
+    if level == "case":
+        items.append((t("caseload.case.title", v.lang, id=case_id), None))
+    else:
+        items[-1] = (items[-1][0], None)
+    return breadcrumbs(items, v.lang)
+
+
+def place_page(v: View, title: str, crumbs, headline: Headline, below) -> html.Div:
+    """A region, unit or officer: the same KPIs, then the level below."""
+    return html.Div([*_heading(title, v, crumbs),
+                     kpi_cards(headline, v.lang, v.small_min, day(v.filters.as_of, v.lang)),
+                     below])
+
+
+def child_section(title: str, table) -> html.Section:
+    return html.Section([html.H2(title, className="h5"), table])
+
+
+def case_page(v: View, title: str, crumbs, summary, timeline) -> html.Div:
+    return html.Div([crumbs, html.H1(title, className="h3"), summary, timeline])

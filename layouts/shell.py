@@ -1,0 +1,113 @@
+"""The frame around every page: top bar, filter bar, notices, breadcrumbs, messages."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
+from dashboard.filters import PERIODS, Notice
+from dashboard.i18n import LANGUAGES, t
+
+# Sections in the top bar: only those that have landed (nothing leads to an empty page).
+SECTIONS = (("overview", "/"), ("caseload", "/caseload"))
+SIGN_OUT_PATH = "/logout"
+LANGUAGE_PATH = "/language/{lang}"
+ANY = "all"  # the "all" choice of a filter select (a native select cannot hold "")
+
+
+def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -> html.Header:
+    nav = html.Nav(html.Ul([
+        html.Li(dcc.Link(t(f"shell.nav.{name}", lang), href=path, id=f"nav-{name}",
+                         className="nav-link text-white"), className="nav-item")
+        for name, path in SECTIONS
+    ], className="navbar-nav flex-row gap-3"), **{"aria-label": t("shell.nav.label", lang)})
+    languages = html.Ul([
+        html.Li(html.A(t(f"lang.{code}", code), href=LANGUAGE_PATH.format(lang=code),
+                       lang=code, id=f"lang-{code}",
+                       className="btn btn-sm " + ("btn-light" if code == lang
+                                                  else "btn-outline-light"),
+                       **({"aria-current": "true"} if code == lang else {})))
+        for code in LANGUAGES
+    ], className="list-unstyled d-flex gap-1 mb-0", **{"aria-label": t("shell.language", lang)})
+    return html.Header(dbc.Container([
+        html.A(t("app.title", lang), href="/", className="navbar-brand text-white fw-semibold"),
+        nav,
+        html.Div([
+            html.Span([html.Span(user_name, id="shell-user", className="fw-semibold"), " · ",
+                       html.Span(scope_label, id="shell-scope")],
+                      className="small text-white me-2"),
+            languages,
+            # A POST with the session's token: a link elsewhere cannot sign the user out.
+            html.Form([
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token,
+                          id="shell-signout-token"),
+                html.Button(t("shell.signout", lang), type="submit", id="shell-signout",
+                            className="btn btn-sm btn-outline-light"),
+            ], method="POST", action=SIGN_OUT_PATH, className="mb-0"),
+        ], className="d-flex align-items-center flex-wrap gap-2 ms-auto"),
+    ], fluid=True, className="d-flex align-items-center flex-wrap gap-3"),
+        className="navbar navbar-dark shell-bar py-2 mb-3")
+
+
+def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None):
+    items = ([{"label": any_label, "value": ANY}] if any_label else []) + [
+        {"label": text, "value": value} for value, text in options]
+    return dbc.Col([dbc.Label(label, html_for=id_, className="small mb-0"),
+                    dbc.Select(id=id_, options=items, size="sm")], xs=12, sm=6, md=4, lg=2)
+
+
+def _date(id_: str, label: str) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=id_, className="small mb-0"),
+                    dbc.Input(id=id_, type="date", size="sm")], xs=6, md=4, lg=2,
+                   className="filter-date")
+
+
+def filter_bar(lang: str, regions: list[tuple[str, str]]) -> html.Section:
+    """The filters of every page. Values are filled from the URL; Apply writes the URL."""
+    any_label = t("shell.filters.any", lang)
+    return html.Section(dbc.Row([
+        _select("filter-period", t("shell.filters.period", lang),
+                [(p, t(f"shell.period.{p}", lang)) for p in PERIODS], None),
+        _date("filter-from", t("shell.filters.from", lang)),
+        _date("filter-to", t("shell.filters.to", lang)),
+        _date("filter-asof", t("shell.filters.asof", lang)),
+        _select("filter-type", t("shell.filters.type", lang),
+                [(p, t(f"shell.type.{p}", lang)) for p in PROBATION_TYPES], any_label),
+        _select("filter-category", t("shell.filters.category", lang),
+                [(c, t(f"shell.category.{c}", lang)) for c in LEGAL_CATEGORIES], any_label),
+        _select("filter-region", t("shell.filters.region", lang), regions, any_label),
+        dbc.Col(dbc.Button(t("shell.filters.apply", lang), id="filter-apply", size="sm",
+                           color="primary", className="mt-3"), xs="auto"),
+    ], className="g-2 align-items-end"), className="border rounded p-2 mb-3 bg-light",
+        **{"aria-label": t("shell.filters.title", lang)})
+
+
+def notices(items: tuple[Notice, ...], lang: str) -> list:
+    return [
+        dbc.Alert(t(f"shell.notice.{n.reason}", lang, param=t(f"shell.param.{n.param}", lang),
+                    value=n.value), color="warning", className="py-2 small filter-notice")
+        for n in items
+    ]
+
+
+def breadcrumbs(items: list[tuple[str, str | None]], lang: str) -> html.Nav:
+    """(label, href) pairs from the top; the last one is the current page (no link)."""
+    crumbs = []
+    for i, (label, href) in enumerate(items):
+        last = i == len(items) - 1
+        crumbs.append(html.Li(
+            label if last or href is None else dcc.Link(label, href=href),
+            className="breadcrumb-item" + (" active" if last else ""),
+            **({"aria-current": "page"} if last else {})))
+    return html.Nav(html.Ol(crumbs, className="breadcrumb mb-2"), id="breadcrumbs",
+                    **{"aria-label": t("shell.breadcrumbs", lang)})
+
+
+def message_page(kind: str, lang: str) -> html.Div:
+    """A friendly page for "not_found" or "not_permitted": no data, a way back."""
+    return html.Div([
+        html.H1(t(f"shell.{kind}.title", lang), className="h3"),
+        html.P(t(f"shell.{kind}.body", lang)),
+        dcc.Link(t("shell.back_home", lang), href="/", className="btn btn-primary"),
+    ], id=f"message-{kind.replace('_', '-')}", className="py-4")

@@ -1,0 +1,101 @@
+"""Tables: the drill-down tables (a row's link goes one level down), the officer's cases,
+and the caseload grid with its export frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.codes import PROBATION_TYPES
+from dashboard.i18n import t
+from layouts.formatting import day, number
+from layouts.kpis import rate
+
+
+def _table(header: list[str], rows: list[list], lang: str, table_id: str,
+           caption: str) -> dbc.Table | html.P:
+    if not rows:
+        return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
+    return dbc.Table([
+        html.Caption(caption, className="caption-top visually-hidden"),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+        html.Tbody([html.Tr([html.Th(row[0], scope="row", className="fw-normal"),
+                             *[html.Td(c, className="text-end") for c in row[1:]]])
+                    for row in rows]),
+    ], id=table_id, striped=True, hover=True, size="sm", responsive=True,
+        className="drill-table")
+
+
+def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[[object], str],
+                 table_id: str, caption: str) -> dbc.Table | html.P:
+    """One row per place with its KPIs; the name links one level down."""
+    header = [t(f"shell.col.{c}", lang) for c in ("name", "on_register", "registered", "closed",
+                                                  "completion", "overdue", "posts", "caseload",
+                                                  "repeat")]
+    rows = []
+    for r in frame.itertuples(index=False):
+        share = r.completed / r.closed if r.closed else None
+        per_post = r.on_register / r.filled_posts if r.filled_posts else None
+        rows.append([
+            dcc.Link(str(r.name), href=href(r.key)),
+            number(r.on_register, lang), number(r.registered, lang), number(r.closed, lang),
+            rate(share, r.closed, lang, small_min), number(r.overdue, lang),
+            number(r.filled_posts, lang), number(per_post, lang, 1),
+            number(r.repeat_offences, lang),
+        ])
+    return _table(header, rows, lang, table_id, caption)
+
+
+def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], str]):
+    """The officer's open cases with the next milestone and what is overdue."""
+    header = [t(f"caseload.col.{c}", lang) for c in ("case", "person", "type", "category",
+                                                      "risk", "registered_on", "next",
+                                                      "overdue")]
+    rows = []
+    for r in frame.itertuples(index=False):
+        upcoming = (f"{t(f'caseload.milestone.{r.next_kind}', lang)}, "
+                    f"{t('caseload.due', lang, date=day(r.next_due, lang))}"
+                    if r.next_kind else "—")
+        overdue = (html.Span(t("caseload.overdue_since", lang, n=r.overdue,
+                               date=day(r.first_overdue_due, lang)), className="text-danger")
+                   if r.overdue else "0")
+        rows.append([
+            dcc.Link(f"№ {r.case_id}", href=href(r.case_id)), r.person_code,
+            t(f"shell.type.{r.probation_type}", lang),
+            t(f"shell.category.{r.legal_category}", lang),
+            t(f"caseload.risk.{r.risk_tier}", lang), day(r.registered_on, lang), upcoming,
+            overdue,
+        ])
+    return _table(header, rows, lang, "officer-cases", t("caseload.officer.cases", lang))
+
+
+def caseload_frame(by_region_type: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Cases on the register per region (rows) and probation type (columns) plus a total,
+    with headers in `lang`: what the grid shows and the exports contain."""
+    wide = (by_region_type.pivot_table(index=["region_code", "region"],
+                                       columns="probation_type", values="cases",
+                                       aggfunc="sum", fill_value=0)
+            .reindex(columns=list(PROBATION_TYPES), fill_value=0))
+    wide["total"] = wide.sum(axis=1)
+    wide = wide.reset_index().drop(columns="region_code")
+    return wide.rename(columns={"region": t("caseload.col.region", lang),
+                                "total": t("caseload.col.total", lang),
+                                **{p: t(f"shell.type.{p}", lang) for p in PROBATION_TYPES}})
+
+
+def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
+    fields = [{"field": c, "headerName": c} for c in frame.columns]
+    fields[0].update({"pinned": "left", "minWidth": 200})
+    for col in fields[1:]:
+        col.update({"type": "numericColumn", "valueFormatter": {
+            "function": "d3.format(',')(params.value)" if lang == "en"
+            else "d3.format(',')(params.value).replace(/,/g, '\u00a0')"}})
+    return dag.AgGrid(id="caseload-grid", rowData=frame.to_dict("records"), columnDefs=fields,
+                      defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                                     "flex": 1},
+                      dashGridOptions={"domLayout": "autoHeight"},
+                      className="ag-theme-alpine", style={"width": "100%"})

@@ -1,0 +1,90 @@
+"""The caseload view: who is on the register, by region, probation type and legal category,
+and how the register grew month by month since the data begins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import extract, func, select
+from sqlalchemy.engine import Connection
+
+from dashboard.filters import Filters
+from dashboard.i18n import name_column
+from dashboard.schema import cases, regions, units
+from dashboard.scope import Scope
+from queries.common import cases_where, cases_with_units
+from queries.national import on_register_on
+
+
+def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
+                       lang: str = "kk") -> pd.DataFrame:
+    """Cases on the register on f.as_of per region and probation type:
+    columns region_code, region, probation_type, cases."""
+    query = (
+        select(units.c.region_code, regions.c[name_column(lang)].label("region"),
+               cases.c.probation_type, func.count().label("cases"))
+        .select_from(cases_with_units().join(regions, regions.c.code == units.c.region_code))
+        .where(cases_where(scope, f), on_register_on(f.as_of))
+        .group_by(units.c.region_code, regions.c[name_column(lang)], cases.c.probation_type)
+        .order_by(units.c.region_code, cases.c.probation_type)
+    )
+    return pd.DataFrame(conn.execute(query).mappings().all(),
+                        columns=["region_code", "region", "probation_type", "cases"])
+
+
+def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
+    """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
+    query = (
+        select(cases.c.legal_category, func.count().label("cases"))
+        .select_from(cases_with_units())
+        .where(cases_where(scope, f), on_register_on(f.as_of))
+        .group_by(cases.c.legal_category)
+        .order_by(func.count().desc(), cases.c.legal_category)
+    )
+    return pd.DataFrame(conn.execute(query).mappings().all(),
+                        columns=["legal_category", "cases"])
+
+
+def _per_month(conn: Connection, scope: Scope, f: Filters, column) -> pd.DataFrame:
+    year, month = extract("year", column), extract("month", column)
+    query = (
+        select(year.label("year"), month.label("month"), cases.c.probation_type,
+               func.count().label("n"))
+        .select_from(cases_with_units())
+        .where(cases_where(scope, f), column.is_not(None), column <= f.as_of)
+        .group_by(year, month, cases.c.probation_type)
+    )
+    frame = pd.DataFrame(conn.execute(query).mappings().all(),
+                         columns=["year", "month", "probation_type", "n"])
+    frame["month_start"] = pd.to_datetime(
+        {"year": frame.year.astype(int), "month": frame.month.astype(int),
+         "day": 1}) if len(frame) else pd.Series(dtype="datetime64[ns]")
+    return frame
+
+
+def monthly_trend(conn: Connection, scope: Scope, f: Filters, since: date) -> pd.DataFrame:
+    """Cases on the register at the end of each month from `since` to f.as_of, per
+    probation type (the as-of month ends on f.as_of): columns month_end, probation_type,
+    cases. Stock = registered so far - closed so far, so one grouped query per event."""
+    registered = _per_month(conn, scope, f, cases.c.registered_on)
+    closed = _per_month(conn, scope, f, cases.c.closed_on)
+    months = pd.date_range(pd.Timestamp(since).replace(day=1), pd.Timestamp(f.as_of), freq="MS")
+    types = sorted(set(registered.probation_type) | set(closed.probation_type))
+    def cumulative(frame: pd.DataFrame, probation_type: str) -> pd.Series:
+        monthly = frame[frame.probation_type == probation_type].groupby("month_start").n.sum()
+        before = monthly[monthly.index < months[0]].sum() if len(months) else 0
+        return monthly.reindex(months, fill_value=0).cumsum() + before
+
+    rows = []
+    for probation_type in types:
+        stock = cumulative(registered, probation_type) - cumulative(closed, probation_type)
+        rows.append(pd.DataFrame({"month_start": months, "probation_type": probation_type,
+                                  "cases": stock.to_numpy(dtype=int)}))
+    if not rows:
+        return pd.DataFrame(columns=["month_end", "probation_type", "cases"])
+    out = pd.concat(rows, ignore_index=True)
+    month_end = (out.month_start + pd.offsets.MonthEnd(0)).dt.date
+    out["month_end"] = [min(d, f.as_of) for d in month_end]
+    return out[["month_end", "probation_type", "cases"]]
+

@@ -1,0 +1,51 @@
+"""Conditions every view shares: the user's scope plus the page's filters, on cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, select, true
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from dashboard.filters import DATA_FROM, Filters
+from dashboard.schema import cases, dataset_info, units
+from dashboard.scope import Scope
+
+
+def data_period(conn: Connection) -> tuple[date, date]:
+    """First and last day the data covers (dataset_info data_from, data_until).
+
+    An empty database answers with its first day twice, so pages still render."""
+    rows = dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value).where(
+        dataset_info.c.key.in_(["data_from", "data_until"]))).all())
+    first = date.fromisoformat(rows["data_from"]) if "data_from" in rows else DATA_FROM
+    last = date.fromisoformat(rows["data_until"]) if "data_until" in rows else first
+    return first, last
+
+
+def place_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
+    """Units in scope, narrowed to the page's region and unit (needs `units` joined)."""
+    conditions = [scope.units_where(units)]
+    if f.region:
+        conditions.append(units.c.region_code == f.region)
+    if f.unit_id is not None:
+        conditions.append(units.c.id == f.unit_id)
+    return and_(*conditions)
+
+
+def cases_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
+    """Cases of the page's place, probation type, legal category and officer, in scope."""
+    conditions = [place_where(scope, f)]
+    if f.probation_type:
+        conditions.append(cases.c.probation_type == f.probation_type)
+    if f.legal_category:
+        conditions.append(cases.c.legal_category == f.legal_category)
+    if f.officer_id is not None:
+        # The officer responsible now, or when the case closed.
+        conditions.append(cases.c.officer_id == f.officer_id)
+    return and_(*conditions) if conditions else true()
+
+
+def cases_with_units():
+    return cases.join(units, cases.c.unit_id == units.c.id)

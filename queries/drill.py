@@ -1,0 +1,87 @@
+"""The tables of the drill-down: the level below each place, each row with its KPIs."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import case, or_, select
+from sqlalchemy.engine import Connection
+
+from dashboard.filters import Filters
+from dashboard.i18n import name_column
+from dashboard.schema import cases, milestones, officers, persons, regions, units
+from dashboard.scope import Scope
+from queries import kpis
+from queries.common import cases_where, cases_with_units, place_where
+from queries.national import officer_in_post_on, on_register_on
+
+
+def _with_kpis(places: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    out = places.join(counts, on="key").fillna({c: 0 for c in kpis.COLUMNS})
+    return out.astype({c: int for c in kpis.COLUMNS}).reset_index(drop=True)
+
+
+def regions_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> pd.DataFrame:
+    """One row per region in scope (key = ISO code, name) with the KPI counts."""
+    query = (select(regions.c.code.label("key"), regions.c[name_column(lang)].label("name"))
+             .distinct().join_from(regions, units, units.c.region_code == regions.c.code)
+             .where(place_where(scope, f)).order_by(regions.c.code))
+    places = pd.DataFrame(conn.execute(query).mappings().all(), columns=["key", "name"])
+    return _with_kpis(places, kpis.by_place(conn, scope, f, "region"))
+
+
+def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> pd.DataFrame:
+    """One row per unit of the filters' region in scope (key = unit id, name)."""
+    query = (select(units.c.id.label("key"), units.c[name_column(lang)].label("name"))
+             .where(place_where(scope, f)).order_by(units.c[name_column(lang)]))
+    places = pd.DataFrame(conn.execute(query).mappings().all(), columns=["key", "name"])
+    return _with_kpis(places, kpis.by_place(conn, scope, f, "unit"))
+
+
+def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
+    """One row per officer of the filters' unit who was in post on f.as_of or is
+    responsible for a case of it (key = officer id, name = staff code)."""
+    in_post = officer_in_post_on(f.as_of)
+    query = (select(officers.c.id.label("key"), officers.c.code.label("name"),
+                    case((in_post, True), else_=False).label("in_post"))
+             .join_from(officers, units, units.c.id == officers.c.unit_id)
+             .where(place_where(scope, f),
+                    or_(in_post, officers.c.id.in_(
+                        select(cases.c.officer_id).select_from(cases_with_units())
+                        .where(cases_where(scope, f), on_register_on(f.as_of)))))
+             .order_by(officers.c.code))
+    places = pd.DataFrame(conn.execute(query).mappings().all(),
+                          columns=["key", "name", "in_post"])
+    return _with_kpis(places, kpis.by_place(conn, scope, f, "officer"))
+
+
+def officer_cases(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
+    """The officer's (f.officer_id) cases on the register on f.as_of, each with its next
+    milestone not yet done and its overdue milestones on that day: columns case_id,
+    person_code, probation_type, legal_category, risk_tier, registered_on, planned_end,
+    next_kind, next_due, overdue, first_overdue_due."""
+    open_on = or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > f.as_of)
+    active = (select(cases.c.id, persons.c.code.label("person_code"), cases.c.probation_type,
+                     cases.c.legal_category, cases.c.risk_tier, cases.c.registered_on,
+                     cases.c.planned_end)
+              .select_from(cases_with_units().join(persons, persons.c.id == cases.c.person_id))
+              .where(cases_where(scope, f), on_register_on(f.as_of)))
+    frame = pd.DataFrame(conn.execute(active.order_by(cases.c.registered_on, cases.c.id))
+                         .mappings().all(),
+                         columns=["id", "person_code", "probation_type", "legal_category",
+                                  "risk_tier", "registered_on", "planned_end"])
+    frame = frame.rename(columns={"id": "case_id"})
+    ids = select(cases.c.id).select_from(cases_with_units()).where(
+        cases_where(scope, f), on_register_on(f.as_of))
+    pending = (select(milestones.c.case_id, milestones.c.kind, milestones.c.due_on)
+               .where(milestones.c.case_id.in_(ids), open_on))
+    due = pd.DataFrame(conn.execute(pending).mappings().all(),
+                       columns=["case_id", "kind", "due_on"])
+    upcoming = (due[due.due_on >= f.as_of].sort_values(["case_id", "due_on", "kind"])
+                .groupby("case_id").first()
+                .rename(columns={"kind": "next_kind", "due_on": "next_due"}))
+    late = due[due.due_on < f.as_of].groupby("case_id").due_on.agg(["count", "min"])
+    late.columns = ["overdue", "first_overdue_due"]
+    out = frame.join(upcoming, on="case_id").join(late, on="case_id")
+    out["overdue"] = out.overdue.fillna(0).astype(int)
+    return out.astype(object).where(out.notna(), None)
+

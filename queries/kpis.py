@@ -1,0 +1,138 @@
+"""The headline figures (KPIs) of a place: the whole scope, a region, a unit or an officer;
+either as one set (`headline`) or one row per region, unit or officer (`by_place`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Connection
+
+from dashboard.filters import Filters
+from dashboard.schema import cases, milestones, officers, units, violations
+from dashboard.scope import Scope
+from queries.common import cases_where, cases_with_units, place_where
+from queries.national import officer_in_post_on, on_register_on
+
+LEVELS = ("region", "unit", "officer")
+COLUMNS = ("on_register", "registered", "closed", "completed", "overdue", "filled_posts",
+           "repeat_offences", "repeat_offences_year_before")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One place's figures for the filters' period and as-of day."""
+
+    on_register: int
+    """Cases on the register on the as-of day."""
+    registered: int
+    """Cases registered in the period."""
+    closed: int
+    """Cases closed in the period (closed_on, the first day off the register, inside it)."""
+    completed: int
+    """Of those, closed because the term was served."""
+    overdue: int
+    """Milestones of cases on the register, due before the as-of day and not done by it."""
+    filled_posts: int
+    """Posts with an officer in post on the as-of day."""
+    repeat_offences: int
+    """New offences by people on the register, in the period."""
+    repeat_offences_year_before: int
+    """The same, in the same period one year earlier."""
+
+    @property
+    def completion_share(self) -> float | None:
+        return self.completed / self.closed if self.closed else None
+
+    @property
+    def caseload_per_post(self) -> float | None:
+        return self.on_register / self.filled_posts if self.filled_posts else None
+
+    @property
+    def repeat_change(self) -> float | None:
+        """Relative change of repeat offences against the year before (0.1 = +10 %)."""
+        before = self.repeat_offences_year_before
+        return (self.repeat_offences - before) / before if before else None
+
+
+def _key(level: str | None):
+    return {None: None, "region": units.c.region_code, "unit": units.c.id,
+            "officer": cases.c.officer_id}[level]
+
+
+def _counts(conn: Connection, level: str | None, base, where, **measures) -> pd.DataFrame:
+    key = _key(level)
+    columns = [m.label(name) for name, m in measures.items()]
+    query = select(*([key.label("key")] if key is not None else []), *columns)
+    query = query.select_from(base).where(where)
+    if key is not None:
+        query = query.group_by(key)
+    frame = pd.DataFrame(conn.execute(query).mappings().all(),
+                         columns=(["key"] if key is not None else []) + list(measures))
+    return frame.set_index("key") if key is not None else frame
+
+
+def _between(column, first: date, last: date):
+    return and_(column >= first, column <= last)
+
+
+def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
+    """KPI counts (COLUMNS) per region, unit or officer (index `key`), or one row when
+    `level` is None. Places with nothing to count are left out."""
+    where = cases_where(scope, f)
+    base = cases_with_units()
+    count = func.count()
+    year_before = f.previous_year()
+    parts = [
+        _counts(conn, level, base, and_(where, on_register_on(f.as_of)), on_register=count),
+        _counts(conn, level, base, and_(where, _between(cases.c.registered_on, f.start, f.end)),
+                registered=count),
+        _counts(conn, level, base, and_(where, _between(cases.c.closed_on, f.start, f.end)),
+                closed=count,
+                completed=func.sum(case((cases.c.close_reason == "completed", 1), else_=0))),
+        _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
+                and_(where, on_register_on(f.as_of), milestones.c.due_on < f.as_of,
+                     or_(milestones.c.completed_on.is_(None),
+                         milestones.c.completed_on > f.as_of)),
+                overdue=count),
+        _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
+                and_(where, violations.c.kind == "new_offence",
+                     _between(violations.c.occurred_on, f.start, f.end)),
+                repeat_offences=count),
+        _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
+                and_(where, violations.c.kind == "new_offence",
+                     _between(violations.c.occurred_on, *year_before)),
+                repeat_offences_year_before=count),
+        _filled_posts(conn, scope, f, level),
+    ]
+    if level is None:
+        row = {name: int(part.iloc[0, i]) if len(part) and pd.notna(part.iloc[0, i]) else 0
+               for part in parts for i, name in enumerate(part.columns)}
+        return pd.DataFrame([row], columns=list(COLUMNS))
+    frame = pd.concat(parts, axis=1).fillna(0).astype(int)
+    return frame.reindex(columns=list(COLUMNS)).rename_axis("key")
+
+
+def _filled_posts(conn: Connection, scope: Scope, f: Filters, level: str | None):
+    """Staff are not of a probation type or category: only place filters apply."""
+    key = {None: None, "region": units.c.region_code, "unit": units.c.id,
+           "officer": officers.c.id}[level]
+    where = and_(place_where(scope, f), officer_in_post_on(f.as_of))
+    if f.officer_id is not None:
+        where = and_(where, officers.c.id == f.officer_id)
+    query = select(*([key.label("key")] if key is not None else []),
+                   func.count(func.distinct(officers.c.post_id)).label("filled_posts"))
+    query = query.select_from(officers.join(units, officers.c.unit_id == units.c.id)).where(where)
+    if key is not None:
+        query = query.group_by(key)
+    frame = pd.DataFrame(conn.execute(query).mappings().all(),
+                         columns=(["key"] if key is not None else []) + ["filled_posts"])
+    return frame.set_index("key") if key is not None else frame
+
+
+def headline(conn: Connection, scope: Scope, f: Filters) -> Headline:
+    """The KPIs of everything the filters select within the scope."""
+    row = by_place(conn, scope, f, None).iloc[0]
+    return Headline(**{name: int(row[name]) for name in COLUMNS})

@@ -1,0 +1,292 @@
+"""`import` of case-system extracts: validation, all-or-nothing, idempotence, upserts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dashboard import schema
+from dashboard.extract.exporter import table_checksums, write_extract
+from dashboard.extract.importer import ExtractError, ExtractRefused, run_import
+
+# A small extract, counted by hand: 2 regions, 2 units, 3 posts, 2 officers, 3 persons,
+# 3 cases (case 3 follows case 2 after a transfer), 3 assignments, 4 milestones,
+# 2 assistance, 1 violation. Line 1 of every file is the header.
+BASE = {
+    "regions": """code,name_kk,name_ru,name_en,center_en,center_lat,center_lon,population,kind
+KZ-71,Астана қаласы,город Астана,Astana City,Astana,51.17,71.45,1500000,city
+KZ-75,Алматы қаласы,город Алматы,Almaty City,Almaty,43.24,76.95,2300000,city
+""",
+    "units": """id,region_code,name_kk,name_ru,name_en,kind
+1,KZ-71,Есіл ауданы,район Есиль,Esil District,city_district
+2,KZ-75,Медеу ауданы,Медеуский район,Medeu District,city_district
+""",
+    "posts": """id,unit_id,grade,valid_from,valid_until,source,transferred_on
+1,1,head,2012-01-01,,establishment_2012,
+2,1,inspector,2015-01-01,,penal_transfer,2015-01-01
+3,2,head,2012-01-01,,establishment_2012,
+""",
+    "officers": """id,code,unit_id,post_id,started_on,left_on,contracted_hours
+1,OF-000001,1,1,2012-03-01,,40.0
+2,OF-000002,2,3,2013-05-15,2024-01-01,30.0
+""",
+    "persons": """id,code,sex,birth_date,protected_category
+1,P-0000001,M,1990-04-02,
+2,P-0000002,F,1985-11-30,woman_child_under_3
+3,P-0000003,M,2007-06-01,minor
+""",
+    "cases": ("id,person_id,unit_id,officer_id,probation_type,legal_category,risk_tier,"
+              "appeared_on,registered_on,planned_end,closed_on,close_reason,hearing_on,"
+              "release_on,previous_case_id\n") + """\
+1,1,1,1,sentence,conditionally_sentenced,low,2020-01-10,2020-01-13,2021-01-13,,,,,
+2,2,2,2,sentence,restriction_of_freedom,medium,2021-03-01,2021-03-02,2022-03-02,2021-09-01,transferred,,,
+3,2,1,1,sentence,restriction_of_freedom,medium,2021-09-10,2021-09-13,2022-03-02,2022-03-02,completed,,,2
+""",
+    "case_assignments": """id,case_id,officer_id,assigned_on,unassigned_on
+1,1,1,2020-01-13,
+2,2,2,2021-03-02,2021-09-01
+3,3,1,2021-09-13,2022-03-02
+""",
+    "milestones": """id,case_id,kind,seq,due_on,completed_on
+1,1,registration,1,2020-01-15,2020-01-13
+2,1,program_drafted,1,2020-02-12,2020-02-10
+3,2,registration,1,2021-03-04,2021-03-02
+4,3,registration,1,2021-09-15,2021-09-13
+""",
+    "assistance": """id,case_id,kind,requested_on,provided_on,result
+1,1,employment,2020-02-01,2020-03-01,achieved
+2,3,documents,2021-10-01,,
+""",
+    "violations": """id,case_id,occurred_on,kind,submitted_to_court_on,court_decision,decided_on
+1,2,2021-05-05,malicious_violation,2021-05-20,rejected,2021-06-15
+""",
+}
+BASE_ROWS = {"regions": 2, "units": 2, "posts": 3, "officers": 2, "persons": 3, "cases": 3,
+             "case_assignments": 3, "milestones": 4, "assistance": 2, "violations": 1}
+
+
+def write(directory: Path, changes: dict[str, str] | None = None) -> Path:
+    """The base extract in `directory`, with some files' text replaced."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, body in (BASE | (changes or {})).items():
+        (directory / f"{name}.csv").write_text(body, encoding="utf-8")
+    return directory
+
+
+def replace_line(name: str, line: int, new: str) -> dict[str, str]:
+    """The base text of `name` with physical line `line` (header = 1) replaced."""
+    lines = BASE[name].splitlines()
+    lines[line - 1] = new
+    return {name: "\n".join(lines) + "\n"}
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {name: n for name, (n, _digest) in table_checksums(conn).items()}
+
+
+def checksums(engine):
+    with engine.connect() as conn:
+        return table_checksums(conn)
+
+
+def reported(report: Path) -> list[tuple[str, int, str]]:
+    with open(report, encoding="utf-8", newline="") as fh:
+        return [(r["file"], int(r["line"]), r["reason"]) for r in csv.DictReader(fh)]
+
+
+@pytest.fixture
+def loaded(engine, tmp_path):
+    """The database after importing the base extract."""
+    run_import(engine, write(tmp_path / "base"), tmp_path / "base-report.csv")
+    return engine
+
+
+def test_base_extract_loads_every_row(engine, tmp_path):
+    result = run_import(engine, write(tmp_path / "x"), tmp_path / "report.csv")
+
+    assert counts(engine) == BASE_ROWS
+    assert result.rejected_lines == 0
+    assert {r.file: r.inserted for r in result.files.values()} == {
+        f"{name}.csv": n for name, n in BASE_ROWS.items()}
+    with engine.connect() as conn:
+        names = conn.execute(select(schema.units.c.name_kk).order_by(schema.units.c.id))
+        assert names.scalars().all() == ["Есіл ауданы", "Медеу ауданы"]
+
+
+CORRUPTIONS = {
+    "bad date": (replace_line("cases", 3, BASE["cases"].splitlines()[2].replace(
+        "2021-03-02,2022-03-02", "2021-02-30,2022-03-02")),
+        "cases.csv", 3, "registered_on '2021-02-30' is not a date"),
+    "unknown region code": (replace_line(
+        "units", 3, "2,KZ-99,Медеу ауданы,Медеуский район,Medeu District,city_district"),
+        "units.csv", 3, "region_code KZ-99 is in neither regions.csv nor the database"),
+    "duplicate id": (replace_line("milestones", 5, "2,3,registration,1,2021-09-15,2021-09-13"),
+                     "milestones.csv", 5, "duplicate id 2 (first on line 3)"),
+    "truncated line": ({"milestones": BASE["milestones"].rstrip("\n")[:-14]},
+                       "milestones.csv", 5, "expected 6 fields, found 5"),
+    "dates out of order": (replace_line("cases", 2, BASE["cases"].splitlines()[1].replace(
+        ",,,,,", ",2019-12-31,completed,,,")),
+        "cases.csv", 2, "closed_on 2019-12-31 is not after registered_on 2020-01-13"),
+    "completed before registered": (replace_line(
+        "milestones", 3, "2,1,program_drafted,1,2020-02-12,2020-01-01"),
+        "milestones.csv", 3,
+        "completed_on 2020-01-01 is before case 1 was registered on 2020-01-13"),
+    "unknown code": (replace_line("persons", 4, "3,P-0000003,X,2007-06-01,minor"),
+                     "persons.csv", 4, "sex 'X' is not one of: M, F"),
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS, ids=list(CORRUPTIONS))
+def test_corrupt_extract_is_refused_and_nothing_changes(loaded, tmp_path, case):
+    changes, file, line, reason = CORRUPTIONS[case]
+    before = checksums(loaded)
+    report = tmp_path / "report.csv"
+
+    with pytest.raises(ExtractRefused):
+        run_import(loaded, write(tmp_path / "bad", changes), report)
+
+    assert checksums(loaded) == before
+    problems = reported(report)
+    assert (file, line) in [(f, n) for f, n, _ in problems]
+    assert any(f == file and n == line and reason in why for f, n, why in problems), problems
+
+
+def test_cp1251_bytes_are_refused_with_their_line(loaded, tmp_path):
+    directory = write(tmp_path / "bad")
+    lines = BASE["units"].encode("utf-8").splitlines(keepends=True)
+    lines[2] = "2,KZ-75,Медеу ауданы,Медеуский район,Medeu District,city_district\n".encode(
+        "cp1251", errors="replace")
+    (directory / "units.csv").write_bytes(b"".join(lines))
+    before = checksums(loaded)
+
+    with pytest.raises(ExtractRefused):
+        run_import(loaded, directory, tmp_path / "report.csv")
+
+    assert checksums(loaded) == before
+    problems = reported(tmp_path / "report.csv")
+    assert ("units.csv", 3) in [(f, n) for f, n, _ in problems]
+    assert any("not UTF-8" in why for _, _, why in problems)
+
+
+def test_every_problem_is_reported_with_its_physical_line(engine, tmp_path):
+    """Several problems in one extract, one with a quoted field spanning two lines."""
+    persons = BASE["persons"].replace("3,P-0000003,M,2007-06-01,minor",
+                                      '"3",P-0000003,M,2007-06-01,minor\n4,"P-00\n04",M,1999-13-01,')
+    changes = {"persons": persons,
+               **replace_line("milestones", 4, "3,2,registration,1,2021-03-04,2021-02-01")}
+    with pytest.raises(ExtractRefused) as refused:
+        run_import(engine, write(tmp_path / "bad", changes), tmp_path / "report.csv")
+
+    problems = reported(tmp_path / "report.csv")
+    assert [(f, n) for f, n, _ in problems] == [("persons.csv", 5), ("milestones.csv", 4)]
+    assert "birth_date '1999-13-01'" in problems[0][2]
+    assert refused.value.result.rejected_lines == 2
+    assert counts(engine) == dict.fromkeys(BASE_ROWS, 0)
+
+
+def test_same_extract_again_changes_nothing(loaded, tmp_path):
+    before = checksums(loaded)
+
+    result = run_import(loaded, write(tmp_path / "again"), tmp_path / "report.csv")
+
+    assert checksums(loaded) == before
+    assert result.changed == 0
+    assert {r.file: r.unchanged for r in result.files.values()} == {
+        f"{name}.csv": n for name, n in BASE_ROWS.items()}
+
+
+def test_newer_extract_updates_rows_by_id(loaded, tmp_path):
+    newer = {
+        **replace_line("cases", 2, "1,1,1,1,sentence,conditionally_sentenced,high,2020-01-10,"
+                       "2020-01-13,2021-01-13,2021-01-13,completed,,,"),
+        "milestones": BASE["milestones"] + "5,1,check_in,1,2020-02-13,2020-02-13\n",
+    }
+    before = checksums(loaded)
+
+    result = run_import(loaded, write(tmp_path / "newer", newer), tmp_path / "report.csv")
+
+    assert (result.files["cases"].updated, result.files["cases"].unchanged) == (1, 2)
+    assert (result.files["milestones"].inserted, result.files["milestones"].unchanged) == (1, 4)
+    after = checksums(loaded)
+    assert [t for t in after if after[t] != before[t]] == ["cases", "milestones"]
+    with loaded.connect() as conn:
+        row = conn.execute(select(schema.cases).where(schema.cases.c.id == 1)).one()
+    assert (row.risk_tier, row.close_reason, str(row.closed_on)) == (
+        "high", "completed", "2021-01-13")
+
+
+def test_extract_may_refer_to_rows_already_in_the_database(loaded, tmp_path):
+    only_new = {name: body.splitlines()[0] + "\n" for name, body in BASE.items()}
+    only_new["milestones"] += "9,3,check_in,1,2021-10-13,\n"
+
+    result = run_import(loaded, write(tmp_path / "delta", only_new), tmp_path / "report.csv")
+
+    assert result.files["milestones"].inserted == 1
+    assert counts(loaded)["milestones"] == 5
+    assert counts(loaded)["cases"] == 3  # rows absent from an extract are kept
+
+
+def test_skip_invalid_writes_exactly_the_valid_rows(engine, tmp_path):
+    # Case 2 closes before it was registered: it, the case that follows it (3) and every
+    # row of theirs are rejected; case 1 and its rows load.
+    changes = replace_line("cases", 3, BASE["cases"].splitlines()[2].replace(
+        "2021-09-01,transferred", "2021-01-01,transferred"))
+    report = tmp_path / "out" / "report.csv"
+
+    result = run_import(engine, write(tmp_path / "x", changes), report, skip_invalid=True)
+
+    assert counts(engine) == BASE_ROWS | {"cases": 1, "case_assignments": 1, "milestones": 2,
+                                          "assistance": 1, "violations": 0}
+    lines = {(f, n) for f, n, _ in reported(report)}
+    assert lines == {("cases.csv", 3), ("cases.csv", 4), ("case_assignments.csv", 3),
+                     ("case_assignments.csv", 4), ("milestones.csv", 4),
+                     ("milestones.csv", 5), ("assistance.csv", 3), ("violations.csv", 2)}
+    why = {(f, n): w for f, n, w in reported(report)}
+    assert why[("cases.csv", 4)] == ("previous_case_id 2 refers to a rejected line "
+                                     "(cases.csv line 3)")
+    assert why[("violations.csv", 2)] == "case_id 2 refers to a rejected line (cases.csv line 3)"
+    with open(result.rejected_path, encoding="utf-8", newline="") as fh:
+        rejected = list(csv.DictReader(fh))
+    assert result.rejected_path == tmp_path / "out" / "report-rejected.csv"
+    assert len(rejected) == 8
+    assert rejected[0]["record"].startswith("2,2,2,2,sentence,restriction_of_freedom")
+
+
+def test_previous_case_may_come_later_in_the_file(engine, tmp_path):
+    lines = BASE["cases"].splitlines()
+    cases = "\n".join([lines[0], lines[3], lines[1], lines[2]]) + "\n"
+
+    run_import(engine, write(tmp_path / "x", {"cases": cases}), tmp_path / "report.csv")
+
+    assert counts(engine)["cases"] == 3
+
+
+def test_code_used_by_another_id_in_the_database_is_refused(loaded, tmp_path):
+    delta = {name: body.splitlines()[0] + "\n" for name, body in BASE.items()}
+    delta["persons"] += "7,P-0000001,M,2007-06-01,minor\n"
+    before = checksums(loaded)
+    with pytest.raises(ExtractRefused):
+        run_import(loaded, write(tmp_path / "x", delta), tmp_path / "report.csv")
+
+    problems = reported(tmp_path / "report.csv")
+    assert problems == [("persons.csv", 2, "code is already used by persons 1 in the database")]
+    assert checksums(loaded) == before
+
+
+def test_wrong_header_stops_the_run(engine, tmp_path):
+    changes = {"units": BASE["units"].replace("region_code", "oblast")}
+    with pytest.raises(ExtractError, match="units.csv line 1: missing column.s. region_code; "
+                                           "unknown column.s. oblast"):
+        run_import(engine, write(tmp_path / "x", changes), tmp_path / "report.csv")
+    assert counts(engine) == dict.fromkeys(BASE_ROWS, 0)
+
+
+def test_export_writes_the_import_format(loaded, tmp_path):
+    with loaded.connect() as conn:
+        write_extract(conn, tmp_path / "out")
+    for name, body in BASE.items():
+        assert (tmp_path / "out" / f"{name}.csv").read_text(encoding="utf-8") == body

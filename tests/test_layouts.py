@@ -1,0 +1,111 @@
+"""Layouts are pure functions: components and figures from plain data."""
+
+import json
+from datetime import date
+
+import pandas as pd
+import plotly
+import pytest
+
+from dashboard import codes, i18n
+from dashboard.filters import Notice
+from layouts import figures
+from layouts.formatting import day, number, percent
+from layouts.kpis import kpi_cards, rate
+from layouts.plotly_locale import graph_config
+from layouts.shell import breadcrumbs, notices, top_bar
+from layouts.tables import caseload_frame
+from queries.kpis import Headline
+
+
+def text_of(component) -> str:
+    return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder,
+                      ensure_ascii=False)
+
+
+def test_numbers_and_dates_per_language():
+    assert number(12345.6, "kk", 1) == "12\u00a0345,6"
+    assert number(12345.6, "en", 1) == "12,345.6"
+    assert percent(0.125, "ru", 1) == "12,5\u00a0%"
+    assert percent(-0.3, "en", signed=True) == "−30%"
+    assert percent(0.5, "en", signed=True) == "+50%"
+    assert day(date(2025, 3, 1), "kk") == "01.03.2025"
+    assert day(date(2025, 3, 1), "en") == "1 Mar 2025"
+
+
+def test_a_rate_on_a_small_denominator_is_marked():
+    assert text_of(rate(0.5, 40, "en", 30)) == text_of(rate(0.5, 40, "en", 30))
+    assert "small sample" not in text_of(rate(0.5, 40, "en", 30))
+    marked = text_of(rate(0.5, 4, "en", 30))
+    assert "small sample" in marked and "The denominator 4 is under 30" in marked
+
+
+def test_kpi_cards_show_each_figure():
+    h = Headline(on_register=7, registered=5, closed=4, completed=2, overdue=4,
+                 filled_posts=3, repeat_offences=3, repeat_offences_year_before=2)
+    text = text_of(kpi_cards(h, "en", 30, "31 Dec 2025"))
+    for expected in ("On the register", "on 31 Dec 2025", "2.3", "filled posts: 3",
+                     "+50%", "small sample"):
+        assert expected in text
+
+
+def test_kazakh_locale_travels_in_the_graph_config():
+    config = graph_config("kk")
+    assert config["locale"] == "kk"
+    assert config["locales"]["kk"]["format"]["months"][0] == "Қаңтар"
+    assert "locales" not in graph_config("en")
+
+
+def test_the_map_needs_nothing_from_another_host():
+    table = pd.DataFrame({"key": ["KZ-71"], "name": ["Astana"]})
+    fig = figures.region_map(table, pd.Series([4]), "en", "Cases",
+                             pd.DataFrame({"code": ["KZ-71", "KZ-75"], "name": ["A", "B"]}))
+    assert fig.layout.map.style == "white-bg"
+    assert all(trace.geojson == "/assets/geo/kz-regions.geojson" for trace in fig.data)
+    assert "http" not in json.dumps(fig.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
+
+
+def test_trend_marks_the_2015_and_2017_widenings():
+    frame = pd.DataFrame({"month_end": [date(2014, 1, 31)], "probation_type": ["sentence"],
+                          "cases": [3]})
+    texts = [a.text for a in figures.trend(frame, "ru").layout.annotations]
+    assert texts[0].startswith("2015") and texts[1].startswith("2017")
+
+
+def test_caseload_frame_pivots_types_with_a_total():
+    frame = caseload_frame(pd.DataFrame({
+        "region_code": ["KZ-71", "KZ-71", "KZ-75"], "region": ["Astana", "Astana", "Almaty"],
+        "probation_type": ["pre_trial", "sentence", "sentence"], "cases": [1, 3, 2]}), "en")
+    assert list(frame.columns) == ["Region", "Pre-trial probation", "Sentence probation",
+                                   "Penitentiary probation", "Post-penitentiary probation",
+                                   "Total"]
+    assert frame.values.tolist() == [["Astana", 1, 3, 0, 0, 4], ["Almaty", 0, 2, 0, 0, 2]]
+
+
+def test_top_bar_has_sections_languages_and_sign_out():
+    text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана", "tok"))
+    for expected in ("Обзор", "Состоящие на учёте", "Қазақша", "English", "/language/kk",
+                     "/logout", "Выйти", "csrf_token", "ivanov"):
+        assert expected in text
+
+
+def test_notices_and_breadcrumbs():
+    text = text_of(notices((Notice("type", "jail"),), "en")[0])
+    assert "“jail”" in text and "Probation type" in text
+    crumbs = text_of(breadcrumbs([("Kazakhstan", "/"), ("Astana", None)], "en"))
+    assert '"aria-current": "page"' in crumbs
+
+
+@pytest.mark.parametrize("prefix,values", [
+    ("shell.type", codes.PROBATION_TYPES), ("shell.category", codes.LEGAL_CATEGORIES),
+    ("caseload.milestone", codes.MILESTONE_KINDS),
+    ("caseload.assistance", codes.ASSISTANCE_KINDS),
+    ("caseload.result", codes.ASSISTANCE_RESULTS), ("caseload.close", codes.CLOSE_REASONS),
+    ("caseload.risk", codes.RISK_TIERS), ("caseload.sex", codes.SEXES),
+    ("caseload.protected", codes.PROTECTED_CATEGORIES),
+    ("caseload.violation", codes.EVENT_KINDS + codes.COURT_DECISIONS),
+])
+def test_every_code_has_a_label_in_every_language(prefix, values):
+    for value in values:
+        for lang in i18n.LANGUAGES:
+            assert i18n.t(f"{prefix}.{value}", lang)
