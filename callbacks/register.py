@@ -10,6 +10,7 @@ import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from callbacks import context, views
+from callbacks import milestones as milestones_views
 from dashboard.i18n import LANGUAGES, t
 from layouts import shell
 from queries import places
@@ -23,6 +24,9 @@ PAGES = (
     ("unit", "/unit/<unit_id>", views.unit),
     ("officer", "/officer/<officer_id>", views.officer),
     ("case", "/case/<case_id>", views.case),
+    ("milestones", "/milestones", milestones_views.page),
+    ("milestones_unit", "/milestones/unit/<unit_id>", milestones_views.unit_page),
+    ("milestones_officer", "/milestones/officer/<officer_id>", milestones_views.officer_page),
 )
 
 
@@ -102,6 +106,7 @@ def register(app: dash.Dash) -> None:
         "not_found", context.current_language()), title=_title("shell.not_found.title"))
     app.layout = shell_layout
     _bind_pages(app)
+    milestones_views.bind(app)
     _bind_filters(app)
     _register_language_route(app)
     _set_html_lang(app)

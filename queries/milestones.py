@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -61,6 +61,7 @@ class Where:
     unit_id: int | None = None
     officer_id: int | None = None
     probation_type: str | None = None
+    legal_category: str | None = None
 
 
 EVERYWHERE = Where()
@@ -74,6 +75,8 @@ def _place(scope: Scope, where: Where) -> ColumnElement[bool]:
         conditions.append(units.c.id == where.unit_id)
     if where.probation_type is not None:
         conditions.append(cases.c.probation_type == where.probation_type)
+    if where.legal_category is not None:
+        conditions.append(cases.c.legal_category == where.legal_category)
     return and_(*conditions)
 
 
@@ -215,7 +218,8 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     frame = _by_level(conn, _place(scope, where), as_of, level, where)
-    national_where = Where(probation_type=where.probation_type)
+    national_where = Where(probation_type=where.probation_type,
+                           legal_category=where.legal_category)
     national = (frame if scope.role == "ministry" and where == national_where
                 else _by_level(conn, _place(Scope.nation(), national_where), as_of, level,
                                national_where))
@@ -408,7 +412,8 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
 class WorklistQuery:
     """What the worklist grid asks for: its filters, sort and the block of rows."""
 
-    kind: str | None = None
+    kinds: tuple[str, ...] | None = None
+    """Only these milestone kinds (an empty tuple: none)."""
     officer_code: str | None = None
     """Officers whose code contains this text (case-insensitive)."""
     case_id: int | None = None
@@ -440,8 +445,8 @@ def worklist(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
     unit_name = units.c[name_column(lang)]
     conditions = [_place(scope, where), _officer_where(where), on_register_on(as_of),
                   overdue_on(as_of)]
-    if q.kind is not None:
-        conditions.append(milestones.c.kind == q.kind)
+    if q.kinds is not None:
+        conditions.append(milestones.c.kind.in_(q.kinds) if q.kinds else false())
     if q.case_id is not None:
         conditions.append(cases.c.id == q.case_id)
     if q.min_days is not None:

@@ -378,7 +378,8 @@ def test_worklist_filters_and_sorts(fixture):
                           ).rows.milestone_id.tolist()
 
     assert ids(officer_code="of-1") == [11, 2, 12]
-    assert ids(kind="check_in") == [11, 12, 27]
+    assert ids(kinds=("check_in",)) == [11, 12, 27]
+    assert ids(kinds=()) == []
     assert ids(min_days=8, max_days=90) == [11, 2, 12]
     assert ids(sort=(("case_id", False),)) == [2, 11, 12, 14, 18, 27]
     assert ids(sort=(("officer", True), ("days_overdue", False))) == [27, 18, 14, 12, 2, 11]
