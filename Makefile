@@ -22,10 +22,15 @@ demo: $(STAMP)
 postgres:
 	@bash scripts/ensure-postgres.sh
 
-# Browser tests: Debian's Chromium (playwright's own download does not run here) and axe-core.
+# Browser tests: Debian's Chromium (playwright's own download does not run here) and axe-core
+# (pinned; into the gitignored node_modules/). Under CI=true a missing one fails the tests.
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE_CORE  ?= axe-core@4.14.1
 browser-deps:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
-	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --silent axe-core
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@test -f node_modules/axe-core/axe.min.js || \
+		npm install --no-save --no-audit --no-fund --silent $(AXE_CORE)
 
 test: $(STAMP) postgres browser-deps
 	$(BIN)/python -m pytest

@@ -29,6 +29,18 @@ def current_scope() -> Scope:
     return auth.current_scope()
 
 
+def signed_in_user():
+    """The signed-in user, or None (anonymous, or outside a request)."""
+    from dashboard import auth
+
+    return auth.current_user_or_none()
+
+
+def sees_cases() -> bool:
+    user = signed_in_user()
+    return user is not None and user.scope.sees_cases
+
+
 def current_language() -> str:
     from dashboard import auth
 

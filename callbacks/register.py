@@ -53,8 +53,12 @@ def scope_label(ctx: context.Context) -> str:
 
 def shell_layout():
     """The frame around every page, built per request for the signed-in user."""
-    if not flask.has_request_context():
+    if not flask.has_request_context() or context.signed_in_user() is None:
+        # Dash also builds the layout once to validate it, in the first request it serves,
+        # whoever sent it (often GET /login): the bare frame, no data, no error.
         return html.Div([dcc.Location(id="url"), dash.page_container])
+    if not context.sees_cases():
+        return _frame_without_cases()
     ctx = context.current()
     with ctx.engine.connect() as conn:
         regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
@@ -67,6 +71,17 @@ def shell_layout():
             dash.page_container,
         ]), id="main"),
         dcc.Download(id="caseload-download"),
+    ])
+
+
+def _frame_without_cases():
+    """An administrator's frame: top bar (language, sign-out), no filters, no data."""
+    user, lang = context.signed_in_user(), context.current_language()
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        shell.top_bar(lang, user.username, t(f"shell.role.{user.role}", lang),
+                      context.csrf_token()),
+        html.Main(dbc_container([dash.page_container]), id="main"),
     ])
 
 
@@ -87,6 +102,10 @@ def _request_url() -> tuple[str, str]:
 def _page(view, with_id: bool):
     def layout(**_ignored):
         pathname, search = _request_url()
+        if context.signed_in_user() is not None and not context.sees_cases():
+            # An administrator: a page, not an error response (the router's output).
+            context.audit_refusal("page", pathname)
+            return shell.message_page("not_permitted", context.current_language())
         ctx = context.current()
         if not with_id:
             return view(ctx, search)
@@ -118,7 +137,7 @@ def _bind_pages(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def export_caseload(_csv, _xlsx, search):
         fmt = "xlsx" if dash.ctx.triggered_id == "caseload-export-xlsx" else "csv"
-        out = views.caseload_export(context.current(), search, fmt)
+        out = views.caseload_export(context.current(), _text(search), fmt)
         context.audit_export(f"caseload.{fmt}")
         return out
 
@@ -126,13 +145,19 @@ def _bind_pages(app: dash.Dash) -> None:
                   Input("overview-map", "clickData"), State("url", "search"),
                   prevent_initial_call=True)
     def map_drill(click_data, search):
-        return views.region_href(click_data, search) or no_update
+        return views.region_href(click_data, _text(search)) or no_update
 
     @app.callback(Output("url", "search", allow_duplicate=True),
                   Input("overview-metric", "value"), State("url", "search"),
                   prevent_initial_call=True)
     def map_metric(metric, search):
-        return views.with_metric(search, metric) or no_update
+        return views.with_metric(_text(search), _text(metric)) or no_update
+
+
+def _text(value) -> str | None:
+    """A callback argument the browser sends as text; anything else (a forged body) is
+    treated as absent, so a value of the wrong type can only ever give the defaults."""
+    return value if isinstance(value, str) else None
 
 
 FILTER_IDS = ("filter-period", "filter-from", "filter-to", "filter-asof", "filter-type",
@@ -142,18 +167,18 @@ FILTER_IDS = ("filter-period", "filter-from", "filter-to", "filter-asof", "filte
 def _bind_filters(app: dash.Dash) -> None:
     @app.callback([Output(i, "value") for i in FILTER_IDS], Input("url", "search"))
     def show_filters(search):
-        return views.filter_controls(context.current(), search)
+        return views.filter_controls(context.current(), _text(search))
 
     @app.callback(Output("url", "search", allow_duplicate=True), Input("filter-apply", "n_clicks"),
                   [State(i, "value") for i in FILTER_IDS], State("url", "search"),
                   prevent_initial_call=True)
     def apply_filters(_clicks, *values):
-        return views.query_from_controls(*values)
+        return views.query_from_controls(*map(_text, values))
 
     @app.callback([Output(f"nav-{name}", "href") for name, _ in shell.SECTIONS],
                   Input("url", "search"))
     def nav_keeps_filters(search):
-        return [path + (search or "") for _, path in shell.SECTIONS]
+        return [path + (_text(search) or "") for _, path in shell.SECTIONS]
 
 
 def _register_language_route(app: dash.Dash) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from callbacks.context import Context
-from dashboard.filters import DATA_FROM, DEFAULT_METRIC, Filters
+from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
 from dashboard.i18n import t
 from dashboard.scope import NotPermitted
 from layouts import pages, shell
@@ -203,7 +203,7 @@ def with_metric(search: str | None, metric: str | None) -> str | None:
     """The query with the map metric changed, or None when it does not change (the
     selector fires when it first appears)."""
     params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    if not metric or params.get("metric", DEFAULT_METRIC) == metric:
+    if metric not in MAP_METRICS or params.get("metric", DEFAULT_METRIC) == metric:
         return None
     params["metric"] = metric
     return "?" + urlencode(params)

@@ -83,14 +83,14 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     blank background: the geometry comes from the app, no tiles, no glyphs."""
     fig = go.Figure()
     if all_regions is not None:
-        # Regions outside the scope are drawn grey so the country keeps its shape.
+        # Regions outside the scope are drawn grey so the country keeps its shape; they
+        # carry no name and no hover (nothing about them reaches the browser but a code).
         others = all_regions[~all_regions.code.isin(table.key)]
         if len(others):
             fig.add_trace(go.Choroplethmap(
                 geojson=GEOJSON_URL, locations=others.code, z=[0] * len(others),
                 colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], showscale=False,
-                text=others.name, hoverinfo="text", marker_line_color="#999",
-                marker_line_width=0.5))
+                hoverinfo="skip", marker_line_color="#999", marker_line_width=0.5))
     fig.add_trace(go.Choroplethmap(
         geojson=GEOJSON_URL, locations=table.key, z=values, text=table.name,
         customdata=table.key, colorscale="Blues", marker_line_color="#555",

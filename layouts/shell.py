@@ -106,8 +106,11 @@ def breadcrumbs(items: list[tuple[str, str | None]], lang: str) -> html.Nav:
 
 def message_page(kind: str, lang: str) -> html.Div:
     """A friendly page for "not_found" or "not_permitted": no data, a way back."""
+    # The refusal says it in the words of auth.not_permitted, like every other refusal.
+    said = [html.P(t("auth.not_permitted", lang))] if kind == "not_permitted" else []
     return html.Div([
         html.H1(t(f"shell.{kind}.title", lang), className="h3"),
+        *said,
         html.P(t(f"shell.{kind}.body", lang)),
         dcc.Link(t("shell.back_home", lang), href="/", className="btn btn-primary"),
     ], id=f"message-{kind.replace('_', '-')}", className="py-4")

@@ -59,7 +59,7 @@ def case_timeline(conn: Connection, header: CaseHeader) -> pd.DataFrame:
          "assistance_requested", "assistance_provided", "violation", "court_submission",
          "court_decision", "closure"])}
     frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
-    frame["late"] = frame.late.fillna(False).astype(bool)
+    frame["late"] = frame.late.eq(True)  # missing (no deadline) is not late
     frame["rank"] = frame.event.map(order)
     frame = frame.sort_values(["on", "rank"], kind="stable").drop(columns="rank")
     return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_import import write
 
 from dashboard import demo, load
 from dashboard.cli import main
 from dashboard.extract.exporter import table_checksums
+from tests.test_import import write
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

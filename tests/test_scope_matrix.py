@@ -99,8 +99,14 @@ def unit_cases_callback(unit_id):
 
 def build_app(database_url: str):
     app = create_app(Settings(database_url=database_url, secret_key="matrix-secret"))
-    app.layout = html.Main([html.Div(id="testonly-unit"), html.Div(id="testonly-unit-cases"),
-                            *app.layout.children])
+    shell = app.layout  # the app's frame: a function, built per request for the user
+
+    def layout():
+        frame = shell() if callable(shell) else shell
+        return html.Main([html.Div(id="testonly-unit"), html.Div(id="testonly-unit-cases"),
+                          frame])
+
+    app.layout = layout
     app.callback(Output("testonly-unit-cases", "children"),
                  Input("testonly-unit", "value"))(unit_cases_callback)
     return app

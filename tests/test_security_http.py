@@ -41,8 +41,13 @@ def app(database_url):
     def boom(value):
         raise RuntimeError("secret internals /etc/passwd")
 
-    app.layout = html.Main([html.Div(id="boom-in"), html.Div(id="boom-out"),
-                            *app.layout.children])
+    shell = app.layout  # the app's frame: a function, built per request for the user
+
+    def layout():
+        frame = shell() if callable(shell) else shell
+        return html.Main([html.Div(id="boom-in"), html.Div(id="boom-out"), frame])
+
+    app.layout = layout
     return app
 
 
