@@ -7,9 +7,6 @@ overdue)."""
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
 import pytest
 
 from tests.test_browser import browser, server, watched  # noqa: F401 - fixtures
@@ -17,19 +14,7 @@ from tests.test_browser import browser, server, watched  # noqa: F401 - fixtures
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def warmed(server):  # noqa: F811
-    """Dash validates the layout on the server's first request; the shell's layout asks for
-    the signed-in user there and an anonymous first request gets 403 (a shell issue,
-    reported to the lead). Spend that first request here, outside the watched page."""
-    try:
-        urllib.request.urlopen(server + "/login", timeout=10)
-    except urllib.error.HTTPError:
-        pass
-    return server
-
-
-def test_region_head_drills_from_milestones_to_a_case(warmed, watched):  # noqa: F811
+def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
     watched.sign_in("head71")
     page = watched.page
     page.click("#nav-milestones")
