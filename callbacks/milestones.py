@@ -128,15 +128,26 @@ def place_of(ctx: Context, conn, pathname: str | None, f: Filters) -> M.Where:
     return _where(f)
 
 
+LARGEST = 10**6
+"""Filter numbers and row offsets beyond this are ignored (no case id, day count or row
+position comes near it; larger ones would overflow a date or an integer column)."""
+
+
+def _whole(value) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 <= number <= LARGEST else None
+
+
 def _number(model: dict | None) -> tuple[int | None, int | None]:
     """(low, high) from an ag-grid number filter."""
     if not isinstance(model, dict):
         return None, None
-    try:
-        value = int(model.get("filter")) if model.get("filter") is not None else None
-        upper = int(model.get("filterTo")) if model.get("filterTo") is not None else None
-    except (TypeError, ValueError):
-        return None, None
+    value, upper = _whole(model.get("filter")), _whole(model.get("filterTo"))
     kind = model.get("type")
     if kind == "equals":
         return value, value
@@ -153,7 +164,8 @@ def worklist_query(request: dict | None, lang: str, block: bool = True) -> M.Wor
     """A WorklistQuery from the grid's getRowsRequest. Anything unexpected is ignored: the
     request comes from the browser and only narrows what the scope already allows."""
     request = request if isinstance(request, dict) else {}
-    filters = request.get("filterModel") if isinstance(request.get("filterModel"), dict) else {}
+    filters = request.get("filterModel")
+    filters = filters if isinstance(filters, dict) else {}
     kinds = None
     kind_filter = filters.get("kind")
     if isinstance(kind_filter, dict) and isinstance(kind_filter.get("filter"), str):
@@ -164,14 +176,14 @@ def worklist_query(request: dict | None, lang: str, block: bool = True) -> M.Wor
                     and isinstance(officer.get("filter"), str) else None)
     case_low, case_high = _number(filters.get("case_id"))
     min_days, max_days = _number(filters.get("days_overdue"))
+    sort_model = request.get("sortModel")
     sort = tuple((s.get("colId"), s.get("sort") == "desc")
-                 for s in (request.get("sortModel") or [])[:3]
-                 if isinstance(s, dict) and s.get("colId") in M.WORKLIST_SORTS)
-    try:
-        start = max(0, int(request.get("startRow") or 0))
-        end = int(request.get("endRow") or start + L.WORKLIST_BLOCK)
-    except (TypeError, ValueError):
-        start, end = 0, L.WORKLIST_BLOCK
+                 for s in (sort_model[:3] if isinstance(sort_model, list) else [])
+                 if isinstance(s, dict) and isinstance(s.get("colId"), str)
+                 and s.get("colId") in M.WORKLIST_SORTS)
+    start = _whole(request.get("startRow")) or 0
+    end = _whole(request.get("endRow"))
+    end = end if end is not None and end > start else start + L.WORKLIST_BLOCK
     return M.WorklistQuery(
         kinds=kinds, officer_code=officer_code or None,
         case_id=case_low if case_low is not None and case_low == case_high else None,
@@ -208,19 +220,24 @@ def worklist_download(ctx: Context, pathname: str | None, search: str | None,
             "filename": f"overdue_{f.as_of.isoformat()}.csv", "type": "text/csv"}
 
 
+def _text(value) -> str | None:
+    """A URL part as sent by the browser: anything but text is taken as absent."""
+    return value if isinstance(value, str) else None
+
+
 def bind(app: dash.Dash) -> None:
     @app.callback(Output(L.WORKLIST_ID, "getRowsResponse"),
                   Input(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"))
     def worklist_rows(request, pathname, search):
-        return worklist_block(context.current(), pathname, search, request)
+        return worklist_block(context.current(), _text(pathname), _text(search), request)
 
     @app.callback(Output("milestones-download", "data"),
                   Input("milestones-export-csv", "n_clicks"),
                   State(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
     def worklist_export(_clicks, request, pathname, search):
-        out = worklist_download(context.current(), pathname, search, request)
+        out = worklist_download(context.current(), _text(pathname), _text(search), request)
         context.audit_export("milestones.worklist.csv")
         return out
 

@@ -103,11 +103,17 @@ def test_grid_request_becomes_a_worklist_query():
                                 offset=200, limit=100)
 
 
-@pytest.mark.parametrize("request_", [None, "x", {"startRow": "a"}, {"sortModel": "x"},
-                                      {"filterModel": {"days_overdue": {"filter": "z"}}}])
+@pytest.mark.parametrize("request_", [
+    None, "x", {"startRow": "a"}, {"sortModel": "x"}, {"sortModel": {"a": 1}},
+    {"sortModel": [{"colId": ["officer"]}]}, {"startRow": 10**30, "endRow": -5},
+    {"filterModel": {"days_overdue": {"filter": "z"}}},
+    {"filterModel": {"days_overdue": {"type": "equals", "filter": 10**30}}},
+    {"filterModel": {"case_id": {"type": "equals", "filter": True}}},
+    {"filterModel": {"kind": {"filter": ["x"]}, "officer": {"filter": 5}}}])
 def test_odd_grid_requests_fall_back_to_defaults(request_):
     q = views.worklist_query(request_, "en")
     assert q.limit <= views.MAX_BLOCK and q.sort == (("days_overdue", True),)
+    assert q.offset == 0 and q.case_id is None and q.min_days is None and q.kinds is None
 
 
 # --- layouts ----------------------------------------------------------------------------
