@@ -10,6 +10,7 @@ import flask
 from dash import Input, Output, State, dcc, html, no_update
 
 from callbacks import context, outage, staff, views
+from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
 from dashboard.i18n import LANGUAGES, t
 from layouts import outage as outage_layout
@@ -26,6 +27,9 @@ PAGES = (
     ("unit", "/unit/<unit_id>", views.unit),
     ("officer", "/officer/<officer_id>", views.officer),
     ("case", "/case/<case_id>", views.case),
+    ("milestones", "/milestones", milestones_views.page),
+    ("milestones_unit", "/milestones/unit/<unit_id>", milestones_views.unit_page),
+    ("milestones_officer", "/milestones/officer/<officer_id>", milestones_views.officer_page),
     ("staff", "/staff", staff.staff),
     ("staff_unit", "/staff/unit/<unit_id>", staff.unit_workload),
     ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
@@ -133,6 +137,7 @@ def register(app: dash.Dash) -> None:
         "not_found", context.current_language()), title=_title("shell.not_found.title"))
     app.layout = shell_layout
     _bind_pages(app)
+    milestones_views.bind(app)
     staff.bind(app, context.current)
     _bind_filters(app)
     outage.bind(app)

@@ -69,6 +69,8 @@ def replace_all(engine: Engine, dataset) -> dict[str, int]:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
+            # Sets the visibility map, so the overdue views answer from the index alone.
+            conn.execute(text("VACUUM milestones"))
     return dataset.counts()
 
 

@@ -22,6 +22,27 @@ def on_register_on(day: date):
     return on_register_between(day, day)
 
 
+def overdue_on(day: date):
+    """Milestones overdue on `day`: due before it and not completed by it.
+
+    The due day itself is still on time (a milestone completed on its due day was never
+    overdue); the day after, an open milestone is 1 day overdue. A milestone completed
+    late counts as overdue on every day from the day after its due day up to the day
+    before its completion. Combine with `on_register_on(day)`: milestones of cases off
+    the register are nobody's to act on."""
+    return and_(milestones.c.due_on < day,
+                or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > day),
+                late_or_open())
+
+
+def late_or_open():
+    """Milestones that are overdue on some day: never completed, or completed after the
+    due day. Implied by `overdue_on`, spelled out so that a partial index on exactly this
+    condition can serve it (the planner does not derive it from the date comparisons)."""
+    return or_(milestones.c.completed_on.is_(None),
+               milestones.c.completed_on > milestones.c.due_on)
+
+
 def post_exists_on(day: date):
     return and_(posts.c.valid_from <= day,
                 or_(posts.c.valid_until.is_(None), posts.c.valid_until > day))

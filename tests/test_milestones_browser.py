@@ -1,0 +1,39 @@
+"""A region head drills from Milestones to a case in headless Chromium (the shell's harness:
+tests/test_browser.py's server on tests/fixture_small.py, no console errors, no other host).
+
+Astana on 31 Dec 2025: Saryarka District has 1 of 1 due milestones overdue, Yesil 2 of 4,
+so Saryarka is the worst unit; its officer S-0003 holds case 6 (pre-trial report 16 days
+overdue)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import browser, server, watched  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+
+def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
+    watched.sign_in("head71")
+    page = watched.page
+    page.click("#nav-milestones")
+    page.wait_for_url("**/milestones*")
+    watched.settle()
+    assert page.locator("#ms-kpi-overdue .kpi-value").inner_text() == "3"
+    first = page.locator("#milestones-units tbody tr").first
+    assert first.locator("th").inner_text() == "Saryarka District"
+    first.locator("th a").click()
+    page.wait_for_url("**/milestones/unit/2*")
+    watched.settle()
+    page.click("#milestones-officers >> text=S-0003")
+    page.wait_for_url("**/milestones/officer/3*")
+    watched.settle()
+    grid = page.locator("#milestones-worklist")
+    grid.locator(".ag-row >> text=№ 6").wait_for()
+    assert grid.locator(".ag-row").count() == 1
+    assert "16" in grid.locator(".ag-row").first.inner_text()
+    grid.locator("a >> text=№ 6").click()
+    page.wait_for_url("**/case/6*")
+    watched.settle()
+    assert page.locator("h1").inner_text() == "Case 6"
