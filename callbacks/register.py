@@ -49,7 +49,12 @@ def scope_label(ctx: context.Context) -> str:
 
 def shell_layout():
     """The frame around every page, built per request for the signed-in user."""
-    if not flask.has_request_context():
+    from dashboard import auth
+
+    if not flask.has_request_context() or auth.current_user_or_none() is None:
+        # Outside a request, or Dash validating the layout on a worker's first request
+        # (often anonymous: /login, /healthz): a frame without data. Raising here would
+        # leave Dash's server setup half done for the life of the worker.
         return html.Div([dcc.Location(id="url"), dash.page_container])
     ctx = context.current()
     with ctx.engine.connect() as conn:

@@ -1,0 +1,121 @@
+"""Server-side cache of query results (Flask-Caching), shared by every query function that
+asks for it with `@cached("name")`.
+
+Backend: Redis when REDIS_URL is set (shared by every worker and every app server), else
+an in-process SimpleCache. A key is
+
+    probation:<name>:sha1(data version | scope key | normalized filters | other arguments)
+
+so that a result computed for one scope never serves another (Scope.key()), a language
+is part of the key (query functions take `lang` as an argument), and a new load makes
+every older entry unreachable: `generate` and `import` write a fresh `data_version` into
+dataset_info, and the key holds it. Old entries simply expire (PROBATION_CACHE_SECONDS).
+
+Normalized filters: the fields that select data (start, end, as_of, type, category,
+region, unit, officer); `period` and the map `metric` only shape the display, and
+`notices` say nothing about the data, so two URLs that ask for the same numbers share one
+entry.
+
+Outside a Flask app (tests of the query layer, the CLI) the functions run uncached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import flask
+from flask_caching import Cache
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from dashboard.filters import Filters
+from dashboard.scope import Scope
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+KEY_PREFIX = "probation:"
+F = TypeVar("F", bound=Callable)
+
+
+def init_app(server: flask.Flask, settings) -> None:
+    """Redis when settings.redis_url, else SimpleCache; nothing when cache_seconds is 0."""
+    if settings.cache_seconds <= 0:
+        config = {"CACHE_TYPE": "NullCache"}
+    elif settings.redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url,
+                  "CACHE_KEY_PREFIX": KEY_PREFIX}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000,
+                  "CACHE_KEY_PREFIX": KEY_PREFIX}
+    config["CACHE_DEFAULT_TIMEOUT"] = max(settings.cache_seconds, 0)
+    cache.init_app(server, config=config)
+    server.config["CACHE_ENABLED"] = settings.cache_seconds > 0
+
+
+def enabled() -> bool:
+    return flask.has_app_context() and flask.current_app.config.get("CACHE_ENABLED", False)
+
+
+def clear() -> None:
+    """Forget every entry of this app's backend (the benchmark's "uncached" runs)."""
+    if flask.has_app_context() and cache in flask.current_app.extensions.get("cache", {}):
+        cache.clear()
+
+
+def data_version(conn: Connection) -> str:
+    """The stamp written by the last generate or import (dataset_info.data_version), read
+    once per request."""
+    if flask.has_request_context() and "data_version" in flask.g:
+        return flask.g.data_version
+    from dashboard.schema import dataset_info
+
+    version = conn.execute(select(dataset_info.c.value).where(
+        dataset_info.c.key == "data_version")).scalar() or "none"
+    if flask.has_request_context():
+        flask.g.data_version = version
+    return version
+
+
+def filters_key(f: Filters) -> str:
+    return "|".join(str(v) for v in (f.start, f.end, f.as_of, f.probation_type,
+                                     f.legal_category, f.region, f.unit_id, f.officer_id))
+
+
+def make_key(name: str, version: str, scope: Scope, f: Filters | None, args, kwargs) -> str:
+    parts = [version, scope.key(), filters_key(f) if f is not None else "-",
+             repr(args), repr(sorted(kwargs.items()))]
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return f"{name}:{digest}"
+
+
+def cached(name: str) -> Callable[[F], F]:
+    """Cache a query function `fn(conn, scope, f_or_none, *args, **kwargs)`; its result
+    must be picklable (frames, dataclasses). A broken cache backend never breaks a page:
+    the function runs uncached and the failure is logged."""
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(conn, scope: Scope, f, *args, **kwargs):
+            if not enabled():
+                return fn(conn, scope, f, *args, **kwargs)
+            key = make_key(name, data_version(conn), scope, f, args, kwargs)
+            try:
+                hit = cache.get(key)
+            except Exception:  # noqa: BLE001 - Redis down: serve from the database
+                log.warning("cache get failed for %s", name, exc_info=True)
+                return fn(conn, scope, f, *args, **kwargs)
+            if hit is not None:
+                return hit
+            value = fn(conn, scope, f, *args, **kwargs)
+            try:
+                cache.set(key, value)
+            except Exception:  # noqa: BLE001
+                log.warning("cache set failed for %s", name, exc_info=True)
+            return value
+        wrapper.uncached = fn
+        return wrapper
+    return decorate
