@@ -86,31 +86,36 @@ def filters_key(f: Filters) -> str:
                                      f.legal_category, f.region, f.unit_id, f.officer_id))
 
 
-def make_key(name: str, version: str, scope: Scope, f: Filters | None, args, kwargs) -> str:
-    parts = [version, scope.key(), filters_key(f) if f is not None else "-",
-             repr(args), repr(sorted(kwargs.items()))]
+def _part(value) -> str:
+    return filters_key(value) if isinstance(value, Filters) else repr(value)
+
+
+def make_key(name: str, version: str, scope: Scope, args, kwargs) -> str:
+    parts = [version, scope.key(), *(_part(a) for a in args),
+             *(f"{k}={_part(v)}" for k, v in sorted(kwargs.items()))]
     digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
     return f"{name}:{digest}"
 
 
 def cached(name: str) -> Callable[[F], F]:
-    """Cache a query function `fn(conn, scope, f_or_none, *args, **kwargs)`; its result
-    must be picklable (frames, dataclasses). A broken cache backend never breaks a page:
-    the function runs uncached and the failure is logged."""
+    """Cache a query function `fn(conn, scope, *args, **kwargs)` (Filters among the
+    arguments are keyed by their normalized form, anything else by repr); its result must
+    be picklable (frames, dataclasses). A broken cache backend never breaks a page: the
+    function runs uncached and the failure is logged."""
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
-        def wrapper(conn, scope: Scope, f, *args, **kwargs):
+        def wrapper(conn, scope: Scope, *args, **kwargs):
             if not enabled():
-                return fn(conn, scope, f, *args, **kwargs)
-            key = make_key(name, data_version(conn), scope, f, args, kwargs)
+                return fn(conn, scope, *args, **kwargs)
+            key = make_key(name, data_version(conn), scope, args, kwargs)
             try:
                 hit = cache.get(key)
             except Exception:  # noqa: BLE001 - Redis down: serve from the database
                 log.warning("cache get failed for %s", name, exc_info=True)
-                return fn(conn, scope, f, *args, **kwargs)
+                return fn(conn, scope, *args, **kwargs)
             if hit is not None:
                 return hit
-            value = fn(conn, scope, f, *args, **kwargs)
+            value = fn(conn, scope, *args, **kwargs)
             try:
                 cache.set(key, value)
             except Exception:  # noqa: BLE001

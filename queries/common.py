@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import Boolean, Date, and_, literal, or_, select, true
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.schema import cases, dataset_info, units
@@ -49,3 +51,34 @@ def cases_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
 
 def cases_with_units():
     return cases.join(units, cases.c.unit_id == units.c.id)
+
+
+class milestone_overdue_on(FunctionElement):
+    """Milestones due before `day` and not done by it: due_on < day and (completed_on is
+    null or completed_on > day). On PostgreSQL written as a range containment, so that the
+    GiST index ix_milestones_open_range (migration 0004) answers it."""
+
+    type = Boolean()
+    name = "milestone_overdue_on"
+    inherit_cache = True
+
+    def __init__(self, day: date) -> None:
+        super().__init__(literal(day, Date()))
+
+
+@compiles(milestone_overdue_on)
+def _overdue_default(element, compiler, **kw) -> str:
+    from dashboard.schema import milestones
+
+    day = list(element.clauses)[0]
+    return compiler.process(and_(milestones.c.due_on < day,
+                                 or_(milestones.c.completed_on.is_(None),
+                                     milestones.c.completed_on > day)), **kw)
+
+
+@compiles(milestone_overdue_on, "postgresql")
+def _overdue_postgresql(element, compiler, **kw) -> str:
+    day = compiler.process(list(element.clauses)[0], **kw)
+    from queries.rollups import OPEN_RANGE
+
+    return f"{OPEN_RANGE.format(t='milestones.')} @> {day}"
