@@ -291,7 +291,7 @@ class ViewResult:
 
     def as_dict(self) -> dict:
         out = {k: (round(v, 2) if isinstance(v, float) else v)
-               for k, v in self.__dict__.items() if k != "notes"}
+               for k, v in self.__dict__.items()}
         out["callback_over_raw_sql"] = round(self.ratio_sql, 2)
         out["naive_over_callback"] = round(self.ratio_naive, 1)
         return out
@@ -304,6 +304,7 @@ def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engi
     samples = bench.samples(world, runs)
     uncached, cached, raw, counts, sizes = [], [], [], [], []
     errors = 0
+    first_error: list[str] = []
     for sample in samples:
         client = clients.for_scope(sample.scope)
         body = sample.body or clients.page_body(sample.pathname, sample.search)
@@ -317,6 +318,8 @@ def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engi
         again, status2, _ = post(client, body)
         if status != 200 or status2 != 200:
             errors += 1
+            if not first_error:
+                first_error.append(f"{sample.pathname}{sample.search}: HTTP {status}/{status2}")
             continue
         uncached.append(elapsed)
         cached.append(again)
@@ -331,7 +334,7 @@ def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engi
         raw_sql_ms=percentile(raw, 50), statements=statistics.mean(counts) if counts else 0,
         naive_ms=naive_total, naive_compute_ms=naive_compute, naive_runs=naive_runs,
         response_kb=statistics.mean(sizes) / 1024 if sizes else 0, errors=errors,
-        national=bench.national)
+        national=bench.national, notes=first_error)
 
 
 def _naive(bench: ViewBenchmark, engine: Engine, samples: list[Sample],

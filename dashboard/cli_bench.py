@@ -80,6 +80,8 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
                                 naive_runs)
         results.append(result)
         click.echo(b.table_row(result))
+        for note in result.notes:
+            click.echo(f"  first error: {note}")
     meta = {"runs_per_view": runs, "naive_runs": naive_runs,
             "cache": "redis" if getattr(settings, "redis_url", None) else "simple",
             "measured": "POST /_dash-update-component via Flask test client, signed in",

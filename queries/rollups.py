@@ -10,15 +10,17 @@ One row per (month, unit, type, category) with anything in it:
 The number on the register at the end of month M (its last day L) is then
     sum over months <= M of (registered - closed)
 since a case is on the register on L when registered_on <= L and closed_on > L (or open).
-That answers the monthly trend since 2014 from a few thousand rows instead of 440,000
-cases, and the caseload by region x type whenever the as-of day is a month's last day.
+That answers the monthly trend since 2014 from ~140,000 rollup rows instead of two
+grouped scans of 440,000 cases (680 ms -> ~90 ms at scale 1 on PostgreSQL). The stock on
+one month-end day by region x type was tried too and was slower than the indexed direct
+count (a sum over every earlier month), so the caseload tables stay direct.
 
 Views that filter by officer cannot use it (officers are not in the rollup).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, select, text
@@ -131,24 +133,8 @@ def _joined():
     return monthly_rollup.join(units, units.c.id == monthly_rollup.c.unit_id)
 
 
-def is_month_end(day: date) -> bool:
-    return (day + timedelta(days=1)).day == 1
-
-
 def month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def stock_by(conn: Connection, scope: Scope, f: Filters, month_end: date,
-             *keys) -> pd.DataFrame:
-    """Cases on the register on `month_end` (a month's last day) per `keys` (columns of
-    the rollup or of units): columns <key names>, cases."""
-    stock = func.sum(monthly_rollup.c.registered - monthly_rollup.c.closed)
-    query = (select(*keys, stock.label("cases")).select_from(_joined())
-             .where(_where(scope, f), monthly_rollup.c.month <= month_start(month_end))
-             .group_by(*keys).having(stock != 0))
-    names = [k.name for k in keys] + ["cases"]
-    return pd.DataFrame(conn.execute(query).all(), columns=names)
 
 
 def monthly_events(conn: Connection, scope: Scope, f: Filters, before: date) -> pd.DataFrame:
