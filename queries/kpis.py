@@ -136,3 +136,11 @@ def headline(conn: Connection, scope: Scope, f: Filters) -> Headline:
     """The KPIs of everything the filters select within the scope."""
     row = by_place(conn, scope, f, None).iloc[0]
     return Headline(**{name: int(row[name]) for name in COLUMNS})
+
+
+def headline_of(places: pd.DataFrame) -> Headline:
+    """The KPIs of a whole place from its table of regions or units (drill.regions_table,
+    drill.units_table): every KPI is a count over a partition of the cases or posts, so
+    the place's figure is the sum of its parts, and no second round of queries is needed.
+    (Not for officers: cases without an officer would be missed.)"""
+    return Headline(**{name: int(places[name].sum()) if len(places) else 0 for name in COLUMNS})
