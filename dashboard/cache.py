@@ -4,8 +4,9 @@ asks for it with `@cached("name")`.
 Backend: Redis when REDIS_URL is set (shared by every worker and every app server), else
 an in-process SimpleCache. A key is
 
-    probation:<name>:sha1(data version | scope key | normalized filters | other arguments)
+    probation:<namespace>:<name>:sha1(data version | scope key | normalized filters | args)
 
+(the namespace: a hash of the database URL, so databases sharing one Redis never mix)
 so that a result computed for one scope never serves another (Scope.key()), a language
 is part of the key (query functions take `lang` as an argument), and a new load makes
 every older entry unreachable: `generate` and `import` write a fresh `data_version` into
@@ -30,7 +31,7 @@ from typing import TypeVar
 import flask
 from flask_caching import Cache
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from dashboard.filters import Filters
 from dashboard.scope import Scope
@@ -55,6 +56,10 @@ def init_app(server: flask.Flask, settings) -> None:
     config["CACHE_DEFAULT_TIMEOUT"] = max(settings.cache_seconds, 0)
     cache.init_app(server, config=config)
     server.config["CACHE_ENABLED"] = settings.cache_seconds > 0
+    # Several databases may share one Redis (staging and production, test runs): entries
+    # of one never answer for another. App servers of one database share entries.
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    server.config["CACHE_NAMESPACE"] = hashlib.sha1(database.encode()).hexdigest()[:10]
 
 
 def enabled() -> bool:
@@ -90,11 +95,11 @@ def _part(value) -> str:
     return filters_key(value) if isinstance(value, Filters) else repr(value)
 
 
-def make_key(name: str, version: str, scope: Scope, args, kwargs) -> str:
+def make_key(name: str, version: str, scope: Scope, args, kwargs, namespace: str = "") -> str:
     parts = [version, scope.key(), *(_part(a) for a in args),
              *(f"{k}={_part(v)}" for k, v in sorted(kwargs.items()))]
     digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
-    return f"{name}:{digest}"
+    return f"{namespace}:{name}:{digest}"
 
 
 def cached(name: str) -> Callable[[F], F]:
@@ -107,7 +112,8 @@ def cached(name: str) -> Callable[[F], F]:
         def wrapper(conn, scope: Scope, *args, **kwargs):
             if not enabled():
                 return fn(conn, scope, *args, **kwargs)
-            key = make_key(name, data_version(conn), scope, args, kwargs)
+            key = make_key(name, data_version(conn), scope, args, kwargs,
+                           flask.current_app.config.get("CACHE_NAMESPACE", ""))
             try:
                 hit = cache.get(key)
             except Exception:  # noqa: BLE001 - Redis down: serve from the database
