@@ -64,9 +64,20 @@ def _users(engine, n: int, password: str, world) -> list[str]:
     return names
 
 
-def _paths(world, spec, rng: random.Random) -> tuple[str, str]:
-    """A navigation a user of `spec` may make: (pathname, search)."""
-    search = world.filters(national=True)
+POPULAR = ("", "?period=month&to={until}", "?period=quarter&to={until}",
+           "?period=year&to={last_year_end}")
+
+
+def _paths(world, spec, rng: random.Random, popular: float = 0.0) -> tuple[str, str]:
+    """A navigation a user of `spec` may make: (pathname, search). With probability
+    `popular` the filters are one of the few everybody uses (the default view, this month,
+    this quarter, last year), else random over 2015 to the data's last day."""
+    if rng.random() < popular:
+        search = rng.choice(POPULAR).format(
+            until=world.data_until.isoformat(),
+            last_year_end=f"{world.data_until.year - 1}-12-31")
+    else:
+        search = world.filters(national=True)
     view = rng.choice(["overview", "caseload", "region", "unit", "officer", "case"])
     role = spec["role"]
     if view == "overview":
@@ -140,7 +151,8 @@ def _bodies(deps: list[dict], pathname: str, search: str) -> list[dict]:
     return out
 
 
-def user_loop(run: Run, name: str, spec: dict, password: str, world, seed: int) -> None:
+def user_loop(run: Run, name: str, spec: dict, password: str, world, seed: int,
+              popular: float) -> None:
     rng = random.Random(seed)
     http = requests.Session()
     http.headers["Origin"] = run.base
@@ -158,7 +170,7 @@ def user_loop(run: Run, name: str, spec: dict, password: str, world, seed: int) 
         run.record(0, f"sign-in {exc.__class__.__name__}")
         return
     while True:
-        pathname, search = _paths(world, spec, rng)
+        pathname, search = _paths(world, spec, rng, popular)
         for body in _bodies(deps, pathname, search):
             if not run.take():
                 return
@@ -191,11 +203,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def start_gunicorn(database_url: str, port: int, env_extra: dict) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, env_extra: dict,
+                   app_dir: Path = ROOT) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{port}",
            "GUNICORN_ACCESSLOG": "", "SECRET_KEY": secrets.token_hex(16), **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                             "app:server"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
+                             str(ROOT / "gunicorn.conf.py"), "app:server"], cwd=app_dir, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -223,6 +236,10 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=0,
                         help="seconds of traffic before measuring (not counted)")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--popular", type=float, default=0.0,
+                        help="share of navigations with the common filters (0..1)")
+    parser.add_argument("--app-dir", default=str(ROOT),
+                        help="serve the app.py of this checkout (to compare versions)")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is required")
@@ -242,7 +259,7 @@ def main(argv=None) -> int:
 
     proc = None
     if args.start_gunicorn:
-        proc = start_gunicorn(args.database_url, args.port, {})
+        proc = start_gunicorn(args.database_url, args.port, {}, Path(args.app_dir))
         base = f"http://127.0.0.1:{args.port}"
     else:
         base = args.base or f"http://127.0.0.1:{args.port}"
@@ -251,10 +268,10 @@ def main(argv=None) -> int:
     try:
         if args.warmup:
             warm = Run(base, time.monotonic() + min(args.warmup, 120), max_requests)
-            _drive(warm, accounts, password, world, seed=1)
+            _drive(warm, accounts, password, world, seed=1, popular=args.popular)
         run = Run(base, time.monotonic() + duration, max_requests)
         started = time.monotonic()
-        _drive(run, accounts, password, world, seed=2)
+        _drive(run, accounts, password, world, seed=2, popular=args.popular)
         elapsed = time.monotonic() - started
         memory = worker_memory(proc.pid) if proc else []
     finally:
@@ -274,6 +291,7 @@ def main(argv=None) -> int:
         "max_ms": round(max(run.latencies, default=float("nan")), 1),
         "worker_rss_mb": memory,
         "cache": "redis" if os.environ.get("REDIS_URL") else "simple (per worker)",
+        "popular_share": args.popular, "app_dir": args.app_dir,
     }
     print(json.dumps(result, indent=2))
     if args.json:
@@ -281,9 +299,9 @@ def main(argv=None) -> int:
     return 0 if not run.errors else 1
 
 
-def _drive(run: Run, accounts, password: str, world, seed: int) -> None:
+def _drive(run: Run, accounts, password: str, world, seed: int, popular: float) -> None:
     threads = [threading.Thread(target=user_loop, args=(run, name, spec, password, world,
-                                                        seed * 1000 + i), daemon=True)
+                                                        seed * 1000 + i, popular), daemon=True)
                for i, (name, spec) in enumerate(accounts)]
     for thread in threads:
         thread.start()
