@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_import import write
+from tests.test_import import write
 
 from dashboard import demo, load
 from dashboard.cli import main
