@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PROBATION_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: demo test lint postgres browser-deps clean-demo
+.PHONY: demo test lint postgres browser-deps clean-demo bench loadtest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,18 @@ lint: $(STAMP)
 
 clean-demo:
 	rm -f $(PROBATION_INSTANCE)/probation.db*
+
+# Performance (docs/performance.md). BENCH_DATABASE_URL: a PostgreSQL database the bench
+# may fill with the synthetic dataset (reused when it already holds the same scale/seed).
+BENCH_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/probation_bench
+BENCH_SCALE ?= 1
+bench: $(STAMP) postgres
+	@psql "$$(echo $(BENCH_DATABASE_URL) | sed 's/+psycopg2//')" -c 'SELECT 1' >/dev/null 2>&1 || \
+	  createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+	$(BIN)/probation-dashboard bench --database-url $(BENCH_DATABASE_URL) --scale $(BENCH_SCALE) \
+	  --json bench-scale$(BENCH_SCALE).json
+
+# 50 users for 60 s (at most 30,000 requests) against gunicorn on 127.0.0.1:8051.
+loadtest: $(STAMP)
+	$(BIN)/python scripts/loadtest.py --database-url $(BENCH_DATABASE_URL) --start-gunicorn \
+	  --users 50 --duration 60 --max-requests 30000 --warmup 15 --json loadtest.json

@@ -77,5 +77,6 @@ def csrf_token() -> str:
 def current() -> Context:
     """The context of the request being served."""
     config = flask.current_app.config
-    return Context(engine=config["ENGINE"], scope=current_scope(), lang=current_language(),
+    engine = config.get("READ_ENGINE") or config["ENGINE"]
+    return Context(engine=engine, scope=current_scope(), lang=current_language(),
                    settings=config["SETTINGS"])

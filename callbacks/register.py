@@ -64,8 +64,9 @@ def scope_label(ctx: context.Context) -> str:
 def shell_layout():
     """The frame around every page, built per request for the signed-in user."""
     if not flask.has_request_context() or context.signed_in_user() is None:
-        # Dash also builds the layout once to validate it, in the first request it serves,
-        # whoever sent it (often GET /login): the bare frame, no data, no error.
+        # Outside a request, or Dash validating the layout on a worker's first request
+        # (often anonymous: /login, /healthz): a frame without data. Raising here would
+        # leave Dash's server setup half done for the life of the worker.
         return html.Div([dcc.Location(id="url"), dash.page_container])
     if not context.sees_cases():
         return _frame_without_cases()

@@ -49,8 +49,8 @@ def map_values(table: pd.DataFrame, metric: str) -> pd.Series:
 def overview(ctx: Context, search: str | None) -> html.Div:
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
-        headline = kpis.headline(conn, ctx.scope, f)
         regions = drill.regions_table(conn, ctx.scope, f, ctx.lang)
+        headline = kpis.headline_of(regions)
         outline = places.all_regions(conn, ctx.lang)
     return pages.overview(_view(ctx, f), headline, regions, outline,
                           map_values(regions, f.metric))
@@ -111,8 +111,8 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
         with ctx.engine.connect() as conn:
             place = places.region(conn, ctx.scope, code, ctx.lang)
             f = parse_filters(conn, ctx, search).within(region=code)
-            headline = kpis.headline(conn, ctx.scope, f)
             units = drill.units_table(conn, ctx.scope, f, ctx.lang)
+            headline = kpis.headline_of(units)
         v = _view(ctx, f)
         below = pages.child_section(t("shell.table.units", ctx.lang), pages.places_table(
             units, ctx.lang, ctx.settings.small_sample_min,

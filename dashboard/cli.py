@@ -122,7 +122,7 @@ def serve(host: str, port: int, debug: bool) -> None:
 cli.add_command(import_extract)
 cli.add_command(export_extract)
 
-from dashboard import cli_users  # noqa: E402,F401  (user and audit commands)
+from dashboard import cli_bench, cli_users  # noqa: E402,F401  (bench, user and audit commands)
 
 
 def main(argv: list[str] | None = None) -> int:

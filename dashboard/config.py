@@ -34,6 +34,12 @@ class Settings:
     secure_cookies: bool = False
     idle_timeout_minutes: int = 30
     small_sample_min: int = 30
+    read_database_url: str | None = None
+    """DATABASE_READ_URL: a read replica that page queries use; writes stay on the main."""
+    redis_url: str | None = None
+    """REDIS_URL: the shared cache of every worker and app server (else in-process)."""
+    cache_seconds: int = 300
+    """PROBATION_CACHE_SECONDS: how long a cached result lives; 0 turns caching off."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,4 +54,7 @@ class Settings:
             secure_cookies=_flag("PROBATION_SECURE_COOKIES"),
             idle_timeout_minutes=int(os.environ.get("PROBATION_IDLE_TIMEOUT_MINUTES", "30")),
             small_sample_min=int(os.environ.get("PROBATION_SMALL_SAMPLE_MIN", "30")),
+            read_database_url=os.environ.get("DATABASE_READ_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            cache_seconds=int(os.environ.get("PROBATION_CACHE_SECONDS", "300")),
         )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import Dash
+from flask_compress import Compress
 
 from callbacks.register import register
+from dashboard import cache
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from dashboard.security import init_app as init_security
@@ -29,6 +31,27 @@ def create_app(settings: Settings | None = None) -> Dash:
     server = app.server
     server.config["SETTINGS"] = settings
     server.config["ENGINE"] = make_engine(settings.database_url)
+    # Page queries read from the replica when there is one; sign-in and audit write to
+    # the main database.
+    server.config["READ_ENGINE"] = (make_engine(settings.read_database_url)
+                                    if settings.read_database_url else server.config["ENGINE"])
+    cache.init_app(server, settings)
+    _compress(server)
     register(app)
     init_security(server, settings, dash_app=app)
     return app
+
+
+STATIC_MAX_AGE = 7 * 24 * 3600
+
+
+def _compress(server) -> None:
+    """gzip (or brotli) for callback JSON, pages and assets above 500 bytes; static files
+    (assets, Dash's component bundles) may be cached by the browser for a week: Dash
+    fingerprints its bundles, and assets change only with a release."""
+    server.config.update(COMPRESS_MIMETYPES=["text/html", "text/css", "application/json",
+                                             "application/javascript", "text/javascript",
+                                             "application/geo+json"],
+                         COMPRESS_MIN_SIZE=500, COMPRESS_LEVEL=6, COMPRESS_BR_LEVEL=4,
+                         SEND_FILE_MAX_AGE_DEFAULT=STATIC_MAX_AGE)
+    Compress(server)

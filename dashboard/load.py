@@ -6,6 +6,7 @@ A load is one transaction: either every table is replaced or nothing changes.
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import datetime
 
 import numpy as np
@@ -16,6 +17,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from dashboard import schema
 from dashboard.db import is_postgres
+from queries import rollups
 
 
 def holds_data(engine: Engine) -> bool:
@@ -50,10 +52,12 @@ def replace_all(engine: Engine, dataset) -> dict[str, int]:
                     conn.execute(DropConstraint(fk))
                 for index in indexes:
                     index.drop(conn)
+                rollups.drop_access_indexes(conn)
                 for table in schema.DATA_TABLES:
                     write_table(conn, table, dataset.tables[table.name])
                 for index in indexes:
                     index.create(conn)
+                rollups.create_access_indexes(conn)
                 for fk in foreign_keys:  # validated here, in one pass per key
                     conn.execute(AddConstraint(fk))
                 if sqlite:
@@ -61,6 +65,7 @@ def replace_all(engine: Engine, dataset) -> dict[str, int]:
                     if broken:
                         raise ValueError(f"foreign keys do not match: {broken}")
                 write_info(conn, dataset.info)
+                rollups.refresh(conn)
         finally:
             if sqlite:
                 conn.rollback()
@@ -85,11 +90,17 @@ def clear(conn: Connection) -> None:
 
 
 def write_info(conn: Connection, info: dict[str, str]) -> None:
+    """Replace dataset_info with `info` and a fresh data_version (see dashboard.cache)."""
     now = datetime.now().replace(microsecond=0)
     conn.execute(delete(schema.dataset_info))
-    if info:
-        conn.execute(insert(schema.dataset_info),
-                     [{"key": k, "value": v, "updated_at": now} for k, v in info.items()])
+    info = {**info, "data_version": new_data_version()}
+    conn.execute(insert(schema.dataset_info),
+                 [{"key": k, "value": v, "updated_at": now} for k, v in info.items()])
+
+
+def new_data_version() -> str:
+    """A stamp that changes with every load: part of every cache key."""
+    return f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:

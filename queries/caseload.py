@@ -9,18 +9,23 @@ import pandas as pd
 from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, regions, units
 from dashboard.scope import Scope
+from queries import rollups
 from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
 
 
+@cached("caseload.by_region_and_type")
 def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
                        lang: str = "kk") -> pd.DataFrame:
     """Cases on the register on f.as_of per region and probation type:
-    columns region_code, region, probation_type, cases."""
+    columns region_code, region, probation_type, cases. (Straight from the cases: at
+    scale 1 the rollup's month-end stock, a sum over every earlier month, was slower.)"""
+    columns = ["region_code", "region", "probation_type", "cases"]
     query = (
         select(units.c.region_code, regions.c[name_column(lang)].label("region"),
                cases.c.probation_type, func.count().label("cases"))
@@ -29,10 +34,10 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
         .group_by(units.c.region_code, regions.c[name_column(lang)], cases.c.probation_type)
         .order_by(units.c.region_code, cases.c.probation_type)
     )
-    return pd.DataFrame(conn.execute(query).mappings().all(),
-                        columns=["region_code", "region", "probation_type", "cases"])
+    return pd.DataFrame(conn.execute(query).mappings().all(), columns=columns)
 
 
+@cached("caseload.by_category")
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
     query = (
@@ -46,13 +51,15 @@ def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
                         columns=["legal_category", "cases"])
 
 
-def _per_month(conn: Connection, scope: Scope, f: Filters, column) -> pd.DataFrame:
+def _per_month(conn: Connection, scope: Scope, f: Filters, column,
+               first: date | None = None) -> pd.DataFrame:
     year, month = extract("year", column), extract("month", column)
     query = (
         select(year.label("year"), month.label("month"), cases.c.probation_type,
                func.count().label("n"))
         .select_from(cases_with_units())
-        .where(cases_where(scope, f), column.is_not(None), column <= f.as_of)
+        .where(cases_where(scope, f), column.is_not(None), column <= f.as_of,
+               *([column >= first] if first else []))
         .group_by(year, month, cases.c.probation_type)
     )
     frame = pd.DataFrame(conn.execute(query).mappings().all(),
@@ -63,12 +70,32 @@ def _per_month(conn: Connection, scope: Scope, f: Filters, column) -> pd.DataFra
     return frame
 
 
-def monthly_trend(conn: Connection, scope: Scope, f: Filters, since: date) -> pd.DataFrame:
+def _events_from_rollup(conn: Connection, scope: Scope, f: Filters):
+    """Registered and closed per month as _per_month gives them: the months before the
+    as-of month from the rollup, the as-of month (up to f.as_of) from the cases."""
+    first = rollups.month_start(f.as_of)
+    events = rollups.monthly_events(conn, scope, f, before=first)
+    out = []
+    for name, column in (("registered", cases.c.registered_on), ("closed", cases.c.closed_on)):
+        past = events[["month_start", "probation_type", name]].rename(columns={name: "n"})
+        current = _per_month(conn, scope, f, column, first=first)
+        out.append(pd.concat([past[past.n > 0], current[["month_start", "probation_type", "n"]]],
+                             ignore_index=True))
+    return out
+
+
+@cached("caseload.monthly_trend")
+def monthly_trend(conn: Connection, scope: Scope, f: Filters, since: date,
+                  use_rollup: bool = True) -> pd.DataFrame:
     """Cases on the register at the end of each month from `since` to f.as_of, per
     probation type (the as-of month ends on f.as_of): columns month_end, probation_type,
-    cases. Stock = registered so far - closed so far, so one grouped query per event."""
-    registered = _per_month(conn, scope, f, cases.c.registered_on)
-    closed = _per_month(conn, scope, f, cases.c.closed_on)
+    cases. Stock = registered so far - closed so far: from the monthly rollup, or one
+    grouped query per event."""
+    if use_rollup and rollups.usable(scope, f):
+        registered, closed = _events_from_rollup(conn, scope, f)
+    else:
+        registered = _per_month(conn, scope, f, cases.c.registered_on)
+        closed = _per_month(conn, scope, f, cases.c.closed_on)
     months = pd.date_range(pd.Timestamp(since).replace(day=1), pd.Timestamp(f.as_of), freq="MS")
     types = sorted(set(registered.probation_type) | set(closed.probation_type))
     def cumulative(frame: pd.DataFrame, probation_type: str) -> pd.Series:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import Boolean, Date, and_, literal, or_, select, true
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.schema import case_assignments, cases, dataset_info, milestones, units
@@ -63,3 +65,32 @@ def pre_trial_report_in_hand_on(day: date):
     """Pre-trial report milestones not yet handed to the court on `day`."""
     return and_(milestones.c.kind == "pre_trial_report",
                 or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > day))
+
+
+class milestone_overdue_on(FunctionElement):
+    """Milestones due before `day` and not done by it: due_on < day and (completed_on is
+    null or completed_on > day). On PostgreSQL written as a range containment, so that the
+    GiST index ix_milestones_open_range (migration 0005) answers it."""
+
+    type = Boolean()
+    name = "milestone_overdue_on"
+    inherit_cache = True
+
+    def __init__(self, day: date) -> None:
+        super().__init__(literal(day, Date()))
+
+
+@compiles(milestone_overdue_on)
+def _overdue_default(element, compiler, **kw) -> str:
+    day = list(element.clauses)[0]
+    return compiler.process(and_(milestones.c.due_on < day,
+                                 or_(milestones.c.completed_on.is_(None),
+                                     milestones.c.completed_on > day)), **kw)
+
+
+@compiles(milestone_overdue_on, "postgresql")
+def _overdue_postgresql(element, compiler, **kw) -> str:
+    day = compiler.process(list(element.clauses)[0], **kw)
+    from queries.rollups import OPEN_RANGE
+
+    return f"{OPEN_RANGE.format(t='milestones.')} @> {day}"

@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import case, or_, select
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, milestones, officers, persons, regions, units
@@ -20,6 +21,7 @@ def _with_kpis(places: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: int for c in kpis.COLUMNS}).reset_index(drop=True)
 
 
+@cached("drill.regions_table")
 def regions_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> pd.DataFrame:
     """One row per region in scope (key = ISO code, name) with the KPI counts."""
     query = (select(regions.c.code.label("key"), regions.c[name_column(lang)].label("name"))
@@ -29,6 +31,7 @@ def regions_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") 
     return _with_kpis(places, kpis.by_place(conn, scope, f, "region"))
 
 
+@cached("drill.units_table")
 def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> pd.DataFrame:
     """One row per unit of the filters' region in scope (key = unit id, name)."""
     query = (select(units.c.id.label("key"), units.c[name_column(lang)].label("name"))
@@ -37,6 +40,7 @@ def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") ->
     return _with_kpis(places, kpis.by_place(conn, scope, f, "unit"))
 
 
+@cached("drill.officers_table")
 def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """One row per officer of the filters' unit who was in post on f.as_of or is
     responsible for a case of it (key = officer id, name = staff code)."""
@@ -54,6 +58,7 @@ def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     return _with_kpis(places, kpis.by_place(conn, scope, f, "officer"))
 
 
+@cached("drill.officer_cases")
 def officer_cases(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """The officer's (f.officer_id) cases on the register on f.as_of, each with its next
     milestone not yet done and its overdue milestones on that day: columns case_id,

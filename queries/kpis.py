@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
-from queries.common import cases_where, cases_with_units, place_where
+from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
 from queries.national import officer_in_post_on, on_register_on
 
 LEVELS = ("region", "unit", "officer")
@@ -78,6 +79,7 @@ def _between(column, first: date, last: date):
     return and_(column >= first, column <= last)
 
 
+@cached("kpis.by_place")
 def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
     """KPI counts (COLUMNS) per region, unit or officer (index `key`), or one row when
     `level` is None. Places with nothing to count are left out."""
@@ -93,9 +95,7 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
                 closed=count,
                 completed=func.sum(case((cases.c.close_reason == "completed", 1), else_=0))),
         _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
-                and_(where, on_register_on(f.as_of), milestones.c.due_on < f.as_of,
-                     or_(milestones.c.completed_on.is_(None),
-                         milestones.c.completed_on > f.as_of)),
+                and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
                 overdue=count),
         _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
                 and_(where, violations.c.kind == "new_offence",
@@ -136,3 +136,11 @@ def headline(conn: Connection, scope: Scope, f: Filters) -> Headline:
     """The KPIs of everything the filters select within the scope."""
     row = by_place(conn, scope, f, None).iloc[0]
     return Headline(**{name: int(row[name]) for name in COLUMNS})
+
+
+def headline_of(places: pd.DataFrame) -> Headline:
+    """The KPIs of a whole place from its table of regions or units (drill.regions_table,
+    drill.units_table): every KPI is a count over a partition of the cases or posts, so
+    the place's figure is the sum of its parts, and no second round of queries is needed.
+    (Not for officers: cases without an officer would be missed.)"""
+    return Headline(**{name: int(places[name].sum()) if len(places) else 0 for name in COLUMNS})

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import cases, officers, persons, regions, units
 from dashboard.scope import NotPermitted, Scope
@@ -31,6 +32,7 @@ class Place:
     officer_code: str | None = None
 
 
+@cached("places.regions_in_scope")
 def regions_in_scope(conn: Connection, scope: Scope, lang: str = "kk") -> pd.DataFrame:
     """Regions the user may see that have at least one unit: columns code, name."""
     name = regions.c[name_column(lang)]

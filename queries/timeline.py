@@ -58,8 +58,8 @@ def case_timeline(conn: Connection, header: CaseHeader) -> pd.DataFrame:
         ["appeared", "registration", "assigned", "milestone", "milestone_pending",
          "assistance_requested", "assistance_provided", "violation", "court_submission",
          "court_decision", "closure"])}
-    frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
-    frame["late"] = frame.late.eq(True)  # missing (no deadline) is not late
-    frame["rank"] = frame.event.map(order)
-    frame = frame.sort_values(["on", "rank"], kind="stable").drop(columns="rank")
-    return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+    # Built in Python: a case has a few dozen events, where pandas' per-call overhead
+    # (astype/where) cost more than the queries.
+    rows.sort(key=lambda r: (r["on"], order[r["event"]]))
+    records = [{**{c: r.get(c) for c in COLUMNS}, "late": bool(r.get("late"))} for r in rows]
+    return pd.DataFrame(records, columns=COLUMNS, dtype=object)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from sqlalchemy import insert
 
 from dashboard import schema
+from queries import rollups
 
 DATA_UNTIL = date(2025, 12, 31)
 D = date.fromisoformat
@@ -159,3 +160,4 @@ def load(engine) -> None:
             conn.execute(insert(table), values)
         conn.execute(insert(schema.dataset_info), [
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)} for k, v in INFO.items()])
+        rollups.refresh(conn)  # as generate and import do after a load

@@ -38,6 +38,8 @@ from dashboard import schema
 from dashboard.db import is_postgres
 from dashboard.extract.formats import BY_NAME, FILES, FileSpec
 from dashboard.extract.rules import RULES, Lookups
+from dashboard.load import new_data_version
+from queries import rollups
 
 CHUNK_ROWS = 50_000
 SHOWN_PROBLEMS = 20  # problems printed on the terminal; the report has all of them
@@ -630,6 +632,7 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
             job.drop_staging()
             if result.changed:
                 _record_import(conn, directory)
+                rollups.refresh(conn)
             result.written = True
     finally:
         reporter.close()
@@ -643,7 +646,7 @@ def _record_import(conn: Connection, directory: Path) -> None:
     info = schema.dataset_info
     now = datetime.now().replace(microsecond=0)
     values = {"source": "case-system extract", "extract": directory.resolve().name,
-              "imported_at": now.isoformat()}
+              "imported_at": now.isoformat(), "data_version": new_data_version()}
     conn.execute(delete(info).where(info.c.key.in_(bindparam("keys", expanding=True))),
                  {"keys": list(values)})
     conn.execute(info.insert(), [{"key": k, "value": v, "updated_at": now}

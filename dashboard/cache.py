@@ -1,0 +1,132 @@
+"""Server-side cache of query results (Flask-Caching), shared by every query function that
+asks for it with `@cached("name")`.
+
+Backend: Redis when REDIS_URL is set (shared by every worker and every app server), else
+an in-process SimpleCache. A key is
+
+    probation:<namespace>:<name>:sha1(data version | scope key | normalized filters | args)
+
+(the namespace: a hash of the database URL, so databases sharing one Redis never mix)
+so that a result computed for one scope never serves another (Scope.key()), a language
+is part of the key (query functions take `lang` as an argument), and a new load makes
+every older entry unreachable: `generate` and `import` write a fresh `data_version` into
+dataset_info, and the key holds it. Old entries simply expire (PROBATION_CACHE_SECONDS).
+
+Normalized filters: the fields that select data (start, end, as_of, type, category,
+region, unit, officer); `period` and the map `metric` only shape the display, and
+`notices` say nothing about the data, so two URLs that ask for the same numbers share one
+entry.
+
+Outside a Flask app (tests of the query layer, the CLI) the functions run uncached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import flask
+from flask_caching import Cache
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, make_url
+
+from dashboard.filters import Filters
+from dashboard.scope import Scope
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+KEY_PREFIX = "probation:"
+F = TypeVar("F", bound=Callable)
+
+
+def init_app(server: flask.Flask, settings) -> None:
+    """Redis when settings.redis_url, else SimpleCache; nothing when cache_seconds is 0."""
+    if settings.cache_seconds <= 0:
+        config = {"CACHE_TYPE": "NullCache"}
+    elif settings.redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url,
+                  "CACHE_KEY_PREFIX": KEY_PREFIX}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000,
+                  "CACHE_KEY_PREFIX": KEY_PREFIX}
+    config["CACHE_DEFAULT_TIMEOUT"] = max(settings.cache_seconds, 0)
+    cache.init_app(server, config=config)
+    server.config["CACHE_ENABLED"] = settings.cache_seconds > 0
+    # Several databases may share one Redis (staging and production, test runs): entries
+    # of one never answer for another. App servers of one database share entries.
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    server.config["CACHE_NAMESPACE"] = hashlib.sha1(database.encode()).hexdigest()[:10]
+
+
+def enabled() -> bool:
+    return flask.has_app_context() and flask.current_app.config.get("CACHE_ENABLED", False)
+
+
+def clear() -> None:
+    """Forget every entry of this app's backend (the benchmark's "uncached" runs)."""
+    if flask.has_app_context() and cache in flask.current_app.extensions.get("cache", {}):
+        cache.clear()
+
+
+def data_version(conn: Connection) -> str:
+    """The stamp written by the last generate or import (dataset_info.data_version), read
+    once per request."""
+    if flask.has_request_context() and "data_version" in flask.g:
+        return flask.g.data_version
+    from dashboard.schema import dataset_info
+
+    version = conn.execute(select(dataset_info.c.value).where(
+        dataset_info.c.key == "data_version")).scalar() or "none"
+    if flask.has_request_context():
+        flask.g.data_version = version
+    return version
+
+
+def filters_key(f: Filters) -> str:
+    return "|".join(str(v) for v in (f.start, f.end, f.as_of, f.probation_type,
+                                     f.legal_category, f.region, f.unit_id, f.officer_id))
+
+
+def _part(value) -> str:
+    return filters_key(value) if isinstance(value, Filters) else repr(value)
+
+
+def make_key(name: str, version: str, scope: Scope, args, kwargs, namespace: str = "") -> str:
+    parts = [version, scope.key(), *(_part(a) for a in args),
+             *(f"{k}={_part(v)}" for k, v in sorted(kwargs.items()))]
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return f"{namespace}:{name}:{digest}"
+
+
+def cached(name: str) -> Callable[[F], F]:
+    """Cache a query function `fn(conn, scope, *args, **kwargs)` (Filters among the
+    arguments are keyed by their normalized form, anything else by repr); its result must
+    be picklable (frames, dataclasses). A broken cache backend never breaks a page: the
+    function runs uncached and the failure is logged."""
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(conn, scope: Scope, *args, **kwargs):
+            if not enabled():
+                return fn(conn, scope, *args, **kwargs)
+            key = make_key(name, data_version(conn), scope, args, kwargs,
+                           flask.current_app.config.get("CACHE_NAMESPACE", ""))
+            try:
+                hit = cache.get(key)
+            except Exception:  # noqa: BLE001 - Redis down: serve from the database
+                log.warning("cache get failed for %s", name, exc_info=True)
+                return fn(conn, scope, *args, **kwargs)
+            if hit is not None:
+                return hit
+            value = fn(conn, scope, *args, **kwargs)
+            try:
+                cache.set(key, value)
+            except Exception:  # noqa: BLE001
+                log.warning("cache set failed for %s", name, exc_info=True)
+            return value
+        wrapper.uncached = fn
+        return wrapper
+    return decorate

@@ -1,0 +1,93 @@
+"""`probation-dashboard bench`: build or reuse a dataset, then time every registered view
+(see dashboard/bench.py and docs/performance.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import platform
+import secrets
+from datetime import date
+
+import click
+from sqlalchemy import select
+
+from dashboard.cli import UserError, _engine, _positive_scale, cli
+from dashboard.config import Settings
+from dashboard.schema import dataset_info
+
+
+def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
+    """True: the same synthetic dataset is loaded; False: other data; None: empty."""
+    with engine.connect() as conn:
+        info = dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value)).all())
+    if not info:
+        return None
+    return (info.get("source") == "synthetic demo" and info.get("seed") == str(seed)
+            and float(info.get("scale", "nan")) == scale)
+
+
+@cli.command()
+@click.option("--scale", type=float, default=1.0, show_default=True, callback=_positive_scale)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--runs", type=int, default=30, show_default=True,
+              help="Requests per view (varied filters and scopes).")
+@click.option("--naive-runs", type=int, default=3, show_default=True,
+              help="Runs of the naive pandas baseline per view (it is slow).")
+@click.option("--views", default="", help="Comma-separated view names (default: all).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the results here as JSON.")
+@click.option("--replace", is_flag=True,
+              help="Replace data that is not the synthetic dataset of this scale and seed.")
+@click.pass_context
+def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: int, views: str,
+          json_path: str | None, replace: bool) -> None:
+    """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
+    from dashboard import bench as b
+    from dashboard import demo, load, migrate
+    from dashboard.factory import create_app
+    from queries.common import data_period
+
+    engine = _engine(ctx.obj["database_url"])
+    migrate.upgrade(engine)
+    matches = _dataset_matches(engine, scale, seed)
+    if matches:
+        click.echo(f"reusing the synthetic dataset (scale {scale}, seed {seed})")
+    else:
+        if matches is False and not replace:
+            raise UserError("the database holds other data; use --replace to overwrite it")
+        click.echo(f"generating the synthetic dataset (scale {scale}, seed {seed}) ...")
+        load.replace_all(engine, demo.generate(scale=scale, seed=seed, until=date(2026, 11, 24)))
+    chosen = [v.strip() for v in views.split(",") if v.strip()] or list(b.REGISTRY)
+    unknown = [v for v in chosen if v not in b.REGISTRY]
+    if unknown:
+        raise UserError(f"unknown view(s) {', '.join(unknown)}: one of {', '.join(b.REGISTRY)}")
+    settings = dataclasses.replace(Settings.from_env(),
+                                   database_url=engine.url.render_as_string(False),
+                                   secret_key=secrets.token_hex(16))
+    app = create_app(settings)
+    engines = [app.server.config["ENGINE"], app.server.config.get("READ_ENGINE")
+               or app.server.config["ENGINE"]]
+    log = b.StatementLog(engines)
+    clients = b.Clients(app, engine)
+    with engine.connect() as conn:
+        _, until = data_period(conn)
+    world = b.build_world(engine, until)
+    results = []
+    click.echo(b.HEADER)
+    for name in chosen:
+        result = b.measure_view(b.REGISTRY[name], clients, log, engines[-1], world, runs,
+                                naive_runs)
+        results.append(result)
+        click.echo(b.table_row(result))
+        for note in result.notes:
+            click.echo(f"  first error: {note}")
+    meta = {"runs_per_view": runs, "naive_runs": naive_runs,
+            "cache": "redis" if getattr(settings, "redis_url", None) else "simple",
+            "measured": "POST /_dash-update-component via Flask test client, signed in",
+            "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                       f"load {os.getloadavg()[0]:.2f}"}
+    payload = b.report(scale, engine.dialect.name, results, meta)
+    if json_path:
+        b.write_json(json_path, payload)
+        click.echo(f"wrote {json_path}")

@@ -1,0 +1,37 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:server`.
+
+Every value can be overridden from the environment (GUNICORN_WORKERS, ...) without
+editing this file. See README, "Deployment", and docs/scaling.md.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8050")
+# CPU-bound Python (queries wait on the database, figures and JSON do not): one worker per
+# core plus one, and a few threads each to overlap database round trips.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))          # a request that long is a bug
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then so that memory fragmentation never grows without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
+# Build the app once in the master: workers share the imported code (copy-on-write).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """Connections must not be shared across processes: each worker opens its own."""
+    from app import server as flask_server
+
+    for key in ("ENGINE", "READ_ENGINE"):
+        engine = flask_server.config.get(key)
+        if engine is not None:
+            engine.dispose(close=False)

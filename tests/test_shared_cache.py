@@ -1,0 +1,116 @@
+"""Two app processes on 127.0.0.1 sharing one Redis and one PostgreSQL: a result cached by
+one is served by the other, and a new data version makes both read the database again.
+
+Proof by a change the cache cannot see: after process A has answered (and cached) the
+overview, the cases of unit 711 are moved to another region straight in the database,
+without a new data version. Process B still answers with A's numbers, so they came from
+the shared cache; after a new data_version (what generate and import write) B answers
+with the new numbers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime
+
+import pytest
+import requests
+from sqlalchemy import delete, insert, update
+
+from dashboard import migrate
+from dashboard.db import make_engine
+from dashboard.schema import cases, dataset_info
+from tests.test_auth_fixture import build_fixture, sign_in
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
+
+
+def _redis_or_skip():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _set_version(engine, version: str) -> None:
+    now = datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        conn.execute(delete(dataset_info))
+        conn.execute(insert(dataset_info), [
+            {"key": "data_from", "value": "2014-01-01", "updated_at": now},
+            {"key": "data_until", "value": "2025-12-31", "updated_at": now},
+            {"key": "data_version", "value": version, "updated_at": now}])
+
+
+@pytest.fixture
+def two_servers(postgres_server, tmp_path):
+    _redis_or_skip()
+    url = postgres_server(migrated=True)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    build_fixture(engine)
+    _set_version(engine, "v1")
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
+           "SECRET_KEY": "shared-secret", "PROBATION_INSTANCE": str(tmp_path)}
+    procs, bases = [], []
+    for _ in range(2):
+        port = _free_port()
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL))
+        bases.append(f"http://127.0.0.1:{port}")
+    try:
+        for base in bases:
+            for _ in range(100):
+                try:
+                    if requests.get(f"{base}/healthz", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"{base} did not start")
+        yield engine, bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        engine.dispose()
+
+
+def _overview(http: requests.Session, base: str) -> str:
+    http.get(f"{base}/", timeout=10)  # registers the page router
+    deps = http.get(f"{base}/_dash-dependencies", timeout=10).json()
+    router = next(d for d in deps if "_pages_content.children" in d["output"])
+    body = {"output": router["output"],
+            "outputs": [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True))
+                        for p in router["output"][2:-2].split("...")],
+            "inputs": [{**i, "value": {"pathname": "/", "search": "?period=year&to=2025-12-31"}
+                        .get(i["property"])} for i in router["inputs"]],
+            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    response = http.post(f"{base}/_dash-update-component", json=body, timeout=30,
+                         headers={"Origin": base})
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+def test_a_result_cached_by_one_process_is_served_by_the_other(two_servers):
+    engine, (a, b) = two_servers
+    first = _overview(sign_in(a, "min"), a)
+    with engine.begin() as conn:  # a change the cache cannot know about
+        conn.execute(update(cases).where(cases.c.unit_id == 711).values(unit_id=751))
+    assert _overview(sign_in(b, "min"), b) == first  # B answered from A's entry
+    _set_version(engine, "v2")  # what generate and import do
+    assert _overview(sign_in(b, "min"), b) != first
