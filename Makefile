@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PROBATION_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: demo test lint postgres browser-deps clean-demo bench loadtest
+.PHONY: demo test lint postgres redis browser-deps clean-demo bench loadtest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: $(STAMP)
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+redis:
+	@bash scripts/ensure-redis.sh
+
 # Browser tests: Debian's Chromium (playwright's own download does not run here) and axe-core
 # (pinned; into the gitignored node_modules/). Under CI=true a missing one fails the tests.
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -32,7 +35,7 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || \
 		npm install --no-save --no-audit --no-fund --silent $(AXE_CORE)
 
-test: $(STAMP) postgres browser-deps
+test: $(STAMP) postgres redis browser-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -35,6 +35,8 @@ def _redis_or_skip():
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
     except Exception as exc:  # noqa: BLE001
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis is required under CI=true (make redis): {exc}")
         pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
 
 
