@@ -71,12 +71,18 @@ def replace_all(engine: Engine, dataset) -> dict[str, int]:
                 conn.rollback()
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+    refresh_statistics(engine)
+    return dataset.counts()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Planner statistics after a bulk change. Without them SQLite picks the wrong index
+    for the milestone sub-queries (70 s instead of 1 s at scale 1)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
+        if is_postgres(conn):
             # Sets the visibility map, so the overdue views answer from the index alone.
             conn.execute(text("VACUUM milestones"))
-    return dataset.counts()
 
 
 def clear(conn: Connection) -> None:

@@ -34,7 +34,7 @@ import pandas as pd
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, delete, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import schema
+from dashboard import load, schema
 from dashboard.db import is_postgres
 from dashboard.extract.formats import BY_NAME, FILES, FileSpec
 from dashboard.extract.rules import RULES, Lookups
@@ -636,9 +636,8 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
             result.written = True
     finally:
         reporter.close()
-    if result.changed and engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+    if result.changed:
+        load.refresh_statistics(engine)
     return result
 
 
