@@ -97,8 +97,10 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         marker_line_width=0.6, colorbar={"title": {"text": label}, "thickness": 12},
         hovertemplate="%{text}<br>%{z:,.1f}<extra></extra>" if values.dtype.kind == "f"
         else "%{text}<br>%{z:,}<extra></extra>"))
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 48.2, "lon": 67.0},
-                           "zoom": 3.3},
-                      height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    # Kazakhstan spans ~41 degrees of longitude: at zoom 2.75 that is ~460 px, which fits
+    # the half-width column of a 1440 px screen beside the colour bar.
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 48.0, "lon": 66.9},
+                           "zoom": 2.75},
+                      height=400, margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       font={"family": FONT, "size": 13}, paper_bgcolor="white")
     return fig
