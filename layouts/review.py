@@ -228,6 +228,11 @@ def page(brief: Brief) -> html.Div:
                       html.Ul([html.Li(line) for line in method_lines(brief)],
                               className="small")],
                      className="review-method review-block", id="review-method"),
+        # The tables behind the charts: folded (and so not printed), in both files.
+        html.Details([html.Summary(t("review.data", lang)),
+                      dbc.Row([dbc.Col(_dash_table(by_key[f"chart-{v}"], lang), xs=12, md=6)
+                               for v, _, _ in brief.charts], className="g-2")],
+                     className="review-data mt-3 d-print-none"),
     ], className="review-brief", id="review-brief")
 
 
