@@ -176,10 +176,10 @@ def brief_figure(fig: go.Figure) -> go.Figure:
 
 # --- the page ---------------------------------------------------------------------------
 
-def _dash_table(table: Table, lang: str, head_level: str = "h6") -> html.Section:
+def _dash_table(table: Table, lang: str, titled: bool = True) -> html.Section:
     frame = table.frame
     return html.Section([
-        html.H3(table.title, className=head_level),
+        html.H3(table.title, className="h6") if titled else None,
         dbc.Table([
             html.Thead(html.Tr([html.Th(c, scope="col") for c in frame.columns])),
             html.Tbody([html.Tr([html.Td(cell_text(v, lang)) for v in row])
@@ -218,12 +218,14 @@ def page(brief: Brief) -> html.Div:
         html.P(t("review.help", lang), className="small text-muted d-print-none"),
         controls,
         html.Section([html.H2(t("review.key_figures", lang), className="h5"),
-                      _dash_table(by_key["key-figures"], lang)], className="review-block"),
+                      _dash_table(by_key["key-figures"], lang, titled=False)],
+                     className="review-block"),
         html.Section([html.H2(t("review.charts", lang), className="h5"),
                       dbc.Row(charts, className="g-2")], className="review-charts"),
         html.Section([html.H2(t("review.behind", lang), className="h5"),
-                      dbc.Row(behind[1:] if brief.level else behind, className="g-2"),
-                      behind[0] if brief.level else None], className="review-behind"),
+                      behind[0] if brief.level else None,
+                      dbc.Row(behind[1:] if brief.level else behind, className="g-2")],
+                     className="review-behind"),
         html.Section([html.H2(t("review.method", lang), className="h5"),
                       html.Ul([html.Li(line) for line in method_lines(brief)],
                               className="small")],

@@ -4,9 +4,13 @@ from disk with no request to any host."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
-from tests.test_browser import ARTIFACTS, browser, server, watched  # noqa: F401
+import openpyxl
+
+from tests.test_browser import ARTIFACTS, AXE, browser, server, watched  # noqa: F401
 
 YEAR_2025 = "/review?period=year&to=2025-12-31"
 # A4 landscape, 10 mm margins (assets/print.css): 277 mm of content at 96 px to the inch.
@@ -18,15 +22,37 @@ TOO_WIDE = """(limit) => [...document.querySelectorAll('#review-brief *')]
             + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
+def _exports_of(tmp_path_factory, username: str) -> list[str]:
+    """The audit log's export records of `username`, from the test server's database."""
+    from dashboard import audit
+    from dashboard.db import make_engine
+
+    # The newest: test_browser.py's own server, when it ran first, has an older one.
+    path = max(Path(tmp_path_factory.getbasetemp()).glob("browser*/probation.db"),
+               key=lambda p: p.stat().st_ctime)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        return [e.target for e in audit.entries(engine, username=username, event="export")]
+    finally:
+        engine.dispose()
+
+
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 def test_the_review_of_a_year_prints_to_a4_landscape(watched):  # noqa: F811
+    if AXE.exists():
+        # An init script, not a <script> tag: the app's CSP rightly refuses inline scripts.
+        watched.page.context.add_init_script(path=str(AXE))
     watched.sign_in("minister")
     page = watched.page
     watched.open(YEAR_2025)
     page.wait_for_selector("#review-chart-outcomes .main-svg")
+    if AXE.exists():
+        assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review.png"))
     assert "31 Dec 2025" in page.inner_text("#review-method")
     # The printed page is as wide as A4 landscape's content; lay the page out at that width.
     page.set_viewport_size({"width": int(CONTENT_WIDTH_PX), "height": 740})
@@ -36,15 +62,17 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):  # noqa: F811
     assert not page.locator("#filter-apply").is_visible()
     assert not page.locator("#review-export-html").is_visible()
     assert page.evaluate(TOO_WIDE, CONTENT_WIDTH_PX) == []
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-print.png"), full_page=True)
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (ARTIFACTS / "review-2025.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
     # Key figures; the charts (a page); the rankings and the methodology.
     assert 2 <= _pages(pdf) <= 5, _pages(pdf)
 
 
-def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser, tmp_path):  # noqa: F811
+def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,  # noqa: F811
+                                                               tmp_path, tmp_path_factory):
     watched.sign_in("head71")
     watched.open(YEAR_2025)
     with watched.page.expect_download() as download:
@@ -60,6 +88,7 @@ def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path.as_uri())
         page.wait_for_selector("#review-chart-caseload .main-svg")
+        page.screenshot(path=str(ARTIFACTS / "review-file.png"), full_page=True)
         assert page.locator(".main-svg").count() >= 4
         assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
         assert errors == []
@@ -68,3 +97,17 @@ def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,
         assert "Yesil District" in page.inner_text("#review-table-behind-caseload")
     finally:
         context.close()
+    assert _exports_of(tmp_path_factory, "head71")[-1] == (
+        "review.html scope=region_head:KZ-71 ?period=year&to=2025-12-31")
+
+
+def test_a_region_heads_workbook_download_holds_only_the_region(watched, tmp_path_factory):  # noqa: F811
+    watched.sign_in("head71")
+    watched.open(YEAR_2025)
+    with watched.page.expect_download() as download:
+        watched.page.click("#review-export-xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(str(v) for sheet in book.worksheets
+                     for row in sheet.iter_rows(values_only=True) for v in row)
+    assert "Astana" in text and "Almaty" not in text and "KZ-75" not in text
+    assert _exports_of(tmp_path_factory, "head71")[-1].startswith("review.xlsx scope=region_head")
