@@ -253,12 +253,13 @@ td { font-variant-numeric: tabular-nums; }
 """
 
 
-def _html_table(table: Table, lang: str) -> str:
+def _html_table(table: Table, lang: str, titled: bool = True) -> str:
     e = _html.escape
+    title = f"<h3>{e(table.title)}</h3>" if titled else ""
     head = "".join(f"<th scope=\"col\">{e(str(c))}</th>" for c in table.frame.columns)
     body = "".join("<tr>" + "".join(f"<td>{e(cell_text(v, lang))}</td>" for v in row) + "</tr>"
                    for row in table.frame.itertuples(index=False))
-    return (f"<section class=\"review-block\"><h3>{e(table.title)}</h3>"
+    return (f"<section class=\"review-block\">{title}"
             f"<table id=\"review-table-{e(table.key)}\"><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></section>")
 
@@ -292,13 +293,14 @@ def html_document(brief: Brief) -> str:
 <p class="muted" id="review-period">{e(_period_text(brief.periods.current, lang))} ·
 {e(t('review.about.made', lang))}: {e(brief.made.isoformat(sep=' '))}</p>
 <section class="review-block"><h2>{e(t('review.key_figures', lang))}</h2>
-{_html_table(by_key['key-figures'], lang)}</section>
+{_html_table(by_key['key-figures'], lang, titled=False)}</section>
 <section class="review-charts"><h2>{e(t('review.charts', lang))}</h2>
 <div class="grid">{''.join(charts)}</div></section>
 <section class="review-behind"><h2>{e(t('review.behind', lang))}</h2>
 <p class="muted">{e(behind_note)}</p><div class="grid">{behind}</div></section>
 <section class="review-block"><h2>{e(t('review.method', lang))}</h2><ul>{method}</ul></section>
-<section class="review-data"><div class="grid">{chart_tables}</div></section>
+<section class="review-data"><h2>{e(t('review.data', lang))}</h2>
+<div class="grid">{chart_tables}</div></section>
 </main></body></html>
 """
 
