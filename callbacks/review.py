@@ -149,7 +149,9 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
     """The whole brief for the URL's filters within the user's scope."""
     lang, small_min = ctx.lang, ctx.settings.small_sample_min
     with ctx.engine.connect() as conn:
+        # A snapshot of the period: every stock figure is taken on its last day.
         f = parse_filters(conn, ctx, search)
+        f = f.within(as_of=f.end)
         data_from, data_until = data_period(conn)
         current = M.Period(f.start, f.end)
         periods = L.Periods(current, M.previous_period(current), M.year_earlier(current))

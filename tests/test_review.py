@@ -161,3 +161,9 @@ def test_a_unit_head_gets_the_brief_without_a_ranking(make_ctx):
     # Unit 3 on 31 Dec 2025: cases 9, 11, 12.
     assert brief.key_figures.set_index("measure").loc["on_register", "current"] == 3
     assert "Astana" not in L.html_document(brief)
+
+
+def test_stock_figures_are_taken_on_the_periods_last_day(make_ctx):
+    brief = review.gather(make_ctx(), YEAR_2025 + "&asof=2025-06-30")
+    assert brief.key_figures.set_index("measure").loc["on_register", "current"] == 7
+    assert brief.filters.as_of.isoformat() == "2025-12-31"
