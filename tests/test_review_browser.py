@@ -69,6 +69,18 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):  # noqa: F811
     assert pdf.startswith(b"%PDF")
     # Key figures; the charts (a page); the rankings and the methodology.
     assert 2 <= _pages(pdf) <= 5, _pages(pdf)
+    # Kazakh headers are the longest: the brief still fits the page.
+    page.emulate_media(media="screen")
+    watched.open("/language/kk")
+    watched.open(YEAR_2025)
+    page.wait_for_selector("#review-chart-outcomes .main-svg")
+    assert "Негізгі көрсеткіштер" in page.inner_text("#review-brief")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    assert page.evaluate(TOO_WIDE, CONTENT_WIDTH_PX) == []
+    kk_pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    (ARTIFACTS / "review-2025-kk.pdf").write_bytes(kk_pdf)
+    assert 2 <= _pages(kk_pdf) <= 5, _pages(kk_pdf)
 
 
 def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,  # noqa: F811
