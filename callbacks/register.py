@@ -9,7 +9,7 @@ import dash
 import flask
 from dash import Input, Output, State, dcc, html, no_update
 
-from callbacks import context, outage, staff, views
+from callbacks import context, outage, review, staff, views
 from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
 from dashboard.i18n import LANGUAGES, t
@@ -33,6 +33,7 @@ PAGES = (
     ("staff", "/staff", staff.staff),
     ("staff_unit", "/staff/unit/<unit_id>", staff.unit_workload),
     ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
+    ("review", "/review", review.page),
 )
 
 
@@ -140,6 +141,7 @@ def register(app: dash.Dash) -> None:
     _bind_pages(app)
     milestones_views.bind(app)
     staff.bind(app, context.current)
+    review.bind(app, context.current, context.audit_export)
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)

@@ -11,7 +11,7 @@ from dashboard.i18n import LANGUAGES, t
 
 # Sections in the top bar: only those that have landed (nothing leads to an empty page).
 SECTIONS = (("overview", "/"), ("caseload", "/caseload"), ("milestones", "/milestones"),
-            ("staff", "/staff"), ("outcomes", "/outcomes"))
+            ("staff", "/staff"), ("outcomes", "/outcomes"), ("review", "/review"))
 SIGN_OUT_PATH = "/logout"
 LANGUAGE_PATH = "/language/{lang}"
 ANY = "all"  # the "all" choice of a filter select (a native select cannot hold "")
@@ -48,7 +48,7 @@ def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -
             ], method="POST", action=SIGN_OUT_PATH, className="mb-0"),
         ], className="d-flex align-items-center flex-wrap gap-2 ms-auto"),
     ], fluid=True, className="d-flex align-items-center flex-wrap gap-3"),
-        className="navbar navbar-dark shell-bar py-2 mb-3")
+        className="navbar navbar-dark shell-bar py-2 mb-3 d-print-none")
 
 
 def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None):
@@ -80,7 +80,8 @@ def filter_bar(lang: str, regions: list[tuple[str, str]]) -> html.Section:
         _select("filter-region", t("shell.filters.region", lang), regions, any_label),
         dbc.Col(dbc.Button(t("shell.filters.apply", lang), id="filter-apply", size="sm",
                            color="primary", className="mt-3"), xs="auto"),
-    ], className="g-2 align-items-end"), className="border rounded p-2 mb-3 bg-light",
+    ], className="g-2 align-items-end"),
+        className="border rounded p-2 mb-3 bg-light filter-bar d-print-none",
         **{"aria-label": t("shell.filters.title", lang)})
 
 
