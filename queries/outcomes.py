@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.metrics import Benchmark, Period, benchmark
 from dashboard.schema import (
@@ -155,6 +156,7 @@ def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     return long
 
 
+@cached("outcomes.on_register")
 def on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
                 by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """People on the register at any time in each period (a person with two cases in it
@@ -175,6 +177,7 @@ def _offences(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     return _frame(conn, q, periods, ["repeat_offences"], by)
 
 
+@cached("outcomes.repeat_offences")
 def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
                     by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """New offences committed by people on the register, per period (and `by`), with the
@@ -185,6 +188,7 @@ def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
                    _on_register(conn, scope, periods, by, narrowing)], periods, by, cols)
 
 
+@cached("outcomes.closures")
 def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
              by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Cases closed in each period, as completed, revoked (sentence replaced with
@@ -223,6 +227,7 @@ class Escalation:
     rejected: int
 
 
+@cached("outcomes.escalation")
 def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
                narrowing: Narrowing = EVERYTHING) -> list[Escalation]:
     """One Escalation per period. Each step is counted by its own date: violations by
@@ -278,6 +283,7 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
             for i in range(len(periods))]
 
 
+@cached("outcomes.assistance_results")
 def assistance_results(conn: Connection, scope: Scope, period: Period,
                        narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Assistance per kind: requested in `period`, provided in `period` by result
@@ -310,6 +316,7 @@ def assistance_results(conn: Connection, scope: Scope, period: Period,
     return frame[["kind", *cols]].sort_values("kind", ignore_index=True)
 
 
+@cached("outcomes.cohort_repeat")
 def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
                   narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Registration cohorts: cases registered in each period and how many of them had a
@@ -408,6 +415,7 @@ def _officer_counts(conn, windows, where):
     return caseload, pd.read_sql(offences, conn), pd.read_sql(revocations, conn)
 
 
+@cached("outcomes.outlier_counts")
 def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                    narrowing: Narrowing = EVERYTHING, *,
                    benchmark_pool: bool = False) -> pd.DataFrame:
@@ -450,6 +458,7 @@ def benchmarks_of(pool: pd.DataFrame, windows: Sequence[Period], min_caseload: f
             for event in OUTLIER_EVENTS}
 
 
+@cached("outcomes.outlier_benchmarks")
 def outlier_benchmarks(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                        narrowing: Narrowing = EVERYTHING, min_caseload: float = 10,
                        per: float = 1000) -> dict[str, list[Benchmark]]:
@@ -463,6 +472,7 @@ def outlier_benchmarks(conn: Connection, scope: Scope, windows: Sequence[Period]
     return benchmarks_of(pool, windows, min_caseload, per)
 
 
+@cached("outcomes.entity_names")
 def entity_names(conn: Connection, scope: Scope, level: str,
                  ids: Sequence[int]) -> pd.DataFrame:
     """Names of units (name_kk/ru/en, region_code) or officers (code, unit names) in
@@ -488,6 +498,7 @@ def entity_names(conn: Connection, scope: Scope, level: str,
     return pd.read_sql(q, conn)
 
 
+@cached("outcomes.place_names")
 def place_names(conn: Connection, scope: Scope, by: str, region: str | None,
                 lang: str | None) -> pd.DataFrame:
     """Regions (by="region") or units (by="unit", within `region` if given) in scope,
