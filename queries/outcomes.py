@@ -205,35 +205,34 @@ def _closures(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     return _frame(conn, q, periods, CLOSURE_COLUMNS, by)
 
 
-@cached("outcomes.period_counts")
-def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
-                  by: str | None = None,
-                  narrowing: Narrowing = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """repeat_offences and closures of the same periods together (the page needs both:
-    one call, one cache entry)."""
-    on_register_long = _on_register(conn, scope, periods, by, narrowing)
-    offences = _offences(conn, scope, periods, by, narrowing)
-    return (_outer([offences, on_register_long], periods, by,
-                   ["repeat_offences", "on_register"]),
-            _outer([_closures(conn, scope, periods, by, narrowing)], periods, by,
-                   CLOSURE_COLUMNS))
-
-
+@cached("outcomes.repeat_offences")
 def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
                     by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """New offences committed by people on the register, per period (and `by`), with the
     people on the register in that period: columns period_start, period_end, [key],
     repeat_offences, on_register."""
-    return period_counts(conn, scope, periods, by, narrowing)[0]
+    cols = ["repeat_offences", "on_register"]
+    return _outer([_offences(conn, scope, periods, by, narrowing),
+                   _on_register(conn, scope, periods, by, narrowing)], periods, by, cols)
 
 
+@cached("outcomes.closures")
 def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
              by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Cases closed in each period, as completed, revoked (sentence replaced with
     imprisonment) and other (new offence, death, transfer, hand-over...): columns
     period_start, period_end, [key], completed, revoked, other, closed. (The people on
-    the register, for a rate, come with repeat_offences: counted in the same scan.)"""
-    return period_counts(conn, scope, periods, by, narrowing)[1]
+    the register, for a rate, come with repeat_offences: not counted twice.)"""
+    return _outer([_closures(conn, scope, periods, by, narrowing)], periods, by,
+                  CLOSURE_COLUMNS)
+
+
+def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
+                  by: str | None = None,
+                  narrowing: Narrowing = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(repeat_offences, closures) of the same periods."""
+    return (repeat_offences(conn, scope, periods, by, narrowing),
+            closures(conn, scope, periods, by, narrowing))
 
 
 @dataclass(frozen=True)
