@@ -81,21 +81,21 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     grain, trend = trend_periods(f, data_from)
     narrowing = narrowing_of(f)
     every = _unique(trend + [current, previous, earlier])
-    offences = Q.repeat_offences(conn, scope, every, narrowing=narrowing)
-    closed = Q.closures(conn, scope, every, narrowing=narrowing)
+    offences, closed = Q.period_counts(conn, scope, every, narrowing=narrowing)
     by = "unit" if f.region else "region"
     cohort_grain = "year" if grain == "year" else "quarter"
     cohorts = Q.cohort_repeat(conn, scope, M.buckets(max(data_from, DATA_FROM), f.end,
                                                      cohort_grain)[-12:], narrowing)
+    place_offences, place_closures = Q.period_counts(conn, scope, [current, earlier], by=by,
+                                                     narrowing=narrowing)
     cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
                            for end in cohorts.period_end]
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
         trend=[(p.start, p.end) for p in trend],
         offences=offences, closures=closed,
-        by_place=Q.repeat_offences(conn, scope, [current, earlier], by=by, narrowing=narrowing)
-        .merge(Q.closures(conn, scope, [current, earlier], by=by, narrowing=narrowing),
-               on=["period_start", "period_end", "key"], how="outer").fillna(0),
+        by_place=place_offences.merge(place_closures, on=["period_start", "period_end", "key"],
+                                      how="outer").fillna(0),
         place_level=by,
         place_names=Q.place_names(conn, scope, by, f.region, lang),
         by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",

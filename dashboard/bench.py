@@ -128,10 +128,18 @@ class StatementLog:
         self.statements: list[tuple[str, object, bool]] = []
         for engine in {id(e): e for e in engines}.values():
             event.listen(engine, "before_cursor_execute", self._record)
+            event.listen(engine, "handle_error", self._failed)
 
     def _record(self, _conn, _cursor, statement, parameters, _context, executemany):
         if self.capturing:
             self.statements.append((statement, parameters, executemany))
+
+    def _failed(self, context) -> None:
+        # A statement that failed (pandas' read_sql probes for a table named like the
+        # query, and swallows the error) is no part of the request's SQL to replay.
+        if (self.capturing and self.statements
+                and self.statements[-1][0] == context.statement):
+            self.statements.pop()
 
     def start(self) -> None:
         self.statements = []

@@ -296,3 +296,9 @@ workload_weights = Table(
 # Who holds a case on a day: most assignments have ended, and the open ones (NULL) or those
 # ending after the day are few, so the staff page's load per officer reads them by index.
 Index("ix_assignments_unassigned", case_assignments.c.unassigned_on)
+
+# Outcomes (migration 0006): assistance provided and violations submitted or decided in a
+# period, read by index together with the requested and occurred days (BitmapOr).
+Index("ix_assistance_provided", assistance.c.provided_on)
+Index("ix_violations_submitted", violations.c.submitted_to_court_on)
+Index("ix_violations_decided", violations.c.decided_on)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard import rules as R
+from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import case_assignments, cases, milestones, officers, regions, units
 from dashboard.scope import Scope
@@ -205,6 +206,7 @@ def _benchmark(frame: pd.DataFrame, min_caseload: int) -> Benchmark:
     return Benchmark(rate, float(q1), float(q3), len(peers))
 
 
+@cached("milestones.timeliness")
 def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
                where: Where = EVERYWHERE, *, lang: str = "kk",
                min_caseload: int = MIN_CASELOAD) -> tuple[pd.DataFrame, Benchmark]:
@@ -244,6 +246,7 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
 
 # --- breakdowns -------------------------------------------------------------------------
 
+@cached("milestones.overdue_breakdown")
 def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
                       where: Where = EVERYWHERE) -> pd.DataFrame:
     """Milestones due and overdue on `as_of` per milestone kind or probation type.
@@ -259,6 +262,7 @@ def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
     return pd.DataFrame(conn.execute(q).all(), columns=["key", "due", "overdue"])
 
 
+@cached("milestones.aging")
 def aging(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE
           ) -> pd.DataFrame:
     """Milestones overdue on `as_of` by how long: 1-7, 8-30, 31-90 and over 90 days.
@@ -297,6 +301,7 @@ def month_ends(as_of: date, months: int) -> list[date]:
     return days
 
 
+@cached("milestones.overdue_at_month_ends")
 def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: int = 12,
                           where: Where = EVERYWHERE) -> pd.DataFrame:
     """The overdue count as it stood at each month end (see `month_ends`), counted as of
@@ -331,6 +336,7 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
     return pd.DataFrame({"day": days, "overdue": [int(v or 0) for v in row]})
 
 
+@cached("milestones.due_soon")
 def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
              days: int = DUE_SOON_DAYS) -> pd.DataFrame:
     """Open milestones due from `as_of` to `days` days after it (both inclusive), per kind,
@@ -363,6 +369,7 @@ class NewTypeGaps:
     """Of those, prisoners whose program is past its due day (the rest are still in time)."""
 
 
+@cached("milestones.new_type_gaps")
 def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end: date,
                   where: Where = EVERYWHERE,
                   rules: R.DeadlineRules | None = None) -> NewTypeGaps:
@@ -438,6 +445,7 @@ WORKLIST_COLUMNS = ["milestone_id", "case_id", "officer_id", "officer", "unit_id
                     "kind", "seq", "probation_type", "due_on", "days_overdue"]
 
 
+@cached("milestones.worklist")
 def worklist(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
              q: WorklistQuery = WorklistQuery(), *, lang: str = "kk") -> WorklistPage:
     """Milestones overdue on `as_of`, one row each, with the officer responsible that day:

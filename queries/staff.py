@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Integer, String, cast, extract, func, literal, select, true, union_all
 from sqlalchemy.engine import Connection
 
+from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import (
     case_assignments,
@@ -42,6 +43,7 @@ def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
+@cached("staff.units_in_scope")
 def units_in_scope(conn: Connection, scope: Scope, lang: str,
                    region: str | None = None) -> pd.DataFrame:
     """Units the user may see: unit_id, region_code, unit_name (in `lang`)."""
@@ -58,6 +60,7 @@ def _transfer_year():
     return cast(extract("year", posts.c.transferred_on), Integer)
 
 
+@cached("staff.posts_by_unit")
 def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
                   region: str | None = None) -> pd.DataFrame:
     """Posts existing on `as_of` per unit, source and year of transfer from the penal
@@ -79,6 +82,7 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
     return df
 
 
+@cached("staff.headcount_timeline")
 def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                        region: str | None = None) -> pd.DataFrame:
     """Posts existing and filled on each of `days`, by source and year of transfer."""
@@ -102,6 +106,7 @@ def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
     return df.sort_values(["day", "source", "transfer_year"], ignore_index=True)
 
 
+@cached("staff.officers_in_post")
 def officers_in_post(conn: Connection, scope: Scope, as_of: date, region: str | None = None,
                      unit_id: int | None = None) -> pd.DataFrame:
     """Officers in post on `as_of`: officer_id, code, unit_id, region_code, grade of their
@@ -120,6 +125,7 @@ def _item_keys():
     return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
 
 
+@cached("staff.work_items_by_officer")
 def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
                           region: str | None = None,
                           unit_id: int | None = None) -> pd.DataFrame:
@@ -142,6 +148,7 @@ def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
     return _frame(conn, union_all(held, reports), ["officer_id", *ITEM_COLUMNS])
 
 
+@cached("staff.work_items_by_unit")
 def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
                        region: str | None = None) -> pd.DataFrame:
     """Work items of each unit on `as_of` (its cases on the register and their pre-trial

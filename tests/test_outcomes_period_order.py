@@ -1,0 +1,20 @@
+"""Periods need not come in order: the page asks for the trend, then the current period,
+the previous one and the year before, and a custom range puts the year before last."""
+
+from datetime import date as d
+
+from dashboard.metrics import Period
+from queries import outcomes as Q
+from tests.test_outcomes_queries import NATION, Y2014, Y2015, outcomes_db, rows  # noqa: F401
+
+
+def test_counts_do_not_depend_on_the_order_of_the_periods(outcomes_db):  # noqa: F811
+    later_first = [Y2015, Period(d(2015, 3, 1), d(2015, 9, 30)), Y2014]
+    with outcomes_db.connect() as conn:
+        for query in (Q.repeat_offences, Q.closures):
+            together = query(conn, NATION, later_first)
+            for period in later_first:
+                alone = query(conn, NATION, [period])
+                mine = together[together.period_start == period.start]
+                assert rows(mine, *alone.columns[2:]) == rows(alone, *alone.columns[2:])
+        assert rows(Q.closures(conn, NATION, later_first), "closed")[0] == (4,)
