@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,22 @@ def instance_dir() -> Path:
 
 def default_database_url() -> str:
     return f"sqlite:///{instance_dir() / 'probation.db'}"
+
+
+def overrides_from_env(cls, prefix: str, parse: Callable[[str], object],
+                       expected: str) -> dict[str, object]:
+    """Fields of the dataclass `cls` set in the environment as <prefix><FIELD NAME>."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        name = f"{prefix}{f.name.upper()}"
+        raw = os.environ.get(name)
+        if raw is None:
+            continue
+        try:
+            values[f.name] = parse(raw)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be {expected}") from exc
+    return values
 
 
 def _flag(name: str, default: bool = False) -> bool:

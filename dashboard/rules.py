@@ -14,7 +14,6 @@ official calendar in those few weeks.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,7 +21,10 @@ from functools import lru_cache
 import holidays
 import numpy as np
 
+from dashboard.config import overrides_from_env
+
 CALENDAR_YEARS = range(2010, 2041)
+ENV_PREFIX = "PROBATION_RULE_"
 
 
 @dataclass(frozen=True)
@@ -51,18 +53,10 @@ class DeadlineRules:
 
     @classmethod
     def from_env(cls) -> DeadlineRules:
-        values = {}
-        for f in dataclasses.fields(cls):
-            raw = os.environ.get(f"PROBATION_RULE_{f.name.upper()}")
-            if raw is None:
-                continue
-            try:
-                value = int(raw)
-            except ValueError as exc:
-                raise ValueError(f"PROBATION_RULE_{f.name.upper()} must be a whole number") from exc
+        values = overrides_from_env(cls, ENV_PREFIX, int, "a whole number")
+        for name, value in values.items():
             if value < 0:
-                raise ValueError(f"PROBATION_RULE_{f.name.upper()} must not be negative")
-            values[f.name] = value
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
         return cls(**values)
 
     def describe(self) -> dict[str, int]:

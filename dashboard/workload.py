@@ -14,8 +14,6 @@ The capacity parameters are `CapacityParams`, overridable through the environmen
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.codes import CATEGORY_TYPE, RISK_TIERS
+from dashboard.config import overrides_from_env
 
 WORK_ITEMS = ("case", "pre_trial_report")
 ITEM_KEYS = ["work_item", "probation_type", "legal_category", "risk_tier"]
@@ -77,16 +76,7 @@ class CapacityParams:
 
     @classmethod
     def from_env(cls) -> CapacityParams:
-        values = {}
-        for f in dataclasses.fields(cls):
-            name = f"PROBATION_WORKLOAD_{f.name.upper()}"
-            raw = os.environ.get(name)
-            if raw is None:
-                continue
-            try:
-                values[f.name] = float(raw)
-            except ValueError as exc:
-                raise ValueError(f"{name} must be a number") from exc
+        values = overrides_from_env(cls, "PROBATION_WORKLOAD_", float, "a number")
         params = cls(**values)
         if params.nominal_target <= 0 or params.standard_hours <= 0:
             raise ValueError("nominal target and standard hours must be positive")
