@@ -150,6 +150,39 @@ class StatementLog:
         return self.statements
 
 
+def statement_times(engine: Engine, statements) -> list[tuple[str, float]]:
+    """Each statement executed alone on a plain cursor, rows fetched: (SQL, ms)."""
+    raw = engine.raw_connection()
+    out = []
+    try:
+        cursor = raw.cursor()
+        for statement, parameters, many in statements:
+            started = time.perf_counter()
+            if many:
+                cursor.executemany(statement, parameters)
+            else:
+                cursor.execute(statement, parameters)
+            if cursor.description is not None:
+                cursor.fetchall()
+            out.append((statement, (time.perf_counter() - started) * 1000))
+        raw.rollback()
+        cursor.close()
+    finally:
+        raw.close()
+    return out
+
+
+def slowest(timed: list[tuple[str, float]], n: int) -> list[tuple[float, float, int, str]]:
+    """The `n` statement shapes with the largest total time: (total ms, median ms, count,
+    first line of SQL), over every sample of a view."""
+    by_shape: dict[str, list[float]] = {}
+    for statement, ms in timed:
+        by_shape.setdefault(" ".join(statement.split()), []).append(ms)
+    ranked = sorted(((sum(v), statistics.median(v), len(v), k) for k, v in by_shape.items()),
+                    reverse=True)
+    return ranked[:n]
+
+
 def raw_sql_ms(engine: Engine, statements) -> float:
     """Execute `statements` again on a plain DBAPI cursor, rows fetched; rolled back."""
     raw = engine.raw_connection()
@@ -288,6 +321,7 @@ class ViewResult:
     errors: int
     national: bool = False
     notes: list[str] = field(default_factory=list)
+    slowest: list[tuple[float, float, int, str]] = field(default_factory=list)
 
     @property
     def ratio_sql(self) -> float:
@@ -306,11 +340,12 @@ class ViewResult:
 
 
 def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engine: Engine,
-                 world: World, runs: int, naive_runs: int) -> ViewResult:
+                 world: World, runs: int, naive_runs: int, profile: int = 0) -> ViewResult:
     from dashboard import cache
 
     samples = bench.samples(world, runs)
     uncached, cached, raw, counts, sizes = [], [], [], [], []
+    timed: list[tuple[str, float]] = []
     errors = 0
     first_error: list[str] = []
     for sample in samples:
@@ -334,6 +369,8 @@ def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engi
         sizes.append(size)
         counts.append(len(statements))
         raw.append(raw_sql_ms(engine, statements))
+        if profile:
+            timed.extend(statement_times(engine, statements))
     naive_total, naive_compute = _naive(bench, engine, samples[:naive_runs], world)
     return ViewResult(
         view=bench.name, runs=len(uncached),
@@ -342,7 +379,8 @@ def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engi
         raw_sql_ms=percentile(raw, 50), statements=statistics.mean(counts) if counts else 0,
         naive_ms=naive_total, naive_compute_ms=naive_compute, naive_runs=naive_runs,
         response_kb=statistics.mean(sizes) / 1024 if sizes else 0, errors=errors,
-        national=bench.national, notes=first_error)
+        national=bench.national, notes=first_error,
+        slowest=slowest(timed, profile) if profile else [])
 
 
 def _naive(bench: ViewBenchmark, engine: Engine, samples: list[Sample],
@@ -358,6 +396,8 @@ def _naive(bench: ViewBenchmark, engine: Engine, samples: list[Sample],
         done = time.perf_counter()
         totals.append((done - started) * 1000)
         computes.append((done - loaded) * 1000)
+    if not totals:  # --naive-runs 0: profiling the callbacks only
+        return float("nan"), float("nan")
     return statistics.median(totals), statistics.median(computes)
 
 

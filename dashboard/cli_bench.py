@@ -39,9 +39,11 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
               help="Write the results here as JSON.")
 @click.option("--replace", is_flag=True,
               help="Replace data that is not the synthetic dataset of this scale and seed.")
+@click.option("--slowest", type=int, default=0,
+              help="Also time each statement alone and print the N slowest per view.")
 @click.pass_context
 def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: int, views: str,
-          json_path: str | None, replace: bool) -> None:
+          json_path: str | None, replace: bool, slowest: int) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
     from dashboard import bench as b
     from dashboard import demo, load, migrate
@@ -77,11 +79,13 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     click.echo(b.HEADER)
     for name in chosen:
         result = b.measure_view(b.REGISTRY[name], clients, log, engines[-1], world, runs,
-                                naive_runs)
+                                naive_runs, slowest)
         results.append(result)
         click.echo(b.table_row(result))
         for note in result.notes:
             click.echo(f"  first error: {note}")
+        for total, median, count, sql in result.slowest:
+            click.echo(f"  {total:8.0f} ms total, {median:7.1f} ms median, x{count}: {sql[:300]}")
     meta = {"runs_per_view": runs, "naive_runs": naive_runs,
             "cache": "redis" if getattr(settings, "redis_url", None) else "simple",
             "measured": "POST /_dash-update-component via Flask test client, signed in",
