@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import date
 
 import click
@@ -105,6 +106,22 @@ def summary(ctx: click.Context, year: int, as_json: bool) -> None:
     for key, value in figures.items():
         shown = f"{value:,}" if isinstance(value, int) and key != "year" else str(value)
         click.echo(f"{key.ljust(width)}  {shown:>10}")
+
+
+@cli.command("refresh-rollups")
+@click.pass_context
+def refresh_rollups(ctx: click.Context) -> None:
+    """Recompute the rollups from the case tables (generate and import do it themselves;
+    needed once after an upgrade that adds one)."""
+    from dashboard import load, migrate
+    from queries import rollups
+
+    engine = _engine(ctx.obj["database_url"])
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    rollups.refresh(engine)
+    load.refresh_statistics(engine)
+    click.echo(f"rollups refreshed in {time.perf_counter() - started:.1f} s")
 
 
 @cli.command()

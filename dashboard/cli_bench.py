@@ -48,6 +48,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     from dashboard import bench as b
     from dashboard import demo, load, migrate
     from dashboard.factory import create_app
+    from queries import rollups, stocks
     from queries.common import data_period
 
     engine = _engine(ctx.obj["database_url"])
@@ -55,6 +56,12 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     matches = _dataset_matches(engine, scale, seed)
     if matches:
         click.echo(f"reusing the synthetic dataset (scale {scale}, seed {seed})")
+        with engine.connect() as conn:
+            stale = stocks.fresh(conn) is None
+        if stale:  # a database loaded before the rollup existed
+            click.echo("refreshing the rollups ...")
+            rollups.refresh(engine)
+            load.refresh_statistics(engine)
     else:
         if matches is False and not replace:
             raise UserError("the database holds other data; use --replace to overwrite it")

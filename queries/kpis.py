@@ -14,6 +14,7 @@ from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
+from queries import stocks
 from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
 from queries.national import officer_in_post_on, on_register_on
 
@@ -88,15 +89,12 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
     count = func.count()
     year_before = f.previous_year()
     parts = [
-        _counts(conn, level, base, and_(where, on_register_on(f.as_of)), on_register=count),
+        *_stock_or_count(conn, scope, f, level, base, where),
         _counts(conn, level, base, and_(where, _between(cases.c.registered_on, f.start, f.end)),
                 registered=count),
         _counts(conn, level, base, and_(where, _between(cases.c.closed_on, f.start, f.end)),
                 closed=count,
                 completed=func.sum(case((cases.c.close_reason == "completed", 1), else_=0))),
-        _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
-                and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
-                overdue=count),
         _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
                 and_(where, violations.c.kind == "new_offence",
                      _between(violations.c.occurred_on, f.start, f.end)),
@@ -113,6 +111,26 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
         return pd.DataFrame([row], columns=list(COLUMNS))
     frame = pd.concat(parts, axis=1).fillna(0).astype(int)
     return frame.reindex(columns=list(COLUMNS)).rename_axis("key")
+
+
+def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
+                    where) -> list[pd.DataFrame]:
+    """Cases on the register and overdue milestones on the as-of day: looked up in the
+    month-end stocks when they hold the day (queries/stocks.py), counted otherwise."""
+    if f.officer_id is None and level != "officer" and stocks.holds(conn, [f.as_of]):
+        narrowing = {"region": f.region, "unit_id": f.unit_id,
+                     "probation_type": f.probation_type, "legal_category": f.legal_category}
+        found = [stocks.sums(conn, table, scope, [f.as_of], level, (measure,), **narrowing)
+                 for table, measure in ((stocks.case_stock, "on_register"),
+                                        (stocks.milestone_stock, "overdue"))]
+        return found if level is None else [frame.set_index("key") for frame in found]
+    count = func.count()
+    return [
+        _counts(conn, level, base, and_(where, on_register_on(f.as_of)), on_register=count),
+        _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
+                and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
+                overdue=count),
+    ]
 
 
 def _filled_posts(conn: Connection, scope: Scope, f: Filters, level: str | None):

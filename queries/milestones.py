@@ -31,6 +31,7 @@ from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import case_assignments, cases, milestones, officers, regions, units
 from dashboard.scope import Scope
+from queries import stocks as S
 from queries.national import late_or_open, on_register_between, on_register_on, overdue_on
 
 LEVELS = ("region", "unit", "officer")
@@ -114,6 +115,24 @@ def _count_if(condition) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+# --- the month-end stocks (queries/stocks.py) ----------------------------------------
+
+_stock = S.milestone_stock
+
+
+def _from_stock(conn: Connection, where: Where, days: list[date],
+                level: str | None = None) -> bool:
+    """The stock answers: it holds these days and knows the narrowing (no officer)."""
+    return not _needs_officer(where, level) and S.holds(conn, days)
+
+
+def _stock_sums(conn: Connection, scope: Scope, where: Where, days: list[date], key,
+                measures: tuple[str, ...], stock=_stock) -> pd.DataFrame:
+    return S.sums(conn, stock, scope, days, key, measures, region=where.region,
+                  unit_id=where.unit_id, probation_type=where.probation_type,
+                  legal_category=where.legal_category)
+
+
 # --- overdue by place, timeliness and flags ---------------------------------------------
 
 def _level_key(level: str):
@@ -122,22 +141,30 @@ def _level_key(level: str):
 
 
 def _by_level(conn: Connection, place: ColumnElement[bool], as_of: date, level: str,
-              where: Where) -> pd.DataFrame:
+              where: Where, stock_scope: Scope | None = None) -> pd.DataFrame:
     """key, due, overdue, caseload per place at `level` (aggregated in SQL)."""
     officer = _needs_officer(where, level)
     key = _level_key(level).label("key")
-    due = (select(key, func.count().label("due"), _count_if(overdue_on(as_of)).label("overdue"))
-           .select_from(_from(as_of, officer))
-           .where(place, _officer_where(where), on_register_on(as_of),
-                  milestones.c.due_on < as_of)
-           .group_by(key))
-    load = (select(key, func.count().label("caseload"))
+    if stock_scope is not None and _from_stock(conn, where, [as_of], level):
+        def sums(stock, measures):
+            return _stock_sums(conn, stock_scope, where, [as_of], level, measures, stock)
+
+        due = sums(_stock, ("due", "overdue"))
+        load = sums(S.case_stock, ("on_register",)).rename(columns={"on_register": "caseload"})
+    else:
+        due = pd.DataFrame(conn.execute(
+            select(key, func.count().label("due"),
+                   _count_if(overdue_on(as_of)).label("overdue"))
+            .select_from(_from(as_of, officer))
+            .where(place, _officer_where(where), on_register_on(as_of),
+                   milestones.c.due_on < as_of)
+            .group_by(key)).all(), columns=["key", "due", "overdue"])
+        load = pd.DataFrame(conn.execute(
+            select(key, func.count().label("caseload"))
             .select_from(_from(as_of, officer, with_milestones=False))
             .where(place, _officer_where(where), on_register_on(as_of))
-            .group_by(key))
-    frame = pd.merge(pd.DataFrame(conn.execute(due).all(), columns=["key", "due", "overdue"]),
-                     pd.DataFrame(conn.execute(load).all(), columns=["key", "caseload"]),
-                     on="key", how="outer")
+            .group_by(key)).all(), columns=["key", "caseload"])
+    frame = pd.merge(due, load, on="key", how="outer")
     for column in ("due", "overdue", "caseload"):
         frame[column] = frame[column].fillna(0).astype(int)
     return frame
@@ -219,12 +246,12 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
     assigned to that day."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
-    frame = _by_level(conn, _place(scope, where), as_of, level, where)
+    frame = _by_level(conn, _place(scope, where), as_of, level, where, scope)
     national_where = Where(probation_type=where.probation_type,
                            legal_category=where.legal_category)
     national = (frame if scope.role == "ministry" and where == national_where
                 else _by_level(conn, _place(Scope.nation(), national_where), as_of, level,
-                               national_where))
+                               national_where, Scope.nation()))
     benchmark = _benchmark(national, min_caseload)
     frame = frame.merge(_names(conn, level, frame["key"].tolist(), lang), on="key", how="left")
     frame["overdue_rate"] = np.where(frame["due"] > 0,
@@ -252,6 +279,9 @@ def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
     """Milestones due and overdue on `as_of` per milestone kind or probation type.
 
     Columns: key, due, overdue. Kinds or types with nothing due are left out."""
+    if _from_stock(conn, where, [as_of]):
+        sums = _stock_sums(conn, scope, where, [as_of], by, ("due", "overdue"))
+        return sums[sums.due > 0].reset_index(drop=True)
     column = {"kind": milestones.c.kind, "probation_type": cases.c.probation_type}[by]
     key = column.label("key")
     q = (select(key, func.count().label("due"), _count_if(overdue_on(as_of)).label("overdue"))
@@ -268,6 +298,10 @@ def aging(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE
     """Milestones overdue on `as_of` by how long: 1-7, 8-30, 31-90 and over 90 days.
 
     Columns: bucket, overdue; every bucket present, in order."""
+    if _from_stock(conn, where, [as_of]):
+        sums = _stock_sums(conn, scope, where, [as_of], None, S.BUCKET_COLUMNS)
+        return pd.DataFrame({"bucket": [b[0] for b in AGING_BUCKETS],
+                             "overdue": [int(sums[c].sum()) for c in S.BUCKET_COLUMNS]})
     whens = []
     for name, _first, last in AGING_BUCKETS:
         if last is None:
@@ -311,6 +345,10 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
     per day. With an officer: the cases that officer held on each day.
     Columns: day, overdue."""
     days = month_ends(as_of, months)
+    if _from_stock(conn, where, days):
+        sums = _stock_sums(conn, scope, where, days, "day", ("overdue",))
+        counts = dict(zip(sums["key"], sums["overdue"], strict=True))
+        return pd.DataFrame({"day": days, "overdue": [int(counts.get(d, 0)) for d in days]})
     first, last = days[0], days[-1]
 
     def held(day: date):
@@ -341,6 +379,10 @@ def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
              days: int = DUE_SOON_DAYS) -> pd.DataFrame:
     """Open milestones due from `as_of` to `days` days after it (both inclusive), per kind,
     of cases on the register on `as_of`. Columns: kind, due."""
+    if days == DUE_SOON_DAYS and _from_stock(conn, where, [as_of]):
+        sums = _stock_sums(conn, scope, where, [as_of], "kind", ("due_soon",))
+        sums = sums[sums.due_soon > 0]
+        return pd.DataFrame({"kind": sums.key.tolist(), "due": sums.due_soon.tolist()})
     q = (select(milestones.c.kind, func.count())
          .select_from(_from(as_of, _needs_officer(where)))
          .where(_place(scope, where), _officer_where(where), on_register_on(as_of),

@@ -111,6 +111,9 @@ def refresh(engine_or_conn: Engine | Connection) -> None:
     else:
         conn.execute(text(f"DELETE FROM {ROLLUP}"))
         conn.execute(text(f"INSERT INTO {ROLLUP} {select_sql('sqlite')}"))
+    from queries import stocks
+
+    stocks.refresh(conn)
 
 
 def usable(scope: Scope, f: Filters) -> bool:

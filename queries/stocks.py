@@ -1,0 +1,330 @@
+"""What stood on the register at every month end ("stocks"), for the pages to look up
+instead of counting: `milestone_stock` per unit x probation type x legal category x
+milestone kind, and `case_stock` (cases on the register) per unit x type x category.
+
+The days held ("stock days") are every month end from the data's first month to the last
+day of the data, and that last day itself (the default "as of"). The counts follow the
+definitions of the direct queries exactly (queries/milestones.py, queries.national):
+
+    on_register on d  registered_on <= d < closed_on (or still open)
+    due on d          due_on < d, of a case on the register on d
+    overdue on d      of those, completed_on is null or after d
+    overdue_a_b on d  of those, a <= d - due_on <= b (the aging buckets)
+    due_soon on d     due on d or in the 14 days after, not completed by d, case on the
+                      register on d
+
+Each is a half-open interval of days per row, so the stock on each day is a running sum
+of +1 where an interval starts and -1 where it ends: computed with numpy from one read of
+the milestones and one of the cases (seconds at scale 1; the same in SQL, with a row per
+event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after every
+generate and import, in the same transaction. `fresh` says whether the stocks belong to
+the data loaded now (dataset_info "stocks" = the data version); the queries count
+directly when they do not, when the day is not a stock day, or when the page narrows to
+an officer (officers are not in them).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.engine import Connection
+
+from dashboard.schema import cases, dataset_info, milestones
+from dashboard.scope import Scope
+from queries.dates import days_between
+
+STOCK = "milestone_stock"
+MARKER = "stocks"
+"""dataset_info key: the data_version the stock was computed for."""
+
+# The aging buckets of queries.milestones.AGING_BUCKETS, as column names.
+BUCKETS = (("overdue_1_7", 1, 7), ("overdue_8_30", 8, 30), ("overdue_31_90", 31, 90),
+           ("overdue_over_90", 91, None))
+BUCKET_COLUMNS = tuple(b[0] for b in BUCKETS)
+MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
+CASE_GROUP = ("unit_id", "probation_type", "legal_category")
+MILESTONE_GROUP = (*CASE_GROUP, "kind")
+DUE_SOON_DAYS = 14
+"""queries.milestones.DUE_SOON_DAYS: due on the day or in the 14 days after it."""
+
+stock_metadata = MetaData()
+milestone_stock = Table(
+    STOCK, stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    *(Column(m, Integer, nullable=False) for m in MEASURES),
+    Index("ix_milestone_stock_day", "day", "unit_id"),
+)
+case_stock = Table(
+    "case_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("on_register", Integer, nullable=False),
+    Index("ix_case_stock_day", "day", "unit_id"),
+)
+
+EPOCH = date(1970, 1, 1)
+UNITS_PER_READ = 25
+"""Units whose milestones are read at once: bounds memory at scale 10 (23.5M milestones)."""
+
+
+def stock_days(first: date, until: date) -> list[date]:
+    """Every month end from `first`'s month up to `until`, then `until` if it is not one."""
+    days = []
+    month = first.replace(day=1)
+    while True:
+        end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if end > until:
+            break
+        days.append(end)
+        month = end + timedelta(days=1)
+    if not days or days[-1] != until:
+        days.append(until)
+    return days
+
+
+def _info(conn: Connection) -> dict[str, str]:
+    return dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value)).all())
+
+
+def fresh(conn: Connection) -> tuple[date, date] | None:
+    """(first, last day of the data) when the stock was computed for the data loaded now;
+    None when it was not (never refreshed, or the data changed since)."""
+    info = _info(conn)
+    version = info.get("data_version")
+    if version is None or info.get(MARKER) != version:
+        return None
+    return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
+
+
+def holds(conn: Connection, days: list[date]) -> bool:
+    """The stock is fresh and holds every one of `days`."""
+    period = fresh(conn)
+    if period is None:
+        return False
+    held = set(stock_days(*period))
+    return all(d in held for d in days)
+
+
+def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: str | None,
+         measures: tuple[str, ...], *, region: str | None = None, unit_id: int | None = None,
+         probation_type: str | None = None, legal_category: str | None = None
+         ) -> pd.DataFrame:
+    """Sums of `measures` on `days` within the scope and narrowing, per `key` ("region",
+    "unit" or a column of the stock such as "kind" or "day"; None: one row of totals).
+    Groups with nothing in the stock on those days are left out."""
+    from dashboard.schema import units
+
+    conditions = [scope.units_where(units), stock.c.day.in_(days)]
+    if region is not None:
+        conditions.append(units.c.region_code == region)
+    if unit_id is not None:
+        conditions.append(stock.c.unit_id == unit_id)
+    if probation_type is not None:
+        conditions.append(stock.c.probation_type == probation_type)
+    if legal_category is not None:
+        conditions.append(stock.c.legal_category == legal_category)
+    if key is None:
+        column = None
+    elif key in ("region", "unit"):
+        column = units.c.region_code if key == "region" else stock.c.unit_id
+    else:
+        column = stock.c[key]
+    totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
+    q = select(*totals) if column is None else select(column.label("key"), *totals)
+    q = q.select_from(stock.join(units, units.c.id == stock.c.unit_id)).where(and_(*conditions))
+    if column is not None:
+        q = q.group_by(column).order_by(column)
+    frame = pd.DataFrame(conn.execute(q).all(),
+                         columns=([] if column is None else ["key"]) + list(measures))
+    for m in measures:
+        frame[m] = frame[m].astype(int)
+    return frame
+
+
+def _day_numbers(column):
+    return days_between(literal(EPOCH, Date), column)
+
+
+NEVER = np.iinfo(np.int64).max // 4
+"""An end day after any stock day: "not completed", "not closed"."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One stock table: what is read per row, how it is grouped, and each measure's
+    interval of days [start, end) per row."""
+
+    table: Table
+    group: tuple[str, ...]
+    read: Callable[[list[int]], object]
+    """The select of the rows of some units: group columns, then day numbers."""
+    days: tuple[str, ...]
+    intervals: Callable[[dict[str, np.ndarray]], dict[str, tuple[np.ndarray, np.ndarray]]]
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.table.columns
+                     if c.name != "day" and c.name not in self.group)
+
+
+def _milestone_rows(unit_ids: list[int]):
+    return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
+                   milestones.c.kind,
+                   _day_numbers(milestones.c.due_on).label("due"),
+                   _day_numbers(milestones.c.completed_on).label("done"),
+                   _day_numbers(cases.c.registered_on).label("registered"),
+                   _day_numbers(cases.c.closed_on).label("closed"))
+            .select_from(milestones.join(cases, milestones.c.case_id == cases.c.id))
+            .where(cases.c.unit_id.in_(unit_ids)))
+
+
+def _milestone_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    due, registered, done, closed = x["due"], x["registered"], x["done"], x["closed"]
+    counts_from = np.maximum(due + 1, registered)  # due before d, case registered by d
+    open_until = np.minimum(done, closed)  # not completed by d, case still on the register
+    out = {"due": (counts_from, closed), "overdue": (counts_from, open_until),
+           # due on d or in the 14 days after it, not completed by d
+           "due_soon": (np.maximum(due - DUE_SOON_DAYS, registered),
+                        np.minimum(open_until, due + 1))}
+    for name, low, high in BUCKETS:
+        end = open_until if high is None else np.minimum(open_until, due + high + 1)
+        out[name] = (np.maximum(due + low, registered), end)
+    return out
+
+
+def _case_rows(unit_ids: list[int]):
+    return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
+                   _day_numbers(cases.c.registered_on).label("registered"),
+                   _day_numbers(cases.c.closed_on).label("closed"))
+            .where(cases.c.unit_id.in_(unit_ids)))
+
+
+def _case_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {"on_register": (x["registered"], x["closed"])}
+
+
+MILESTONES = Spec(milestone_stock, MILESTONE_GROUP, _milestone_rows,
+                  ("due", "done", "registered", "closed"), _milestone_intervals)
+CASES = Spec(case_stock, CASE_GROUP, _case_rows, ("registered", "closed"), _case_intervals)
+SPECS = (MILESTONES, CASES)
+
+
+def _read(conn: Connection, spec: Spec, unit_ids: list[int]) -> pd.DataFrame:
+    q = spec.read(unit_ids)
+    columns = [*spec.group, *spec.days]
+    if conn.dialect.name != "postgresql":
+        return pd.DataFrame(conn.execute(q).all(), columns=columns)
+    # COPY and pandas' CSV parser: ~10x faster than fetching rows through the driver.
+    sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
+    buffer = io.StringIO()
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", buffer)
+    cursor.close()
+    buffer.seek(0)
+    return pd.read_csv(buffer, names=columns, header=None,
+                       dtype={c: (np.int64 if c == "unit_id" else str) for c in spec.group})
+
+
+def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number and the groups themselves. (Per-column codes combined
+    into one integer: pandas' MultiIndex factorize took seconds on scale 1.)"""
+    key = np.zeros(len(frame), dtype=np.int64)
+    values = []
+    for column in group:
+        codes, uniques = pd.factorize(frame[column])
+        key = key * len(uniques) + codes
+        values.append(uniques)
+    found, number = np.unique(key, return_inverse=True)
+    decoded = {}
+    for column, uniques in zip(reversed(group), reversed(values), strict=True):
+        decoded[column] = np.asarray(uniques)[found % len(uniques)]
+        found = found // len(uniques)
+    return number, pd.DataFrame({c: decoded[c] for c in group})
+
+
+def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFrame:
+    """The stock on every stock day: one row per day and group with any measure non-zero."""
+    days = stock_days(first, until)
+    day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
+    n = len(days)
+    unit_ids = [u for (u,) in conn.execute(select(cases.c.unit_id).distinct()
+                                           .order_by(cases.c.unit_id)).all()]
+    parts = []
+    for start in range(0, len(unit_ids), UNITS_PER_READ):
+        frame = _read(conn, spec, unit_ids[start:start + UNITS_PER_READ])
+        if frame.empty:
+            continue
+        number, groups = _groups(frame, spec.group)
+        size = len(groups) * (n + 1)
+        grid = {}
+        arrays = {c: frame[c].fillna(NEVER).to_numpy(np.int64) for c in spec.days}
+        for measure, (begin, end) in spec.intervals(arrays).items():
+            # Counted on stock days D with begin <= D < end: +1 at the first such day,
+            # -1 at the first day past it; a running sum over the days gives the stock.
+            i = np.searchsorted(day_numbers, begin, side="left")
+            j = np.searchsorted(day_numbers, end, side="left")
+            live = i < j
+            flat = (np.bincount(number[live] * (n + 1) + i[live], minlength=size)
+                    - np.bincount(number[live] * (n + 1) + j[live], minlength=size))
+            grid[measure] = np.cumsum(flat.reshape(len(groups), n + 1), axis=1)[:, :n]
+        rows, cols = np.nonzero(np.any([grid[m] != 0 for m in spec.measures], axis=0))
+        part = groups.iloc[rows].reset_index(drop=True)
+        part.insert(0, "day", [days[c] for c in cols])
+        for measure in spec.measures:
+            part[measure] = grid[measure][rows, cols]
+        parts.append(part)
+    columns = ["day", *spec.group, *spec.measures]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def refresh(conn: Connection) -> None:
+    """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
+    transaction, after dataset_info was written)."""
+    from dashboard.load import write_table
+
+    for spec in SPECS:
+        conn.execute(delete(spec.table))
+    conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
+    info = _info(conn)
+    if "data_version" not in info or "data_until" not in info:
+        return
+    first = date.fromisoformat(info.get("data_from", info["data_until"]))
+    until = date.fromisoformat(info["data_until"])
+    for spec in SPECS:
+        write_table(conn, spec.table, compute(conn, spec, first, until))
+    conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
+                                             updated_at=_now()))
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime.now().replace(microsecond=0)
