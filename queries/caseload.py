@@ -14,9 +14,20 @@ from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, regions, units
 from dashboard.scope import Scope
-from queries import rollups
+from queries import rollups, stocks
 from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
+
+
+def _from_stock(conn: Connection, f: Filters) -> bool:
+    """The month-end stock of cases (queries/stocks.py) holds the as-of day; it knows no
+    officers."""
+    return f.officer_id is None and stocks.holds(conn, [f.as_of])
+
+
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["cases"] = frame["cases"].astype(int)
+    return frame
 
 
 @cached("caseload.by_region_and_type")
@@ -26,6 +37,18 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
     columns region_code, region, probation_type, cases. (Straight from the cases: at
     scale 1 the rollup's month-end stock, a sum over every earlier month, was slower.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
+    if _from_stock(conn, f):
+        stock = stocks.case_stock
+        name = regions.c[name_column(lang)]
+        query = (select(units.c.region_code, name.label("region"), stock.c.probation_type,
+                        func.sum(stock.c.on_register).label("cases"))
+                 .select_from(stocks.joined(stock)
+                              .join(regions, regions.c.code == units.c.region_code))
+                 .where(stocks.where(stock, scope, [f.as_of], **stocks.narrowing_of(f)))
+                 .group_by(units.c.region_code, name, stock.c.probation_type)
+                 .having(func.sum(stock.c.on_register) > 0)
+                 .order_by(units.c.region_code, stock.c.probation_type))
+        return _ints(pd.DataFrame(conn.execute(query).mappings().all(), columns=columns))
     query = (
         select(units.c.region_code, regions.c[name_column(lang)].label("region"),
                cases.c.probation_type, func.count().label("cases"))
@@ -40,6 +63,16 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
 @cached("caseload.by_category")
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
+    if _from_stock(conn, f):
+        stock = stocks.case_stock
+        total = func.sum(stock.c.on_register)
+        query = (select(stock.c.legal_category, total.label("cases"))
+                 .select_from(stocks.joined(stock))
+                 .where(stocks.where(stock, scope, [f.as_of], **stocks.narrowing_of(f)))
+                 .group_by(stock.c.legal_category).having(total > 0)
+                 .order_by(total.desc(), stock.c.legal_category))
+        return _ints(pd.DataFrame(conn.execute(query).mappings().all(),
+                                  columns=["legal_category", "cases"]))
     query = (
         select(cases.c.legal_category, func.count().label("cases"))
         .select_from(cases_with_units())

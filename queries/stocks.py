@@ -49,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from dashboard.schema import cases, dataset_info, milestones
+from dashboard.schema import cases, dataset_info, milestones, units
 from dashboard.scope import Scope
 from queries.dates import days_between
 
@@ -131,15 +131,15 @@ def holds(conn: Connection, days: list[date]) -> bool:
     return all(d in held for d in days)
 
 
-def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: str | None,
-         measures: tuple[str, ...], *, region: str | None = None, unit_id: int | None = None,
-         probation_type: str | None = None, legal_category: str | None = None
-         ) -> pd.DataFrame:
-    """Sums of `measures` on `days` within the scope and narrowing, per `key` ("region",
-    "unit" or a column of the stock such as "kind" or "day"; None: one row of totals).
-    Groups with nothing in the stock on those days are left out."""
-    from dashboard.schema import units
+def joined(stock: Table):
+    """The stock with its units (for the scope and the region)."""
+    return stock.join(units, units.c.id == stock.c.unit_id)
 
+
+def where(stock: Table, scope: Scope, days: list[date], *, region: str | None = None,
+          unit_id: int | None = None, probation_type: str | None = None,
+          legal_category: str | None = None):
+    """Rows of `days` within the scope and the narrowing (needs `joined`)."""
     conditions = [scope.units_where(units), stock.c.day.in_(days)]
     if region is not None:
         conditions.append(units.c.region_code == region)
@@ -149,6 +149,14 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
         conditions.append(stock.c.probation_type == probation_type)
     if legal_category is not None:
         conditions.append(stock.c.legal_category == legal_category)
+    return and_(*conditions)
+
+
+def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: str | None,
+         measures: tuple[str, ...], **narrowing) -> pd.DataFrame:
+    """Sums of `measures` on `days` within the scope and narrowing (`where`), per `key`
+    ("region", "unit" or a column of the stock such as "kind" or "day"; None: one row of
+    totals). Groups with nothing in the stock on those days are left out."""
     if key is None:
         column = None
     elif key in ("region", "unit"):
@@ -157,7 +165,7 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
         column = stock.c[key]
     totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
     q = select(*totals) if column is None else select(column.label("key"), *totals)
-    q = q.select_from(stock.join(units, units.c.id == stock.c.unit_id)).where(and_(*conditions))
+    q = q.select_from(joined(stock)).where(where(stock, scope, days, **narrowing))
     if column is not None:
         q = q.group_by(column).order_by(column)
     frame = pd.DataFrame(conn.execute(q).all(),
@@ -165,6 +173,12 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     for m in measures:
         frame[m] = frame[m].astype(int)
     return frame
+
+
+def narrowing_of(f) -> dict:
+    """The narrowing of a page's Filters (dashboard.filters), officer aside."""
+    return {"region": f.region, "unit_id": f.unit_id, "probation_type": f.probation_type,
+            "legal_category": f.legal_category}
 
 
 def _day_numbers(column):

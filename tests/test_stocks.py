@@ -190,3 +190,23 @@ def test_kpis_from_the_stock_equal_the_direct_count(small_stocked, monkeypatch, 
             monkeypatch.undo()
             pd.testing.assert_frame_equal(stocked.sort_index(), direct.sort_index(),
                                           check_dtype=False)
+
+
+@pytest.mark.parametrize("as_of", [d(2025, 12, 31), d(2025, 6, 30), d(2024, 2, 29)])
+@pytest.mark.parametrize("narrow", KPI_FILTERS, ids=repr)
+def test_caseload_tables_from_the_stock_equal_the_direct_count(small_stocked, monkeypatch,
+                                                               as_of, narrow):
+    from dashboard.filters import Filters
+    from queries import caseload
+
+    f = Filters(period="custom", start=d(as_of.year, 1, 1), end=as_of, as_of=as_of, **narrow)
+    with small_stocked.connect() as conn:
+        for scope in SCOPES:
+            stocked = (caseload.by_region_and_type.uncached(conn, scope, f, "ru"),
+                       caseload.by_category.uncached(conn, scope, f))
+            monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
+            direct = (caseload.by_region_and_type.uncached(conn, scope, f, "ru"),
+                      caseload.by_category.uncached(conn, scope, f))
+            monkeypatch.undo()
+            for a, b in zip(stocked, direct, strict=True):
+                pd.testing.assert_frame_equal(a, b, check_dtype=False)
