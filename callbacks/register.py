@@ -12,6 +12,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from callbacks import context, outage, review, staff, views
 from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
+from dashboard import cache
 from dashboard.i18n import LANGUAGES, t
 from layouts import outage as outage_layout
 from layouts import shell
@@ -113,7 +114,7 @@ def _request_url() -> tuple[str, str]:
             inputs.get("_pages_location.search") or "")
 
 
-def _page(view, with_id: bool):
+def _page(name: str, view, with_id: bool):
     def layout(**_ignored):
         pathname, search = _request_url()
         if context.signed_in_user() is not None and not context.sees_cases():
@@ -121,19 +122,26 @@ def _page(view, with_id: bool):
             context.audit_refusal("page", pathname)
             return shell.message_page("not_permitted", context.current_language())
         ctx = context.current()
-        if not with_id:
-            return view(ctx, search)
         raw_id = pathname.rstrip("/").rsplit("/", 1)[-1]
-        if view is views.case:
+        if view is views.case:  # every view of a case is audited: never from the cache
             return view(ctx, raw_id, search, context.audit_refusal, context.audit_case_view)
-        return view(ctx, raw_id, search, context.audit_refusal)
+        refused = []
+
+        def refuse(what: str, target: str) -> None:
+            refused.append(target)
+            context.audit_refusal(what, target)
+
+        def build():
+            return view(ctx, raw_id, search, refuse) if with_id else view(ctx, search)
+
+        return cache.page(name, ctx, (pathname, search), build, lambda: not refused)
     return layout
 
 
 def register(app: dash.Dash) -> None:
     for name, path, view in PAGES:
         kwargs = {"path_template": path} if "<" in path else {"path": path}
-        dash.register_page(name, name=name, layout=_page(view, "<" in path),
+        dash.register_page(name, name=name, layout=_page(name, view, "<" in path),
                            title=_title(_title_of(name)), **kwargs)
     dash.register_page("not_found_404", layout=lambda **_: shell.message_page(
         "not_found", context.current_language()), title=_title("shell.not_found.title"))

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
+import zlib
 from collections.abc import Callable
 from typing import TypeVar
 
 import flask
 from flask_caching import Cache
+from plotly.io.json import to_json_plotly
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, make_url
 
@@ -100,6 +103,47 @@ def make_key(name: str, version: str, scope: Scope, args, kwargs, namespace: str
              *(f"{k}={_part(v)}" for k, v in sorted(kwargs.items()))]
     digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
     return f"{namespace}:{name}:{digest}"
+
+
+class Prebuilt:
+    """A page body already in JSON: Dash's encoder asks objects for `to_plotly_json`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def to_plotly_json(self):
+        return json.loads(self.text)
+
+
+def page(name: str, ctx, url: tuple[str, str], build: Callable[[], object],
+         keep: Callable[[], bool]):
+    """A whole page body (the page router's output) for this scope, language and URL:
+    from the cache, or built and kept when `keep()` says so after building (not a refusal,
+    which must be audited every time). Kept as the JSON Dash would send (a component tree
+    does not come back from pickle byte for byte: figures regain their full template),
+    compressed: a page is 10-150 KB of JSON, a tenth of that compressed."""
+    if not enabled():
+        return build()
+    with ctx.engine.connect() as conn:
+        version = data_version(conn)
+    key = make_key(f"page.{name}", version, ctx.scope, (*url, ctx.lang), {},
+                   flask.current_app.config.get("CACHE_NAMESPACE", ""))
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: build from the database
+        log.warning("cache get failed for page %s", name, exc_info=True)
+        hit = None
+    if hit is not None:
+        return Prebuilt(zlib.decompress(hit).decode())
+    body = build()
+    if not keep():
+        return body
+    text = to_json_plotly(body)
+    try:
+        cache.set(key, zlib.compress(text.encode(), 1))
+    except Exception:  # noqa: BLE001
+        log.warning("cache set failed for page %s", name, exc_info=True)
+    return Prebuilt(text)
 
 
 def cached(name: str) -> Callable[[F], F]:
