@@ -142,7 +142,9 @@ def weigh(items: pd.DataFrame, weights, day: date,
     on `day`, times (1 + growth[type]) for a what-if growth by probation type."""
     out = items.copy()
     per_item = _lookup(points_by_item(weights, day), out).fillna(0.0).to_numpy()
-    factor = out["probation_type"].map(lambda p: 1 + (growth or {}).get(p, 0.0)).astype(float)
+    growth = growth or {}
+    types = out["probation_type"]
+    factor = types.map({p: 1 + growth.get(p, 0.0) for p in types.unique()}).astype(float)
     out["points"] = out["items"].astype(float).to_numpy() * per_item * factor.to_numpy()
     return out
 

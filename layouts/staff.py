@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -111,11 +112,15 @@ def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
     here so that the browser gets five numbers per place, not every officer), with the
     overload line."""
     stats = []
-    for place, part in officers.groupby(key, sort=True):
-        c = part["capacity_pct"].dropna()
-        if c.empty:
+    capacity = officers["capacity_pct"].to_numpy(dtype=float)
+    # numpy on each place's positions: what Series.quantile computes (np.percentile,
+    # linear), without a Series per place.
+    for place, rows in officers.groupby(key, sort=True).indices.items():
+        c = capacity[rows]
+        c = c[~np.isnan(c)]
+        if not len(c):
             continue
-        q1, med, q3 = c.quantile([0.25, 0.5, 0.75])
+        q1, med, q3 = np.percentile(c, [25.0, 50.0, 75.0])
         low = c[c >= q1 - 1.5 * (q3 - q1)].min()
         high = c[c <= q3 + 1.5 * (q3 - q1)].max()
         stats.append((str(names.get(place, place)), q1, med, q3, low, high))
