@@ -12,9 +12,11 @@ from callbacks.context import Context
 from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
 from dashboard import staffing
 from dashboard import workload as W
+from dashboard.cache import cached
 from dashboard.codes import PROBATION_TYPES
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
+from dashboard.scope import Scope
 from layouts import staff as L
 from layouts.shell import breadcrumbs
 from queries import places
@@ -41,39 +43,51 @@ def timeline_days(as_of: date) -> list[date]:
     return days + ([as_of] if as_of not in days else [])
 
 
-def _names(conn, ctx: Context, region: str | None):
-    units = Q.units_in_scope(conn, ctx.scope, ctx.lang, region)
+def _names(conn, scope: Scope, lang: str, region: str | None):
+    units = Q.units_in_scope(conn, scope, lang, region)
     unit_names = dict(zip(units.unit_id, units.unit_name, strict=True))
-    regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
+    regions = places.regions_in_scope(conn, scope, lang)
     return dict(zip(regions.code, regions.name, strict=True)), unit_names
 
 
-def _redistribution(conn, ctx: Context, f: Filters, level: str, posts, weights, growth):
-    region = _region(ctx, f)
-    items = Q.work_items_by_unit(conn, ctx.scope, f.as_of, region)
-    points = staffing.points_by_place(items, weights, f.as_of,
+def _recommend(posts, unit_items, weights, as_of: date, level: str, growth, params):
+    points = staffing.points_by_place(unit_items, weights, as_of,
                                       level if level != "unit" else "region", growth)
-    return staffing.recommend(posts, points, level, W.CapacityParams.from_env()), items
+    return staffing.recommend(posts, points, level, params)
 
 
 def gather(conn, ctx: Context, f: Filters) -> tuple[staffing.StaffData, object]:
-    params = W.CapacityParams.from_env()
-    level, region = _level(ctx, f), _region(ctx, f)
-    region_names, unit_names = _names(conn, ctx, region)
-    posts = Q.posts_by_unit(conn, ctx.scope, f.as_of, region)
     weights = Q.workload_weights_table(conn)
-    officers = W.officer_capacity(Q.officers_in_post(conn, ctx.scope, f.as_of, region),
-                                  Q.work_items_by_officer(conn, ctx.scope, f.as_of, region),
-                                  weights, f.as_of, params)
-    r, unit_items = _redistribution(conn, ctx, f, level, posts, weights, None)
-    unit_points = staffing.points_by_place(unit_items, weights, f.as_of, "region")
+    # The weights are read on every request (they are not data of a load, so the data
+    # version does not cover them) and their rows are part of the key.
+    return _gathered(conn, ctx.scope, ctx.lang, f.as_of, _level(ctx, f), _region(ctx, f),
+                     W.CapacityParams.from_env(),
+                     tuple(weights.itertuples(index=False, name=None)))
+
+
+@cached("staff.gathered")
+def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: str | None,
+              params: W.CapacityParams, weight_rows: tuple) -> tuple[staffing.StaffData,
+                                                                     object]:
+    """Everything the page shows, computed once per scope, day, place, language, capacity
+    parameters and weights: the cached page then skips the weighing of every officer's
+    items and the unpickling of the frames it was made from."""
+    weights = Q.weights_frame(weight_rows)
+    region_names, unit_names = _names(conn, scope, lang, region)
+    posts = Q.posts_by_unit(conn, scope, as_of, region)
+    officers = W.officer_capacity(Q.officers_in_post(conn, scope, as_of, region),
+                                  Q.work_items_by_officer(conn, scope, as_of, region),
+                                  weights, as_of, params)
+    unit_items = Q.work_items_by_unit(conn, scope, as_of, region)
+    r = _recommend(posts, unit_items, weights, as_of, level, None, params)
+    unit_points = staffing.points_by_place(unit_items, weights, as_of, "region")
     data = staffing.StaffData(
         level=level, names=region_names if level == "nation" else unit_names,
         unit_names=unit_names, posts=posts,
-        timeline=Q.headcount_timeline(conn, ctx.scope, timeline_days(f.as_of), region),
+        timeline=Q.headcount_timeline(conn, scope, timeline_days(as_of), region),
         officers=officers, units=staffing.units_ranked(posts, unit_points),
-        weights=staffing.weights_in_force(weights, f.as_of),
-        unweighted=W.unweighted_items(unit_items, weights, f.as_of) if len(unit_items) else 0,
+        weights=staffing.weights_in_force(weights, as_of),
+        unweighted=W.unweighted_items(unit_items, weights, as_of) if len(unit_items) else 0,
         params=params)
     return data, r
 
@@ -106,8 +120,10 @@ def redistribution(ctx: Context, search: str | None, growth_pct: dict) -> html.D
         level = _level(ctx, f)
         posts = Q.posts_by_unit(conn, ctx.scope, f.as_of, _region(ctx, f))
         weights = Q.workload_weights_table(conn)
-        r, _ = _redistribution(conn, ctx, f, level, posts, weights, growth)
-        region_names, unit_names = _names(conn, ctx, _region(ctx, f))
+        items = Q.work_items_by_unit(conn, ctx.scope, f.as_of, _region(ctx, f))
+        r = _recommend(posts, items, weights, f.as_of, level, growth,
+                       W.CapacityParams.from_env())
+        region_names, unit_names = _names(conn, ctx.scope, ctx.lang, _region(ctx, f))
     names = region_names if level == "nation" else unit_names
     return L.redistribution_body(r, names, ctx.lang, W.CapacityParams.from_env())
 

@@ -142,22 +142,23 @@ def weigh(items: pd.DataFrame, weights, day: date,
     on `day`, times (1 + growth[type]) for a what-if growth by probation type."""
     out = items.copy()
     per_item = _lookup(points_by_item(weights, day), out).fillna(0.0).to_numpy()
-    factor = out["probation_type"].map(lambda p: 1 + (growth or {}).get(p, 0.0)).astype(float)
+    growth = growth or {}
+    types = out["probation_type"]
+    factor = types.map({p: 1 + growth.get(p, 0.0) for p in types.unique()}).astype(float)
     out["points"] = out["items"].astype(float).to_numpy() * per_item * factor.to_numpy()
     return out
 
 
 def _lookup(table: dict[tuple, float], items: pd.DataFrame) -> pd.Series:
-    """The points of each row's key (NaN where no weight covers it), vectorised: a page
-    weighs tens of thousands of rows."""
+    """The points of each row's key (NaN where no weight covers it). A dict probe per row:
+    a page weighs tens of thousands of rows, and a MultiIndex of them costs several times
+    more to build than the probes."""
     if items.empty:
         return pd.Series(dtype=float)
-    series = pd.Series(table, dtype=float)
-    if series.empty:
-        return pd.Series(np.nan, index=items.index)
-    series.index = pd.MultiIndex.from_tuples(series.index, names=ITEM_KEYS)
-    keys = pd.MultiIndex.from_frame(items[ITEM_KEYS])
-    return pd.Series(series.reindex(keys).to_numpy(), index=items.index)
+    nan = float("nan")
+    keys = zip(*(items[k].to_numpy() for k in ITEM_KEYS), strict=True)
+    return pd.Series(np.fromiter((table.get(k, nan) for k in keys), dtype=float,
+                                 count=len(items)), index=items.index)
 
 
 def unweighted_items(items: pd.DataFrame, weights, day: date) -> int:
@@ -185,9 +186,15 @@ def officer_capacity(officers: pd.DataFrame, items: pd.DataFrame, weights, day: 
     for column in ("cases", "pre_trial_reports"):
         out[column] = out[column].fillna(0).astype(int)
     out["points"] = out["points"].fillna(0.0)
-    out["available"] = [params.available_points(h, g)
-                        for h, g in zip(out["contracted_hours"], out["grade"], strict=True)]
-    out["capacity_pct"] = [capacity_pct(p, a)
-                           for p, a in zip(out["points"], out["available"], strict=True)]
+    # Vectorised, in the same order of operations as available_points and capacity_pct,
+    # so that every value is bit for bit theirs.
+    hours = out["contracted_hours"].to_numpy(dtype=float)
+    reduction = np.where(out["grade"].to_numpy() == "head", params.head_reduction, 0.0)
+    available = (params.nominal_target * hours / params.standard_hours * (1 - reduction))
+    points = out["points"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(available > 0, points / available * 100, np.nan)
+    out["available"] = available
+    out["capacity_pct"] = pct
     out["overloaded"] = out["capacity_pct"] > params.overload_pct
     return out

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
@@ -15,7 +17,7 @@ from dashboard.i18n import t
 from dashboard.redistribution import Redistribution
 from dashboard.staffing import StaffData, place_key, posts_by_place
 from dashboard.workload import CapacityParams
-from layouts.figures import FONT, _base
+from layouts.figures import FONT
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _graph, _heading
 from layouts.tables import _table
@@ -42,38 +44,66 @@ def _pct(value: float, lang: str) -> str:
 
 
 # --- figures ---------------------------------------------------------------------------
+# Built as plain dicts and wrapped unvalidated: plotly's validation and its template merge
+# cost more than everything else on the page (tens of ms a figure). The layout is the one
+# figures._base gives (test_lean_figures_match_plotly_s_own pins it).
+
+def _template() -> dict:
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = go.Figure().to_plotly_json()["layout"]["template"]
+    return _TEMPLATES[name]
+
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _figure(traces: list[dict], height: int, yaxis: dict, **layout) -> go.Figure:
+    """A figure laid out as figures._base lays it out."""
+    layout.update(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT, "size": 13}, plot_bgcolor="white", paper_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        yaxis={**yaxis, "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+        template=_template())
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
 
 def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
                            lang: str) -> go.Figure:
     """Posts authorised per place, stacked by source (2012 establishment, transfer year)."""
     key = place_key(level)
     frame = posts.assign(label=_sources(posts, lang), place=posts[key].map(names))
-    fig = go.Figure()
     order = list(dict.fromkeys(frame.sort_values(key)["place"]))
+    traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
         sums = part.groupby("place")["authorised"].sum()
-        fig.add_bar(x=list(sums.index), y=list(sums.values), name=label,
-                    marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)])
-    fig.update_layout(barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
-                                              "tickangle": -40})
-    fig.update_yaxes(title_text=t("staff.axis.posts", lang))
-    return _base(fig, 380)
+        traces.append({"type": "bar", "x": list(sums.index), "y": list(sums.values),
+                       "name": label,
+                       "marker": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)]}})
+    return _figure(traces, 380, {"title": {"text": t("staff.axis.posts", lang)}},
+                   barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
+                                           "tickangle": -40})
+
+
+def _iso_days(days) -> list[str]:
+    return [f"{d.isoformat()}T00:00:00" for d in days]
 
 
 def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
     """Posts on each day by source (stacked areas) and the posts filled (a line)."""
     frame = timeline.assign(label=_sources(timeline, lang))
-    fig = go.Figure()
+    traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
-        fig.add_scatter(x=pd.to_datetime(part["day"]), y=part["authorised"], name=label,
-                        mode="lines", stackgroup="posts",
-                        line={"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)], "width": 1})
+        traces.append({"type": "scatter", "x": _iso_days(part["day"]),
+                       "y": part["authorised"].to_numpy(), "name": label, "mode": "lines",
+                       "stackgroup": "posts",
+                       "line": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)], "width": 1}})
     filled = frame.groupby("day")["filled"].sum()
-    fig.add_scatter(x=pd.to_datetime(pd.Series(filled.index)), y=filled.values,
-                    name=t("staff.timeline.filled", lang), mode="lines+markers",
-                    line={"color": "#222", "dash": "dot"})
-    fig.update_yaxes(title_text=t("staff.axis.posts", lang))
-    return _base(fig, 360)
+    traces.append({"type": "scatter", "x": _iso_days(filled.index), "y": filled.to_numpy(),
+                   "name": t("staff.timeline.filled", lang), "mode": "lines+markers",
+                   "line": {"color": "#222", "dash": "dot"}})
+    return _figure(traces, 360, {"title": {"text": t("staff.axis.posts", lang)}})
 
 
 def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
@@ -82,40 +112,45 @@ def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
     here so that the browser gets five numbers per place, not every officer), with the
     overload line."""
     stats = []
-    for place, part in officers.groupby(key, sort=True):
-        c = part["capacity_pct"].dropna()
-        if c.empty:
+    capacity = officers["capacity_pct"].to_numpy(dtype=float)
+    # numpy on each place's positions: what Series.quantile computes (np.percentile,
+    # linear), without a Series per place.
+    for place, rows in officers.groupby(key, sort=True).indices.items():
+        c = capacity[rows]
+        c = c[~np.isnan(c)]
+        if not len(c):
             continue
-        q1, med, q3 = c.quantile([0.25, 0.5, 0.75])
+        q1, med, q3 = np.percentile(c, [25.0, 50.0, 75.0])
         low = c[c >= q1 - 1.5 * (q3 - q1)].min()
         high = c[c <= q3 + 1.5 * (q3 - q1)].max()
         stats.append((str(names.get(place, place)), q1, med, q3, low, high))
-    fig = go.Figure()
+    traces = []
     if stats:
         x, q1, med, q3, low, high = (list(col) for col in zip(*stats, strict=True))
-        fig.add_box(x=x, q1=q1, median=med, q3=q3, lowerfence=low, upperfence=high,
-                    marker_color="#0072B2", showlegend=False,
-                    name=t("staff.axis.capacity", lang))
-    fig.add_hline(y=overload_pct, line={"color": "#D55E00", "dash": "dash"})
-    fig.update_yaxes(title_text=t("staff.axis.capacity", lang))
-    fig.update_xaxes(tickangle=-40)
-    return _base(fig, 380)
+        traces.append({"type": "box", "x": x, "q1": q1, "median": med, "q3": q3,
+                       "lowerfence": low, "upperfence": high,
+                       "marker": {"color": "#0072B2"}, "showlegend": False,
+                       "name": t("staff.axis.capacity", lang)})
+    line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
+            "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
+    return _figure(traces, 380, {"title": {"text": t("staff.axis.capacity", lang)}},
+                   shapes=[line], xaxis={"tickangle": -40})
 
 
 def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
     """Capacity of each place now and after the recommended redistribution."""
     frame = r.places.sort_values("capacity_before", ascending=False)
     labels = [str(names.get(p, p)) for p in frame["place"]]
-    fig = go.Figure()
-    fig.add_scatter(x=labels, y=frame["capacity_before"], mode="markers",
-                    name=t("staff.spread.before", lang), marker={"color": "#999", "size": 9})
-    fig.add_scatter(x=labels, y=frame["capacity_after"], mode="markers",
-                    name=t("staff.spread.after", lang),
-                    marker={"color": "#0072B2", "size": 9, "symbol": "diamond"})
-    fig.update_yaxes(title_text=t("staff.axis.capacity", lang))
-    fig.update_xaxes(tickangle=-40)
-    fig.update_layout(font={"family": FONT})
-    return _base(fig, 340)
+    traces = [
+        {"type": "scatter", "x": labels, "y": frame["capacity_before"].to_numpy(),
+         "mode": "markers", "name": t("staff.spread.before", lang),
+         "marker": {"color": "#999", "size": 9}},
+        {"type": "scatter", "x": labels, "y": frame["capacity_after"].to_numpy(),
+         "mode": "markers", "name": t("staff.spread.after", lang),
+         "marker": {"color": "#0072B2", "size": 9, "symbol": "diamond"}},
+    ]
+    return _figure(traces, 340, {"title": {"text": t("staff.axis.capacity", lang)}},
+                   xaxis={"tickangle": -40})
 
 
 # --- tables ----------------------------------------------------------------------------

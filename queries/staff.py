@@ -187,13 +187,19 @@ def officer_cases(conn: Connection, scope: Scope, as_of: date, officer_id: int) 
     return df
 
 
+WEIGHT_COLUMNS = ["work_item", "probation_type", "legal_category", "risk_tier", "points",
+                  "effective_from", "effective_until"]
+
+
 def workload_weights_table(conn: Connection) -> pd.DataFrame:
     """Every version of the workload weights. National reference data, the same for every
     scope (it holds no case data), so no scope is taken."""
-    cols = ["work_item", "probation_type", "legal_category", "risk_tier", "points",
-            "effective_from", "effective_until"]
-    q = select(*(workload_weights.c[c] for c in cols)).where(true()).order_by(
+    q = select(*(workload_weights.c[c] for c in WEIGHT_COLUMNS)).where(true()).order_by(
         workload_weights.c.effective_from, workload_weights.c.id)
-    df = _frame(conn, q, cols)
-    return df.astype(object).where(df.notna(), None)
+    return weights_frame(conn.execute(q).all())
 
+
+def weights_frame(rows) -> pd.DataFrame:
+    """The weights frame of `rows` (tuples in WEIGHT_COLUMNS order), missing values None."""
+    df = pd.DataFrame([tuple(r) for r in rows], columns=WEIGHT_COLUMNS)
+    return df.astype(object).where(df.notna(), None)

@@ -1,10 +1,14 @@
 """The staff pages and the what-if called as plain functions, on the staff fixture."""
 
 import pytest
+from sqlalchemy import update
 
 from callbacks import staff as views
 from callbacks.context import Context
+from callbacks.views import parse_filters
+from dashboard import schema as S
 from dashboard.config import Settings
+from tests.test_cache_views import cached_request  # noqa: F401 - pytest fixture
 from tests.test_layouts import text_of
 from tests.test_staff_queries import ALMATY, ASTANA, MEDEU, NATION, staff  # noqa: F401
 
@@ -69,3 +73,25 @@ def test_another_regions_officer_or_unit_is_refused(make_ctx):
                                        lambda *a: refused.append(a)))
     assert "Not permitted" in text
     assert refused == [("officer", "1"), ("unit", "1")]
+
+
+def test_the_cached_page_follows_the_weights_and_the_capacity_parameters(
+        make_ctx, cached_request, monkeypatch):  # noqa: F811 - the fixture imported above
+    ctx = make_ctx()
+
+    def officers():
+        with ctx.engine.connect() as conn:
+            data, _ = views.gather(conn, ctx, parse_filters(conn, ctx, ASOF))
+        return data.officers.set_index("code")[["points", "available"]]
+
+    before = officers()
+    assert officers().equals(before)  # a hit, the same answer
+    assert before.loc["OF-2", "points"] == 17  # test_officer_workload_lists_the_cases_...
+    # Weights are edited in place (no new load, so no new data version): the next
+    # request weighs with them.
+    with ctx.engine.begin() as conn:
+        conn.execute(update(S.workload_weights).values(points=S.workload_weights.c.points * 2))
+    doubled = officers()
+    assert doubled["points"].tolist() == [2 * p for p in before["points"]]
+    monkeypatch.setenv("PROBATION_WORKLOAD_NOMINAL_TARGET", "40")
+    assert officers()["available"].tolist() == [2 * a for a in doubled["available"]]

@@ -98,3 +98,27 @@ def test_capacity_boxes_carry_quartiles_not_every_officer():
     assert list(box.x) == ["Astana", "B"]
     assert (box.q1[0], box.median[0], box.q3[0]) == (20, 30, 40)
     assert box.upperfence[0] == 40  # 500 is beyond 1.5 IQR of the quartiles
+
+
+def test_lean_figures_match_plotly_s_own():
+    """The staff figures are dicts wrapped unvalidated; they must still be what plotly
+    builds from the same traces with figures._base (template, layout, data)."""
+    import json
+
+    import plotly.graph_objects as go
+    from dash._utils import to_json
+
+    from layouts.figures import _base
+    from layouts.staff import capacity_figure
+
+    officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
+                             "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
+    lean = capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110)
+    full = go.Figure()
+    full.add_box(x=["Astana", "B"], q1=[20.0, 80.0], median=[30.0, 80.0], q3=[40.0, 80.0],
+                 lowerfence=[10.0, 80.0], upperfence=[40.0, 80.0], marker_color="#0072B2",
+                 showlegend=False, name="Capacity, %")
+    full.add_hline(y=110, line={"color": "#D55E00", "dash": "dash"})
+    full.update_yaxes(title_text="Capacity, %")
+    full.update_xaxes(tickangle=-40)
+    assert json.loads(to_json(lean)) == json.loads(to_json(_base(full, 380)))
