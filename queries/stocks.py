@@ -49,7 +49,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from dashboard.schema import cases, dataset_info, milestones, units
+from dashboard.schema import (
+    case_assignments,
+    cases,
+    dataset_info,
+    milestones,
+    officers,
+    units,
+)
 from dashboard.scope import Scope
 from queries.dates import days_between
 
@@ -62,8 +69,9 @@ BUCKETS = (("overdue_1_7", 1, 7), ("overdue_8_30", 8, 30), ("overdue_31_90", 31,
            ("overdue_over_90", 91, None))
 BUCKET_COLUMNS = tuple(b[0] for b in BUCKETS)
 MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
-CASE_GROUP = ("unit_id", "probation_type", "legal_category")
-MILESTONE_GROUP = (*CASE_GROUP, "kind")
+MILESTONE_GROUP = ("unit_id", "probation_type", "legal_category", "kind")
+CASE_GROUP = ("unit_id", "probation_type", "legal_category", "risk_tier")
+OFFICER_GROUP = ("officer_id", *CASE_GROUP)
 DUE_SOON_DAYS = 14
 """queries.milestones.DUE_SOON_DAYS: due on the day or in the 14 days after it."""
 
@@ -84,13 +92,30 @@ case_stock = Table(
     Column("unit_id", Integer, nullable=False),
     Column("probation_type", String(20), nullable=False),
     Column("legal_category", String(32), nullable=False),
+    Column("risk_tier", String(10), nullable=False),
     Column("on_register", Integer, nullable=False),
+    Column("reports_in_hand", Integer, nullable=False),
     Index("ix_case_stock_day", "day", "unit_id"),
 )
+officer_stock = Table(
+    "officer_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("officer_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("risk_tier", String(10), nullable=False),
+    Column("cases_held", Integer, nullable=False),
+    Column("reports_held", Integer, nullable=False),
+    Index("ix_officer_stock_day", "day", "unit_id"),
+)
+OFFICER_DAYS = 25
+"""officer_stock holds the last 25 stock days (two years of month ends and the last day):
+one row per officer and kind of case each day would be ~3M rows at scale 1 for all."""
 
 EPOCH = date(1970, 1, 1)
-UNITS_PER_READ = 25
-"""Units whose milestones are read at once: bounds memory at scale 10 (23.5M milestones)."""
+UNITS_PER_READ = 8
+"""Units whose rows are read at once: bounds memory (~1M milestones a read at scale 10)."""
 
 
 def stock_days(first: date, until: date) -> list[date]:
@@ -122,12 +147,13 @@ def fresh(conn: Connection) -> tuple[date, date] | None:
     return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
 
 
-def holds(conn: Connection, days: list[date]) -> bool:
-    """The stock is fresh and holds every one of `days`."""
+def holds(conn: Connection, days: list[date], recent: int | None = None) -> bool:
+    """The stocks are fresh and hold every one of `days` (among the last `recent` stock
+    days, for a stock that keeps only those)."""
     period = fresh(conn)
     if period is None:
         return False
-    held = set(stock_days(*period))
+    held = set(stock_days(*period)[-recent:] if recent else stock_days(*period))
     return all(d in held for d in days)
 
 
@@ -189,17 +215,28 @@ NEVER = np.iinfo(np.int64).max // 4
 """An end day after any stock day: "not completed", "not closed"."""
 
 
+Intervals = Callable[[dict[str, np.ndarray]], dict[str, tuple[np.ndarray, np.ndarray]]]
+
+
+@dataclass(frozen=True)
+class Read:
+    """Rows of some units (group columns, then day numbers) and the interval of days
+    [start, end) each row counts in, per measure."""
+
+    rows: Callable[[list[int]], object]
+    days: tuple[str, ...]
+    intervals: Intervals
+
+
 @dataclass(frozen=True)
 class Spec:
-    """One stock table: what is read per row, how it is grouped, and each measure's
-    interval of days [start, end) per row."""
+    """One stock table: its group columns and the reads that fill its measures."""
 
     table: Table
     group: tuple[str, ...]
-    read: Callable[[list[int]], object]
-    """The select of the rows of some units: group columns, then day numbers."""
-    days: tuple[str, ...]
-    intervals: Callable[[dict[str, np.ndarray]], dict[str, tuple[np.ndarray, np.ndarray]]]
+    reads: tuple[Read, ...]
+    recent: int | None = None
+    """Keep only the last `recent` stock days."""
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -232,37 +269,84 @@ def _milestone_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray
     return out
 
 
+def _case_keys():
+    return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
+
+
+def _report():
+    """The case's pre-trial report milestones (queries.common.pre_trial_report_in_hand_on:
+    in hand until completed)."""
+    return and_(milestones.c.case_id == cases.c.id, milestones.c.kind == "pre_trial_report")
+
+
 def _case_rows(unit_ids: list[int]):
-    return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
+    return (select(cases.c.unit_id, *_case_keys(),
                    _day_numbers(cases.c.registered_on).label("registered"),
                    _day_numbers(cases.c.closed_on).label("closed"))
             .where(cases.c.unit_id.in_(unit_ids)))
 
 
-def _case_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    return {"on_register": (x["registered"], x["closed"])}
+def _report_rows(unit_ids: list[int]):
+    return (select(cases.c.unit_id, *_case_keys(),
+                   _day_numbers(cases.c.registered_on).label("registered"),
+                   _day_numbers(cases.c.closed_on).label("closed"),
+                   _day_numbers(milestones.c.completed_on).label("done"))
+            .select_from(milestones.join(cases, _report()))
+            .where(cases.c.unit_id.in_(unit_ids)))
 
 
-MILESTONES = Spec(milestone_stock, MILESTONE_GROUP, _milestone_rows,
-                  ("due", "done", "registered", "closed"), _milestone_intervals)
-CASES = Spec(case_stock, CASE_GROUP, _case_rows, ("registered", "closed"), _case_intervals)
-SPECS = (MILESTONES, CASES)
+def _held(unit_ids: list[int], with_reports: bool):
+    a = case_assignments
+    source = (a.join(cases, cases.c.id == a.c.case_id)
+              .join(officers, officers.c.id == a.c.officer_id))
+    extra = []
+    if with_reports:
+        source = source.join(milestones, _report())
+        extra = [_day_numbers(milestones.c.completed_on).label("done")]
+    return (select(a.c.officer_id, officers.c.unit_id, *_case_keys(),
+                   _day_numbers(a.c.assigned_on).label("assigned"),
+                   _day_numbers(a.c.unassigned_on).label("unassigned"),
+                   _day_numbers(cases.c.registered_on).label("registered"),
+                   _day_numbers(cases.c.closed_on).label("closed"), *extra)
+            .select_from(source).where(officers.c.unit_id.in_(unit_ids)))
 
 
-def _read(conn: Connection, spec: Spec, unit_ids: list[int]) -> pd.DataFrame:
-    q = spec.read(unit_ids)
-    columns = [*spec.group, *spec.days]
+def _held_from(x):
+    """Assigned to the officer on d and on the register on d."""
+    return (np.maximum(x["assigned"], x["registered"]),
+            np.minimum(x["unassigned"], x["closed"]))
+
+
+HELD_DAYS = ("assigned", "unassigned", "registered", "closed")
+MILESTONES = Spec(milestone_stock, MILESTONE_GROUP, (
+    Read(_milestone_rows, ("due", "done", "registered", "closed"), _milestone_intervals),))
+CASES = Spec(case_stock, CASE_GROUP, (
+    Read(_case_rows, ("registered", "closed"),
+         lambda x: {"on_register": (x["registered"], x["closed"])}),
+    Read(_report_rows, ("registered", "closed", "done"),
+         lambda x: {"reports_in_hand": (x["registered"], np.minimum(x["closed"], x["done"]))}),
+))
+OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
+    Read(lambda u: _held(u, False), HELD_DAYS, lambda x: {"cases_held": _held_from(x)}),
+    Read(lambda u: _held(u, True), (*HELD_DAYS, "done"),
+         lambda x: {"reports_held": (_held_from(x)[0],
+                                     np.minimum(_held_from(x)[1], x["done"]))}),
+), recent=OFFICER_DAYS)
+SPECS = (MILESTONES, CASES, OFFICERS)
+
+
+def _read(conn: Connection, query, columns: list[str], group: tuple[str, ...]) -> pd.DataFrame:
     if conn.dialect.name != "postgresql":
-        return pd.DataFrame(conn.execute(q).all(), columns=columns)
+        return pd.DataFrame(conn.execute(query).all(), columns=columns)
     # COPY and pandas' CSV parser: ~10x faster than fetching rows through the driver.
-    sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
+    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     buffer = io.StringIO()
     cursor = conn.connection.driver_connection.cursor()
     cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", buffer)
     cursor.close()
     buffer.seek(0)
     return pd.read_csv(buffer, names=columns, header=None,
-                       dtype={c: (np.int64 if c == "unit_id" else str) for c in spec.group})
+                       dtype={c: (np.int64 if c.endswith("_id") else str) for c in group})
 
 
 def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -283,35 +367,44 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
 
 
 def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFrame:
-    """The stock on every stock day: one row per day and group with any measure non-zero."""
+    """The stock on its stock days: one row per day and group with any measure non-zero."""
     days = stock_days(first, until)
+    if spec.recent:
+        days = days[-spec.recent:]
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     n = len(days)
-    unit_ids = [u for (u,) in conn.execute(select(cases.c.unit_id).distinct()
-                                           .order_by(cases.c.unit_id)).all()]
+    unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
     parts = []
     for start in range(0, len(unit_ids), UNITS_PER_READ):
-        frame = _read(conn, spec, unit_ids[start:start + UNITS_PER_READ])
-        if frame.empty:
+        chunk = unit_ids[start:start + UNITS_PER_READ]
+        frames = [_read(conn, r.rows(chunk), [*spec.group, *r.days], spec.group)
+                  for r in spec.reads]
+        if not any(len(f) for f in frames):
             continue
-        number, groups = _groups(frame, spec.group)
+        # One numbering of the groups for every read, so their measures share rows.
+        number, groups = _groups(pd.concat([f[list(spec.group)] for f in frames],
+                                           ignore_index=True), spec.group)
         size = len(groups) * (n + 1)
-        grid = {}
-        arrays = {c: frame[c].fillna(NEVER).to_numpy(np.int64) for c in spec.days}
-        for measure, (begin, end) in spec.intervals(arrays).items():
-            # Counted on stock days D with begin <= D < end: +1 at the first such day,
-            # -1 at the first day past it; a running sum over the days gives the stock.
-            i = np.searchsorted(day_numbers, begin, side="left")
-            j = np.searchsorted(day_numbers, end, side="left")
-            live = i < j
-            flat = (np.bincount(number[live] * (n + 1) + i[live], minlength=size)
-                    - np.bincount(number[live] * (n + 1) + j[live], minlength=size))
-            grid[measure] = np.cumsum(flat.reshape(len(groups), n + 1), axis=1)[:, :n]
-        rows, cols = np.nonzero(np.any([grid[m] != 0 for m in spec.measures], axis=0))
-        part = groups.iloc[rows].reset_index(drop=True)
+        grid = {m: np.zeros((len(groups), n), dtype=np.int64) for m in spec.measures}
+        offset = 0
+        for read, frame in zip(spec.reads, frames, strict=True):
+            rows = number[offset:offset + len(frame)]
+            offset += len(frame)
+            arrays = {c: frame[c].fillna(NEVER).to_numpy(np.int64) for c in read.days}
+            for measure, (begin, end) in read.intervals(arrays).items():
+                # Counted on stock days D with begin <= D < end: +1 at the first such
+                # day, -1 at the first day past it; a running sum gives the stock.
+                i = np.searchsorted(day_numbers, begin, side="left")
+                j = np.searchsorted(day_numbers, end, side="left")
+                live = i < j
+                flat = (np.bincount(rows[live] * (n + 1) + i[live], minlength=size)
+                        - np.bincount(rows[live] * (n + 1) + j[live], minlength=size))
+                grid[measure] += np.cumsum(flat.reshape(len(groups), n + 1), axis=1)[:, :n]
+        kept, cols = np.nonzero(np.any([grid[m] != 0 for m in spec.measures], axis=0))
+        part = groups.iloc[kept].reset_index(drop=True)
         part.insert(0, "day", [days[c] for c in cols])
         for measure in spec.measures:
-            part[measure] = grid[measure][rows, cols]
+            part[measure] = grid[measure][kept, cols]
         parts.append(part)
     columns = ["day", *spec.group, *spec.measures]
     if not parts:

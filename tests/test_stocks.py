@@ -151,6 +151,17 @@ def test_stock_equals_direct_on_generated_data(engine, monkeypatch):
                     assert x == y
         _same(*_both(conn, monkeypatch, lambda: M.overdue_at_month_ends.uncached(
             conn, nation, d(2025, 8, 20), 24)))
+        from queries import staff
+
+        for scope in (nation, region):
+            for call in (staff.work_items_by_unit.uncached, staff.work_items_by_officer.uncached):
+                stocked = call(conn, scope, d(2025, 8, 20))
+                monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
+                direct = call(conn, scope, d(2025, 8, 20))
+                monkeypatch.undo()
+                assert len(direct) > 10
+                pd.testing.assert_frame_equal(_sorted(stocked), _sorted(direct),
+                                              check_dtype=False)
         due = M.overdue_breakdown.uncached(conn, nation, d(2025, 8, 20), "kind")
         assert due.due.sum() > 1000 and due.overdue.sum() > 0
 
@@ -210,3 +221,31 @@ def test_caseload_tables_from_the_stock_equal_the_direct_count(small_stocked, mo
             monkeypatch.undo()
             for a, b in zip(stocked, direct, strict=True):
                 pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns), ignore_index=True)
+
+
+@pytest.mark.parametrize("as_of", [d(2025, 12, 31), d(2025, 6, 30), d(2024, 2, 29)])
+def test_staff_work_items_from_the_stock_equal_the_direct_count(small_stocked, monkeypatch,
+                                                                 as_of):
+    from queries import staff
+
+    with small_stocked.connect() as conn:
+        # The officers' stock keeps the last 25 stock days only (to Dec 2023 here).
+        assert MS.holds(conn, [as_of], MS.OFFICER_DAYS) == (as_of >= d(2023, 12, 31))
+        for scope in SCOPES:
+            calls = [lambda: staff.work_items_by_unit.uncached(conn, scope, as_of),  # noqa: B023
+                     lambda: staff.work_items_by_unit.uncached(conn, scope, as_of, "KZ-71"),  # noqa: B023
+                     lambda: staff.work_items_by_officer.uncached(conn, scope, as_of),  # noqa: B023
+                     lambda: staff.work_items_by_officer.uncached(conn, scope, as_of,  # noqa: B023
+                                                                  unit_id=1)]
+            stocked = [call() for call in calls]
+            monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
+            direct = [call() for call in calls]
+            monkeypatch.undo()
+            for a, b in zip(stocked, direct, strict=True):
+                pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False)
+        assert staff.work_items_by_unit.uncached(conn, Scope.nation(), d(2025, 12, 31))[
+            "items"].sum() > 0

@@ -4,8 +4,8 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-25 18:10:00
 
-milestone_stock and case_stock (queries/stocks.py): milestones due and overdue, and
-cases on the register, at every month end per unit x type x category (x kind). Created
+milestone_stock, case_stock and officer_stock (queries/stocks.py): milestones due and
+overdue, cases on the register and the cases each officer holds, at month ends. Created
 empty: the queries use them only once a refresh (generate, import or
 `probation-dashboard refresh-rollups`) has marked them fresh for the data loaded, and
 count directly until then.
@@ -42,12 +42,28 @@ def upgrade() -> None:
         sa.Column('unit_id', sa.Integer(), nullable=False),
         sa.Column('probation_type', sa.String(length=20), nullable=False),
         sa.Column('legal_category', sa.String(length=32), nullable=False),
+        sa.Column('risk_tier', sa.String(length=10), nullable=False),
         sa.Column('on_register', sa.Integer(), nullable=False),
+        sa.Column('reports_in_hand', sa.Integer(), nullable=False),
     )
     op.create_index('ix_case_stock_day', 'case_stock', ['day', 'unit_id'])
+    op.create_table(
+        'officer_stock',
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('officer_id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('probation_type', sa.String(length=20), nullable=False),
+        sa.Column('legal_category', sa.String(length=32), nullable=False),
+        sa.Column('risk_tier', sa.String(length=10), nullable=False),
+        sa.Column('cases_held', sa.Integer(), nullable=False),
+        sa.Column('reports_held', sa.Integer(), nullable=False),
+    )
+    op.create_index('ix_officer_stock_day', 'officer_stock', ['day', 'unit_id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_officer_stock_day', table_name='officer_stock')
+    op.drop_table('officer_stock')
     op.drop_index('ix_case_stock_day', table_name='case_stock')
     op.drop_table('case_stock')
     op.drop_index('ix_milestone_stock_day', table_name='milestone_stock')
