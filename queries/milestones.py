@@ -233,6 +233,16 @@ def _benchmark(frame: pd.DataFrame, min_caseload: int) -> Benchmark:
     return Benchmark(rate, float(q1), float(q3), len(peers))
 
 
+@cached("milestones.national_benchmark")
+def national_benchmark(conn: Connection, scope: Scope, as_of: date, level: str, where: Where,
+                       min_caseload: int) -> Benchmark:
+    """The national Benchmark at `level`: the same for every user, so it is asked (and
+    cached) with the nation's scope, whoever looks; it names no place."""
+    nation = Scope.nation()
+    return _benchmark(_by_level(conn, _place(nation, where), as_of, level, where, nation),
+                      min_caseload)
+
+
 @cached("milestones.timeliness")
 def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
                where: Where = EVERYWHERE, *, lang: str = "kk",
@@ -249,10 +259,10 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
     frame = _by_level(conn, _place(scope, where), as_of, level, where, scope)
     national_where = Where(probation_type=where.probation_type,
                            legal_category=where.legal_category)
-    national = (frame if scope.role == "ministry" and where == national_where
-                else _by_level(conn, _place(Scope.nation(), national_where), as_of, level,
-                               national_where, Scope.nation()))
-    benchmark = _benchmark(national, min_caseload)
+    benchmark = (_benchmark(frame, min_caseload)
+                 if scope.role == "ministry" and where == national_where
+                 else national_benchmark(conn, Scope.nation(), as_of, level, national_where,
+                                         min_caseload))
     frame = frame.merge(_names(conn, level, frame["key"].tolist(), lang), on="key", how="left")
     frame["overdue_rate"] = np.where(frame["due"] > 0,
                                      frame["overdue"] / frame["due"].where(frame["due"] > 0),
