@@ -48,6 +48,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard.schema import (
     case_assignments,
@@ -208,7 +210,33 @@ def narrowing_of(f) -> dict:
 
 
 def _day_numbers(column):
-    return days_between(literal(EPOCH, Date), column)
+    """Days since EPOCH on PostgreSQL; on SQLite the stored ISO date itself, converted
+    with numpy after the read (julianday() per value made SQLite's read 3x slower)."""
+    return _day_number(column)
+
+
+class _day_number(FunctionElement):
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(_day_number)
+def _day_number_default(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(days_between(literal(EPOCH, Date), column), **kw)
+
+
+@compiles(_day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(column, **kw)
+
+
+def _iso_to_day_numbers(values: pd.Series) -> pd.Series:
+    days = pd.to_datetime(values, format="%Y-%m-%d").to_numpy().astype("datetime64[D]")
+    out = pd.Series(days.astype(np.int64), index=values.index, dtype="float64")
+    return out.where(values.notna())
 
 
 NEVER = np.iinfo(np.int64).max // 4
@@ -337,7 +365,14 @@ SPECS = (MILESTONES, CASES, OFFICERS)
 
 def _read(conn: Connection, query, columns: list[str], group: tuple[str, ...]) -> pd.DataFrame:
     if conn.dialect.name != "postgresql":
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        cursor = conn.connection.driver_connection.cursor()
+        # Only unit ids and kind codes are bound: literal values are safe here.
+        cursor.execute(str(query.compile(conn, compile_kwargs={"literal_binds": True})))
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+        cursor.close()
+        for column in columns[len(group):]:
+            frame[column] = _iso_to_day_numbers(frame[column])
+        return frame
     # COPY and pandas' CSV parser: ~10x faster than fetching rows through the driver.
     sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     buffer = io.StringIO()
