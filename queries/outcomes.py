@@ -365,6 +365,24 @@ def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
 
 # --- the outlier rule: counts per unit or officer over trailing windows -------------------
 
+# Every count below is per entity and per unit of the case, so that one national count
+# serves every scope (a scope keeps the rows of its units and adds them up): a region or
+# unit head's page no longer counts its own rows and the national peers apart.
+_PLACE = [units.c.id.label("unit_id"), units.c.region_code]
+_KEYS = ["idx", "entity_id", "unit_id", "region_code"]
+
+
+def _wide(conn, entity, columns, source, where) -> pd.DataFrame:
+    """One row per (entity, unit) with one column per window, melted to rows per window."""
+    wide = pd.read_sql_query(
+        select(entity.label("entity_id"), *_PLACE, *columns).select_from(source).where(where)
+        .group_by(entity, units.c.id, units.c.region_code), conn)
+    long = wide.melt(id_vars=_KEYS[1:], var_name="idx", value_name="value")
+    long["idx"] = long["idx"].str[1:].astype(int)
+    long["value"] = long["value"].fillna(0)
+    return long[long.value > 0]
+
+
 def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> pd.DataFrame:
     """Days each entity held spells [start, end) inside each window: one column per window
     in a single scan. (Joining spells to a windows table made PostgreSQL rescan an index
@@ -377,63 +395,76 @@ def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> 
         days = days_between(later_of(start_col, first),
                             earlier_of(func.coalesce(end_col, after), after))
         columns.append(func.sum(case((inside, days), else_=0)).label(f"w{i}"))
-    wide = pd.read_sql_query(
-        select(entity.label("entity_id"), *columns).select_from(source)
-        .where(where, start_col <= windows[-1].end,
-               or_(end_col.is_(None), end_col > windows[0].start))
-        .group_by(entity), conn)
-    long = wide.melt(id_vars="entity_id", var_name="idx", value_name="caseload_days")
-    long["idx"] = long["idx"].str[1:].astype(int)
-    return long[long.caseload_days > 0]
+    return _wide(conn, entity, columns, source,
+                 and_(where, start_col <= windows[-1].end,
+                      or_(end_col.is_(None), end_col > windows[0].start)))
+
+
+def _events(conn, source, entity, day, where, windows) -> pd.DataFrame:
+    """Events per entity on days inside each window, in one scan of the days from the
+    first window's start to the last one's end. (Joined to a windows table, PostgreSQL
+    read each event once per window holding it: 120 ms against ~10 ms at scale 1.)"""
+    columns = [func.sum(case((day.between(literal(w.start, Date), literal(w.end, Date)), 1),
+                             else_=0)).label(f"w{i}") for i, w in enumerate(windows)]
+    return _wide(conn, entity, columns, source,
+                 and_(where, day.between(min(w.start for w in windows),
+                                         max(w.end for w in windows))))
 
 
 def _unit_counts(conn, windows, where):
-    p = periods_table(windows, "windows")
     caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
                               cases.c.closed_on, where, windows)
-    offences = (select(p.c.idx, units.c.id.label("entity_id"), func.count().label("events"))
-                .select_from(violations.join(cases, violations.c.case_id == cases.c.id)
-                             .join(units, cases.c.unit_id == units.c.id)
-                             .join(p, violations.c.occurred_on.between(p.c.p_start,
-                                                                       p.c.p_end)))
-                .where(where, violations.c.kind == "new_offence")
-                .group_by(p.c.idx, units.c.id))
-    revocations = (select(p.c.idx, units.c.id.label("entity_id"), func.count().label("events"))
-                   .select_from(_cases_units().join(p, cases.c.closed_on.between(p.c.p_start,
-                                                                                 p.c.p_end)))
-                   .where(where, cases.c.close_reason == "revoked")
-                   .group_by(p.c.idx, units.c.id))
-    return caseload, pd.read_sql_query(offences, conn), pd.read_sql_query(revocations, conn)
+    offences = _events(conn, violations.join(cases, violations.c.case_id == cases.c.id)
+                       .join(units, cases.c.unit_id == units.c.id), units.c.id,
+                       violations.c.occurred_on,
+                       and_(where, violations.c.kind == "new_offence"), windows)
+    revocations = _events(conn, _cases_units(), units.c.id, cases.c.closed_on,
+                          and_(where, cases.c.close_reason == "revoked"), windows)
+    return caseload, offences, revocations
 
 
 def _officer_counts(conn, windows, where):
     # Officers are judged on the cases they held, when they held them: an officer who
     # took over a case last month answers for that month, not for the year before.
-    p = periods_table(windows, "windows")
     ca = case_assignments
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
     caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on, ca.c.unassigned_on,
                               where, windows)
     # The officer responsible on the day of the offence.
-    offences = (select(p.c.idx, ca.c.officer_id.label("entity_id"), func.count().label("events"))
-                .select_from(violations.join(held, violations.c.case_id == ca.c.case_id)
-                             .join(p, violations.c.occurred_on.between(p.c.p_start,
-                                                                       p.c.p_end)))
-                .where(where, violations.c.kind == "new_offence",
-                       ca.c.assigned_on <= violations.c.occurred_on,
-                       or_(ca.c.unassigned_on.is_(None),
-                           ca.c.unassigned_on > violations.c.occurred_on))
-                .group_by(p.c.idx, ca.c.officer_id))
+    offences = _events(conn, violations.join(held, violations.c.case_id == ca.c.case_id),
+                       ca.c.officer_id, violations.c.occurred_on,
+                       and_(where, violations.c.kind == "new_offence",
+                            ca.c.assigned_on <= violations.c.occurred_on,
+                            or_(ca.c.unassigned_on.is_(None),
+                                ca.c.unassigned_on > violations.c.occurred_on)), windows)
     # cases.officer_id is the officer responsible when the case closed.
-    revocations = (select(p.c.idx, cases.c.officer_id.label("entity_id"),
-                          func.count().label("events"))
-                   .select_from(_cases_units().join(p, cases.c.closed_on.between(p.c.p_start,
-                                                                                 p.c.p_end)))
-                   .where(where, cases.c.close_reason == "revoked",
-                          cases.c.officer_id.is_not(None))
-                   .group_by(p.c.idx, cases.c.officer_id))
-    return caseload, pd.read_sql_query(offences, conn), pd.read_sql_query(revocations, conn)
+    revocations = _events(conn, _cases_units(), cases.c.officer_id, cases.c.closed_on,
+                          and_(where, cases.c.close_reason == "revoked",
+                               cases.c.officer_id.is_not(None)), windows)
+    return caseload, offences, revocations
+
+
+@cached("outcomes.outlier_pool")
+def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
+                     narrowing: Narrowing) -> pd.DataFrame:
+    """outlier_counts' counts over the whole country, per (window, entity, unit of the
+    case): columns idx, entity_id, unit_id, region_code, caseload_days and the events;
+    a row has at least one of them above zero. `scope` is the nation's (the cache key)."""
+    count = _unit_counts if level == "unit" else _officer_counts
+    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing))
+    frame = (caseload.rename(columns={"value": "caseload_days"})
+             .merge(offences.rename(columns={"value": "repeat_offences"}), on=_KEYS,
+                    how="outer")
+             .merge(revocations.rename(columns={"value": "revocations"}), on=_KEYS,
+                    how="outer"))
+    for column in ["caseload_days", *OUTLIER_EVENTS]:
+        frame[column] = frame[column].fillna(0)
+    return frame[[*_KEYS, "caseload_days", *OUTLIER_EVENTS]]
+
+
+def _units_in(conn, scope: Scope) -> list[int]:
+    return list(conn.execute(select(units.c.id).where(scope.units_where(units))).scalars())
 
 
 @cached("outcomes.outlier_counts")
@@ -450,17 +481,14 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
         raise ValueError(f"unknown level {level!r}")
     if not scope.sees_cases:
         raise NotPermitted("no case data for this role")
-    count = _unit_counts if level == "unit" else _officer_counts
-    where = _where(Scope.nation() if benchmark_pool else scope, narrowing)
-    caseload, offences, revocations = count(conn, windows, where)
-    frame = (caseload
-             .merge(offences.rename(columns={"events": "repeat_offences"}),
-                    on=["idx", "entity_id"], how="outer")
-             .merge(revocations.rename(columns={"events": "revocations"}),
-                    on=["idx", "entity_id"], how="outer"))
-    frame["caseload_days"] = frame["caseload_days"].fillna(0).astype(float)
+    frame = _national_counts(conn, Scope.nation(), tuple(windows), level, narrowing)
+    if not benchmark_pool and scope.role != "ministry":
+        frame = frame[frame.unit_id.isin(_units_in(conn, scope))]
+    frame = (frame.groupby(["idx", "entity_id"], as_index=False)
+             [["caseload_days", *OUTLIER_EVENTS]].sum())
+    frame["caseload_days"] = frame["caseload_days"].astype(float)
     for event in OUTLIER_EVENTS:
-        frame[event] = frame[event].fillna(0).astype(int)
+        frame[event] = frame[event].astype(int)
     frame["window_start"] = [windows[i].start for i in frame["idx"]]
     frame["window_end"] = [windows[i].end for i in frame["idx"]]
     frame["average_caseload"] = [row.caseload_days / windows[row.idx].days
