@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
@@ -37,6 +37,7 @@ from dashboard.schema import (
 )
 from dashboard.scope import NotPermitted, Scope
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
+from queries.outcome_rollups import officer_spells, unit_rollup
 
 # The groupings a trend can be split by.
 BY = {
@@ -411,9 +412,102 @@ def _events(conn, source, entity, day, where, windows) -> pd.DataFrame:
                                          max(w.end for w in windows))))
 
 
-def _unit_counts(conn, windows, where):
-    caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
-                              cases.c.closed_on, where, windows)
+def _month_after(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _month_parts(w: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date, date]]]:
+    """A window as its whole months (the first and the last month's first days, or None)
+    and its parts of months at either edge, each as (first day of the month, a, b)."""
+    first = w.start if w.start.day == 1 else _month_after(w.start)
+    after = w.end + timedelta(days=1)
+    stop = after if after.day == 1 else w.end.replace(day=1)
+    whole = (first, (stop - timedelta(days=1)).replace(day=1)) if stop > first else None
+    edges = []
+    if w.start.day != 1:
+        month_end = _month_after(w.start) - timedelta(days=1)
+        edges.append((w.start.replace(day=1), w.start, min(month_end, w.end)))
+    if after.day != 1 and (w.start.day == 1 or w.end.replace(day=1) > w.start):
+        edges.append((w.end.replace(day=1), max(w.end.replace(day=1), w.start), w.end))
+    return whole, edges
+
+
+def _rollup_narrowing(table, narrowing: Narrowing):
+    conditions = []
+    if narrowing.types:
+        conditions.append(table.c.probation_type.in_(narrowing.types))
+    if narrowing.categories:
+        conditions.append(table.c.legal_category.in_(narrowing.categories))
+    if narrowing.region:
+        conditions.append(units.c.region_code == narrowing.region)
+    return and_(true(), *conditions)
+
+
+def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
+    """_caseload_days of the units from outlier_rollup_unit: whole months summed from the
+    rollup, the parts of months at a window's edges from the identity in
+    queries.outcome_rollups (the rollup's open_before and the cases that started or ended
+    in the month up to the edge, counted directly). None when a window reaches past the
+    months the rollup holds."""
+    r = unit_rollup
+    horizon = conn.execute(select(func.max(r.c.month))).scalar()
+    if horizon is None or windows[-1].end >= _month_after(horizon):
+        return None
+    parts = [_month_parts(w) for w in windows]
+    edges = sorted({edge for _, window_edges in parts for edge in window_edges})
+    months = [m for whole, window_edges in parts
+              for m in ([*whole] if whole else []) + [e[0] for e in window_edges]]
+    on_rollup = r.join(units, units.c.id == r.c.unit_id)
+    columns = [func.sum(case((r.c.month.between(literal(whole[0], Date),
+                                                literal(whole[1], Date)), r.c.caseload_days),
+                             else_=0)).label(f"w{i}")
+               for i, (whole, _) in enumerate(parts) if whole]
+    columns += [func.sum(case((r.c.month == literal(m, Date), r.c.open_before), else_=0))
+                .label(f"o{j}") for j, (m, _, _) in enumerate(edges)]
+    keys = ["entity_id", "unit_id", "region_code"]
+    frame = pd.read_sql_query(
+        select(r.c.entity_id, *_PLACE, *columns).select_from(on_rollup)
+        .where(_rollup_narrowing(r, narrowing), r.c.month.between(min(months), max(months)))
+        .group_by(r.c.entity_id, units.c.id, units.c.region_code), conn)
+    if edges:
+        s, e = cases.c.registered_on, cases.c.closed_on
+
+        def after_edge(day, a, b):
+            return days_between(later_of(day, literal(a, Date)),
+                                literal(b + timedelta(days=1), Date))
+
+        moved = []
+        for j, (m, a, b) in enumerate(edges):
+            started = s.between(literal(m, Date), literal(b, Date))
+            ended = e.between(literal(m, Date), literal(b, Date))
+            moved.append((func.sum(case((started, after_edge(s, a, b)), else_=0))
+                          - func.sum(case((ended, after_edge(e, a, b)), else_=0)))
+                         .label(f"x{j}"))
+        in_edges = or_(*[or_(s.between(m, b), e.between(m, b)) for m, _, b in edges])
+        direct = pd.read_sql_query(
+            select(units.c.id.label("entity_id"), *_PLACE, *moved).select_from(_cases_units())
+            .where(_where(Scope.nation(), narrowing), in_edges)
+            .group_by(units.c.id, units.c.region_code), conn)
+        frame = frame.merge(direct, on=keys, how="outer")
+    frame = frame.fillna(0)
+    out = pd.DataFrame({k: frame[k] for k in keys})
+    for i, (whole, window_edges) in enumerate(parts):
+        total = frame[f"w{i}"] if whole else 0
+        for edge in window_edges:
+            j = edges.index(edge)
+            m, a, b = edge
+            total = total + ((b - a).days + 1) * frame[f"o{j}"] + frame[f"x{j}"]
+        out[f"w{i}"] = total
+    long = out.melt(id_vars=keys, var_name="idx", value_name="value")
+    long["idx"] = long["idx"].str[1:].astype(int)
+    return long[long.value > 0]
+
+
+def _unit_counts(conn, windows, where, narrowing):
+    caseload = _unit_caseload_from_rollup(conn, windows, narrowing)
+    if caseload is None:
+        caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
+                                  cases.c.closed_on, where, windows)
     offences = _events(conn, violations.join(cases, violations.c.case_id == cases.c.id)
                        .join(units, cases.c.unit_id == units.c.id), units.c.id,
                        violations.c.occurred_on,
@@ -423,14 +517,16 @@ def _unit_counts(conn, windows, where):
     return caseload, offences, revocations
 
 
-def _officer_counts(conn, windows, where):
+def _officer_counts(conn, windows, where, narrowing):
     # Officers are judged on the cases they held, when they held them: an officer who
     # took over a case last month answers for that month, not for the year before.
-    ca = case_assignments
+    ca, sp = case_assignments, officer_spells
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
-    caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on, ca.c.unassigned_on,
-                              where, windows)
+    # The assignments with their case's unit, type and category: no join to the cases.
+    caseload = _caseload_days(conn, sp.join(units, units.c.id == sp.c.unit_id), sp.c.officer_id,
+                              sp.c.assigned_on, sp.c.unassigned_on,
+                              _rollup_narrowing(sp, narrowing), windows)
     # The officer responsible on the day of the offence.
     offences = _events(conn, violations.join(held, violations.c.case_id == ca.c.case_id),
                        ca.c.officer_id, violations.c.occurred_on,
@@ -452,7 +548,7 @@ def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], 
     case): columns idx, entity_id, unit_id, region_code, caseload_days and the events;
     a row has at least one of them above zero. `scope` is the nation's (the cache key)."""
     count = _unit_counts if level == "unit" else _officer_counts
-    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing))
+    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing)
     frame = (caseload.rename(columns={"value": "caseload_days"})
              .merge(offences.rename(columns={"value": "repeat_offences"}), on=_KEYS,
                     how="outer")
