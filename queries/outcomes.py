@@ -397,8 +397,8 @@ def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> 
                             earlier_of(func.coalesce(end_col, after), after))
         columns.append(func.sum(case((inside, days), else_=0)).label(f"w{i}"))
     return _wide(conn, entity, columns, source,
-                 and_(where, start_col <= windows[-1].end,
-                      or_(end_col.is_(None), end_col > windows[0].start)))
+                 and_(where, start_col <= max(w.end for w in windows),
+                      or_(end_col.is_(None), end_col > min(w.start for w in windows))))
 
 
 def _events(conn, source, entity, day, where, windows) -> pd.DataFrame:
@@ -503,8 +503,8 @@ def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
     return long[long.value > 0]
 
 
-def _unit_counts(conn, windows, where, narrowing):
-    caseload = _unit_caseload_from_rollup(conn, windows, narrowing)
+def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
+    caseload = _unit_caseload_from_rollup(conn, windows, narrowing) if use_rollups else None
     if caseload is None:
         caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
                                   cases.c.closed_on, where, windows)
@@ -517,16 +517,20 @@ def _unit_counts(conn, windows, where, narrowing):
     return caseload, offences, revocations
 
 
-def _officer_counts(conn, windows, where, narrowing):
+def _officer_counts(conn, windows, where, narrowing, use_rollups=True):
     # Officers are judged on the cases they held, when they held them: an officer who
     # took over a case last month answers for that month, not for the year before.
     ca, sp = case_assignments, officer_spells
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
-    # The assignments with their case's unit, type and category: no join to the cases.
-    caseload = _caseload_days(conn, sp.join(units, units.c.id == sp.c.unit_id), sp.c.officer_id,
-                              sp.c.assigned_on, sp.c.unassigned_on,
-                              _rollup_narrowing(sp, narrowing), windows)
+    if use_rollups:
+        # The assignments with their case's unit, type and category: no join to the cases.
+        caseload = _caseload_days(conn, sp.join(units, units.c.id == sp.c.unit_id),
+                                  sp.c.officer_id, sp.c.assigned_on, sp.c.unassigned_on,
+                                  _rollup_narrowing(sp, narrowing), windows)
+    else:
+        caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on,
+                                  ca.c.unassigned_on, where, windows)
     # The officer responsible on the day of the offence.
     offences = _events(conn, violations.join(held, violations.c.case_id == ca.c.case_id),
                        ca.c.officer_id, violations.c.occurred_on,
@@ -543,12 +547,13 @@ def _officer_counts(conn, windows, where, narrowing):
 
 @cached("outcomes.outlier_pool")
 def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
-                     narrowing: Narrowing) -> pd.DataFrame:
+                     narrowing: Narrowing, use_rollups: bool = True) -> pd.DataFrame:
     """outlier_counts' counts over the whole country, per (window, entity, unit of the
     case): columns idx, entity_id, unit_id, region_code, caseload_days and the events;
     a row has at least one of them above zero. `scope` is the nation's (the cache key)."""
     count = _unit_counts if level == "unit" else _officer_counts
-    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing)
+    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing,
+                                            use_rollups)
     frame = (caseload.rename(columns={"value": "caseload_days"})
              .merge(offences.rename(columns={"value": "repeat_offences"}), on=_KEYS,
                     how="outer")
@@ -566,18 +571,21 @@ def _units_in(conn, scope: Scope) -> list[int]:
 @cached("outcomes.outlier_counts")
 def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                    narrowing: Narrowing = EVERYTHING, *,
-                   benchmark_pool: bool = False) -> pd.DataFrame:
+                   benchmark_pool: bool = False, use_rollups: bool = True) -> pd.DataFrame:
     """Per unit or officer and per window: repeat offences, revocations and the average
     daily caseload held in the window. Columns: window_start, window_end, entity_id,
     repeat_offences, revocations, caseload_days, average_caseload.
 
     `benchmark_pool=True` counts every unit in the country (the narrowing still applies):
-    the peers the rule compares against. Only `outlier_benchmarks` asks for it."""
+    the peers the rule compares against. Only `outlier_benchmarks` asks for it.
+    `use_rollups=False` counts the caseload from the cases and assignments themselves
+    (the rollups' equivalence tests)."""
     if level not in OUTLIER_LEVELS:
         raise ValueError(f"unknown level {level!r}")
     if not scope.sees_cases:
         raise NotPermitted("no case data for this role")
-    frame = _national_counts(conn, Scope.nation(), tuple(windows), level, narrowing)
+    frame = _national_counts(conn, Scope.nation(), tuple(windows), level, narrowing,
+                             use_rollups)
     if not benchmark_pool and scope.role != "ministry":
         frame = frame[frame.unit_id.isin(_units_in(conn, scope))]
     frame = (frame.groupby(["idx", "entity_id"], as_index=False)
