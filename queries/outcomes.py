@@ -37,7 +37,7 @@ from dashboard.schema import (
 )
 from dashboard.scope import NotPermitted, Scope
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
-from queries.outcome_rollups import officer_spells, unit_rollup
+from queries.outcome_rollups import officer_rollup, officer_spells, unit_rollup
 
 # The groupings a trend can be split by.
 BY = {
@@ -443,13 +443,23 @@ def _rollup_narrowing(table, narrowing: Narrowing):
     return and_(true(), *conditions)
 
 
-def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
-    """_caseload_days of the units from outlier_rollup_unit: whole months summed from the
-    rollup, the parts of months at a window's edges from the identity in
-    queries.outcome_rollups (the rollup's open_before and the cases that started or ended
-    in the month up to the edge, counted directly). None when a window reaches past the
-    months the rollup holds."""
-    r = unit_rollup
+def _caseload_from_rollup(conn, level, windows, narrowing) -> pd.DataFrame | None:
+    """_caseload_days from the outlier rollups: whole months summed from the rollup, the
+    parts of months at a window's edges from the identity in queries.outcome_rollups (the
+    rollup's open_before and the spells that started or ended in the month up to the
+    edge, counted directly). None when the rollup cannot answer: a window reaching past
+    the months it holds, or officers narrowed by type or category."""
+    if level == "unit":
+        r, spells = unit_rollup, _cases_units()
+        entity, s, e = units.c.id, cases.c.registered_on, cases.c.closed_on
+        where = _where(Scope.nation(), narrowing)
+    else:
+        if narrowing.types or narrowing.categories:
+            return None
+        r, sp = officer_rollup, officer_spells
+        spells = sp.join(units, units.c.id == sp.c.unit_id)
+        entity, s, e = sp.c.officer_id, sp.c.assigned_on, sp.c.unassigned_on
+        where = _rollup_narrowing(sp, narrowing)
     horizon = conn.execute(select(func.max(r.c.month))).scalar()
     if horizon is None or windows[-1].end >= _month_after(horizon):
         return None
@@ -457,7 +467,6 @@ def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
     edges = sorted({edge for _, window_edges in parts for edge in window_edges})
     months = [m for whole, window_edges in parts
               for m in ([*whole] if whole else []) + [e[0] for e in window_edges]]
-    on_rollup = r.join(units, units.c.id == r.c.unit_id)
     columns = [func.sum(case((r.c.month.between(literal(whole[0], Date),
                                                 literal(whole[1], Date)), r.c.caseload_days),
                              else_=0)).label(f"w{i}")
@@ -466,12 +475,11 @@ def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
                 .label(f"o{j}") for j, (m, _, _) in enumerate(edges)]
     keys = ["entity_id", "unit_id", "region_code"]
     frame = pd.read_sql_query(
-        select(r.c.entity_id, *_PLACE, *columns).select_from(on_rollup)
+        select(r.c.entity_id, *_PLACE, *columns)
+        .select_from(r.join(units, units.c.id == r.c.unit_id))
         .where(_rollup_narrowing(r, narrowing), r.c.month.between(min(months), max(months)))
         .group_by(r.c.entity_id, units.c.id, units.c.region_code), conn)
     if edges:
-        s, e = cases.c.registered_on, cases.c.closed_on
-
         def after_edge(day, a, b):
             return days_between(later_of(day, literal(a, Date)),
                                 literal(b + timedelta(days=1), Date))
@@ -485,9 +493,9 @@ def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
                          .label(f"x{j}"))
         in_edges = or_(*[or_(s.between(m, b), e.between(m, b)) for m, _, b in edges])
         direct = pd.read_sql_query(
-            select(units.c.id.label("entity_id"), *_PLACE, *moved).select_from(_cases_units())
-            .where(_where(Scope.nation(), narrowing), in_edges)
-            .group_by(units.c.id, units.c.region_code), conn)
+            select(entity.label("entity_id"), *_PLACE, *moved).select_from(spells)
+            .where(where, in_edges)
+            .group_by(entity, units.c.id, units.c.region_code), conn)
         frame = frame.merge(direct, on=keys, how="outer")
     frame = frame.fillna(0)
     out = pd.DataFrame({k: frame[k] for k in keys})
@@ -504,7 +512,7 @@ def _unit_caseload_from_rollup(conn, windows, narrowing) -> pd.DataFrame | None:
 
 
 def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
-    caseload = _unit_caseload_from_rollup(conn, windows, narrowing) if use_rollups else None
+    caseload = _caseload_from_rollup(conn, "unit", windows, narrowing) if use_rollups else None
     if caseload is None:
         caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
                                   cases.c.closed_on, where, windows)
@@ -523,12 +531,14 @@ def _officer_counts(conn, windows, where, narrowing, use_rollups=True):
     ca, sp = case_assignments, officer_spells
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
-    if use_rollups:
+    caseload = (_caseload_from_rollup(conn, "officer", windows, narrowing)
+                if use_rollups else None)
+    if caseload is None and use_rollups:
         # The assignments with their case's unit, type and category: no join to the cases.
         caseload = _caseload_days(conn, sp.join(units, units.c.id == sp.c.unit_id),
                                   sp.c.officer_id, sp.c.assigned_on, sp.c.unassigned_on,
                                   _rollup_narrowing(sp, narrowing), windows)
-    else:
+    elif caseload is None:
         caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on,
                                   ca.c.unassigned_on, where, windows)
     # The officer responsible on the day of the offence.

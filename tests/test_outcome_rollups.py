@@ -68,14 +68,19 @@ def test_rollup_counts_equal_the_direct_counts(fixture_engine, name, level):
     assert everything.caseload_days.sum() > 0
 
 
-def test_mid_month_windows_are_answered_by_the_rollup(fixture_engine):
+@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
+def test_mid_month_windows_are_answered_by_the_rollup(fixture_engine, level):
     """Not by the fallback: the edges are where the rollup could go wrong."""
     with fixture_engine.connect() as conn:
         for name in ("to-data-end", "mid-month", "first-of-month", "leap-day", "short"):
-            assert Q._unit_caseload_from_rollup(conn, WINDOW_SETS[name], Q.EVERYTHING) \
+            assert Q._caseload_from_rollup(conn, level, WINDOW_SETS[name], Q.EVERYTHING) \
                 is not None, name
-        assert Q._unit_caseload_from_rollup(conn, WINDOW_SETS["past-the-data"],
-                                            Q.EVERYTHING) is None
+        assert Q._caseload_from_rollup(conn, level, WINDOW_SETS["past-the-data"],
+                                       Q.EVERYTHING) is None
+        narrowed = Q._caseload_from_rollup(conn, level, WINDOW_SETS["mid-month"],
+                                           Q.Narrowing.of(["sentence"]))
+    # The officers' rollup knows no types or categories.
+    assert (narrowed is None) == (level == "officer")
 
 
 def test_hand_counted_edge(fixture_engine):
@@ -138,6 +143,8 @@ def test_the_refresh_code_builds_what_the_migration_froze():
     the refresh code's copy. The two must say the same."""
     namespace: dict = {}
     exec(compile(MIGRATION.read_text(), str(MIGRATION), "exec"), namespace)  # noqa: S102
-    assert namespace["UNIT_ROLLUP_PG"].strip() == outcome_rollups.select_sql("postgresql").strip()
-    assert namespace["UNIT_ROLLUP_SQLITE"].strip() == outcome_rollups.select_sql("sqlite").strip()
+    for level in Q.OUTLIER_LEVELS:
+        for dialect, suffix in (("postgresql", "PG"), ("sqlite", "SQLITE")):
+            frozen = namespace[f"{level.upper()}_ROLLUP_{suffix}"]
+            assert frozen.strip() == outcome_rollups.select_sql(dialect, level).strip()
     assert namespace["SPELLS"].strip() == outcome_rollups.SPELLS_SQL.strip()

@@ -4,11 +4,12 @@ Revision ID: 0008
 Revises: 0006
 Create Date: 2026-11-25 18:00:00
 
-The outlier rule of the outcomes page (queries/outcome_rollups.py): outlier_rollup_unit,
-per month x unit x probation type x legal category, and officer_spells, the assignments
-with their case's unit, type and category. Materialized views on PostgreSQL, tables on
-SQLite; refreshed after every generate and import with monthly_rollup. The defining SQL is
-frozen here: the refresh code's copy may change, this migration may not.
+The outlier rule of the outcomes page (queries/outcome_rollups.py): outlier_rollup_unit
+(month x unit x probation type x legal category), officer_spells (the assignments with
+their case's unit, type and category) and outlier_rollup_officer (month x officer x unit
+of the case, read from officer_spells). Materialized views on PostgreSQL, tables on
+SQLite; refreshed after every generate and import with monthly_rollup. The defining SQL
+is frozen here: the refresh code's copy may change, this migration may not.
 
 Also a partial index on the revoked closures (the revocations per window read only those).
 """
@@ -60,16 +61,13 @@ UNIT_ROLLUP_PG = """        WITH RECURSIVE
         stock AS (
             SELECT l.entity_id, l.unit_id, l.probation_type, l.legal_category, m.month,
                    COALESCE(SUM(COALESCE(x.net, 0)) OVER (
-                       PARTITION BY l.entity_id, l.unit_id, l.probation_type,
-                                    l.legal_category
+                       PARTITION BY l.entity_id, l.unit_id, l.probation_type, l.legal_category
                        ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
                        0) AS open_before,
                    COALESCE(x.off, 0) AS off
             FROM life l
             JOIN months m ON m.month BETWEEN l.first AND l.last
-            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id
-                 AND x.probation_type = l.probation_type
-                 AND x.legal_category = l.legal_category AND x.month = m.month),
+            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id AND x.probation_type = l.probation_type AND x.legal_category = l.legal_category AND x.month = m.month),
         cells AS (
             SELECT entity_id, unit_id, probation_type, legal_category, month, open_before,
                    (CAST(month + INTERVAL '1 month' AS DATE) - month) * open_before + off AS caseload_days,
@@ -123,16 +121,13 @@ UNIT_ROLLUP_SQLITE = """        WITH RECURSIVE
         stock AS (
             SELECT l.entity_id, l.unit_id, l.probation_type, l.legal_category, m.month,
                    COALESCE(SUM(COALESCE(x.net, 0)) OVER (
-                       PARTITION BY l.entity_id, l.unit_id, l.probation_type,
-                                    l.legal_category
+                       PARTITION BY l.entity_id, l.unit_id, l.probation_type, l.legal_category
                        ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
                        0) AS open_before,
                    COALESCE(x.off, 0) AS off
             FROM life l
             JOIN months m ON m.month BETWEEN l.first AND l.last
-            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id
-                 AND x.probation_type = l.probation_type
-                 AND x.legal_category = l.legal_category AND x.month = m.month),
+            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id AND x.probation_type = l.probation_type AND x.legal_category = l.legal_category AND x.month = m.month),
         cells AS (
             SELECT entity_id, unit_id, probation_type, legal_category, month, open_before,
                    CAST(julianday(date(month, '+1 month')) - julianday(month) AS INTEGER) * open_before + off AS caseload_days,
@@ -148,15 +143,104 @@ UNIT_ROLLUP_SQLITE = """        WITH RECURSIVE
         FROM cells GROUP BY month, entity_id, unit_id, probation_type, legal_category
         ORDER BY month"""
 
+OFFICER_ROLLUP_PG = """        WITH RECURSIVE
+        spells AS (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells),
+        ev AS (
+            SELECT entity_id, unit_id, CAST(date_trunc('month', s) AS DATE) AS month, 1 AS net,
+                   (CAST(CAST(date_trunc('month', s) AS DATE) + INTERVAL '1 month' AS DATE) - s) AS off
+            FROM spells
+            UNION ALL
+            SELECT entity_id, unit_id, CAST(date_trunc('month', e) AS DATE) AS month, -1 AS net,
+                   -(CAST(CAST(date_trunc('month', e) AS DATE) + INTERVAL '1 month' AS DATE) - e) AS off
+            FROM spells WHERE e IS NOT NULL),
+        evm AS (SELECT entity_id, unit_id, month, SUM(net) AS net, SUM(off) AS off FROM ev
+                GROUP BY entity_id, unit_id, month),
+        bounds AS (SELECT MIN(month) AS first, MAX(month) AS last FROM evm),
+        months(month) AS (
+            SELECT first FROM bounds
+            UNION ALL
+            SELECT CAST(month + INTERVAL '1 month' AS DATE) FROM months
+            WHERE month < (SELECT last FROM bounds)),
+        life AS (
+            SELECT entity_id, unit_id, MIN(month) AS first,
+                   CASE WHEN SUM(net) > 0 THEN (SELECT last FROM bounds)
+                        ELSE MAX(month) END AS last
+            FROM evm GROUP BY entity_id, unit_id),
+        stock AS (
+            SELECT l.entity_id, l.unit_id, m.month,
+                   COALESCE(SUM(COALESCE(x.net, 0)) OVER (
+                       PARTITION BY l.entity_id, l.unit_id
+                       ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                       0) AS open_before,
+                   COALESCE(x.off, 0) AS off
+            FROM life l
+            JOIN months m ON m.month BETWEEN l.first AND l.last
+            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id AND x.month = m.month)
+        SELECT month, entity_id, unit_id, CAST(open_before AS INTEGER) AS open_before,
+               CAST((CAST(month + INTERVAL '1 month' AS DATE) - month) * open_before + off AS INTEGER)
+                   AS caseload_days
+        FROM stock WHERE open_before <> 0 OR off <> 0
+        ORDER BY month"""
+
+OFFICER_ROLLUP_SQLITE = """        WITH RECURSIVE
+        spells AS (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells),
+        ev AS (
+            SELECT entity_id, unit_id, date(s, 'start of month') AS month, 1 AS net,
+                   CAST(julianday(date(date(s, 'start of month'), '+1 month')) - julianday(s) AS INTEGER) AS off
+            FROM spells
+            UNION ALL
+            SELECT entity_id, unit_id, date(e, 'start of month') AS month, -1 AS net,
+                   -CAST(julianday(date(date(e, 'start of month'), '+1 month')) - julianday(e) AS INTEGER) AS off
+            FROM spells WHERE e IS NOT NULL),
+        evm AS (SELECT entity_id, unit_id, month, SUM(net) AS net, SUM(off) AS off FROM ev
+                GROUP BY entity_id, unit_id, month),
+        bounds AS (SELECT MIN(month) AS first, MAX(month) AS last FROM evm),
+        months(month) AS (
+            SELECT first FROM bounds
+            UNION ALL
+            SELECT date(month, '+1 month') FROM months
+            WHERE month < (SELECT last FROM bounds)),
+        life AS (
+            SELECT entity_id, unit_id, MIN(month) AS first,
+                   CASE WHEN SUM(net) > 0 THEN (SELECT last FROM bounds)
+                        ELSE MAX(month) END AS last
+            FROM evm GROUP BY entity_id, unit_id),
+        stock AS (
+            SELECT l.entity_id, l.unit_id, m.month,
+                   COALESCE(SUM(COALESCE(x.net, 0)) OVER (
+                       PARTITION BY l.entity_id, l.unit_id
+                       ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                       0) AS open_before,
+                   COALESCE(x.off, 0) AS off
+            FROM life l
+            JOIN months m ON m.month BETWEEN l.first AND l.last
+            LEFT JOIN evm x ON x.entity_id = l.entity_id AND x.unit_id = l.unit_id AND x.month = m.month)
+        SELECT month, entity_id, unit_id, CAST(open_before AS INTEGER) AS open_before,
+               CAST(CAST(julianday(date(month, '+1 month')) - julianday(month) AS INTEGER) * open_before + off AS INTEGER)
+                   AS caseload_days
+        FROM stock WHERE open_before <> 0 OR off <> 0
+        ORDER BY month"""
+
 SPELLS = """        SELECT a.officer_id, c.unit_id, c.probation_type, c.legal_category,
                a.assigned_on, a.unassigned_on
         FROM case_assignments a JOIN cases c ON c.id = a.case_id"""
+
+INDEXES = [
+    "CREATE INDEX ix_outlier_rollup_unit_month ON outlier_rollup_unit (month)",
+    "CREATE INDEX ix_outlier_rollup_officer_month ON outlier_rollup_officer (month)",
+    # The spells that start or end in a window's edge month.
+    "CREATE INDEX ix_officer_spells_assigned ON officer_spells (assigned_on)",
+    "CREATE INDEX ix_officer_spells_unassigned ON officer_spells (unassigned_on)",
+]
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(f"CREATE MATERIALIZED VIEW outlier_rollup_unit AS {UNIT_ROLLUP_PG}")
         op.execute(f"CREATE MATERIALIZED VIEW officer_spells AS {SPELLS}")
+        op.execute(f"CREATE MATERIALIZED VIEW outlier_rollup_officer AS {OFFICER_ROLLUP_PG}")
     else:
         op.execute("""CREATE TABLE outlier_rollup_unit (
             month DATE NOT NULL, entity_id INTEGER NOT NULL, unit_id INTEGER NOT NULL,
@@ -167,9 +251,14 @@ def upgrade() -> None:
             officer_id INTEGER NOT NULL, unit_id INTEGER NOT NULL,
             probation_type VARCHAR(20) NOT NULL, legal_category VARCHAR(32) NOT NULL,
             assigned_on DATE NOT NULL, unassigned_on DATE)""")
+        op.execute("""CREATE TABLE outlier_rollup_officer (
+            month DATE NOT NULL, entity_id INTEGER NOT NULL, unit_id INTEGER NOT NULL,
+            open_before INTEGER NOT NULL, caseload_days INTEGER NOT NULL)""")
         op.execute(f"INSERT INTO outlier_rollup_unit {UNIT_ROLLUP_SQLITE}")
         op.execute(f"INSERT INTO officer_spells {SPELLS}")
-    op.execute("CREATE INDEX ix_outlier_rollup_unit_month ON outlier_rollup_unit (month)")
+        op.execute(f"INSERT INTO outlier_rollup_officer {OFFICER_ROLLUP_SQLITE}")
+    for ddl in INDEXES:
+        op.execute(ddl)
     revoked = sa.text("close_reason = 'revoked'")
     op.create_index('ix_cases_revoked', 'cases', ['closed_on'], postgresql_where=revoked,
                     sqlite_where=revoked)
@@ -178,8 +267,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_cases_revoked', table_name='cases')
     if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP MATERIALIZED VIEW IF EXISTS outlier_rollup_officer")
         op.execute("DROP MATERIALIZED VIEW IF EXISTS officer_spells")
         op.execute("DROP MATERIALIZED VIEW IF EXISTS outlier_rollup_unit")
         return
+    op.execute("DROP TABLE IF EXISTS outlier_rollup_officer")
     op.execute("DROP TABLE IF EXISTS officer_spells")
     op.execute("DROP TABLE IF EXISTS outlier_rollup_unit")
