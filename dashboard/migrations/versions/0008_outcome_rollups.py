@@ -24,16 +24,16 @@ branch_labels = None
 depends_on = None
 
 UNIT_ROLLUP_PG = """        WITH RECURSIVE
-        spells AS (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
-                  registered_on AS s, closed_on AS e FROM cases),
         ev AS (
             SELECT entity_id, unit_id, probation_type, legal_category, CAST(date_trunc('month', s) AS DATE) AS month, 1 AS net,
                    (CAST(CAST(date_trunc('month', s) AS DATE) + INTERVAL '1 month' AS DATE) - s) AS off
-            FROM spells
+            FROM (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
+                  registered_on AS s, closed_on AS e FROM cases) AS starts
             UNION ALL
             SELECT entity_id, unit_id, probation_type, legal_category, CAST(date_trunc('month', e) AS DATE) AS month, -1 AS net,
                    -(CAST(CAST(date_trunc('month', e) AS DATE) + INTERVAL '1 month' AS DATE) - e) AS off
-            FROM spells WHERE e IS NOT NULL),
+            FROM (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
+                  registered_on AS s, closed_on AS e FROM cases) AS ends WHERE e IS NOT NULL),
         evm AS (SELECT entity_id, unit_id, probation_type, legal_category, month, SUM(net) AS net, SUM(off) AS off FROM ev
                 GROUP BY entity_id, unit_id, probation_type, legal_category, month),
         events AS (
@@ -84,16 +84,16 @@ UNIT_ROLLUP_PG = """        WITH RECURSIVE
         ORDER BY month"""
 
 UNIT_ROLLUP_SQLITE = """        WITH RECURSIVE
-        spells AS (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
-                  registered_on AS s, closed_on AS e FROM cases),
         ev AS (
             SELECT entity_id, unit_id, probation_type, legal_category, date(s, 'start of month') AS month, 1 AS net,
                    CAST(julianday(date(date(s, 'start of month'), '+1 month')) - julianday(s) AS INTEGER) AS off
-            FROM spells
+            FROM (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
+                  registered_on AS s, closed_on AS e FROM cases) AS starts
             UNION ALL
             SELECT entity_id, unit_id, probation_type, legal_category, date(e, 'start of month') AS month, -1 AS net,
                    -CAST(julianday(date(date(e, 'start of month'), '+1 month')) - julianday(e) AS INTEGER) AS off
-            FROM spells WHERE e IS NOT NULL),
+            FROM (SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
+                  registered_on AS s, closed_on AS e FROM cases) AS ends WHERE e IS NOT NULL),
         evm AS (SELECT entity_id, unit_id, probation_type, legal_category, month, SUM(net) AS net, SUM(off) AS off FROM ev
                 GROUP BY entity_id, unit_id, probation_type, legal_category, month),
         events AS (
@@ -144,16 +144,16 @@ UNIT_ROLLUP_SQLITE = """        WITH RECURSIVE
         ORDER BY month"""
 
 OFFICER_ROLLUP_PG = """        WITH RECURSIVE
-        spells AS (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
-                  unassigned_on AS e FROM officer_spells),
         ev AS (
             SELECT entity_id, unit_id, CAST(date_trunc('month', s) AS DATE) AS month, 1 AS net,
                    (CAST(CAST(date_trunc('month', s) AS DATE) + INTERVAL '1 month' AS DATE) - s) AS off
-            FROM spells
+            FROM (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells) AS starts
             UNION ALL
             SELECT entity_id, unit_id, CAST(date_trunc('month', e) AS DATE) AS month, -1 AS net,
                    -(CAST(CAST(date_trunc('month', e) AS DATE) + INTERVAL '1 month' AS DATE) - e) AS off
-            FROM spells WHERE e IS NOT NULL),
+            FROM (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells) AS ends WHERE e IS NOT NULL),
         evm AS (SELECT entity_id, unit_id, month, SUM(net) AS net, SUM(off) AS off FROM ev
                 GROUP BY entity_id, unit_id, month),
         bounds AS (SELECT MIN(month) AS first, MAX(month) AS last FROM evm),
@@ -184,16 +184,16 @@ OFFICER_ROLLUP_PG = """        WITH RECURSIVE
         ORDER BY month"""
 
 OFFICER_ROLLUP_SQLITE = """        WITH RECURSIVE
-        spells AS (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
-                  unassigned_on AS e FROM officer_spells),
         ev AS (
             SELECT entity_id, unit_id, date(s, 'start of month') AS month, 1 AS net,
                    CAST(julianday(date(date(s, 'start of month'), '+1 month')) - julianday(s) AS INTEGER) AS off
-            FROM spells
+            FROM (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells) AS starts
             UNION ALL
             SELECT entity_id, unit_id, date(e, 'start of month') AS month, -1 AS net,
                    -CAST(julianday(date(date(e, 'start of month'), '+1 month')) - julianday(e) AS INTEGER) AS off
-            FROM spells WHERE e IS NOT NULL),
+            FROM (SELECT officer_id AS entity_id, unit_id, assigned_on AS s,
+                  unassigned_on AS e FROM officer_spells) AS ends WHERE e IS NOT NULL),
         evm AS (SELECT entity_id, unit_id, month, SUM(net) AS net, SUM(off) AS off FROM ev
                 GROUP BY entity_id, unit_id, month),
         bounds AS (SELECT MIN(month) AS first, MAX(month) AS last FROM evm),
