@@ -31,6 +31,9 @@ and was slower to read than the assignments themselves; a narrowed page reads
 `officer_spells`, the assignments with their case's unit, type and category (no join to
 the 441,000 cases). The officers' offences and revocations are counted directly (a few
 thousand rows, by index).
+
+`case_grounds`: the day each case met the grounds to ask the court, for the escalation
+counts (see GROUNDS_SQL).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from sqlalchemy.engine import Connection
 UNIT_ROLLUP = "outlier_rollup_unit"
 SPELLS = "officer_spells"
 OFFICER_ROLLUP = "outlier_rollup_officer"
+GROUNDS = "case_grounds"
 
 # Not in dashboard.schema.metadata, like queries.rollups.monthly_rollup: the bulk load must
 # not create or truncate them.
@@ -65,6 +69,14 @@ officer_rollup = Table(
     Column("open_before", Integer, nullable=False),
     Column("caseload_days", Integer, nullable=False),
 )
+case_grounds = Table(
+    GROUNDS, outlier_metadata,
+    Column("case_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("met_on", Date, nullable=False),
+)
 officer_spells = Table(
     SPELLS, outlier_metadata,
     Column("officer_id", Integer, nullable=False),
@@ -79,6 +91,23 @@ SPELLS_SQL = """
         SELECT a.officer_id, c.unit_id, c.probation_type, c.legal_category,
                a.assigned_on, a.unassigned_on
         FROM case_assignments a JOIN cases c ON c.id = a.case_id"""
+
+# The day each case met the grounds to ask the court (its second ordinary violation or its
+# first malicious one), as queries.outcomes.escalation defines it. Counting only the
+# violations up to a day d would give the same day whenever it is on or before d (the
+# violations after d rank after it), and none otherwise: so one day per case serves every
+# period.
+GROUNDS_SQL = """
+        SELECT c.id AS case_id, c.unit_id, c.probation_type, c.legal_category,
+               MIN(r.occurred_on) AS met_on
+        FROM (SELECT case_id, kind, occurred_on,
+                     ROW_NUMBER() OVER (PARTITION BY case_id, kind
+                                        ORDER BY occurred_on, id) AS n
+              FROM violations WHERE kind IN ('violation', 'malicious_violation')) AS r
+        JOIN cases c ON c.id = r.case_id
+        WHERE (r.kind = 'violation' AND r.n = 2)
+           OR (r.kind = 'malicious_violation' AND r.n = 1)
+        GROUP BY c.id, c.unit_id, c.probation_type, c.legal_category"""
 
 _UNIT_GROUP = ["entity_id", "unit_id", "probation_type", "legal_category"]
 _UNIT_SPELLS = """SELECT unit_id AS entity_id, unit_id, probation_type, legal_category,
@@ -197,7 +226,8 @@ def refresh(conn: Connection) -> None:
     """Recompute the rollups and the officers' spells from the cases, assignments and
     violations (the officers' rollup reads the spells: they come first)."""
     for name, sql in ((UNIT_ROLLUP, select_sql("sqlite", "unit")), (SPELLS, SPELLS_SQL),
-                      (OFFICER_ROLLUP, select_sql("sqlite", "officer"))):
+                      (OFFICER_ROLLUP, select_sql("sqlite", "officer")),
+                      (GROUNDS, GROUNDS_SQL)):
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"REFRESH MATERIALIZED VIEW {name}"))
             conn.execute(text(f"ANALYZE {name}"))

@@ -37,7 +37,7 @@ from dashboard.schema import (
 )
 from dashboard.scope import NotPermitted, Scope
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
-from queries.outcome_rollups import officer_rollup, officer_spells, unit_rollup
+from queries.outcome_rollups import case_grounds, officer_rollup, officer_spells, unit_rollup
 
 # The groupings a trend can be split by.
 BY = {
@@ -251,11 +251,12 @@ class Escalation:
 
 @cached("outcomes.escalation")
 def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
-               narrowing: Narrowing = EVERYTHING) -> list[Escalation]:
+               narrowing: Narrowing = EVERYTHING, use_rollups: bool = True) -> list[Escalation]:
     """One Escalation per period. Each step is counted by its own date: violations by
     occurred_on, grounds by the day the case met them (its second ordinary violation or
     its first malicious one), submissions by submitted_to_court_on, decisions by
-    decided_on."""
+    decided_on. `use_rollups=False` ranks the violations here instead of reading
+    case_grounds (its equivalence tests)."""
     v = violations
     joined = v.join(cases, v.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
     in_scope = _where(scope, narrowing)
@@ -284,21 +285,32 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
                    v.c.submitted_to_court_on.between(first, last),
                    v.c.decided_on.between(first, last)))).one()._mapping
 
-    # The n-th violation of each kind per case, to find the day a case met the grounds.
-    ranked = (select(v.c.case_id, v.c.kind, v.c.occurred_on,
-                     func.row_number().over(partition_by=[v.c.case_id, v.c.kind],
-                                            order_by=[v.c.occurred_on, v.c.id]).label("n"))
-              .select_from(joined)
-              .where(in_scope, v.c.kind.in_(["violation", "malicious_violation"]),
-                     v.c.occurred_on <= last)
-              .subquery("ranked"))
-    met_on = (select(ranked.c.case_id, func.min(ranked.c.occurred_on).label("met_on"))
-              .where(or_(and_(ranked.c.kind == "violation", ranked.c.n == 2),
-                         and_(ranked.c.kind == "malicious_violation", ranked.c.n == 1)))
-              .group_by(ranked.c.case_id).subquery("met"))
-    grounds = conn.execute(select(*[
-        count_if(met_on.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
-                 f"g{i}") for i, p in enumerate(periods)]).select_from(met_on)).one()._mapping
+    if use_rollups:
+        # The day each case met the grounds does not depend on the periods: counting the
+        # cases whose day falls in each is a read of case_grounds (100-150 ms -> ~5 ms).
+        g = case_grounds
+        grounds = conn.execute(
+            select(*[count_if(g.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
+                              f"g{i}") for i, p in enumerate(periods)])
+            .select_from(g.join(units, units.c.id == g.c.unit_id))
+            .where(scope.units_where(units), _rollup_narrowing(g, narrowing),
+                   g.c.met_on.between(first, last))).one()._mapping
+    else:
+        # The n-th violation of each kind per case, to find the day a case met the grounds.
+        ranked = (select(v.c.case_id, v.c.kind, v.c.occurred_on,
+                         func.row_number().over(partition_by=[v.c.case_id, v.c.kind],
+                                                order_by=[v.c.occurred_on, v.c.id]).label("n"))
+                  .select_from(joined)
+                  .where(in_scope, v.c.kind.in_(["violation", "malicious_violation"]),
+                         v.c.occurred_on <= last)
+                  .subquery("ranked"))
+        met_on = (select(ranked.c.case_id, func.min(ranked.c.occurred_on).label("met_on"))
+                  .where(or_(and_(ranked.c.kind == "violation", ranked.c.n == 2),
+                             and_(ranked.c.kind == "malicious_violation", ranked.c.n == 1)))
+                  .group_by(ranked.c.case_id).subquery("met"))
+        grounds = conn.execute(select(*[
+            count_if(met_on.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
+                     f"g{i}") for i, p in enumerate(periods)]).select_from(met_on)).one()._mapping
     return [Escalation(int(steps[f"violations{i}"] or 0), int(steps[f"malicious{i}"] or 0),
                        int(grounds[f"g{i}"] or 0), int(steps[f"submitted{i}"] or 0),
                        int(steps[f"revoked{i}"] or 0), int(steps[f"rejected{i}"] or 0))

@@ -16,6 +16,7 @@ from dashboard.scope import Scope
 from queries import outcome_rollups, rollups
 from queries import outcomes as Q
 from tests import fixture_small
+from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
           Scope("unit_head", unit_id=3)]
@@ -93,6 +94,42 @@ def test_hand_counted_edge(fixture_engine):
     assert last.caseload_days.tolist() == [562]
 
 
+PERIOD_SETS = [
+    [Period(date(2025, 1, 1), date(2025, 12, 31)), Period(date(2024, 1, 1), date(2024, 12, 31))],
+    # Periods ending before violations the cases had later (the grounds met after them
+    # must not count), one day long, and out of order.
+    [Period(date(2025, 4, 1), date(2025, 4, 1)), Period(date(2024, 9, 1), date(2025, 3, 31)),
+     Period(date(2025, 4, 2), date(2025, 6, 30))],
+]
+
+
+@pytest.mark.parametrize("periods", PERIOD_SETS)
+def test_grounds_from_case_grounds_equal_the_direct_ranking(fixture_engine, periods):
+    with fixture_engine.connect() as conn:
+        for scope in SCOPES:
+            for narrowing in NARROWINGS:
+                assert Q.escalation(conn, scope, periods, narrowing) == \
+                    Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
+
+
+def test_grounds_on_the_outcomes_fixture(outcomes_db):  # noqa: F811 - imported above
+    """c1 met the grounds on 1 Sep 2014 (its second violation), c2 on 3 Mar 2015 (a
+    malicious one); c3 had one violation. Periods ending the day before and on the day."""
+    periods = [Period(date(2014, 1, 1), date(2014, 8, 31)),
+               Period(date(2014, 9, 1), date(2014, 9, 1)),
+               Period(date(2015, 1, 1), date(2015, 3, 2)),
+               Period(date(2014, 1, 1), date(2015, 12, 31))]
+    with outcomes_db.connect() as conn:
+        rolled = Q.escalation(conn, Scope.nation(), periods)
+        for scope in [Scope.nation(), Scope("region_head", region_code="KZ-71"),
+                      Scope("unit_head", unit_id=2)]:
+            for narrowing in NARROWINGS:
+                for cut in (periods, periods[:2], periods[2:]):
+                    assert Q.escalation(conn, scope, cut, narrowing) == \
+                        Q.escalation(conn, scope, cut, narrowing, use_rollups=False)
+    assert [e.grounds for e in rolled] == [0, 1, 0, 2]
+
+
 def test_refresh_follows_the_data(fixture_engine):
     from dashboard.schema import assistance, case_assignments, cases, milestones, violations
 
@@ -117,6 +154,7 @@ def test_generated_data_through_the_bulk_load(engine):
     dataset = demo.generate(scale=0.02, seed=11)
     load.replace_all(engine, dataset)
     with engine.connect() as conn:
+        grounds = conn.exec_driver_sql("SELECT COUNT(*) FROM case_grounds").scalar()
         last = conn.exec_driver_sql("SELECT MAX(registered_on) FROM cases").scalar()
         region = conn.exec_driver_sql("SELECT MIN(region_code) FROM units").scalar()
         unit = conn.exec_driver_sql("SELECT MIN(id) FROM units").scalar()
@@ -132,6 +170,13 @@ def test_generated_data_through_the_bulk_load(engine):
                         pd.testing.assert_frame_equal(rolled, direct)
                         if scope.role == "ministry":
                             assert rolled.caseload_days.sum() > 0
+            for scope in scopes:
+                periods = [Period(date(end.year, 1, 1), end),
+                           Period(date(end.year - 1, 1, 1), date(end.year - 1, 12, 31))]
+                for narrowing in NARROWINGS[:3]:
+                    assert Q.escalation(conn, scope, periods, narrowing) == \
+                        Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
+    assert grounds > 0
 
 
 MIGRATION = (Path(__file__).parent.parent / "dashboard" / "migrations" / "versions"
@@ -148,3 +193,4 @@ def test_the_refresh_code_builds_what_the_migration_froze():
             frozen = namespace[f"{level.upper()}_ROLLUP_{suffix}"]
             assert frozen.strip() == outcome_rollups.select_sql(dialect, level).strip()
     assert namespace["SPELLS"].strip() == outcome_rollups.SPELLS_SQL.strip()
+    assert namespace["GROUNDS"].strip() == outcome_rollups.GROUNDS_SQL.strip()

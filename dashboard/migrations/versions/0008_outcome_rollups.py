@@ -7,8 +7,9 @@ Create Date: 2026-11-25 18:00:00
 The outlier rule of the outcomes page (queries/outcome_rollups.py): outlier_rollup_unit
 (month x unit x probation type x legal category), officer_spells (the assignments with
 their case's unit, type and category) and outlier_rollup_officer (month x officer x unit
-of the case, read from officer_spells). Materialized views on PostgreSQL, tables on
-SQLite; refreshed after every generate and import with monthly_rollup. The defining SQL
+of the case, read from officer_spells), and case_grounds (the day each case met the
+grounds to ask the court, for the escalation counts). Materialized views on PostgreSQL,
+tables on SQLite; refreshed after every generate and import with monthly_rollup. The defining SQL
 is frozen here: the refresh code's copy may change, this migration may not.
 
 Also a partial index on the revoked closures (the revocations per window read only those).
@@ -227,12 +228,24 @@ SPELLS = """        SELECT a.officer_id, c.unit_id, c.probation_type, c.legal_ca
                a.assigned_on, a.unassigned_on
         FROM case_assignments a JOIN cases c ON c.id = a.case_id"""
 
+GROUNDS = """        SELECT c.id AS case_id, c.unit_id, c.probation_type, c.legal_category,
+               MIN(r.occurred_on) AS met_on
+        FROM (SELECT case_id, kind, occurred_on,
+                     ROW_NUMBER() OVER (PARTITION BY case_id, kind
+                                        ORDER BY occurred_on, id) AS n
+              FROM violations WHERE kind IN ('violation', 'malicious_violation')) AS r
+        JOIN cases c ON c.id = r.case_id
+        WHERE (r.kind = 'violation' AND r.n = 2)
+           OR (r.kind = 'malicious_violation' AND r.n = 1)
+        GROUP BY c.id, c.unit_id, c.probation_type, c.legal_category"""
+
 INDEXES = [
     "CREATE INDEX ix_outlier_rollup_unit_month ON outlier_rollup_unit (month)",
     "CREATE INDEX ix_outlier_rollup_officer_month ON outlier_rollup_officer (month)",
     # The spells that start or end in a window's edge month.
     "CREATE INDEX ix_officer_spells_assigned ON officer_spells (assigned_on)",
     "CREATE INDEX ix_officer_spells_unassigned ON officer_spells (unassigned_on)",
+    "CREATE INDEX ix_case_grounds_met ON case_grounds (met_on)",
 ]
 
 
@@ -241,6 +254,7 @@ def upgrade() -> None:
         op.execute(f"CREATE MATERIALIZED VIEW outlier_rollup_unit AS {UNIT_ROLLUP_PG}")
         op.execute(f"CREATE MATERIALIZED VIEW officer_spells AS {SPELLS}")
         op.execute(f"CREATE MATERIALIZED VIEW outlier_rollup_officer AS {OFFICER_ROLLUP_PG}")
+        op.execute(f"CREATE MATERIALIZED VIEW case_grounds AS {GROUNDS}")
     else:
         op.execute("""CREATE TABLE outlier_rollup_unit (
             month DATE NOT NULL, entity_id INTEGER NOT NULL, unit_id INTEGER NOT NULL,
@@ -256,7 +270,12 @@ def upgrade() -> None:
             open_before INTEGER NOT NULL, caseload_days INTEGER NOT NULL)""")
         op.execute(f"INSERT INTO outlier_rollup_unit {UNIT_ROLLUP_SQLITE}")
         op.execute(f"INSERT INTO officer_spells {SPELLS}")
+        op.execute("""CREATE TABLE case_grounds (
+            case_id INTEGER NOT NULL, unit_id INTEGER NOT NULL,
+            probation_type VARCHAR(20) NOT NULL, legal_category VARCHAR(32) NOT NULL,
+            met_on DATE NOT NULL)""")
         op.execute(f"INSERT INTO outlier_rollup_officer {OFFICER_ROLLUP_SQLITE}")
+        op.execute(f"INSERT INTO case_grounds {GROUNDS}")
     for ddl in INDEXES:
         op.execute(ddl)
     revoked = sa.text("close_reason = 'revoked'")
@@ -267,10 +286,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_cases_revoked', table_name='cases')
     if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP MATERIALIZED VIEW IF EXISTS case_grounds")
         op.execute("DROP MATERIALIZED VIEW IF EXISTS outlier_rollup_officer")
         op.execute("DROP MATERIALIZED VIEW IF EXISTS officer_spells")
         op.execute("DROP MATERIALIZED VIEW IF EXISTS outlier_rollup_unit")
         return
+    op.execute("DROP TABLE IF EXISTS case_grounds")
     op.execute("DROP TABLE IF EXISTS outlier_rollup_officer")
     op.execute("DROP TABLE IF EXISTS officer_spells")
     op.execute("DROP TABLE IF EXISTS outlier_rollup_unit")
