@@ -278,8 +278,12 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
                      f"revoked{i}"),
             count_if(and_(v.c.court_decision == "rejected", within(v.c.decided_on)),
                      f"rejected{i}")]
+    # The whole country unnarrowed needs nothing from the cases: without the join
+    # PostgreSQL reads the few violations by index instead of hashing all 441,000 cases
+    # against them (60 ms -> ~10 ms at scale 1).
+    everything = scope.role == "ministry" and narrowing == EVERYTHING
     steps = conn.execute(
-        select(*columns).select_from(joined)
+        select(*columns).select_from(v if everything else joined)
         .where(in_scope, v.c.kind != "new_offence",
                or_(v.c.occurred_on.between(first, last),
                    v.c.submitted_to_court_on.between(first, last),
