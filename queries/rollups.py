@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard.filters import Filters
 from dashboard.schema import units
 from dashboard.scope import Scope
+from queries import outcome_rollups
 
 ROLLUP = "monthly_rollup"
 # Not in dashboard.schema.metadata: it is not a table on PostgreSQL, and the bulk load
@@ -99,7 +100,8 @@ def create_access_indexes(conn: Connection) -> None:
 
 
 def refresh(engine_or_conn: Engine | Connection) -> None:
-    """Recompute the rollup from the cases (after generate and import)."""
+    """Recompute the rollups from the cases (after generate and import): this one and
+    the outlier rule's (queries.outcome_rollups)."""
     if isinstance(engine_or_conn, Engine):
         with engine_or_conn.begin() as conn:
             refresh(conn)
@@ -111,6 +113,7 @@ def refresh(engine_or_conn: Engine | Connection) -> None:
     else:
         conn.execute(text(f"DELETE FROM {ROLLUP}"))
         conn.execute(text(f"INSERT INTO {ROLLUP} {select_sql('sqlite')}"))
+    outcome_rollups.refresh(conn)
     from queries import stocks
 
     stocks.refresh(conn)

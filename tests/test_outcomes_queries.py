@@ -22,6 +22,7 @@ from dashboard import schema as S
 from dashboard.metrics import Period, buckets, trailing_months
 from dashboard.scope import NotPermitted, Scope
 from queries import outcomes as Q
+from queries import rollups
 from queries.national import year_summary
 
 NATION = Scope.nation()
@@ -123,6 +124,7 @@ def outcomes_db(engine):
             aid(6, 3, "employment", d(2015, 11, 1), d(2016, 1, 10), "not_achieved"),
             aid(7, 3, "employment", d(2015, 5, 1), d(2015, 6, 1), "not_achieved"),
         ])
+        rollups.refresh(conn)  # as generate and import do after a load
     return engine
 
 
