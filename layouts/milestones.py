@@ -16,7 +16,7 @@ from dashboard.codes import MILESTONE_KINDS
 from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, number, percent
-from layouts.plotly_locale import graph_config
+from layouts.plotly_locale import graph_box_style, graph_config
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -211,7 +211,7 @@ def graph(id_: str, figure: go.Figure, lang: str, title: str, help_text: str | N
         html.H2(title, className="h6"),
         html.P(help_text, className="small text-muted mb-1") if help_text else None,
         html.Div(dcc.Graph(id=id_, figure=figure, config=graph_config(lang)), role="figure",
-                 **{"aria-label": title}),
+                 style=graph_box_style(figure), **{"aria-label": title}),
     ], className="mb-3")
 
 
