@@ -79,8 +79,16 @@ def _card(id_: str, title: str, value: str, note) -> dbc.Col:
     ]), className="h-100", id=id_), xs=12, sm=6, lg=4, xl=2)
 
 
-def headline_cards(h: Headline, gaps: NewTypeGaps, lang: str, as_of_text: str) -> dbc.Row:
+def headline_cards(h: Headline, gaps: NewTypeGaps, lang: str,
+                   as_of_text: str) -> html.Section:
     timeliness = None if h.timeliness is None else h.timeliness / 100
+    # The cards' titles are h3: a (hidden) h2 above them keeps the heading order.
+    return html.Section([html.H2(t("shell.kpi.title", lang), className="visually-hidden"),
+                         _headline_row(h, gaps, timeliness, lang, as_of_text)])
+
+
+def _headline_row(h: Headline, gaps: NewTypeGaps, timeliness, lang: str,
+                  as_of_text: str) -> dbc.Row:
     return dbc.Row([
         _card("ms-kpi-overdue", t("milestones.kpi.overdue", lang), number(h.overdue, lang),
               t("milestones.kpi.overdue_note", lang, share=percent(h.share, lang, 1))),
