@@ -147,6 +147,15 @@ def test_sign_in_then_dash_endpoints_answer(server):
     assert http.get(server.url + "/", timeout=10).status_code == 200
 
 
+def test_pages_preload_plotly_from_this_server(server):
+    page = sign_in(server.url, "head71").get(server.url + "/", timeout=10).text
+    head = page.split("</head>")[0]
+    assert ('<link rel="preload" href="/_dash-component-suites/plotly/package_data/'
+            'plotly.min.js" as="script">') in head
+    assert requests.get(server.url + "/_dash-component-suites/plotly/package_data/"
+                        "plotly.min.js", timeout=30).status_code == 200
+
+
 def test_sign_in_is_audited(server, engine):
     sign_in(server.url, "min")
     assert audit.entries(engine, username="min", event="sign_in")[-1].ip == "127.0.0.1"
