@@ -55,12 +55,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, port: int, timeout: float = 90) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, timeout: float = 90,
+                   log_path: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{port}",
            "GUNICORN_ACCESSLOG": "", "SECRET_KEY": secrets.token_hex(16),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
                                                        os.environ.get("PYTHONPATH")]))}
-    log = tempfile.TemporaryFile()
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
                              str(ROOT / "gunicorn.conf.py"), "app:server"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
@@ -225,6 +226,8 @@ def main(argv=None) -> int:
     parser.add_argument("--run-timeout", type=float, default=180)
     parser.add_argument("--json", default=None)
     parser.add_argument("--reports", default=None, help="keep every full report here")
+    parser.add_argument("--server-log", default=None,
+                        help="write gunicorn's log (errors, tracebacks) to this file")
     parser.add_argument("--min-performance", type=float, default=None,
                         help="exit 1 when a page's median is below this")
     parser.add_argument("--min-accessibility", type=float, default=None)
@@ -240,7 +243,7 @@ def main(argv=None) -> int:
         base = args.base.rstrip("/")
     else:
         port = args.port or free_port()
-        proc = start_gunicorn(args.database_url, port)
+        proc = start_gunicorn(args.database_url, port, log_path=args.server_log)
         base = f"http://127.0.0.1:{port}"
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("Lighthouse is run against this machine only (127.0.0.1)")
