@@ -8,7 +8,8 @@ running server on this machine), creates or resets a ministry account (random pa
 language --lang), signs in through /login with its CSRF token, and runs Lighthouse on each
 page --runs times with the session cookie (--extra-headers). The sign-in page is audited
 without the cookie, as a stranger sees it. Prints, per page, the median of the runs of
-each column (performance, accessibility, best-practices, LCP, TBT, CLS, total transfer),
+each column (performance, accessibility, best-practices, LCP, TBT, CLS, total transfer, and
+Lighthouse's CPU benchmark index: higher is a faster, quieter machine),
 writes them and every run to --json, and, with --reports DIR, each run's full report.
 
 Needs lighthouse in node_modules/ (`make lighthouse` installs a pinned one) and Chromium
@@ -182,6 +183,9 @@ def summarise(report: dict) -> dict:
         "tbt_ms": audits["total-blocking-time"].get("numericValue"),
         "cls": audits["cumulative-layout-shift"].get("numericValue"),
         "transfer_kb": (audits["total-byte-weight"].get("numericValue") or 0) / 1024,
+        # Lighthouse's own measure of the CPU at the time (higher is faster): performance
+        # scores taken at very different indexes are not comparable.
+        "benchmark_index": (report.get("environment") or {}).get("benchmarkIndex"),
         "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
         "error": problem.get("message") if problem else None,
         "failing": sorted(
@@ -199,7 +203,7 @@ def median(values):
 COLUMNS = (("performance", "perf", "{:.2f}"), ("accessibility", "a11y", "{:.2f}"),
            ("best-practices", "b-p", "{:.2f}"), ("lcp_ms", "LCP ms", "{:.0f}"),
            ("tbt_ms", "TBT ms", "{:.0f}"), ("cls", "CLS", "{:.3f}"),
-           ("transfer_kb", "KB", "{:.0f}"))
+           ("transfer_kb", "KB", "{:.0f}"), ("benchmark_index", "CPU idx", "{:.0f}"))
 
 
 def table(rows: list[dict]) -> str:
