@@ -147,11 +147,13 @@ def test_sign_in_then_dash_endpoints_answer(server):
     assert http.get(server.url + "/", timeout=10).status_code == 200
 
 
-def test_pages_preload_plotly_from_this_server(server):
-    page = sign_in(server.url, "head71").get(server.url + "/", timeout=10).text
-    head = page.split("</head>")[0]
-    assert ('<link rel="preload" href="/_dash-component-suites/plotly/package_data/'
-            'plotly.min.js" as="script">') in head
+def test_sections_preload_plotly_from_this_server(server):
+    http = sign_in(server.url, "head71")
+    preload = ('<link rel="preload" href="/_dash-component-suites/plotly/package_data/'
+               'plotly.min.js" as="script">')
+    for path in ("/", "/caseload"):
+        assert preload in http.get(server.url + path, timeout=10).text.split("</head>")[0]
+    assert preload not in http.get(server.url + "/region/KZ-71", timeout=10).text
     assert requests.get(server.url + "/_dash-component-suites/plotly/package_data/"
                         "plotly.min.js", timeout=30).status_code == 200
 
