@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PROBATION_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: demo test lint postgres redis browser-deps clean-demo bench loadtest
+.PHONY: demo test lint postgres redis browser-deps clean-demo bench loadtest lighthouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,16 @@ bench: $(STAMP) postgres
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py --database-url $(BENCH_DATABASE_URL) --start-gunicorn \
 	  --users 50 --duration 60 --max-requests 30000 --warmup 15 --json loadtest.json
+
+# Lighthouse (desktop preset, median of 3 runs) on the main pages and the sign-in page,
+# as a ministry user in Kazakh, against gunicorn on a free port of 127.0.0.1. A
+# measurement like `make bench`, not part of `make test`. LIGHTHOUSE_DATABASE_URL: a
+# database that already holds data (the account lighthouse-ministry is created or reset).
+LIGHTHOUSE ?= lighthouse@12.8.2
+LIGHTHOUSE_DATABASE_URL ?= $(BENCH_DATABASE_URL)
+LIGHTHOUSE_ARGS ?= --runs 3
+lighthouse: $(STAMP) browser-deps
+	@test -x node_modules/.bin/lighthouse || \
+		npm install --no-save --no-audit --no-fund --silent $(LIGHTHOUSE) $(AXE_CORE)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python scripts/lighthouse.py \
+	  --database-url $(LIGHTHOUSE_DATABASE_URL) --json lighthouse.json $(LIGHTHOUSE_ARGS)

@@ -408,6 +408,7 @@ LOGIN_PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ t('auth.sign_in') }} · {{ t('app.title') }}</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/shell.css">
 </head>
 <body class="bg-body-tertiary">
 <main class="container py-5" style="max-width: 26rem">

@@ -39,7 +39,22 @@ def create_app(settings: Settings | None = None) -> Dash:
     _compress(server)
     register(app)
     init_security(server, settings, dash_app=app)
+    _set_up_dash_now(app)
     return app
+
+
+def _set_up_dash_now(app: Dash) -> None:
+    """Run Dash's own first-request setup now, once, in this process.
+
+    Dash sets itself up in the first request of each process: it registers the component
+    bundles it may serve (until then any /_dash-component-suites/ file is refused, "not
+    a registered library", HTTP 500) and the page router callback. It marks the setup done
+    before doing it, so under gunicorn's threads the requests that arrive meanwhile in a
+    fresh (or recycled) worker get 500s for React and the bundles, or a 400 for the router:
+    the page stays blank. Done here, before gunicorn forks its workers (preload), every
+    worker starts set up. The request is for /healthz, which the gate lets through."""
+    with app.server.test_request_context("/healthz"):
+        app.server.preprocess_request()
 
 
 STATIC_MAX_AGE = 7 * 24 * 3600

@@ -16,7 +16,7 @@ from dashboard.codes import MILESTONE_KINDS
 from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, number, percent
-from layouts.plotly_locale import graph_config
+from layouts.plotly_locale import graph_box_style, graph_config
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -79,8 +79,16 @@ def _card(id_: str, title: str, value: str, note) -> dbc.Col:
     ]), className="h-100", id=id_), xs=12, sm=6, lg=4, xl=2)
 
 
-def headline_cards(h: Headline, gaps: NewTypeGaps, lang: str, as_of_text: str) -> dbc.Row:
+def headline_cards(h: Headline, gaps: NewTypeGaps, lang: str,
+                   as_of_text: str) -> html.Section:
     timeliness = None if h.timeliness is None else h.timeliness / 100
+    # The cards' titles are h3: a (hidden) h2 above them keeps the heading order.
+    return html.Section([html.H2(t("shell.kpi.title", lang), className="visually-hidden"),
+                         _headline_row(h, gaps, timeliness, lang, as_of_text)])
+
+
+def _headline_row(h: Headline, gaps: NewTypeGaps, timeliness, lang: str,
+                  as_of_text: str) -> dbc.Row:
     return dbc.Row([
         _card("ms-kpi-overdue", t("milestones.kpi.overdue", lang), number(h.overdue, lang),
               t("milestones.kpi.overdue_note", lang, share=percent(h.share, lang, 1))),
@@ -211,7 +219,7 @@ def graph(id_: str, figure: go.Figure, lang: str, title: str, help_text: str | N
         html.H2(title, className="h6"),
         html.P(help_text, className="small text-muted mb-1") if help_text else None,
         html.Div(dcc.Graph(id=id_, figure=figure, config=graph_config(lang)), role="figure",
-                 **{"aria-label": title}),
+                 style=graph_box_style(figure), **{"aria-label": title}),
     ], className="mb-3")
 
 

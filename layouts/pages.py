@@ -14,7 +14,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day
 from layouts.kpis import kpi_cards
-from layouts.plotly_locale import graph_config
+from layouts.plotly_locale import graph_box_style, graph_config
 from layouts.shell import breadcrumbs, notices
 from layouts.tables import places_table
 from queries.kpis import Headline
@@ -40,7 +40,8 @@ class View:
 
 def _graph(id_: str, figure, lang: str, label: str) -> html.Div:
     return html.Div(dcc.Graph(id=id_, figure=figure, config=graph_config(lang)),
-                    role="figure", className="mb-2", **{"aria-label": label})
+                    role="figure", className="mb-2", style=graph_box_style(figure),
+                    **{"aria-label": label})
 
 
 def _heading(title: str, v: View, crumbs=None) -> list:

@@ -78,3 +78,16 @@ def graph_config(lang: str) -> dict:
     if lang in LOCALES:
         config.update({"locale": lang, "locales": {lang: LOCALES[lang]}})
     return config
+
+
+PLOTLY_DEFAULT_HEIGHT = 450
+
+
+def graph_box_style(figure) -> dict:
+    """The style of the box around a dcc.Graph: as tall as the figure will be, from the
+    start. plotly.js arrives after the page (it is loaded on demand), and a box that grew
+    only then pushed everything below it down (layout shift)."""
+    height = getattr(getattr(figure, "layout", None), "height", None)
+    if height is None and isinstance(figure, dict):
+        height = (figure.get("layout") or {}).get("height")
+    return {"minHeight": f"{int(height or PLOTLY_DEFAULT_HEIGHT)}px"}

@@ -311,7 +311,8 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                     className="small text-warning")] if data.unweighted else []
     return html.Div([
         *_heading(title, v, crumbs),
-        kpis(data, lang),
+        html.Section([html.H2(t("shell.kpi.title", lang), className="visually-hidden"),
+                      kpis(data, lang)]),  # the cards' titles are h3
         dbc.Row([
             dbc.Col(html.Section([
                 html.H2(t("staff.posts.title", lang), className="h5"),

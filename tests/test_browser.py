@@ -66,6 +66,7 @@ def server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
+    app.server.config["ENGINE"].dispose()  # now, not whenever the app is collected
     engine.dispose()
 
 

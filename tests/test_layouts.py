@@ -109,3 +109,14 @@ def test_every_code_has_a_label_in_every_language(prefix, values):
     for value in values:
         for lang in i18n.LANGUAGES:
             assert i18n.t(f"{prefix}.{value}", lang)
+
+
+def test_a_graph_box_is_as_tall_as_its_figure_from_the_start():
+    """plotly.js arrives after the page: a box that grew only then shifted the layout."""
+    import plotly.graph_objects as go
+
+    from layouts.plotly_locale import graph_box_style
+
+    assert graph_box_style(go.Figure(layout={"height": 380})) == {"minHeight": "380px"}
+    assert graph_box_style({"data": [], "layout": {"height": 300}}) == {"minHeight": "300px"}
+    assert graph_box_style(go.Figure()) == {"minHeight": "450px"}  # plotly's default

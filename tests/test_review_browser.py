@@ -27,9 +27,13 @@ def _exports_of(tmp_path_factory, username: str) -> list[str]:
     from dashboard import audit
     from dashboard.db import make_engine
 
-    # The newest: test_browser.py's own server, when it ran first, has an older one.
-    path = max(Path(tmp_path_factory.getbasetemp()).glob("browser*/probation.db"),
-               key=lambda p: p.stat().st_ctime)
+    # The newest server's: test_browser.py's own, when it ran first, has an older one.
+    # mktemp numbers the folders in order (browser0, browser1, ...). Not the file's ctime:
+    # SQLite writes go to the -wal file, and an earlier server's connections, closed
+    # whenever its app is collected, can touch that server's file after this one's.
+    folders = [p for p in Path(tmp_path_factory.getbasetemp()).glob("browser*")
+               if p.name.removeprefix("browser").isdigit()]
+    path = max(folders, key=lambda p: int(p.name.removeprefix("browser"))) / "probation.db"
     engine = make_engine(f"sqlite:///{path}")
     try:
         return [e.target for e in audit.entries(engine, username=username, event="export")]

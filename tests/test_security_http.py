@@ -115,6 +115,21 @@ def test_public_paths_work_anonymously(server):
         "status": "ok", "database": "ok"}
 
 
+def test_dash_is_set_up_before_the_first_request(database_url):
+    """Dash sets itself up in a process's first request but marks that done first: under
+    gunicorn's threads, the requests that came meanwhile to a fresh worker got 500s for
+    React and the bundles (a blank page). The factory runs that setup before any request
+    (before gunicorn forks)."""
+    app = make_app(database_url)
+    assert {"dash", "dash_ag_grid", "dash_bootstrap_components"} <= set(app.registered_paths)
+    assert any("_pages_content.children" in output for output in app.callback_map)
+    client = app.server.test_client()
+    for path in ("dash/deps/react@18.3.1.min.js",
+                 "dash/dash-renderer/build/dash_renderer.min.js",
+                 "dash_ag_grid/dash_ag_grid.min.js"):
+        assert client.get(f"/_dash-component-suites/{path}").status_code == 200, path
+
+
 @pytest.mark.parametrize("lang, word", [("kk", "Құпиясөз"), ("ru", "Пароль"),
                                         ("en", "Password")])
 def test_sign_in_page_speaks_three_languages_without_cdn(server, lang, word):
@@ -130,6 +145,17 @@ def test_sign_in_then_dash_endpoints_answer(server):
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
     assert http.get(server.url + "/_dash-dependencies", timeout=10).status_code == 200
     assert http.get(server.url + "/", timeout=10).status_code == 200
+
+
+def test_sections_preload_plotly_from_this_server(server):
+    http = sign_in(server.url, "head71")
+    preload = ('<link rel="preload" href="/_dash-component-suites/plotly/package_data/'
+               'plotly.min.js" as="script">')
+    for path in ("/", "/caseload"):
+        assert preload in http.get(server.url + path, timeout=10).text.split("</head>")[0]
+    assert preload not in http.get(server.url + "/region/KZ-71", timeout=10).text
+    assert requests.get(server.url + "/_dash-component-suites/plotly/package_data/"
+                        "plotly.min.js", timeout=30).status_code == 200
 
 
 def test_sign_in_is_audited(server, engine):
