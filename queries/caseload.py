@@ -34,8 +34,9 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
 def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
                        lang: str = "kk") -> pd.DataFrame:
     """Cases on the register on f.as_of per region and probation type:
-    columns region_code, region, probation_type, cases. (Straight from the cases: at
-    scale 1 the rollup's month-end stock, a sum over every earlier month, was slower.)"""
+    columns region_code, region, probation_type, cases. From the month-end case stock on
+    its days (a lookup), else counted from the cases. (The monthly rollup's running sum
+    over every earlier month was slower than the direct count.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
     if _from_stock(conn, f):
         stock = stocks.case_stock
