@@ -114,13 +114,11 @@ def refresh_rollups(ctx: click.Context) -> None:
     """Recompute the rollups from the case tables (generate and import do it themselves;
     needed once after an upgrade that adds one)."""
     from dashboard import load, migrate
-    from queries import rollups
 
     engine = _engine(ctx.obj["database_url"])
     migrate.upgrade(engine)
     started = time.perf_counter()
-    rollups.refresh(engine)
-    load.refresh_statistics(engine)
+    load.refresh_rollups(engine)
     click.echo(f"rollups refreshed in {time.perf_counter() - started:.1f} s")
 
 

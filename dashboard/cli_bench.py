@@ -48,7 +48,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     from dashboard import bench as b
     from dashboard import demo, load, migrate
     from dashboard.factory import create_app
-    from queries import rollups, stocks
+    from queries import stocks
     from queries.common import data_period
 
     engine = _engine(ctx.obj["database_url"])
@@ -60,8 +60,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
             stale = stocks.fresh(conn) is None
         if stale:  # a database loaded before the rollup existed
             click.echo("refreshing the rollups ...")
-            rollups.refresh(engine)
-            load.refresh_statistics(engine)
+            load.refresh_rollups(engine)
     else:
         if matches is False and not replace:
             raise UserError("the database holds other data; use --replace to overwrite it")

@@ -75,6 +75,13 @@ def replace_all(engine: Engine, dataset) -> dict[str, int]:
     return dataset.counts()
 
 
+def refresh_rollups(engine: Engine) -> None:
+    """Recompute every rollup and stock from the loaded tables, then the statistics
+    (`refresh-rollups`; replace_all does the same inside its own transaction)."""
+    rollups.refresh(engine)
+    refresh_statistics(engine)
+
+
 def refresh_statistics(engine: Engine) -> None:
     """Planner statistics after a bulk change. Without them SQLite picks the wrong index
     for the milestone sub-queries (70 s instead of 1 s at scale 1)."""

@@ -19,12 +19,6 @@ from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
 
 
-def _from_stock(conn: Connection, f: Filters) -> bool:
-    """The month-end stock of cases (queries/stocks.py) holds the as-of day; it knows no
-    officers."""
-    return f.officer_id is None and stocks.holds(conn, [f.as_of])
-
-
 def _ints(frame: pd.DataFrame) -> pd.DataFrame:
     frame["cases"] = frame["cases"].astype(int)
     return frame
@@ -38,7 +32,7 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
     its days (a lookup), else counted from the cases. (The monthly rollup's running sum
     over every earlier month was slower than the direct count.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
-    if _from_stock(conn, f):
+    if stocks.answers(conn, f):
         stock = stocks.case_stock
         name = regions.c[name_column(lang)]
         query = (select(units.c.region_code, name.label("region"), stock.c.probation_type,
@@ -64,7 +58,7 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
 @cached("caseload.by_category")
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
-    if _from_stock(conn, f):
+    if stocks.answers(conn, f):
         stock = stocks.case_stock
         total = func.sum(stock.c.on_register)
         query = (select(stock.c.legal_category, total.label("cases"))

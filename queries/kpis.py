@@ -117,7 +117,7 @@ def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | Non
                     where) -> list[pd.DataFrame]:
     """Cases on the register and overdue milestones on the as-of day: looked up in the
     month-end stocks when they hold the day (queries/stocks.py), counted otherwise."""
-    if f.officer_id is None and level != "officer" and stocks.holds(conn, [f.as_of]):
+    if stocks.answers(conn, f, level):
         narrowing = stocks.narrowing_of(f)
         found = [stocks.sums(conn, table, scope, [f.as_of], level, (measure,), **narrowing)
                  for table, measure in ((stocks.case_stock, "on_register"),

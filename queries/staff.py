@@ -126,8 +126,8 @@ def _item_keys():
     return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
 
 
-def _from_stock(conn: Connection, stock, place: list, measures: tuple[str, str], as_of: date,
-                where: list, columns: list[str]) -> pd.DataFrame:
+def _items_from_stock(conn: Connection, stock, place: list, measures: tuple[str, str],
+                      as_of: date, where: list, columns: list[str]) -> pd.DataFrame:
     """Work items from a month-end stock (queries/stocks.py): cases, then pre-trial
     reports in hand, per `place` columns and item keys; the same rows the counts give."""
     keys = (stock.c.probation_type, stock.c.legal_category, stock.c.risk_tier)
@@ -153,7 +153,7 @@ def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
     pre-trial reports of those cases still in hand."""
     if stocks.holds(conn, [as_of], stocks.OFFICER_DAYS):
         stock = stocks.officer_stock
-        return _from_stock(conn, stock, [stock.c.officer_id], ("cases_held", "reports_held"),
+        return _items_from_stock(conn, stock, [stock.c.officer_id], ("cases_held", "reports_held"),
                            as_of, _place(scope, region, unit_id),
                            ["officer_id", *ITEM_COLUMNS])
     officer = case_assignments.c.officer_id
@@ -179,7 +179,7 @@ def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
     reports in hand), whoever holds them: the load that posts should follow."""
     if stocks.holds(conn, [as_of]):
         stock = stocks.case_stock
-        return _from_stock(conn, stock, [units.c.region_code, stock.c.unit_id],
+        return _items_from_stock(conn, stock, [units.c.region_code, stock.c.unit_id],
                            ("on_register", "reports_in_hand"), as_of, _place(scope, region),
                            ["region_code", "unit_id", *ITEM_COLUMNS])
     base = cases.join(units, units.c.id == cases.c.unit_id)

@@ -207,6 +207,12 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     return frame
 
 
+def answers(conn: Connection, f, level: str | None = None) -> bool:
+    """The stocks answer for a page's Filters on their as-of day: they hold the day and
+    the page is not narrowed to (nor split by) an officer, whom they do not know."""
+    return f.officer_id is None and level != "officer" and holds(conn, [f.as_of])
+
+
 def narrowing_of(f) -> dict:
     """The narrowing of a page's Filters (dashboard.filters), officer aside."""
     return {"region": f.region, "unit_id": f.unit_id, "probation_type": f.probation_type,
