@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import dash
 import flask
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
 from callbacks import context, outage, review, staff, views
 from callbacks import milestones as milestones_views
@@ -167,8 +167,16 @@ def _bind_pages(app: dash.Dash) -> None:
         context.audit_export(f"caseload.{fmt}")
         return out
 
+    # plotly.js reports a click on a region's outline by trace number: the browser adds
+    # the region's code from the figure it holds (assets/map.js), without sending the
+    # figure back here.
+    app.clientside_callback(ClientsideFunction("probation_map", "clicked_region"),
+                            Output("overview-map-click", "data"),
+                            Input("overview-map", "clickData"), State("overview-map", "figure"),
+                            prevent_initial_call=True)
+
     @app.callback(Output("url", "href", allow_duplicate=True),
-                  Input("overview-map", "clickData"), State("url", "search"),
+                  Input("overview-map-click", "data"), State("url", "search"),
                   prevent_initial_call=True)
     def map_drill(click_data, search):
         return views.region_href(click_data, _text(search)) or no_update
@@ -238,14 +246,18 @@ def _set_html_lang(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
+# plotly.js as every page loads it: the cartesian bundle (assets/plotly-bundle.js points
+# dcc.Graph at it; Dash's index leaves it out, factory.ASSETS_IGNORE).
+PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js"
+
+
 def _preload_plotly(app: dash.Dash) -> None:
     """Start fetching plotly.js with the page on the sections, which all draw charts:
-    dcc.Graph asks for plotly.js (1.4 MB compressed) only once the page's layout and its
+    dcc.Graph asks for plotly.js (0.5 MB compressed) only once the page's layout and its
     own chunk have arrived, a waterfall that made the charts the last thing on the page.
     Not on the region, unit, officer and case pages, which have none."""
     original = app.interpolate_index
-    url = (f"{app.config.requests_pathname_prefix}"
-           "_dash-component-suites/plotly/package_data/plotly.min.js")
+    url = app.get_asset_url(PLOTLY_BUNDLE)
     with_charts = {path for _, path in shell.SECTIONS}
 
     def interpolate_index(**kwargs) -> str:

@@ -210,9 +210,10 @@ def with_metric(search: str | None, metric: str | None) -> str | None:
 
 
 def region_href(click_data: dict | None, search: str | None) -> str | None:
-    """Where a click on the map leads: the clicked region's page, filters kept."""
+    """Where a click on the map leads: the clicked region's page, filters kept. The click
+    names the region by its trace's customdata (assets/map.js)."""
     try:
-        code = click_data["points"][0]["location"]
+        code = click_data["points"][0]["customdata"]
     except (TypeError, KeyError, IndexError):
         return None
     if not isinstance(code, str) or not code.startswith("KZ-") or len(code) != 5:

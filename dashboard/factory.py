@@ -14,6 +14,8 @@ from dashboard.db import make_engine
 from dashboard.security import init_app as init_security
 
 ROOT = Path(__file__).resolve().parent.parent
+# Loaded on demand by dcc.Graph (assets/plotly-bundle.js), not by every page's index.
+ASSETS_IGNORE = r"^plotly-cartesian-.*\.min\.js$"
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -23,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=ASSETS_IGNORE,
         external_stylesheets=[],
         serve_locally=True,
         suppress_callback_exceptions=True,

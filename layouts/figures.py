@@ -3,15 +3,24 @@ same everywhere. Inputs are frames from queries/, labels come from the catalogs.
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
+from layouts.formatting import number
 
-GEOJSON_URL = "/assets/geo/kz-regions.geojson"
+GEOJSON_PATH = Path(__file__).resolve().parent.parent / "assets" / "geo" / "kz-regions.geojson"
+MAP_COLOURSCALE = "Blues"
+OUT_OF_SCOPE_COLOUR = "#eeeeee"
+MAP_CENTRE = (66.9, 54.86)  # lon 66.9, lat 48.0 projected: where the colour bar marker sits
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 TYPE_COLOURS = dict(zip(PROBATION_TYPES, ("#E69F00", "#0072B2", "#CC79A7", "#009E73"),
                         strict=True))
@@ -79,28 +88,85 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                all_regions: pd.DataFrame | None = None) -> go.Figure:
-    """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code) on a
-    blank background: the geometry comes from the app, no tiles, no glyphs."""
+    """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code), drawn
+    as filled outlines on plain cartesian axes: no map library, no tiles, no glyphs (the
+    page then needs only plotly.js's cartesian bundle). A click on a region reports its
+    trace, whose `customdata` is the region's code (see assets/map.js)."""
+    outlines = region_outlines()
     fig = go.Figure()
     if all_regions is not None:
-        # Regions outside the scope are drawn grey so the country keeps its shape; they
-        # carry no name and no hover (nothing about them reaches the browser but a code).
-        others = all_regions[~all_regions.code.isin(table.key)]
-        if len(others):
-            fig.add_trace(go.Choroplethmap(
-                geojson=GEOJSON_URL, locations=others.code, z=[0] * len(others),
-                colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], showscale=False,
-                hoverinfo="skip", marker_line_color="#999", marker_line_width=0.5))
-    fig.add_trace(go.Choroplethmap(
-        geojson=GEOJSON_URL, locations=table.key, z=values, text=table.name,
-        customdata=table.key, colorscale="Blues", marker_line_color="#555",
-        marker_line_width=0.6, colorbar={"title": {"text": label}, "thickness": 12},
-        hovertemplate="%{text}<br>%{z:,.1f}<extra></extra>" if values.dtype.kind == "f"
-        else "%{text}<br>%{z:,}<extra></extra>"))
-    # Kazakhstan spans ~41 degrees of longitude: at zoom 2.75 that is ~460 px, which fits
-    # the half-width column of a 1440 px screen beside the colour bar.
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 48.0, "lon": 66.9},
-                           "zoom": 2.75},
-                      height=400, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      font={"family": FONT, "size": 13}, paper_bgcolor="white")
+        # Regions outside the scope are drawn grey so the country keeps its shape: one
+        # trace, no name, no text, no hover (nothing about them reaches the browser but
+        # their outline).
+        others = sorted(set(all_regions.code) - set(table.key))
+        if others:
+            fig.add_trace(go.Scatter(
+                x=_joined(outlines, others, 0), y=_joined(outlines, others, 1),
+                mode="lines", fill="toself", fillcolor=OUT_OF_SCOPE_COLOUR,
+                line={"color": "#999", "width": 0.5}, hoverinfo="skip", showlegend=False))
+    numbers = values.to_numpy()
+    low, high = (float(numbers.min()), float(numbers.max())) if len(numbers) else (0.0, 1.0)
+    if low == high:  # plotly.js widens an empty range the same way
+        low, high = low - 0.5, high + 0.5
+    digits = 1 if values.dtype.kind == "f" else 0
+    colours = sample_colorscale(MAP_COLOURSCALE, [(v - low) / (high - low) for v in numbers])
+    regions = sorted(zip(table.key, table.name, numbers, colours, strict=True))
+    for code, name, value, colour in regions:
+        x, y = outlines[code]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", fill="toself", fillcolor=colour,
+            line={"color": "#555", "width": 0.6}, hoveron="fills", hoverinfo="text",
+            text=f"{name}<br>{number(value, lang, digits)}", customdata=[code],
+            showlegend=False))
+    # The colour bar: an invisible marker carrying the colour scale of the fills.
+    centre_x, centre_y = MAP_CENTRE
+    fig.add_trace(go.Scatter(
+        x=[centre_x], y=[centre_y], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
+                "showscale": True, "opacity": 0, "size": 1,
+                "colorbar": {"title": {"text": label}, "thickness": 12}}))
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    fig.update_layout(xaxis=hidden, yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1},
+                      dragmode="pan", hovermode="closest", height=400,
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      font={"family": FONT, "size": 13}, paper_bgcolor="white",
+                      plot_bgcolor="white")
     return fig
+
+
+def _joined(outlines: dict, codes, axis: int) -> list:
+    """The outlines of `codes` as one line with gaps (each gap closes a filled ring)."""
+    out: list = []
+    for code in codes:
+        if out:
+            out.append(None)
+        out.extend(outlines[code][axis])
+    return out
+
+
+@lru_cache(maxsize=1)
+def region_outlines() -> dict[str, tuple[list, list]]:
+    """Each region's rings from assets/geo/kz-regions.geojson, projected (Web Mercator,
+    in degrees, as the tiled map drew them): x and y lists, rings separated by None."""
+    data = json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
+    outlines = {}
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                    else [geometry["coordinates"]])
+        xs: list = []
+        ys: list = []
+        for ring in (ring for polygon in polygons for ring in polygon):
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            last = None
+            for lon, lat, *_ in ring:
+                point = (round(lon, 2), round(math.degrees(math.log(math.tan(
+                    math.pi / 4 + math.radians(lat) / 2))), 2))
+                if point != last:
+                    xs.append(point[0])
+                    ys.append(point[1])
+                    last = point
+        outlines[feature["id"]] = (xs, ys)
+    return outlines

@@ -75,6 +75,7 @@ def overview(v: View, headline: Headline, regions: pd.DataFrame, all_regions: pd
                 _graph("overview-map", figures.region_map(regions, map_values, lang,
                                                           metric_label, all_regions),
                        lang, t("shell.map.title", lang)),
+                dcc.Store(id="overview-map-click"),
             ]), xl=5),
             dbc.Col(html.Section([
                 html.H2(t("shell.table.regions", lang), className="h5"),

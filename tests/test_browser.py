@@ -206,6 +206,62 @@ def test_the_map_metric_goes_into_the_url_and_the_links_keep_it(watched):
     assert "metric=overdue" in page.get_attribute("#regions-table a >> nth=0", "href")
 
 
+def _inside(code: str) -> tuple[float, float]:
+    """A point well inside the region `code`, in the map's axis units: of a grid over its
+    largest ring, the point inside it farthest from the ring's vertices."""
+    from layouts.figures import region_outlines
+
+    xs, ys = region_outlines()[code]
+    rings, ring = [], []
+    for point in zip(xs + [None], ys + [None], strict=True):
+        if point[0] is None:
+            rings.append(ring)
+            ring = []
+        else:
+            ring.append(point)
+    ring = max(rings, key=len)
+
+    def inside(px, py):
+        hits = 0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y0 > py) != (y1 > py) and px < x0 + (py - y0) * (x1 - x0) / (y1 - y0):
+                hits += 1
+        return hits % 2 == 1
+
+    left, right = min(x for x, _ in ring), max(x for x, _ in ring)
+    bottom, top = min(y for _, y in ring), max(y for _, y in ring)
+    grid = [(left + (right - left) * i / 20, bottom + (top - bottom) * j / 20)
+            for i in range(1, 20) for j in range(1, 20)]
+    return max((p for p in grid if inside(*p)),
+               key=lambda p: min((p[0] - x) ** 2 + (p[1] - y) ** 2 for x, y in ring))
+
+
+def test_clicking_a_region_on_the_map_drills_to_it_with_the_cartesian_plotly(watched):
+    requested: list[str] = []
+    watched.page.on("request", lambda r: requested.append(r.url))
+    watched.sign_in("minister")
+    page = watched.page
+    page.wait_for_selector("#overview-map .js-plotly-plot .scatterlayer")
+    x, y = _inside("KZ-71")
+    at = page.evaluate("""([x, y]) => {
+        const gd = document.querySelector('#overview-map .js-plotly-plot');
+        const l = gd._fullLayout, box = gd.getBoundingClientRect();
+        return [box.left + l._size.l + l.xaxis.l2p(x), box.top + l._size.t + l.yaxis.l2p(y)];
+    }""", [x, y])
+    page.mouse.move(*at)
+    page.wait_for_selector("#overview-map .hoverlayer .hovertext")
+    assert page.eval_on_selector_all("#overview-map .hoverlayer .hovertext tspan.line",
+                                     "lines => lines.map(line => line.textContent)") == [
+        "Astana", "4"]
+    page.mouse.click(*at)
+    page.wait_for_url("**/region/KZ-71*")
+    watched.settle()
+    assert page.locator("h1").inner_text() == "Astana"
+    # plotly.js came as the cartesian bundle from this server, never the full one.
+    assert any("/assets/vendor/plotly-cartesian-4.1.1.min.js" in u for u in requested)
+    assert not any("package_data/plotly.min.js" in u for u in requested)
+
+
 def test_export_csv(watched):
     watched.sign_in("minister")
     page = watched.page

@@ -56,13 +56,52 @@ def test_kazakh_locale_travels_in_the_graph_config():
     assert "locales" not in graph_config("en")
 
 
-def test_the_map_needs_nothing_from_another_host():
-    table = pd.DataFrame({"key": ["KZ-71"], "name": ["Astana"]})
-    fig = figures.region_map(table, pd.Series([4]), "en", "Cases",
-                             pd.DataFrame({"code": ["KZ-71", "KZ-75"], "name": ["A", "B"]}))
-    assert fig.layout.map.style == "white-bg"
-    assert all(trace.geojson == "/assets/geo/kz-regions.geojson" for trace in fig.data)
+def _map(values=(4, 9), lang="en"):
+    table = pd.DataFrame({"key": ["KZ-75", "KZ-71"], "name": ["Almaty", "Astana"]})
+    every_region = pd.DataFrame({"code": sorted(figures.region_outlines())})
+    return figures.region_map(table, pd.Series(list(values)), lang, "Cases", every_region)
+
+
+def test_the_map_is_cartesian_and_needs_nothing_from_another_host():
+    fig = _map()
+    assert {trace.type for trace in fig.data} == {"scatter"}
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.scaleanchor == "x"
     assert "http" not in json.dumps(fig.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
+
+
+def test_the_map_draws_every_region_once():
+    outlines = figures.region_outlines()
+    assert len(outlines) == 20 and all(code.startswith("KZ-") for code in outlines)
+    fig = _map()
+    grey, *regions, scale = fig.data
+    # One trace for the 18 regions outside the scope, one per region within it.
+    assert [trace.customdata for trace in regions] == [("KZ-71",), ("KZ-75",)]
+    assert grey.y.count(None) + 1 == sum(outlines[c][1].count(None) + 1 for c in outlines
+                                         if c not in ("KZ-71", "KZ-75"))
+    assert all(trace.fill == "toself" for trace in (grey, *regions))
+
+
+def test_regions_outside_the_scope_are_grey_with_no_name_or_hover():
+    grey = _map().data[0]
+    assert grey.fillcolor == figures.OUT_OF_SCOPE_COLOUR
+    assert grey.hoverinfo == "skip"
+    assert grey.text is None and grey.name is None and grey.customdata is None
+
+
+def test_map_colours_follow_the_values_with_a_labelled_colour_bar():
+    _, astana, almaty, scale = _map(values=(4, 9)).data  # Almaty 4, Astana 9
+    # The lowest and the highest value: the two ends of the Blues scale.
+    assert almaty.fillcolor == "rgb(247, 251, 255)" and astana.fillcolor == "rgb(8, 48, 107)"
+    assert scale.marker.showscale and scale.marker.colorbar.title.text == "Cases"
+    assert (scale.marker.cmin, scale.marker.cmax) == (4, 9)
+    assert scale.hoverinfo == "skip" and scale.marker.opacity == 0
+
+
+def test_map_hover_names_the_region_and_its_value_in_the_language():
+    _, astana, almaty, _ = _map(values=(12345.5, 2.0), lang="kk").data
+    assert almaty.text == "Almaty<br>12\u00a0345,5"
+    assert astana.text == "Astana<br>2,0"
+    assert almaty.hoveron == "fills" and almaty.hoverinfo == "text"
 
 
 def test_trend_marks_the_2015_and_2017_widenings():

@@ -91,9 +91,11 @@ def test_filter_controls_round_trip_through_the_url(make_ctx):
 
 
 def test_map_click_and_metric_change_the_url():
-    click = {"points": [{"location": "KZ-75"}]}
+    click = {"points": [{"curveNumber": 3, "customdata": "KZ-75"}]}  # as assets/map.js sends
     assert views.region_href(click, "?type=sentence") == "/region/KZ-75?type=sentence"
-    assert views.region_href({"points": [{"location": "//evil"}]}, "") is None
+    assert views.region_href({"points": [{"customdata": "//evil"}]}, "") is None
+    assert views.region_href({"points": [{"customdata": ["KZ-75"]}]}, "") is None
+    assert views.region_href({"points": [{"curveNumber": 3}]}, "") is None
     assert views.with_metric("?type=sentence", "overdue") == "?type=sentence&metric=overdue"
     assert views.with_metric("", "on_register") is None
 
