@@ -3,6 +3,7 @@ callbacks into whichever app is built first)."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import dash
@@ -155,6 +156,7 @@ def register(app: dash.Dash) -> None:
     _register_language_route(app)
     _set_html_lang(app)
     _preload_plotly(app)
+    _without_babel_polyfill(app)
 
 
 def _bind_pages(app: dash.Dash) -> None:
@@ -266,5 +268,29 @@ def _preload_plotly(app: dash.Dash) -> None:
             return html_text
         return html_text.replace(
             "</head>", f'<link rel="preload" href="{url}" as="script">\n</head>', 1)
+
+    app.interpolate_index = interpolate_index
+
+
+# The runtime of compiled generator functions, which the renderer and dcc need as a global.
+REGENERATOR_RUNTIME = "vendor/regenerator-runtime-0.13.11.js"
+_BABEL_POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+
+
+def _without_babel_polyfill(app: dash.Dash) -> None:
+    """Load regenerator-runtime where Dash loads @babel/polyfill (core-js 2, for browsers
+    without ES2015). In a current browser the polyfill still replaces natives that its
+    feature tests reject, Object.prototype.toString, parseInt, parseFloat and String.trim
+    among them, with JavaScript versions that the renderer (Ramda's type checks) and
+    plotly.js then call everywhere: the slower page. What the bundles need of it is the
+    regenerator runtime only."""
+    original = app.interpolate_index
+    tag = f'<script src="{app.get_asset_url(REGENERATOR_RUNTIME)}"></script>'
+
+    def interpolate_index(**kwargs) -> str:
+        scripts, found = _BABEL_POLYFILL.subn(tag, kwargs.get("scripts", ""), count=1)
+        if found:
+            kwargs["scripts"] = scripts
+        return original(**kwargs)
 
     app.interpolate_index = interpolate_index

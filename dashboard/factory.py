@@ -14,8 +14,9 @@ from dashboard.db import make_engine
 from dashboard.security import init_app as init_security
 
 ROOT = Path(__file__).resolve().parent.parent
-# Loaded on demand by dcc.Graph (assets/plotly-bundle.js), not by every page's index.
-ASSETS_IGNORE = r"^plotly-cartesian-.*\.min\.js$"
+# Not in Dash's list of asset scripts: plotly.js is loaded by dcc.Graph when needed
+# (assets/plotly-bundle.js), the regenerator runtime first of all (callbacks/register.py).
+ASSETS_IGNORE = r"^(plotly-cartesian|regenerator-runtime)-.*\.js$"
 
 
 def create_app(settings: Settings | None = None) -> Dash:

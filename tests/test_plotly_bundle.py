@@ -7,7 +7,7 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs_version
 
-from callbacks.register import PLOTLY_BUNDLE
+from callbacks.register import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from dashboard.factory import ASSETS_IGNORE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -25,6 +25,13 @@ def test_dcc_graph_is_pointed_at_it_and_the_index_leaves_it_out():
     loader = (ASSETS / "plotly-bundle.js").read_text(encoding="utf-8")
     assert f'"{PLOTLY_BUNDLE}"' in loader and "_dashPlotlyJSURL" in loader
     ignored = re.compile(ASSETS_IGNORE)
-    assert ignored.search(Path(PLOTLY_BUNDLE).name)
-    assert not any(ignored.search(p.name) for p in ASSETS.rglob("*")
-                   if p.suffix in (".js", ".css") and p.name != Path(PLOTLY_BUNDLE).name)
+    assert {p.name for p in ASSETS.rglob("*") if p.suffix in (".js", ".css")
+            and ignored.search(p.name)} == {Path(PLOTLY_BUNDLE).name,
+                                            Path(REGENERATOR_RUNTIME).name}
+
+
+def test_the_regenerator_runtime_is_vendored_with_its_licence():
+    runtime = (ASSETS / REGENERATOR_RUNTIME).read_text(encoding="utf-8")
+    assert "regeneratorRuntime = runtime" in runtime
+    licence = (ASSETS / "vendor" / "LICENSE-regenerator-runtime.txt").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "regenerator-runtime 0.13.11" in licence

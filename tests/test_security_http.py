@@ -164,6 +164,15 @@ def test_sections_preload_the_cartesian_plotly_bundle_from_this_server(server):
     assert "plotly.js (cartesian - minified) v4.1.1" in bundle.text[:200]
 
 
+def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(server):
+    page = sign_in(server.url, "head71").get(server.url + "/", timeout=10).text
+    scripts = [line for line in page.splitlines() if "<script src=" in line]
+    assert "/assets/vendor/regenerator-runtime-0.13.11.js" in scripts[0]
+    assert "polyfill" not in page
+    assert requests.get(server.url + "/assets/vendor/regenerator-runtime-0.13.11.js",
+                        timeout=10).status_code == 200
+
+
 def test_sign_in_is_audited(server, engine):
     sign_in(server.url, "min")
     assert audit.entries(engine, username="min", event="sign_in")[-1].ip == "127.0.0.1"
