@@ -262,6 +262,33 @@ def test_clicking_a_region_on_the_map_drills_to_it_with_the_cartesian_plotly(wat
     assert not any("package_data/plotly.min.js" in u for u in requested)
 
 
+def test_a_grid_reached_by_an_in_app_link_loads_the_library_then(watched):
+    # The overview loads AG Grid's stand-in, not the library (callbacks/register.py).
+    requested: list[str] = []
+    watched.page.on("request", lambda r: requested.append(r.url))
+    watched.sign_in("minister")
+    page = watched.page
+    assert not any("dash_ag_grid.v" in u for u in requested)
+    page.click("#nav-caseload")
+    page.wait_for_url("**/caseload*")
+    watched.settle()
+    rows = "#caseload-grid .ag-pinned-left-cols-container .ag-row"
+    page.wait_for_selector(rows)
+    assert page.locator(rows).all_inner_texts() == ["Astana", "Almaty"]
+    assert any("dash_ag_grid.v" in u for u in requested)
+    # Updated by a callback after that: the same grid, new rows.
+    page.select_option("#filter-region", "KZ-75")
+    page.click("#filter-apply")
+    page.wait_for_url(lambda url: "region=KZ-75" in url)
+    watched.settle()
+    page.wait_for_function(f"() => [...document.querySelectorAll('{rows}')]"
+                           ".map(r => r.innerText).join() === 'Almaty'")
+    page.click("#nav-milestones")
+    page.wait_for_url("**/milestones*")
+    watched.settle()
+    page.wait_for_selector("#milestones-worklist .ag-header-cell")
+
+
 def test_export_csv(watched):
     watched.sign_in("minister")
     page = watched.page

@@ -1,13 +1,14 @@
 """plotly.js as the browser gets it: the cartesian bundle vendored under assets/vendor,
 the same version as the full bundle of the plotly package, with its licence, loaded by
-dcc.Graph on demand (assets/plotly-bundle.js) rather than by every page's index."""
+dcc.Graph on demand (assets/plotly-bundle.js) rather than by every page's index; the other
+scripts the index names explicitly, not as assets."""
 
 import re
 from pathlib import Path
 
 from plotly.offline import get_plotlyjs_version
 
-from callbacks.register import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
+from callbacks.register import AG_GRID_ON_DEMAND, PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from dashboard.factory import ASSETS_IGNORE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -27,7 +28,7 @@ def test_dcc_graph_is_pointed_at_it_and_the_index_leaves_it_out():
     ignored = re.compile(ASSETS_IGNORE)
     assert {p.name for p in ASSETS.rglob("*") if p.suffix in (".js", ".css")
             and ignored.search(p.name)} == {Path(PLOTLY_BUNDLE).name,
-                                            Path(REGENERATOR_RUNTIME).name}
+                                            Path(REGENERATOR_RUNTIME).name, AG_GRID_ON_DEMAND}
 
 
 def test_the_regenerator_runtime_is_vendored_with_its_licence():

@@ -4,6 +4,7 @@ HTTP client (requests) against the app served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
@@ -171,6 +172,20 @@ def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(ser
     assert "polyfill" not in page
     assert requests.get(server.url + "/assets/vendor/regenerator-runtime-0.13.11.js",
                         timeout=10).status_code == 200
+
+
+def test_only_pages_with_a_grid_load_ag_grid_with_the_page(server):
+    http = sign_in(server.url, "head71")
+    for path in ("/caseload", "/milestones", "/milestones/unit/1"):
+        page = http.get(server.url + path, timeout=10).text
+        assert '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v' in page
+        assert "ag-grid-on-demand" not in page
+    for path in ("/", "/staff", "/outcomes", "/region/KZ-71"):
+        page = http.get(server.url + path, timeout=10).text
+        assert '<script src="/_dash-component-suites/dash_ag_grid' not in page
+        assert re.search(r'<script src="/assets/ag-grid-on-demand\.js\?m=[0-9.]+" '
+                         r'data-src="/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v'
+                         r'[^"]+\.min\.js"></script>', page)
 
 
 def test_sign_in_is_audited(server, engine):
