@@ -1,11 +1,23 @@
-/* dcc.Graph loads plotly.js when the first chart is drawn, from window._dashPlotlyJSURL,
- * which Dash's renderer sets to the full bundle of the plotly package (4.8 MB: maps, 3-D,
- * WebGL). Every chart here is cartesian (bar, box, scatter; the region map is filled
- * outlines), so point it at plotly.js's cartesian bundle of the same version (1.5 MB),
- * served from this server: a third of the script to download, parse and run.
- * The file name is callbacks/register.py's PLOTLY_BUNDLE (tests/test_plotly_bundle.py).
- * The renderer assigns the URL once on start: keep ours (a setter that ignores it rather
- * than a read-only property, whose assignment would throw in strict code). */
+/* plotly.js as this app loads it.
+ *
+ * 1. Which bundle. dcc.Graph loads plotly.js when the first chart is drawn, from
+ *    window._dashPlotlyJSURL, which Dash's renderer sets to the full bundle of the plotly
+ *    package (4.8 MB: maps, 3-D, WebGL). Every chart here is cartesian (bar, box, scatter;
+ *    the region map is filled outlines), so point it at plotly.js's cartesian bundle of the
+ *    same version (1.5 MB), served from this server. The file name is
+ *    callbacks/register.py's PLOTLY_BUNDLE (tests/test_plotly_bundle.py). The renderer
+ *    assigns the URL once on start: keep ours (a setter that ignores it rather than a
+ *    read-only property, whose assignment would throw in strict code).
+ *
+ * 2. When a chart is drawn. dcc.Graph draws every chart of a page as soon as plotly.js
+ *    has arrived, all in one task of the main thread: 0.3-1 s on the pages with six or
+ *    more charts, most of them below the fold. Plotly.react is wrapped so that a chart's
+ *    first drawing waits until its box comes within 300 px of the viewport, and each chart
+ *    is drawn in a task of its own. The promise dcc.Graph waits for resolves once the chart
+ *    is drawn (it then binds the click and hover events), a newer figure sent meanwhile
+ *    replaces the waiting one, and a chart already drawn is redrawn at once. Charts meant
+ *    for printing (the review's, .review-chart) and every chart still waiting when the
+ *    page is printed are drawn at once. */
 (function () {
     "use strict";
     var here = document.currentScript && document.currentScript.src;
@@ -17,5 +29,81 @@
             return url;
         },
         set: function () {}
+    });
+
+    if (!("IntersectionObserver" in window)) {
+        return;
+    }
+    var waiting = new Map();  // graph div -> {args, promise, resolve, reject}
+    var react = null;
+
+    function draw(gd) {
+        var job = waiting.get(gd);
+        if (!job) {
+            return;
+        }
+        waiting.delete(gd);
+        observer.unobserve(gd);
+        react.apply(window.Plotly, job.args).then(job.resolve, job.reject);
+    }
+
+    var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+            if (entry.isIntersecting) {
+                setTimeout(draw, 0, entry.target);
+            }
+        });
+    }, {rootMargin: "300px 0px"});
+
+    function drawAll() {
+        Array.from(waiting.keys()).forEach(draw);
+    }
+
+    function reactWhenVisible(gd) {
+        if (!(gd instanceof Element) || gd._fullLayout || !gd.isConnected
+                || gd.closest(".review-chart")) {
+            return react.apply(this, arguments);
+        }
+        var job = waiting.get(gd);
+        if (!job) {
+            job = {};
+            job.promise = new Promise(function (resolve, reject) {
+                job.resolve = resolve;
+                job.reject = reject;
+            });
+            waiting.set(gd, job);
+            observer.observe(gd);
+        }
+        job.args = arguments;
+        return job.promise;
+    }
+
+    function forget(gd) {  // a chart taken off the page before it was drawn
+        if (waiting.delete(gd)) {
+            observer.unobserve(gd);
+        }
+    }
+
+    window.addEventListener("beforeprint", drawAll);
+
+    var plotly;
+    Object.defineProperty(window, "Plotly", {
+        configurable: true,
+        enumerable: true,
+        get: function () {
+            return plotly;
+        },
+        set: function (value) {
+            plotly = value;
+            if (value && typeof value.react === "function" && value.react !== reactWhenVisible) {
+                react = value.react;
+                value.react = reactWhenVisible;
+                var purge = value.purge;
+                value.purge = function (gd) {
+                    forget(gd);
+                    return purge.apply(this, arguments);
+                };
+            }
+        }
     });
 })();
