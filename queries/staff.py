@@ -130,19 +130,19 @@ def _items_from_stock(conn: Connection, stock, source, place: list,
                       measures: tuple[str, str], as_of: date, where: list,
                       columns: list[str]) -> pd.DataFrame:
     """Work items from a month-end stock (queries/stocks.py): cases, then pre-trial
-    reports in hand, per `place` columns and item keys; the same rows the counts give."""
+    reports in hand, per `place` columns and item keys; the same rows the counts give.
+    One grouped read for both measures, split here."""
     keys = (stock.c.probation_type, stock.c.legal_category, stock.c.risk_tier)
+    q = (select(*place, *keys, *(func.sum(stock.c[m]) for m in measures))
+         .select_from(source).where(stock.c.day == as_of, *where).group_by(*place, *keys))
+    names = columns[:len(place)] + ["probation_type", "legal_category", "risk_tier"]
+    read = _frame(conn, q, [*names, *measures])
     parts = []
     for work_item, measure in zip(("case", "pre_trial_report"), measures, strict=True):
-        total = func.sum(stock.c[measure])
-        parts.append(select(*place, literal(work_item).label("work_item"), *keys,
-                            total.label("items"))
-                     .select_from(source)
-                     .where(stock.c.day == as_of, *where)
-                     .group_by(*place, *keys).having(total > 0))
-    frame = _frame(conn, union_all(*parts), columns)
-    frame["items"] = frame["items"].astype(int)
-    return frame
+        part = read.loc[read[measure] > 0, names].assign(work_item=work_item)
+        part["items"] = read.loc[read[measure] > 0, measure].astype(int)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 @cached("staff.work_items_by_officer")
