@@ -1,6 +1,8 @@
 """What stood on the register at every month end ("stocks"), for the pages to look up
 instead of counting: `milestone_stock` per unit x probation type x legal category x
-milestone kind, and `case_stock` (cases on the register) per unit x type x category.
+milestone kind, `case_stock` (cases on the register) per unit x type x category, and
+`officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
+x category x risk tier (cases held, reports in hand, milestones due and overdue).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -12,15 +14,18 @@ definitions of the direct queries exactly (queries/milestones.py, queries.nation
     overdue_a_b on d  of those, a <= d - due_on <= b (the aging buckets)
     due_soon on d     due on d or in the 14 days after, not completed by d, case on the
                       register on d
+    held on d         an assignment of the case covers d (assigned_on <= d <
+                      unassigned_on); the days none covers belong to officer NULL
 
 Each is a half-open interval of days per row, so the stock on each day is a running sum
 of +1 where an interval starts and -1 where it ends: computed with numpy from one read of
-the milestones and one of the cases (seconds at scale 1; the same in SQL, with a row per
-event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after every
-generate and import, in the same transaction. `fresh` says whether the stocks belong to
-the data loaded now (dataset_info "stocks" = the data version); the queries count
+the milestones and one of the cases, per stock (seconds at scale 1; the same in SQL, with
+a row per event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after
+every generate and import, in the same transaction. `fresh` says whether the stocks belong
+to the data loaded now (dataset_info "stocks" = the data version); the queries count
 directly when they do not, when the day is not a stock day, or when the page narrows to
-an officer (officers are not in them).
+one officer (only the officer level of the milestones page and the staff page's items per
+officer read the officer stock).
 """
 
 from __future__ import annotations
