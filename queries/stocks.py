@@ -290,6 +290,8 @@ class Spec:
     table: Table
     group: tuple[str, ...]
     reads: tuple[Read, ...]
+    # Units per read by backend, where the default (UNITS_PER_READ) holds too much at once.
+    units_per_read: dict[str, int] | None = None
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -448,7 +450,7 @@ OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
          numbers=("row",), prepare=_with_officers),
     Read(lambda u: _held_rows(u, True), (*HELD_DAYS, "due", "done"), _held_milestones,
          numbers=("row", "report"), prepare=_with_officers),
-))
+), units_per_read={"sqlite": 20})  # officers x days grids: 70 units took 3.2 GB at scale 1
 SPECS = (MILESTONES, CASES, OFFICERS)
 
 
@@ -502,7 +504,7 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
     n = len(days)
     unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
     parts = []
-    per_read = UNITS_PER_READ.get(conn.dialect.name, 8)
+    per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(conn.dialect.name, 8)
     for start in range(0, len(unit_ids), per_read):
         chunk = unit_ids[start:start + per_read] if len(unit_ids) > per_read else None
         frames = []
