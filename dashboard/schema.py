@@ -308,3 +308,12 @@ Index("ix_violations_decided", violations.c.decided_on)
 Index("ix_cases_revoked", cases.c.closed_on,
       postgresql_where=cases.c.close_reason == "revoked",
       sqlite_where=cases.c.close_reason == "revoked")
+
+# Milestones (migration 0009): the pre-trial hearings of a period and the prisoners
+# released within a year of a day are read by these days, not by a scan of every case.
+Index("ix_cases_hearing", cases.c.hearing_on,
+      postgresql_where=cases.c.hearing_on.isnot(None),
+      sqlite_where=cases.c.hearing_on.isnot(None))
+Index("ix_cases_release", cases.c.release_on,
+      postgresql_where=cases.c.release_on.isnot(None),
+      sqlite_where=cases.c.release_on.isnot(None))

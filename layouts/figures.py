@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.colors import sample_colorscale
 
 from dashboard.codes import PROBATION_TYPES
@@ -39,51 +40,90 @@ def _base(fig: go.Figure, height: int = 380) -> go.Figure:
     return fig
 
 
+# Page figures are built as plain dicts and wrapped unvalidated: plotly's validation, its
+# update_* paths and its template merge cost more than the queries of a page (tens of ms
+# a figure). `lean` lays them out as `_base` does; tests/test_lean_figures.py pins each
+# builder to what plotly's validated API builds from the same input.
+
+def template() -> dict:
+    """The default template as plotly would attach it, computed once per template name."""
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = go.Figure().to_plotly_json()["layout"]["template"]
+    return _TEMPLATES[name]
+
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def lean(traces: list[dict], height: int, **layout) -> go.Figure:
+    """A figure laid out as `_base` lays it out (every y axis gets the grid and starts at
+    zero), from trace and layout dicts that must already be valid plotly."""
+    for name in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
+        layout[name] = {**layout.get(name, {}), "gridcolor": "#e5e5e5", "rangemode": "tozero"}
+    layout.update(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                  font={"family": FONT, "size": 13}, plot_bgcolor="white",
+                  paper_bgcolor="white",
+                  legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                  template=template())
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def iso_datetimes(values) -> list[str]:
+    """Dates as plotly's validation writes them (it would turn them into these strings)."""
+    return pd.to_datetime(pd.Series(values)).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+
+
 def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
     """Stacked bars of `cases` per `x` label, one colour per probation type."""
-    fig = go.Figure()
     order = list(dict.fromkeys(frame[x]))
+    traces = []
     for probation_type in PROBATION_TYPES:
         part = frame[frame.probation_type == probation_type]
         if part.empty:
             continue
-        fig.add_bar(x=part[x], y=part["cases"], name=t(f"shell.type.{probation_type}", lang),
-                    marker_color=TYPE_COLOURS[probation_type])
-    fig.update_layout(barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
-                                              "tickangle": -40})
-    fig.update_yaxes(title_text=t("caseload.axis.cases", lang), separatethousands=True)
-    return _base(fig, 420)
+        traces.append({"type": "bar", "x": part[x].tolist(), "y": part["cases"].to_numpy(),
+                       "name": t(f"shell.type.{probation_type}", lang),
+                       "marker": {"color": TYPE_COLOURS[probation_type]}})
+    return lean(traces, 420, barmode="stack",
+                xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
+                yaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                       "separatethousands": True})
 
 
 def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     labels = [t(f"shell.category.{c}", lang) for c in frame.legal_category]
-    fig = go.Figure(go.Bar(x=frame["cases"], y=labels, orientation="h",
-                           marker_color="#0072B2"))
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
-    fig.update_xaxes(title_text=t("caseload.axis.cases", lang), gridcolor="#e5e5e5")
-    return _base(fig, 320)
+    bar = {"type": "bar", "x": frame["cases"].to_numpy(), "y": labels, "orientation": "h",
+           "marker": {"color": "#0072B2"}}
+    return lean([bar], 320, yaxis={"autorange": "reversed"},
+                xaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                       "gridcolor": "#e5e5e5"})
 
 
 def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Cases on the register at each month end, one line per probation type, with the
     2015 and 2017 widenings of the register marked."""
-    fig = go.Figure()
+    traces = []
     for probation_type in PROBATION_TYPES:
         part = frame[frame.probation_type == probation_type]
         if part.empty:
             continue
-        fig.add_scatter(x=pd.to_datetime(part.month_end), y=part["cases"], mode="lines",
-                        stackgroup="one", name=t(f"shell.type.{probation_type}", lang),
-                        line={"color": TYPE_COLOURS[probation_type], "width": 1})
+        traces.append({"type": "scatter", "x": iso_datetimes(part.month_end),
+                       "y": part["cases"].to_numpy(), "mode": "lines", "stackgroup": "one",
+                       "name": t(f"shell.type.{probation_type}", lang),
+                       "line": {"color": TYPE_COLOURS[probation_type], "width": 1}})
+    shapes, annotations = [], []
     for row, (when, key) in enumerate(WIDENINGS):
         x = pd.Timestamp(when).timestamp() * 1000
-        fig.add_vline(x=x, line={"color": "#444", "dash": "dot", "width": 1})
+        shapes.append({"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
+                       "yref": "y domain", "line": {"color": "#444", "dash": "dot", "width": 1}})
         # One line each, so the two labels do not overlap.
-        fig.add_annotation(x=x, y=1 - 0.09 * row, yref="paper", text=t(key, lang), showarrow=False,
-                           xanchor="left", yanchor="top", align="left", font={"size": 11},
-                           bgcolor="rgba(255,255,255,0.85)")
-    fig.update_yaxes(title_text=t("caseload.axis.cases", lang))
-    return _base(fig, 400)
+        annotations.append({"x": x, "y": 1 - 0.09 * row, "yref": "paper", "text": t(key, lang),
+                            "showarrow": False, "xanchor": "left", "yanchor": "top",
+                            "align": "left", "font": {"size": 11},
+                            "bgcolor": "rgba(255,255,255,0.85)"})
+    return lean(traces, 400, shapes=shapes, annotations=annotations,
+                yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
 
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
@@ -134,14 +174,8 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
               "dragmode": "pan", "hovermode": "closest", "height": 400,
               "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
               "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-              "plot_bgcolor": "white", "template": default_template()}
+              "plot_bgcolor": "white", "template": template()}
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
-
-
-@lru_cache(maxsize=1)
-def default_template() -> dict:
-    """plotly's default template, as a validated figure carries it."""
-    return go.Figure().to_plotly_json()["layout"]["template"]
 
 
 @lru_cache(maxsize=4)

@@ -166,18 +166,15 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
 
 def _bars(labels: list[str], values: list[int], lang: str, colours=None,
           hover: list[str] | None = None, horizontal: bool = False) -> go.Figure:
-    bar = go.Bar(x=values if horizontal else labels, y=labels if horizontal else values,
-                 orientation="h" if horizontal else "v",
-                 marker_color=colours or "#0072B2", customdata=hover,
-                 hovertemplate="%{customdata}<extra></extra>" if hover else None)
-    fig = go.Figure(bar)
-    axis = {"title_text": t("milestones.axis.count", lang), "separatethousands": True}
+    bar = {"type": "bar", "x": values if horizontal else labels,
+           "y": labels if horizontal else values, "orientation": "h" if horizontal else "v",
+           "marker": {"color": colours or "#0072B2"}}
+    if hover:
+        bar.update(customdata=hover, hovertemplate="%{customdata}<extra></extra>")
+    axis = {"title": {"text": t("milestones.axis.count", lang)}, "separatethousands": True}
     if horizontal:
-        fig.update_xaxes(**axis)
-        fig.update_yaxes(autorange="reversed")
-    else:
-        fig.update_yaxes(**axis)
-    return figures._base(fig, 300)
+        return figures.lean([bar], 300, xaxis=axis, yaxis={"autorange": "reversed"})
+    return figures.lean([bar], 300, yaxis=axis)
 
 
 def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -201,12 +198,12 @@ def type_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=[pd.Timestamp(d) for d in frame.day], y=frame.overdue,
-                               mode="lines+markers", line_color="#D55E00",
-                               customdata=[day(d, lang) for d in frame.day],
-                               hovertemplate="%{customdata}: %{y}<extra></extra>"))
-    fig.update_yaxes(title_text=t("milestones.axis.count", lang), separatethousands=True)
-    return figures._base(fig, 300)
+    line = {"type": "scatter", "x": figures.iso_datetimes(frame.day),
+            "y": frame.overdue.to_numpy(), "mode": "lines+markers",
+            "line": {"color": "#D55E00"}, "customdata": [day(d, lang) for d in frame.day],
+            "hovertemplate": "%{customdata}: %{y}<extra></extra>"}
+    return figures.lean([line], 300, yaxis={"title": {"text": t("milestones.axis.count", lang)},
+                                            "separatethousands": True})
 
 
 def due_soon_figure(frame: pd.DataFrame, lang: str) -> go.Figure:

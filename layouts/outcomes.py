@@ -161,40 +161,37 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     counts = [int(r.get("repeat_offences", 0)) for r in rows]
     rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
              zip(counts, rows, strict=True)]
-    fig = go.Figure()
-    fig.add_bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2")
-    fig.add_scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
-                    yaxis="y2", mode="lines+markers", line={"color": "#D55E00"},
-                    connectgaps=False)
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
-                              "title": {"text": t("outcomes.trend.rate", lang)},
-                              "showgrid": False})
-    fig.update_yaxes(title_text=t("outcomes.trend.count", lang), selector={"anchor": "x"})
-    return figures._base(fig, 360)
+    bars = {"type": "bar", "x": x, "y": counts, "name": t("outcomes.trend.count", lang),
+            "marker": {"color": "#0072B2"}}
+    line = {"type": "scatter", "x": x, "y": [r.value for r in rated],
+            "name": t("outcomes.trend.rate", lang), "yaxis": "y2", "mode": "lines+markers",
+            "line": {"color": "#D55E00"}, "connectgaps": False}
+    return figures.lean([bars, line], 360,
+                        yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
+                        yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
+                                "title": {"text": t("outcomes.trend.rate", lang)},
+                                "showgrid": False})
 
 
 def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     rows = [_row(d.closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang) for s, _ in d.trend]
-    fig = go.Figure()
-    for outcome, colour in CLOSURE_COLOURS.items():
-        fig.add_bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
-                    name=t(f"outcomes.closure.{outcome}", lang))
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text=t("outcomes.closures.axis", lang))
-    return figures._base(fig, 340)
+    traces = [{"type": "bar", "x": x, "y": [int(r.get(outcome, 0)) for r in rows],
+               "marker": {"color": colour}, "name": t(f"outcomes.closure.{outcome}", lang)}
+              for outcome, colour in CLOSURE_COLOURS.items()]
+    return figures.lean(traces, 340, barmode="stack",
+                        yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
 
 
 def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
     keys = ["violations", "malicious_violations", "grounds", "submitted", "revoked", "rejected"]
     values = [getattr(steps, k) for k in keys]
-    fig = go.Figure(go.Bar(x=values, y=[t(f"outcomes.step.{k}", lang) for k in keys],
-                           orientation="h", text=[number(v, lang) for v in values],
-                           textposition="auto",
-                           marker_color=["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
-                                         "#009E73"]))
-    fig.update_yaxes(autorange="reversed")
-    return figures._base(fig, 300)
+    bar = {"type": "bar", "x": values, "y": [t(f"outcomes.step.{k}", lang) for k in keys],
+           "orientation": "h", "text": [number(v, lang) for v in values],
+           "textposition": "auto",
+           "marker": {"color": ["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
+                                "#009E73"]}}
+    return figures.lean([bar], 300, yaxis={"autorange": "reversed"})
 
 
 def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
@@ -210,10 +207,9 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
         text.append(t("outcomes.cohort.open", lang) if not r.complete
                     else (t("shell.small_sample", lang) if shown is None else None))
         colours.append("#0072B2" if shown is not None else "#cccccc")
-    fig = go.Figure(go.Bar(x=x, y=[v if v is not None else 0 for v in y], text=text,
-                           marker_color=colours, hovertext=text))
-    fig.update_yaxes(title_text=t("outcomes.cohort.axis", lang))
-    return figures._base(fig, 320)
+    bar = {"type": "bar", "x": x, "y": [v if v is not None else 0 for v in y], "text": text,
+           "marker": {"color": colours}, "hovertext": text}
+    return figures.lean([bar], 320, yaxis={"title": {"text": t("outcomes.cohort.axis", lang)}})
 
 
 # --- tables -----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
@@ -17,7 +16,7 @@ from dashboard.i18n import t
 from dashboard.redistribution import Redistribution
 from dashboard.staffing import StaffData, place_key, posts_by_place
 from dashboard.workload import CapacityParams
-from layouts.figures import FONT
+from layouts.figures import lean
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _graph, _heading
 from layouts.tables import _table
@@ -44,30 +43,7 @@ def _pct(value: float, lang: str) -> str:
 
 
 # --- figures ---------------------------------------------------------------------------
-# Built as plain dicts and wrapped unvalidated: plotly's validation and its template merge
-# cost more than everything else on the page (tens of ms a figure). The layout is the one
-# figures._base gives (test_lean_figures_match_plotly_s_own pins it).
-
-def _template() -> dict:
-    name = pio.templates.default
-    if name not in _TEMPLATES:
-        _TEMPLATES[name] = go.Figure().to_plotly_json()["layout"]["template"]
-    return _TEMPLATES[name]
-
-
-_TEMPLATES: dict[str, dict] = {}
-
-
-def _figure(traces: list[dict], height: int, yaxis: dict, **layout) -> go.Figure:
-    """A figure laid out as figures._base lays it out."""
-    layout.update(
-        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"family": FONT, "size": 13}, plot_bgcolor="white", paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        yaxis={**yaxis, "gridcolor": "#e5e5e5", "rangemode": "tozero"},
-        template=_template())
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
-
+# Plain dicts through figures.lean (test_lean_figures_match_plotly_s_own pins them).
 
 def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
                            lang: str) -> go.Figure:
@@ -81,7 +57,7 @@ def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
         traces.append({"type": "bar", "x": list(sums.index), "y": list(sums.values),
                        "name": label,
                        "marker": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)]}})
-    return _figure(traces, 380, {"title": {"text": t("staff.axis.posts", lang)}},
+    return lean(traces, 380, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
                    barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
                                            "tickangle": -40})
 
@@ -103,7 +79,7 @@ def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
     traces.append({"type": "scatter", "x": _iso_days(filled.index), "y": filled.to_numpy(),
                    "name": t("staff.timeline.filled", lang), "mode": "lines+markers",
                    "line": {"color": "#222", "dash": "dot"}})
-    return _figure(traces, 360, {"title": {"text": t("staff.axis.posts", lang)}})
+    return lean(traces, 360, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
 
 
 def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
@@ -133,7 +109,7 @@ def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
                        "name": t("staff.axis.capacity", lang)})
     line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
             "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
-    return _figure(traces, 380, {"title": {"text": t("staff.axis.capacity", lang)}},
+    return lean(traces, 380, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
                    shapes=[line], xaxis={"tickangle": -40})
 
 
@@ -149,7 +125,7 @@ def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
          "mode": "markers", "name": t("staff.spread.after", lang),
          "marker": {"color": "#0072B2", "size": 9, "symbol": "diamond"}},
     ]
-    return _figure(traces, 340, {"title": {"text": t("staff.axis.capacity", lang)}},
+    return lean(traces, 340, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
                    xaxis={"tickangle": -40})
 
 

@@ -4,17 +4,17 @@ either as one set (`headline`) or one row per region, unit or officer (`by_place
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
-from queries import stocks
+from queries import rollups, stocks
 from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
 from queries.national import officer_in_post_on, on_register_on
 
@@ -90,11 +90,7 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
     year_before = f.previous_year()
     parts = [
         *_stock_or_count(conn, scope, f, level, base, where),
-        _counts(conn, level, base, and_(where, _between(cases.c.registered_on, f.start, f.end)),
-                registered=count),
-        _counts(conn, level, base, and_(where, _between(cases.c.closed_on, f.start, f.end)),
-                closed=count,
-                completed=func.sum(case((cases.c.close_reason == "completed", 1), else_=0))),
+        *_period_events(conn, scope, f, level, base, where),
         _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
                 and_(where, violations.c.kind == "new_offence",
                      _between(violations.c.occurred_on, f.start, f.end)),
@@ -130,6 +126,40 @@ def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | Non
                 and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
                 overdue=count),
     ]
+
+
+def _period_events(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
+                   where, use_rollup: bool = True) -> list[pd.DataFrame]:
+    """Cases registered, closed and completed in the period. The calendar months wholly
+    inside it come from the monthly rollup (it knows no officers); the days at either
+    edge, or the whole period when it holds no whole month, are counted from the cases."""
+    months = (rollups.whole_months(f.start, f.end)
+              if use_rollup and level != "officer" and rollups.usable(scope, f) else None)
+    if months is None:
+        edges = [(f.start, f.end)]
+    else:
+        edges = [(first, last) for first, last in
+                 ((f.start, months[0] - timedelta(days=1)),
+                  (rollups.month_after(months[1]), f.end)) if first <= last]
+
+    def within(column):
+        return or_(*(_between(column, first, last) for first, last in edges))
+
+    completed = func.sum(case((cases.c.close_reason == "completed", 1), else_=0))
+    counted = [_counts(conn, level, base, and_(where, within(cases.c.registered_on)),
+                       registered=func.count()) if edges else None,
+               _counts(conn, level, base, and_(where, within(cases.c.closed_on)),
+                       closed=func.count(), completed=completed) if edges else None]
+    if months is None:
+        return counted
+    rolled = rollups.period_events(conn, scope, f, _key(level), months)
+    parts = [rolled[["registered"]], rolled[["closed", "completed"]]]
+    if not edges:
+        return parts
+    if level is None:
+        return [(part + edge.fillna(0).to_numpy()) for part, edge in zip(parts, counted,
+                                                                        strict=True)]
+    return [part.add(edge, fill_value=0) for part, edge in zip(parts, counted, strict=True)]
 
 
 def _filled_posts(conn: Connection, scope: Scope, f: Filters, level: str | None):

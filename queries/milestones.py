@@ -122,8 +122,10 @@ _stock = S.milestone_stock
 
 def _from_stock(conn: Connection, where: Where, days: list[date],
                 level: str | None = None) -> bool:
-    """The stock answers: it holds these days and knows the narrowing (no officer)."""
-    return not _needs_officer(where, level) and S.holds(conn, days)
+    """The stocks answer: they hold these days and know the narrowing. The page is not
+    narrowed to one officer (the officer stock holds due and overdue per officer for the
+    officer level of `timeliness`, not what the rest of the page asks)."""
+    return where.officer_id is None and S.holds(conn, days)
 
 
 def _stock_sums(conn: Connection, scope: Scope, where: Where, days: list[date], key,
@@ -149,8 +151,13 @@ def _by_level(conn: Connection, place: ColumnElement[bool], as_of: date, level: 
         def sums(stock, measures):
             return _stock_sums(conn, stock_scope, where, [as_of], level, measures, stock)
 
-        due = sums(_stock, ("due", "overdue"))
-        load = sums(S.case_stock, ("on_register",)).rename(columns={"on_register": "caseload"})
+        if level == "officer":
+            due = sums(S.officer_stock, ("due", "overdue"))
+            load = sums(S.officer_stock, ("cases_held",))
+        else:
+            due = sums(_stock, ("due", "overdue"))
+            load = sums(S.case_stock, ("on_register",))
+        load.columns = ["key", "caseload"]
     else:
         due = pd.DataFrame(conn.execute(
             select(key, func.count().label("due"),

@@ -20,7 +20,7 @@ Views that filter by officer cannot use it (officers are not in the rollup).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, func, select, text
@@ -156,3 +156,41 @@ def monthly_events(conn: Connection, scope: Scope, f: Filters, before: date) -> 
                          columns=["month_start", "probation_type", "registered", "closed"])
     frame["month_start"] = pd.to_datetime(frame.month_start)
     return frame
+
+
+def whole_months(first: date, last: date) -> tuple[date, date] | None:
+    """The first days of the first and last calendar months lying wholly inside
+    [first, last], or None when no month does."""
+    start = first if first.day == 1 else month_after(first)
+    after = last + timedelta(days=1)
+    end = after.replace(day=1) if after.day == 1 else last.replace(day=1)
+    # `end` is the first day of the month after the last whole month.
+    if start >= end:
+        return None
+    return start, _previous_month(end)
+
+
+def month_after(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _previous_month(first_day: date) -> date:
+    return (first_day - timedelta(days=1)).replace(day=1)
+
+
+def period_events(conn: Connection, scope: Scope, f: Filters, key_column,
+                  months: tuple[date, date]) -> pd.DataFrame:
+    """Registered, closed and completed in the months `months` (first days, inclusive),
+    summed per `key_column` of units (index `key`) or in total (key_column None)."""
+    keys = [key_column.label("key")] if key_column is not None else []
+    sums = [func.coalesce(func.sum(monthly_rollup.c[name]), 0).label(name)
+            for name in ("registered", "closed", "completed")]
+    query = (select(*keys, *sums)
+             .select_from(_joined())
+             .where(_where(scope, f), monthly_rollup.c.month.between(*months)))
+    if key_column is not None:
+        query = query.group_by(key_column)
+    frame = pd.DataFrame(conn.execute(query).all(),
+                         columns=(["key"] if keys else []) + ["registered", "closed", "completed"])
+    return frame.set_index("key") if keys else frame

@@ -126,22 +126,23 @@ def _item_keys():
     return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
 
 
-def _items_from_stock(conn: Connection, stock, place: list, measures: tuple[str, str],
-                      as_of: date, where: list, columns: list[str]) -> pd.DataFrame:
+def _items_from_stock(conn: Connection, stock, source, place: list,
+                      measures: tuple[str, str], as_of: date, where: list,
+                      columns: list[str]) -> pd.DataFrame:
     """Work items from a month-end stock (queries/stocks.py): cases, then pre-trial
-    reports in hand, per `place` columns and item keys; the same rows the counts give."""
+    reports in hand, per `place` columns and item keys; the same rows the counts give.
+    One grouped read for both measures, split here."""
     keys = (stock.c.probation_type, stock.c.legal_category, stock.c.risk_tier)
+    q = (select(*place, *keys, *(func.sum(stock.c[m]) for m in measures))
+         .select_from(source).where(stock.c.day == as_of, *where).group_by(*place, *keys))
+    names = columns[:len(place)] + ["probation_type", "legal_category", "risk_tier"]
+    read = _frame(conn, q, [*names, *measures])
     parts = []
     for work_item, measure in zip(("case", "pre_trial_report"), measures, strict=True):
-        total = func.sum(stock.c[measure])
-        parts.append(select(*place, literal(work_item).label("work_item"), *keys,
-                            total.label("items"))
-                     .select_from(stocks.joined(stock))
-                     .where(stock.c.day == as_of, *where)
-                     .group_by(*place, *keys).having(total > 0))
-    frame = _frame(conn, union_all(*parts), columns)
-    frame["items"] = frame["items"].astype(int)
-    return frame
+        part = read.loc[read[measure] > 0, names].assign(work_item=work_item)
+        part["items"] = read.loc[read[measure] > 0, measure].astype(int)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 @cached("staff.work_items_by_officer")
@@ -150,12 +151,15 @@ def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
                           unit_id: int | None = None) -> pd.DataFrame:
     """Work items each officer is responsible for on `as_of`, counted per work item, type,
     category and risk tier: cases on the register assigned to them that day, and the
-    pre-trial reports of those cases still in hand."""
-    if stocks.holds(conn, [as_of], stocks.OFFICER_DAYS):
+    pre-trial reports of those cases still in hand. An officer is placed (scope, region,
+    unit) by their own unit."""
+    if stocks.holds(conn, [as_of]):
         stock = stocks.officer_stock
-        return _items_from_stock(conn, stock, [stock.c.officer_id], ("cases_held", "reports_held"),
-                           as_of, _place(scope, region, unit_id),
-                           ["officer_id", *ITEM_COLUMNS])
+        source = (stock.join(officers, officers.c.id == stock.c.officer_id)
+                  .join(units, units.c.id == officers.c.unit_id))
+        return _items_from_stock(conn, stock, source, [stock.c.officer_id],
+                                 ("cases_held", "reports_held"), as_of,
+                                 _place(scope, region, unit_id), ["officer_id", *ITEM_COLUMNS])
     officer = case_assignments.c.officer_id
     base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
             .join(officers, officers.c.id == officer)
@@ -179,9 +183,10 @@ def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
     reports in hand), whoever holds them: the load that posts should follow."""
     if stocks.holds(conn, [as_of]):
         stock = stocks.case_stock
-        return _items_from_stock(conn, stock, [units.c.region_code, stock.c.unit_id],
-                           ("on_register", "reports_in_hand"), as_of, _place(scope, region),
-                           ["region_code", "unit_id", *ITEM_COLUMNS])
+        return _items_from_stock(conn, stock, stocks.joined(stock),
+                                 [units.c.region_code, stock.c.unit_id],
+                                 ("on_register", "reports_in_hand"), as_of,
+                                 _place(scope, region), ["region_code", "unit_id", *ITEM_COLUMNS])
     base = cases.join(units, units.c.id == cases.c.unit_id)
     where = [on_register_on(as_of), *_place(scope, region)]
     place = (units.c.region_code, cases.c.unit_id)

@@ -1,6 +1,8 @@
 """What stood on the register at every month end ("stocks"), for the pages to look up
 instead of counting: `milestone_stock` per unit x probation type x legal category x
-milestone kind, and `case_stock` (cases on the register) per unit x type x category.
+milestone kind, `case_stock` (cases on the register) per unit x type x category, and
+`officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
+x category x risk tier (cases held, reports in hand, milestones due and overdue).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -12,15 +14,18 @@ definitions of the direct queries exactly (queries/milestones.py, queries.nation
     overdue_a_b on d  of those, a <= d - due_on <= b (the aging buckets)
     due_soon on d     due on d or in the 14 days after, not completed by d, case on the
                       register on d
+    held on d         an assignment of the case covers d (assigned_on <= d <
+                      unassigned_on); the days none covers belong to officer NULL
 
 Each is a half-open interval of days per row, so the stock on each day is a running sum
 of +1 where an interval starts and -1 where it ends: computed with numpy from one read of
-the milestones and one of the cases (seconds at scale 1; the same in SQL, with a row per
-event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after every
-generate and import, in the same transaction. `fresh` says whether the stocks belong to
-the data loaded now (dataset_info "stocks" = the data version); the queries count
+the milestones and one of the cases, per stock (seconds at scale 1; the same in SQL, with
+a row per event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after
+every generate and import, in the same transaction. `fresh` says whether the stocks belong
+to the data loaded now (dataset_info "stocks" = the data version); the queries count
 directly when they do not, when the day is not a stock day, or when the page narrows to
-an officer (officers are not in them).
+one officer (only the officer level of the milestones page and the staff page's items per
+officer read the officer stock).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     delete,
     func,
     insert,
@@ -57,7 +63,6 @@ from dashboard.schema import (
     cases,
     dataset_info,
     milestones,
-    officers,
     units,
 )
 from dashboard.scope import Scope
@@ -75,6 +80,12 @@ MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
 MILESTONE_GROUP = ("unit_id", "probation_type", "legal_category", "kind")
 CASE_GROUP = ("unit_id", "probation_type", "legal_category", "risk_tier")
 OFFICER_GROUP = ("officer_id", *CASE_GROUP)
+"""unit_id here is the case's unit (as in the other stocks, and as the milestones page
+places an officer's items); the staff page places an officer by the officer's own unit,
+through the officers table."""
+NOBODY = -1
+"""officer_id of the days a case has no assignment, while the stock is computed; written
+as NULL (the direct counts' officer None)."""
 DUE_SOON_DAYS = 14
 """queries.milestones.DUE_SOON_DAYS: due on the day or in the 14 days after it."""
 
@@ -103,18 +114,20 @@ case_stock = Table(
 officer_stock = Table(
     "officer_stock", stock_metadata,
     Column("day", Date, nullable=False),
-    Column("officer_id", Integer, nullable=False),
+    Column("officer_id", Integer),
     Column("unit_id", Integer, nullable=False),
     Column("probation_type", String(20), nullable=False),
     Column("legal_category", String(32), nullable=False),
     Column("risk_tier", String(10), nullable=False),
     Column("cases_held", Integer, nullable=False),
     Column("reports_held", Integer, nullable=False),
+    Column("due", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
     Index("ix_officer_stock_day", "day", "unit_id"),
 )
-OFFICER_DAYS = 25
-"""officer_stock holds the last 25 stock days (two years of month ends and the last day):
-one row per officer and kind of case each day would be ~3M rows at scale 1 for all."""
+"""Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
+and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
+and those cases' milestones due and overdue (queries.milestones' officer level)."""
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
@@ -153,13 +166,12 @@ def fresh(conn: Connection) -> tuple[date, date] | None:
     return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
 
 
-def holds(conn: Connection, days: list[date], recent: int | None = None) -> bool:
-    """The stocks are fresh and hold every one of `days` (among the last `recent` stock
-    days, for a stock that keeps only those)."""
+def holds(conn: Connection, days: list[date]) -> bool:
+    """The stocks are fresh and hold every one of `days`."""
     period = fresh(conn)
     if period is None:
         return False
-    held = set(stock_days(*period)[-recent:] if recent else stock_days(*period))
+    held = set(stock_days(*period))
     return all(d in held for d in days)
 
 
@@ -191,8 +203,9 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     totals). Groups with nothing in the stock on those days are left out."""
     if key is None:
         column = None
-    elif key in ("region", "unit"):
-        column = units.c.region_code if key == "region" else stock.c.unit_id
+    elif key in ("region", "unit", "officer"):
+        column = {"region": units.c.region_code, "unit": stock.c.unit_id,
+                  "officer": stock.c.get("officer_id")}[key]
     else:
         column = stock.c[key]
     totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
@@ -264,6 +277,10 @@ class Read:
     rows: Callable[[list[int]], object]
     days: tuple[str, ...]
     intervals: Intervals
+    numbers: tuple[str, ...] = ()
+    """Other numeric columns of the rows (after the group, before the days)."""
+    prepare: Callable[[pd.DataFrame, Connection, list[int] | None], pd.DataFrame] | None = None
+    """Applied to the rows read (with the connection and the units), before counting."""
 
 
 @dataclass(frozen=True)
@@ -273,8 +290,8 @@ class Spec:
     table: Table
     group: tuple[str, ...]
     reads: tuple[Read, ...]
-    recent: int | None = None
-    """Keep only the last `recent` stock days."""
+    # Units per read by backend, where the default (UNITS_PER_READ) holds too much at once.
+    units_per_read: dict[str, int] | None = None
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -338,26 +355,85 @@ def _report_rows(unit_ids: list[int]):
             .where(_among(cases.c.unit_id, unit_ids)))
 
 
-def _held(unit_ids: list[int], with_reports: bool):
-    a = case_assignments
-    source = (a.join(cases, cases.c.id == a.c.case_id)
-              .join(officers, officers.c.id == a.c.officer_id))
-    extra = []
-    if with_reports:
-        source = source.join(milestones, _report())
-        extra = [_day_numbers(milestones.c.completed_on).label("done")]
-    return (select(a.c.officer_id, officers.c.unit_id, *_case_keys(),
-                   _day_numbers(a.c.assigned_on).label("assigned"),
-                   _day_numbers(a.c.unassigned_on).label("unassigned"),
+def _held_rows(unit_ids: list[int], with_milestones: bool):
+    """Each case, or each of its milestones ("row"), with what the officer stock counts;
+    `_with_officers` adds the assignments."""
+    if with_milestones:
+        source = milestones.join(cases, milestones.c.case_id == cases.c.id)
+        row = milestones.c.id
+        extra = [case((milestones.c.kind == "pre_trial_report", 1), else_=0).label("report"),
+                 _day_numbers(milestones.c.due_on).label("due"),
+                 _day_numbers(milestones.c.completed_on).label("done")]
+    else:
+        source, row, extra = cases, cases.c.id, []
+    return (select(cases.c.unit_id, *_case_keys(), row.label("row"),
+                   cases.c.id.label("case_id"), *extra[:1],
                    _day_numbers(cases.c.registered_on).label("registered"),
-                   _day_numbers(cases.c.closed_on).label("closed"), *extra)
-            .select_from(source).where(_among(officers.c.unit_id, unit_ids)))
+                   _day_numbers(cases.c.closed_on).label("closed"), *extra[1:])
+            .select_from(source).where(_among(cases.c.unit_id, unit_ids)))
+
+
+def _with_officers(frame: pd.DataFrame, conn: Connection,
+                   unit_ids: list[int] | None) -> pd.DataFrame:
+    """The rows once per assignment of their case (officer_id, assigned, unassigned), and
+    the days no assignment covers as officer NOBODY (`with_nobody`). Joined here rather
+    than in SQL: PostgreSQL hashed every assignment for each part (2.3x slower)."""
+    a = case_assignments
+    query = (select(a.c.case_id, a.c.officer_id,
+                    _day_numbers(a.c.assigned_on).label("assigned"),
+                    _day_numbers(a.c.unassigned_on).label("unassigned"))
+             .select_from(a.join(cases, cases.c.id == a.c.case_id))
+             .where(_among(cases.c.unit_id, unit_ids)))
+    held = _read(conn, query, ("case_id", "officer_id"), ("assigned", "unassigned"))
+    frame = frame.merge(held, on="case_id", how="left")
+    frame["officer_id"] = frame["officer_id"].fillna(NOBODY).astype(np.int64)
+    return with_nobody(frame)
+
+
+def with_nobody(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of each case or milestone ("row") with one row of officer NOBODY more for
+    every stretch of days none of its assignments covers (before the first, between two,
+    after the last; all days when it has none). Overlapping assignments count as the
+    direct join counts them: once per officer."""
+    held = frame[frame["officer_id"] != NOBODY]
+    held = held.sort_values(["row", "assigned"], kind="stable")
+    row = held["row"].to_numpy()
+    start = held["assigned"].to_numpy(np.float64)
+    end = held["unassigned"].fillna(NEVER).to_numpy(np.float64)
+    covered = pd.Series(end).groupby(row).cummax().to_numpy()  # up to and with this one
+    first = np.r_[True, row[1:] != row[:-1]]
+    last = np.r_[row[1:] != row[:-1], True]
+    before = np.where(first, -NEVER, np.r_[-NEVER, covered[:-1]])
+    gap_before = start > before
+    gap_after = last & (covered < NEVER)
+    template = held.iloc
+    gaps = [template[np.flatnonzero(gap_before)].assign(
+                assigned=before[gap_before], unassigned=start[gap_before]),
+            template[np.flatnonzero(gap_after)].assign(
+                assigned=covered[gap_after], unassigned=float(NEVER))]
+    never = frame[frame["officer_id"] == NOBODY].assign(assigned=float(-NEVER),
+                                                         unassigned=float(NEVER))
+    out = pd.concat([held, *(g.assign(officer_id=NOBODY) for g in gaps), never],
+                    ignore_index=True)
+    return out
 
 
 def _held_from(x):
     """Assigned to the officer on d and on the register on d."""
     return (np.maximum(x["assigned"], x["registered"]),
             np.minimum(x["unassigned"], x["closed"]))
+
+
+def _held_milestones(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The milestone stock's due and overdue (`_milestone_intervals`) on the days the
+    officer held the case; the pre-trial reports in hand on those days."""
+    assigned, unassigned = x["assigned"], x["unassigned"]
+    counts = _milestone_intervals(x)
+    out = {m: (np.maximum(counts[m][0], assigned), np.minimum(counts[m][1], unassigned))
+           for m in ("due", "overdue")}
+    begin, end = _held_from(x)
+    out["reports_held"] = (begin, np.where(x["report"] == 1, np.minimum(end, x["done"]), begin))
+    return out
 
 
 HELD_DAYS = ("assigned", "unassigned", "registered", "closed")
@@ -370,22 +446,26 @@ CASES = Spec(case_stock, CASE_GROUP, (
          lambda x: {"reports_in_hand": (x["registered"], np.minimum(x["closed"], x["done"]))}),
 ))
 OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
-    Read(lambda u: _held(u, False), HELD_DAYS, lambda x: {"cases_held": _held_from(x)}),
-    Read(lambda u: _held(u, True), (*HELD_DAYS, "done"),
-         lambda x: {"reports_held": (_held_from(x)[0],
-                                     np.minimum(_held_from(x)[1], x["done"]))}),
-), recent=OFFICER_DAYS)
+    Read(lambda u: _held_rows(u, False), HELD_DAYS, lambda x: {"cases_held": _held_from(x)},
+         numbers=("row",), prepare=_with_officers),
+    Read(lambda u: _held_rows(u, True), (*HELD_DAYS, "due", "done"), _held_milestones,
+         numbers=("row", "report"), prepare=_with_officers),
+), units_per_read={"sqlite": 20})  # officers x days grids: 70 units took 3.2 GB at scale 1
 SPECS = (MILESTONES, CASES, OFFICERS)
 
 
-def _read(conn: Connection, query, columns: list[str], group: tuple[str, ...]) -> pd.DataFrame:
+def _read(conn: Connection, query, group: tuple[str, ...], days: tuple[str, ...]
+          ) -> pd.DataFrame:
+    """The rows of `query` (its labels as columns), `days` as day numbers."""
+    columns = [c.key for c in query.selected_columns]
+    days = tuple(c for c in days if c in columns)
     if conn.dialect.name != "postgresql":
         cursor = conn.connection.driver_connection.cursor()
         # Only unit ids and kind codes are bound: literal values are safe here.
         cursor.execute(str(query.compile(conn, compile_kwargs={"literal_binds": True})))
         frame = pd.DataFrame(cursor.fetchall(), columns=columns)
         cursor.close()
-        for column in columns[len(group):]:
+        for column in days:
             frame[column] = _iso_to_day_numbers(frame[column])
         return frame
     # COPY and pandas' CSV parser: ~10x faster than fetching rows through the driver.
@@ -396,7 +476,8 @@ def _read(conn: Connection, query, columns: list[str], group: tuple[str, ...]) -
     cursor.close()
     buffer.seek(0)
     return pd.read_csv(buffer, names=columns, header=None,
-                       dtype={c: (np.int64 if c.endswith("_id") else str) for c in group})
+                       dtype={c: (np.int64 if c.endswith("_id") else str)
+                              for c in group if c in columns})
 
 
 def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -419,17 +500,17 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
 def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFrame:
     """The stock on its stock days: one row per day and group with any measure non-zero."""
     days = stock_days(first, until)
-    if spec.recent:
-        days = days[-spec.recent:]
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     n = len(days)
     unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
     parts = []
-    per_read = UNITS_PER_READ.get(conn.dialect.name, 8)
+    per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(conn.dialect.name, 8)
     for start in range(0, len(unit_ids), per_read):
         chunk = unit_ids[start:start + per_read] if len(unit_ids) > per_read else None
-        frames = [_read(conn, r.rows(chunk), [*spec.group, *r.days], spec.group)
-                  for r in spec.reads]
+        frames = []
+        for r in spec.reads:
+            frame = _read(conn, r.rows(chunk), spec.group, r.days)
+            frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
         if not any(len(f) for f in frames):
             continue
         # One numbering of the groups for every read, so their measures share rows.
@@ -441,7 +522,8 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
         for read, frame in zip(spec.reads, frames, strict=True):
             rows = number[offset:offset + len(frame)]
             offset += len(frame)
-            arrays = {c: frame[c].fillna(NEVER).to_numpy(np.int64) for c in read.days}
+            arrays = {c: frame[c].fillna(NEVER).to_numpy(np.int64)
+                      for c in (*read.numbers, *read.days)}
             for measure, (begin, end) in read.intervals(arrays).items():
                 # Counted on stock days D with begin <= D < end: +1 at the first such
                 # day, -1 at the first day past it; a running sum gives the stock.
@@ -460,7 +542,14 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
     columns = ["day", *spec.group, *spec.measures]
     if not parts:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+    # A day's rows together: the pages read one day (or a few), and rows written in unit
+    # order put each of them on its own page of the table (2,800 pages for 2,900 rows).
+    frame = pd.concat(parts, ignore_index=True)[columns].sort_values(
+        ["day", "unit_id"], kind="stable", ignore_index=True)
+    if "officer_id" in spec.group:
+        frame["officer_id"] = frame["officer_id"].astype("Int64").mask(
+            frame["officer_id"] == NOBODY)
+    return frame
 
 
 def refresh(conn: Connection) -> None:

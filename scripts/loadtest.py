@@ -9,6 +9,13 @@ password), then loops: pick a view (overview, caseload, region, unit, officer, c
 filters, and send what a browser sends on that navigation: the page router callback,
 then the filter bar and navigation callbacks. No think time: this measures capacity.
 
+The users are spread over --client-processes processes (threads within each): one Python
+process holding 50 threads would queue the responses behind its own lock and time that
+queue as server latency. The report gives the CPU time of the client, of the gunicorn
+workers and of PostgreSQL's processes during the measured window: on a machine where all
+three share the cores, server CPU per request is the figure that carries to another
+machine.
+
 Bounds: traffic goes only to 127.0.0.1 (any other host is refused); the run stops at
 --duration seconds (at most 600) or --max-requests requests (at most 200,000), whichever
 comes first; every request has a 30 s timeout. With --start-gunicorn the script starts
@@ -20,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import re
+import resource
 import secrets
 import signal
 import subprocess
@@ -238,6 +247,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default=None)
     parser.add_argument("--popular", type=float, default=0.0,
                         help="share of navigations with the common filters (0..1)")
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help="processes the users are spread over (threads within each)")
     parser.add_argument("--app-dir", default=str(ROOT),
                         help="serve the app.py of this checkout (to compare versions)")
     args = parser.parse_args(argv)
@@ -267,12 +278,15 @@ def main(argv=None) -> int:
         parser.error("the load test sends traffic to this machine only (127.0.0.1)")
     try:
         if args.warmup:
-            warm = Run(base, time.monotonic() + min(args.warmup, 120), max_requests)
-            _drive(warm, accounts, password, world, seed=1, popular=args.popular)
-        run = Run(base, time.monotonic() + duration, max_requests)
+            drive(base, min(args.warmup, 120), max_requests, accounts, password, world,
+                  seed=1, popular=args.popular, processes=args.client_processes)
+        cpu_before = cpu_by_program()
         started = time.monotonic()
-        _drive(run, accounts, password, world, seed=2, popular=args.popular)
+        run, client_cpu = drive(base, duration, max_requests, accounts, password, world,
+                                seed=2, popular=args.popular,
+                                processes=args.client_processes)
         elapsed = time.monotonic() - started
+        cpu_after = cpu_by_program()
         memory = worker_memory(proc.pid) if proc else []
     finally:
         if proc:
@@ -290,6 +304,13 @@ def main(argv=None) -> int:
         "p99_ms": round(percentile(run.latencies, 99), 1),
         "max_ms": round(max(run.latencies, default=float("nan")), 1),
         "worker_rss_mb": memory,
+        "client_processes": args.client_processes,
+        "cpu_seconds": {"client": round(client_cpu, 1),
+                        **{k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}},
+        "server_cpu_ms_per_request": round(
+            1000 * sum(cpu_after[k] - cpu_before[k] for k in cpu_after)
+            / max(len(run.latencies), 1), 2),
+        "cores": os.cpu_count(),
         "cache": "redis" if os.environ.get("REDIS_URL") else "simple (per worker)",
         "popular_share": args.popular, "app_dir": args.app_dir,
     }
@@ -299,14 +320,84 @@ def main(argv=None) -> int:
     return 0 if not run.errors else 1
 
 
-def _drive(run: Run, accounts, password: str, world, seed: int, popular: float) -> None:
+def _drive_threads(run: Run, accounts, password: str, world, seed: int,
+                   popular: float) -> None:
     threads = [threading.Thread(target=user_loop, args=(run, name, spec, password, world,
                                                         seed * 1000 + i, popular), daemon=True)
-               for i, (name, spec) in enumerate(accounts)]
+               for i, (name, spec) in accounts]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=MAX_DURATION + 60)
+
+
+def _client_process(conn, base, deadline_in, max_requests, accounts, password, world, seed,
+                    popular) -> None:
+    run = Run(base, time.monotonic() + deadline_in, max_requests)
+    _drive_threads(run, accounts, password, world, seed, popular)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    conn.send((run.latencies, run.errors, usage.ru_utime + usage.ru_stime))
+    conn.close()
+
+
+def drive(base: str, seconds: float, max_requests: int, accounts, password: str, world,
+          seed: int, popular: float, processes: int) -> tuple[Run, float]:
+    """Run the users for `seconds` in `processes` forked processes; the merged latencies
+    and errors, and the client's CPU seconds."""
+    numbered = list(enumerate(accounts))
+    processes = max(1, min(processes, len(numbered)))
+    context = multiprocessing.get_context("fork")
+    children = []
+    for k in range(processes):
+        mine = numbered[k::processes]
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_client_process, daemon=True, args=(
+            send, base, seconds, -(-max_requests // processes), mine, password, world, seed,
+            popular))
+        child.start()
+        send.close()
+        children.append((child, receive))
+    merged = Run(base, 0, max_requests)
+    cpu = 0.0
+    for child, receive in children:
+        if receive.poll(MAX_DURATION + 120):
+            latencies, errors, child_cpu = receive.recv()
+            merged.latencies.extend(latencies)
+            for kind, n in errors.items():
+                merged.errors[kind] = merged.errors.get(kind, 0) + n
+            cpu += child_cpu
+        else:
+            merged.errors["client process lost"] = merged.errors.get("client process lost", 0) + 1
+        child.join(timeout=30)
+    return merged, cpu
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_program() -> dict[str, float]:
+    """CPU seconds so far of the gunicorn processes and of PostgreSQL's, on this machine
+    (processes that ended in between are not counted: compare deltas over a window in
+    which neither restarts; gunicorn's max_requests recycling can hide a worker's share)."""
+    out = {"gunicorn": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "gunicorn" in cmdline and "app:server" in cmdline:
+            out["gunicorn"] += _cpu_seconds(int(entry.name))
+        elif cmdline.startswith("postgres"):
+            out["postgres"] += _cpu_seconds(int(entry.name))
+    return out
 
 
 if __name__ == "__main__":

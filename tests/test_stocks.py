@@ -99,7 +99,7 @@ def test_stock_equals_direct_on_the_fixture(stocked, monkeypatch, day, scope, wh
                      lambda by=by: M.overdue_breakdown.uncached(conn, scope, day, by, where)))
     _same(*_both(conn, monkeypatch, lambda: M.aging.uncached(conn, scope, day, where)))
     _same(*_both(conn, monkeypatch, lambda: M.due_soon.uncached(conn, scope, day, where)))
-    for level in ("region", "unit"):
+    for level in ("region", "unit", "officer"):
         (a, bench_a), (b, bench_b) = _both(
             conn, monkeypatch,
             lambda level=level: M.timeliness.uncached(conn, scope, day, level, where))
@@ -114,7 +114,7 @@ def test_stale_or_officer_narrowed_falls_back(stocked):
     conn = stocked
     assert M._from_stock(conn, M.EVERYWHERE, [AS_OF])
     assert not M._from_stock(conn, Where(officer_id=1), [AS_OF])
-    assert not M._from_stock(conn, M.EVERYWHERE, [AS_OF], "officer")
+    assert M._from_stock(conn, M.EVERYWHERE, [AS_OF], "officer")  # the officer stock
     conn.rollback()  # end the reads' transaction
     with conn.begin():  # new data loaded without a refresh: the stock is not its own
         conn.execute(update(S.dataset_info).where(S.dataset_info.c.key == "data_version")
@@ -144,7 +144,7 @@ def test_stock_equals_direct_on_generated_data(engine, monkeypatch):
                              lambda: M.aging.uncached(conn, scope, day, where)))  # noqa: B023
                 _same(*_both(conn, monkeypatch,
                              lambda: M.due_soon.uncached(conn, scope, day, where)))  # noqa: B023
-                for level in ("region", "unit"):
+                for level in M.LEVELS:
                     (a, x), (b, y) = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
                         conn, scope, day, level, where))  # noqa: B023
                     _same(a, b)
@@ -233,8 +233,7 @@ def test_staff_work_items_from_the_stock_equal_the_direct_count(small_stocked, m
     from queries import staff
 
     with small_stocked.connect() as conn:
-        # The officers' stock keeps the last 25 stock days only (to Dec 2023 here).
-        assert MS.holds(conn, [as_of], MS.OFFICER_DAYS) == (as_of >= d(2023, 12, 31))
+        assert MS.holds(conn, [as_of])
         for scope in SCOPES:
             calls = [lambda: staff.work_items_by_unit.uncached(conn, scope, as_of),  # noqa: B023
                      lambda: staff.work_items_by_unit.uncached(conn, scope, as_of, "KZ-71"),  # noqa: B023
@@ -249,3 +248,162 @@ def test_staff_work_items_from_the_stock_equal_the_direct_count(small_stocked, m
                 pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False)
         assert staff.work_items_by_unit.uncached(conn, Scope.nation(), d(2025, 12, 31))[
             "items"].sum() > 0
+
+
+# --- the officer stock: every stock day, per officer, milestones too -----------------------
+
+def _officer_rows(conn, day):
+    """{officer_id: (unit_id, cases_held, reports_held, due, overdue)} summed on `day`."""
+    out = {}
+    for r in conn.execute(select(MS.officer_stock).where(MS.officer_stock.c.day == day)):
+        unit, *counts = out.get((r.officer_id, r.unit_id), (r.unit_id, 0, 0, 0, 0))
+        out[(r.officer_id, r.unit_id)] = (unit, counts[0] + r.cases_held,
+                                          counts[1] + r.reports_held, counts[2] + r.due,
+                                          counts[3] + r.overdue)
+    return {key: value[1:] for key, value in out.items()}
+
+
+def test_the_officer_stock_holds_the_hand_counted_figures(stocked):
+    """1 April 2025, (officer, unit of the case): cases held, reports in hand, due, overdue.
+    Officer 1: cases 1, 2, 4 (case 4 since 1 March); due m1, m2, m4, m9-m12, overdue m2,
+    m11, m12. Officer 2: case 3; due m6, m7; its report m8 in hand. Officer 3: cases 5,
+    11, 13; due m13-m15, m24; overdue m14. Officer 4: cases 7, 8, 12; due m17-m20, m26,
+    m27; overdue m18, m27. Nobody holds no case."""
+    conn = stocked
+    assert _officer_rows(conn, AS_OF) == {
+        (1, 1): (3, 0, 7, 3), (2, 1): (1, 1, 2, 0), (3, 2): (3, 0, 4, 1), (4, 3): (3, 0, 6, 2)}
+    # 28 February: officer 2 still held case 4 (m9, m10, m11 due, m11 overdue) with cases
+    # 3 (m6, m7 due; m7 done late on 20 March) and 10 (report m23 in hand until 12 March).
+    feb = _officer_rows(conn, d(2025, 2, 28))
+    assert feb[(2, 1)] == (3, 2, 5, 2)
+    assert feb[(1, 1)] == (1, 0, 2, 1)  # case 1: m1, m2 due; m2 overdue
+
+
+@pytest.fixture
+def gaps(fixture):  # noqa: F811
+    """The milestones fixture with a case nobody held for its first days, a deputy who
+    held another unit's case for a month beside its officer, and a fresh stock.
+
+    Case 14 (unit 1, sentence, registered 15 Jan 2025): officer 1 from 10 Feb; its
+    registration m31 due 17 Jan, never done. Case 5 (unit 2, officer 3): also officer 2
+    (unit 1) from 1 March to 2 April."""
+    conn = fixture
+    with conn.begin():
+        conn.execute(insert(S.persons).values(id=14, code="P-14", sex="F",
+                                              birth_date=d(1990, 1, 1)))
+        conn.execute(insert(S.cases).values(
+            id=14, person_id=14, unit_id=1, officer_id=1, probation_type="sentence",
+            legal_category="conditionally_sentenced", risk_tier="high",
+            appeared_on=d(2025, 1, 15), registered_on=d(2025, 1, 15),
+            planned_end=d(2027, 1, 1)))
+        conn.execute(insert(S.case_assignments), [
+            {"case_id": 14, "officer_id": 1, "assigned_on": d(2025, 2, 10)},
+            {"case_id": 5, "officer_id": 2, "assigned_on": d(2025, 3, 1),
+             "unassigned_on": d(2025, 4, 2)}])
+        conn.execute(insert(S.milestones).values(id=31, case_id=14, kind="registration",
+                                                 seq=1, due_on=d(2025, 1, 17)))
+        conn.execute(insert(S.dataset_info), [
+            {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
+            for k, v in {"data_from": "2024-09-01", "data_until": AS_OF.isoformat(),
+                         "data_version": "v1"}.items()])
+        MS.refresh(conn)
+    return conn
+
+
+def test_the_officer_stock_counts_nobody_and_both_holders(gaps):
+    conn = gaps
+    # 31 January: case 14 held by nobody (NULL), its m31 due and overdue.
+    jan = _officer_rows(conn, d(2025, 1, 31))
+    assert jan[(None, 1)] == (1, 0, 1, 1)
+    assert d(2025, 1, 31) in MS.stock_days(d(2024, 9, 1), AS_OF)
+    # 31 March: case 5 (m13-m15 due, m14 overdue) counts for officer 2 and for officer 3
+    # (with case 11's m24: 4 due); case 14 for officer 1 (now 4 cases).
+    mar = _officer_rows(conn, d(2025, 3, 31))
+    assert mar[(2, 2)] == (1, 0, 3, 1)
+    assert mar[(3, 2)][2:] == (4, 1)
+    assert mar[(1, 1)][0] == 4
+    assert (None, 1) not in mar
+    # The milestones page of unit 2 places officer 2 there (the case's unit); the staff
+    # page counts case 5 for officer 2 within unit 1 (the officer's unit).
+    table, _ = M.timeliness.uncached(conn, Scope("unit_head", unit_id=2), d(2025, 3, 31),
+                                     "officer")
+    assert dict(zip(table.key, table.due, strict=True)) == {2: 3, 3: 4}
+    from queries import staff
+
+    held = staff.work_items_by_officer.uncached(conn, Scope("unit_head", unit_id=1),
+                                                d(2025, 3, 31))
+    officer_2 = held[(held.officer_id == 2) & (held.work_item == "case")]
+    assert sorted(officer_2.probation_type) == ["pre_trial", "sentence"]
+    assert 3 not in set(held.officer_id)
+
+
+def _officer_level_pairs(conn, monkeypatch, scope, day, where):
+    """(stock, direct) of the officer-level figures: milestones timeliness and staff work
+    items per officer."""
+    from queries import staff
+
+    table = _both(conn, monkeypatch,
+                  lambda: M.timeliness.uncached(conn, scope, day, "officer", where))
+    items = []
+    for unit_id in (None, where.unit_id):
+        items.append(staff.work_items_by_officer.uncached(conn, scope, day, where.region,
+                                                          unit_id))
+    monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
+    direct_items = [staff.work_items_by_officer.uncached(conn, scope, day, where.region, u)
+                    for u in (None, where.unit_id)]
+    monkeypatch.undo()
+    return table, list(zip(items, direct_items, strict=True))
+
+
+def _assert_officer_level_equal(conn, monkeypatch, scope, day, where):
+    ((a, bench_a), (b, bench_b)), items = _officer_level_pairs(conn, monkeypatch, scope, day,
+                                                                where)
+    _same(a, b)
+    assert bench_a == bench_b
+    for stocked, direct in items:
+        pd.testing.assert_frame_equal(_sorted(stocked), _sorted(direct), check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_officer_level_stock_equals_direct_on_random_days(gaps, monkeypatch, seed):
+    """Random stock days, scopes and narrowings on the fixture with a gap and an overlap."""
+    import random
+
+    rng = random.Random(seed)
+    conn = gaps
+    days = MS.stock_days(d(2024, 9, 1), AS_OF)
+    scopes = [*SCOPES, Scope("unit_head", unit_id=1), Scope("unit_head", unit_id=2)]
+    wheres = [*WHERES, Where(unit_id=2), Where(region="KZ-71", probation_type="sentence")]
+    for _ in range(12):
+        _assert_officer_level_equal(conn, monkeypatch, rng.choice(scopes), rng.choice(days),
+                                    rng.choice(wheres))
+
+
+def test_officer_level_stock_equals_direct_on_generated_data(engine, monkeypatch):
+    """Many random month ends of a generated dataset (its stocks from the bulk load), for
+    the nation, region and unit heads, with and without a narrowing."""
+    import random
+
+    load.replace_all(engine, demo.generate(scale=0.01, seed=5, until=d(2025, 8, 20)))
+    rng = random.Random(11)
+    with engine.connect() as conn:
+        first, until = MS.fresh(conn)
+        days = MS.stock_days(first, until)
+        unit_ids = [u for (u,) in conn.execute(select(S.units.c.id)).all()]
+        regions = sorted({r for (r,) in conn.execute(select(S.units.c.region_code)).all()})
+        checked = 0
+        for _ in range(25):
+            level = rng.choice(["nation", "region", "unit"])
+            scope = (Scope.nation() if level == "nation"
+                     else Scope("region_head", region_code=rng.choice(regions))
+                     if level == "region" else Scope("unit_head", unit_id=rng.choice(unit_ids)))
+            where = rng.choice([M.EVERYWHERE, Where(probation_type="sentence"),
+                                Where(legal_category="parole"),
+                                Where(unit_id=rng.choice(unit_ids)),
+                                Where(region=rng.choice(regions))])
+            day = rng.choice(days[12:])
+            _assert_officer_level_equal(conn, monkeypatch, scope, day, where)
+            checked += 1
+        assert checked == 25
+        table, _ = M.timeliness.uncached(conn, Scope.nation(), until, "officer")
+        assert len(table) > 20 and table.due.sum() > 500
