@@ -2,16 +2,13 @@
 test_outcomes_queries (data until 31 Dec 2016), and its layouts on hand-made frames."""
 
 from datetime import date as d
-from datetime import datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import insert
 
 from callbacks import outcomes as view
 from callbacks.context import Context
 from dashboard import metrics as M
-from dashboard import schema as S
 from dashboard.config import Settings
 from dashboard.filters import Filters
 from dashboard.scope import Scope
@@ -25,11 +22,7 @@ NATION = Scope.nation("minister")
 
 @pytest.fixture
 def make_ctx(outcomes_db):  # noqa: F811 - the fixture imported above
-    with outcomes_db.begin() as conn:
-        conn.execute(insert(S.dataset_info), [
-            {"key": "data_from", "value": "2014-01-01", "updated_at": datetime(2017, 1, 1)},
-            {"key": "data_until", "value": "2016-12-31", "updated_at": datetime(2017, 1, 1)}])
-
+    # outcomes_db holds the data's period: 2014-01-01 to 2016-12-31.
     def make(scope=NATION, lang="en", small_min=3):
         return Context(engine=outcomes_db, scope=scope, lang=lang,
                        settings=Settings(database_url="sqlite://", small_sample_min=small_min))
