@@ -306,16 +306,16 @@ def key_column(table, by: str | None):
     return table.c[by]
 
 
-def _frame(rows, columns) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+Totals = dict
+"""day -> key (None when not split) -> [running total of each measure asked, in order]."""
 
 
 def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[str],
-           by: str | None = None, held: Sequence[date] | None = None) -> pd.DataFrame | None:
+           by: str | None = None, held: Sequence[date] | None = None) -> Totals | None:
     """The running totals of the measures `names` (all of one stock table) on each of
-    `days`, within the filter, per `by`: columns day, [key], *names (a key with nothing
-    by a day may be missing). None when the stocks cannot answer (not fresh, or a day
-    before the first stock day)."""
+    `days`, within the filter, per `by` (a key with nothing by a day may be missing).
+    None when the stocks cannot answer (not fresh, or a day before the first stock
+    day)."""
     held = held if held is not None else held_days(conn)
     if held is None:
         return None
@@ -330,116 +330,80 @@ def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[
          .select_from(table.join(units, units.c.id == table.c.unit_id))
          .where(flt.where(table), table.c.day.in_(sorted(set(base.values()))))
          .group_by(table.c.day, *keys))
-    columns = ["day", *(["key"] if by else []), *names]
-    stocked = _frame(conn.execute(q).all(), columns)
-    parts = []
-    for d in days:
-        part = stocked[stocked.day == base[d]].assign(day=d)
-        parts.append(part)
-    frame = pd.concat(parts, ignore_index=True)
-    frame["day"] = frame["day"].astype(object)
+    stocked: dict = {}
+    for row in conn.execute(q).all():
+        day, k = row[0], (row[1] if by else None)
+        stocked.setdefault(day, {})[k] = [int(v or 0) for v in row[(2 if by else 1):]]
+    out = {d: {k: list(v) for k, v in stocked.get(base[d], {}).items()} for d in days}
     edges = [(base[d] + timedelta(days=1), d) for d in days if base[d] != d]
     if edges:
-        frame = _add_edges(conn, flt, frame, edges, names, by)
-    for n in names:
-        frame[n] = frame[n].fillna(0).astype(int)
-    return frame
+        _add_edges(conn, flt, out, edges, names, by)
+    return out
 
 
-def _add_edges(conn, flt: Filter, frame: pd.DataFrame, edges, names, by) -> pd.DataFrame:
+def _add_edges(conn, flt: Filter, out: Totals, edges, names, by) -> None:
     """Add to the total on each edge's day d the events in [lo, d] (lo: the day after the
     stock day before d), counted directly: one statement per source table."""
-    by_source: dict[str, list[Measure]] = {}
-    for n in names:
-        by_source.setdefault(MEASURES[n].source, []).append(MEASURES[n])
-    keys = ["day"] + (["key"] if by else [])
-    for source, measures in by_source.items():
-        key = key_column(cases, by)
-        columns, ranges = [], []
-        for j, (lo, hi) in enumerate(edges):
-            for m in measures:
-                first = literal(lo + timedelta(days=m.shift), Date)
-                last = literal(hi + timedelta(days=m.shift), Date)
-                inside = m.day.between(first, last)
+    by_source: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        by_source.setdefault(MEASURES[n].source, []).append(i)
+    key = key_column(cases, by)
+    for source, positions in by_source.items():
+        columns, ranges, targets = [], [], []
+        for lo, hi in edges:
+            for i in positions:
+                m = MEASURES[names[i]]
+                inside = m.day.between(literal(lo + timedelta(days=m.shift), Date),
+                                       literal(hi + timedelta(days=m.shift), Date))
                 ranges.append(inside)
                 condition = inside if m.when is None else and_(inside, m.when)
-                columns.append(func.sum(case((condition, 1), else_=0)).label(f"{m.name}@{j}"))
+                columns.append(func.sum(case((condition, 1), else_=0)))
+                targets.append((hi, i))
         q = (select(*([key.label("key")] if by else []), *columns)
              .select_from(SOURCES[source]().join(units, units.c.id == cases.c.unit_id))
              .where(flt.where(cases), or_(*ranges)))
         if by:
             q = q.group_by(key)
-        wide = _frame(conn.execute(q).all(), (["key"] if by else []) + [c.name for c in columns])
-        rows = []
-        for j, (_, hi) in enumerate(edges):
-            part = pd.DataFrame({"day": pd.Series([hi] * len(wide), dtype=object)})
-            if by:
-                part["key"] = wide["key"].to_numpy()
-            for m in measures:
-                part[m.name] = wide[f"{m.name}@{j}"].fillna(0).to_numpy()
-            rows.append(part)
-        added = pd.concat(rows, ignore_index=True)
-        merged = frame.merge(added, on=keys, how="outer", suffixes=("", "_edge"))
-        for m in measures:
-            merged[m.name] = merged[m.name].fillna(0) + merged[f"{m.name}_edge"].fillna(0)
-            merged = merged.drop(columns=f"{m.name}_edge")
-        frame = merged
-    return frame
+        for row in conn.execute(q).all():
+            k = row[0] if by else None
+            values = row[1:] if by else row
+            for (day, i), value in zip(targets, values, strict=True):
+                if value:
+                    out[day].setdefault(k, [0] * len(names))[i] += int(value)
 
 
 def period_counts(conn: Connection, flt: Filter, periods: Sequence, names: Sequence[str],
                   by: str | None = None, held: Sequence[date] | None = None
                   ) -> pd.DataFrame | None:
-    """Events of each measure in each period [start, end]: total(end) - total(start - 1).
-    Columns idx (the period's index), [key], *names; a (period, key) with nothing is
-    left out. None when the stocks cannot answer."""
-    days = [p.start - timedelta(days=1) for p in periods] + [p.end for p in periods]
-    tables: dict[Table, list[str]] = {}
-    for n in names:
-        tables.setdefault(TABLE_OF[n], []).append(n)
-    frames = []
-    for table_names in tables.values():
-        found = totals(conn, flt, days, table_names, by, held)
-        if found is None:
-            return None
-        frames.append(found)
-    keys = ["day"] + (["key"] if by else [])
-    frame = frames[0]
-    for other in frames[1:]:
-        frame = frame.merge(other, on=keys, how="outer")
-    frame = frame.fillna(0)
-    indexed = frame.set_index(keys)
-    parts = []
+    """Events of each measure (all of one stock table) in each period [start, end]:
+    total(end) - total(start - 1). Columns idx (the period's index), [key], *names; a
+    (period, key) with nothing is left out. None when the stocks cannot answer."""
+    found = totals(conn, flt, people_days(periods), names, by, held)
+    return None if found is None else between(found, names, periods, by)
+
+
+def between(found: Totals, found_names: Sequence[str], periods: Sequence, by: str | None,
+            wanted: Sequence[str] | None = None) -> pd.DataFrame:
+    """period_counts of the measures `wanted` (default: all) from totals already read
+    (of `found_names`, on every period's end and the day before its start)."""
+    wanted = list(wanted or found_names)
+    positions = [list(found_names).index(n) for n in wanted]
+    records = []
     for i, p in enumerate(periods):
-        end = _at(indexed, p.end, by, names)
-        before = _at(indexed, p.start - timedelta(days=1), by, names)
-        diff = end.sub(before, fill_value=0)
-        diff.insert(0, "idx", i)
-        parts.append(diff.reset_index())
-    out = pd.concat(parts, ignore_index=True)
-    for n in names:
-        out[n] = out[n].astype(int)
-    return out[["idx", *(["key"] if by else []), *names]]
+        end, start = found[p.end], found[p.start - timedelta(days=1)]
+        for k in end.keys() | start.keys():
+            e, b = end.get(k), start.get(k)
+            values = [(e[j] if e else 0) - (b[j] if b else 0) for j in positions]
+            if any(values):
+                records.append((i, *([k] if by else []), *values))
+    columns = ["idx", *(["key"] if by else []), *wanted]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return frame.sort_values(columns[:2 if by else 1], ignore_index=True)
 
 
-def _at(indexed: pd.DataFrame, day: date, by, names) -> pd.DataFrame:
-    """The totals on `day` (indexed by key when split)."""
-    if day not in indexed.index.get_level_values(0):
-        frame = pd.DataFrame(columns=names, dtype=float)
-        if by:
-            frame.index.name = "key"
-        else:
-            frame.loc[0] = 0
-        return frame
-    rows = indexed.xs(day, level=0) if by else indexed.loc[[day]].reset_index(drop=True)
-    return rows[list(names)].astype(float)
-
-
-def extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | None = None
-                ) -> pd.DataFrame:
-    """Per period (and key): the cases on the register during it beyond the first of
-    each person's (sum over people of max(n_p - 1, 0)), from repeat_cases. Columns idx,
-    [key], extra."""
+def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | None) -> dict:
+    """(period index, key) -> the cases on the register during the period beyond the
+    first of each person's (sum over people of max(n_p - 1, 0)), from repeat_cases."""
     r = repeat_cases
     key = key_column(r, by)
     keys = [] if key is None else [key.label("key")]
@@ -456,74 +420,63 @@ def extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | None
     outer_keys = [per_person.c.key] if by else []
     q = select(*outer_keys, *[func.sum(case((per_person.c[f"n{i}"] > 1,
                                              per_person.c[f"n{i}"] - 1), else_=0))
-                              .label(f"x{i}") for i in range(len(periods))])
+                              for i in range(len(periods))])
     if by:
         q = q.group_by(*outer_keys)
-    wide = _frame(conn.execute(q).all(),
-                  (["key"] if by else []) + [f"x{i}" for i in range(len(periods))])
-    ids = ["key"] if by else []
-    if not by:
-        wide["_k"] = 0
-        ids = ["_k"]
-    long = wide.melt(id_vars=ids, var_name="idx", value_name="extra")
-    long["idx"] = long["idx"].str[1:].astype(int)
-    long["extra"] = long["extra"].fillna(0).astype(int)
-    return long.drop(columns=["_k"], errors="ignore")
-
-
-def extra_assistance(conn: Connection, flt: Filter, period) -> pd.DataFrame:
-    """Per kind: the assistance provided in `period` beyond the first to each person
-    (rows - people), from repeat_assistance. Columns kind, extra."""
-    r = repeat_assistance
-    q = (select(r.c.kind, (func.count() - func.count(func.distinct(r.c.person_id)))
-                .label("extra"))
-         .select_from(r.join(units, units.c.id == r.c.unit_id))
-         .where(flt.where(r), r.c.provided_on.between(period.start, period.end))
-         .group_by(r.c.kind))
-    return _frame(conn.execute(q).all(), ["kind", "extra"])
+    extra = {}
+    for row in conn.execute(q).all():
+        k = row[0] if by else None
+        for i, value in enumerate(row[1:] if by else row):
+            if value:
+                extra[(i, k)] = int(value)
+    return extra
 
 
 def people_on_register(conn: Connection, flt: Filter, periods: Sequence,
-                       by: str | None = None) -> pd.DataFrame | None:
+                       by: str | None = None, found: Totals | None = None
+                       ) -> pd.DataFrame | None:
     """People on the register at any time in each period, as
     queries.outcomes.on_register counts them: columns idx, [key], on_register; split by
     `by`, every period of each key with a case on the register between the first
     period's start and the last one's end (as the direct count's scan finds them). None
-    when the stocks cannot answer."""
+    when the stocks cannot answer. `found`: totals of registered and closed_next_day
+    (first two) already read for those days."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
-    spans = [*periods, _Span(first, last)]
-    days = [p.start - timedelta(days=1) for p in spans] + [p.end for p in spans]
-    found = totals(conn, flt, days, ["registered", "closed_next_day"], by)
     if found is None:
-        return None
-    keys = ["day"] + (["key"] if by else [])
-    indexed = found.set_index(keys)
-    parts = []
-    for i, p in enumerate(spans):
-        registered = _at(indexed, p.end, by, ["registered"])["registered"]
-        closed = _at(indexed, p.start - timedelta(days=1), by, ["closed_next_day"])
-        count = registered.sub(closed["closed_next_day"], fill_value=0)
-        part = count.rename("cases").to_frame()
-        part.insert(0, "idx", i)
-        parts.append(part.reset_index() if by else part.reset_index(drop=True))
-    counted = pd.concat(parts, ignore_index=True)
-    counted["cases"] = counted["cases"].astype(int)
-    hull = len(periods)
+        found = totals(conn, flt, people_days(periods), ["registered", "closed_next_day"], by)
+        if found is None:
+            return None
+
+    def cases_during(k, start, end):
+        registered = (found[end].get(k) or [0, 0])[0]
+        closed = (found[start - timedelta(days=1)].get(k) or [0, 0])[1]
+        return registered - closed
+
     if by:
-        present = set(counted[(counted.idx == hull) & (counted.cases > 0)].key)
-        grid = pd.DataFrame([(i, k) for i in range(hull) for k in sorted(present)],
-                            columns=["idx", "key"])
-        counted = grid.merge(counted, on=["idx", "key"], how="left")
+        present = sorted(k for k in found[last].keys() | found[first - timedelta(days=1)].keys()
+                         if cases_during(k, first, last) > 0)
     else:
-        counted = counted[counted.idx < hull]
-    extra = extra_cases(conn, flt, periods, by)
-    out = counted.merge(extra, on=["idx", *(["key"] if by else [])], how="left")
-    out["on_register"] = (out["cases"].fillna(0) - out["extra"].fillna(0)).astype(int)
-    return out[["idx", *(["key"] if by else []), "on_register"]]
+        present = [None]
+    extra = _extra_cases(conn, flt, periods, by) if present else {}
+    records = [(i, *([k] if by else []),
+                cases_during(k, p.start, p.end) - extra.get((i, k), 0))
+               for i, p in enumerate(periods) for k in present]
+    return pd.DataFrame.from_records(records,
+                                     columns=["idx", *(["key"] if by else []), "on_register"])
 
 
-@dataclass(frozen=True)
-class _Span:
-    start: date
-    end: date
+def people_days(periods: Sequence) -> list[date]:
+    """The days whose totals people_on_register reads."""
+    return [p.start - timedelta(days=1) for p in periods] + [p.end for p in periods]
+
+
+def extra_assistance(conn: Connection, flt: Filter, period) -> dict[str, int]:
+    """Per kind: the assistance provided in `period` beyond the first to each person
+    (rows - people), from repeat_assistance."""
+    r = repeat_assistance
+    q = (select(r.c.kind, (func.count() - func.count(func.distinct(r.c.person_id))))
+         .select_from(r.join(units, units.c.id == r.c.unit_id))
+         .where(flt.where(r), r.c.provided_on.between(period.start, period.end))
+         .group_by(r.c.kind))
+    return {kind: int(extra) for kind, extra in conn.execute(q).all()}

@@ -253,6 +253,10 @@ def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
     """New offences committed by people on the register, per period (and `by`), with the
     people on the register in that period: columns period_start, period_end, [key],
     repeat_offences, on_register."""
+    if use_stocks:
+        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=False)
+        if found is not None:
+            return found[0]
     cols = ["repeat_offences", "on_register"]
     return _outer([_offences(conn, scope, periods, by, narrowing, use_stocks),
                    _on_register(conn, scope, periods, by, narrowing, use_stocks)],
@@ -271,10 +275,41 @@ def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
                   CLOSURE_COLUMNS)
 
 
+def _stock_period_counts(conn, scope, periods, by, narrowing, closures: bool):
+    """repeat_offences' frame (and closures', or None) from one read of the outcome
+    stock; None when it cannot answer."""
+    flt = _stock_filter(scope, narrowing)
+    names = ["registered", "closed_next_day", "new_offences",
+             *(["completed", "revoked", "closed"] if closures else [])]
+    found = OS.totals(conn, flt, OS.people_days(periods), names, by)
+    if found is None:
+        return None
+    people = OS.people_on_register(conn, flt, periods, by, found)
+    people.insert(1, "period_start", [periods[i].start for i in people["idx"]])
+    people.insert(2, "period_end", [periods[i].end for i in people["idx"]])
+    offences = _from_stocks(OS.between(found, names, periods, by, ["new_offences"]),
+                            periods, by, ["new_offences"])
+    offences = offences.rename(columns={"new_offences": "repeat_offences"})
+    offences = _outer([offences, people], periods, by, ["repeat_offences", "on_register"])
+    if not closures:
+        return offences, None
+    counted = OS.between(found, names, periods, by, ["completed", "revoked", "closed"])
+    counted["other"] = counted["closed"] - counted["completed"] - counted["revoked"]
+    closed = _outer([_from_stocks(counted, periods, by, CLOSURE_COLUMNS)], periods, by,
+                    CLOSURE_COLUMNS)
+    return offences, closed
+
+
+@cached("outcomes.period_counts")
 def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
                   by: str | None = None, narrowing: Narrowing = EVERYTHING,
                   use_stocks: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(repeat_offences, closures) of the same periods."""
+    """(repeat_offences, closures) of the same periods (from one read of the outcome
+    stock when it answers)."""
+    if use_stocks:
+        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=True)
+        if found is not None:
+            return found
     return (repeat_offences(conn, scope, periods, by, narrowing, use_stocks),
             closures(conn, scope, periods, by, narrowing, use_stocks))
 
@@ -326,7 +361,9 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
         names = ["violations", "malicious", "submitted", "court_revoked", "court_rejected"]
         counted = OS.period_counts(conn, _stock_filter(scope, narrowing), periods, names)
         if counted is not None:
-            steps = {}
+            steps = {f"{label}{i}": 0 for i in range(len(periods))
+                     for label in ["violations", "malicious", "submitted", "revoked",
+                                   "rejected"]}
             for row in counted.itertuples():
                 for label, name in zip(["violations", "malicious", "submitted", "revoked",
                                         "rejected"], names, strict=True):
@@ -392,7 +429,7 @@ def assistance_results(conn: Connection, scope: Scope, period: Period,
                     for kind in ASSISTANCE_KINDS]
             frame = pd.DataFrame(rows, columns=["kind", *OS.ASSISTANCE_STEPS])
             frame = frame[(frame.requested > 0) | (frame.provided > 0)]
-            extra = OS.extra_assistance(conn, flt, period).set_index("kind")["extra"]
+            extra = OS.extra_assistance(conn, flt, period)
             frame["people"] = frame["provided"] - frame["kind"].map(extra).fillna(0)
             for column in cols:
                 frame[column] = frame[column].astype(int)

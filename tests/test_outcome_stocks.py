@@ -50,6 +50,10 @@ def random_narrowing(rng: random.Random, regions, types, categories) -> Q.Narrow
 
 
 def assert_same(conn, scope, periods, narrowing, by):
+    fast, direct = (Q.period_counts(conn, scope, periods, by, narrowing),
+                    Q.period_counts(conn, scope, periods, by, narrowing, use_stocks=False))
+    for one, other in zip(fast, direct, strict=True):
+        pd.testing.assert_frame_equal(one, other, check_dtype=False)
     for function in (Q.repeat_offences, Q.closures, Q.on_register):
         fast = function(conn, scope, periods, by, narrowing)
         direct = function(conn, scope, periods, by, narrowing, use_stocks=False)
