@@ -216,8 +216,22 @@ def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float
     """Rows of (window_end, entity, events, denominator) judged each against its own
     window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
     out = rates(counts, events, denominator, min_denominator, per)
-    out["status"] = pd.Series(
-        [status(r, benchmarks[w].target, benchmarks[w].iqr) if w in benchmarks else None
-         for r, w in zip(out["rate"], out["window_end"], strict=True)],
-        index=out.index, dtype=object)
+    # `status` per row, vectorised (tens of thousands of officer rows): NaN stands for
+    # None (no rate, no target, no spread, or a window without a benchmark).
+    windows = out["window_end"].to_numpy()
+
+    def of(attribute):
+        values = {w: getattr(b, attribute) for w, b in benchmarks.items()}
+        return np.array([np.nan if values.get(w) is None else values[w] for w in windows],
+                        dtype=float)
+
+    value, target, spread = out["rate"].to_numpy(dtype=float), of("target"), of("iqr")
+    judged = np.full(len(out), None, dtype=object)
+    rated = ~np.isnan(value) & ~np.isnan(target)
+    with np.errstate(invalid="ignore"):
+        near = rated & ~(value <= target) & (np.isnan(spread) | (value <= target + spread))
+        judged[rated & (value <= target)] = MET
+        judged[near] = NEAR
+        judged[rated & ~(value <= target) & ~near] = FAR
+    out["status"] = pd.Series(judged, index=out.index, dtype=object)
     return out

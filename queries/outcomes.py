@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Date, and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
@@ -731,10 +732,12 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
     frame["caseload_days"] = frame["caseload_days"].astype(float)
     for event in OUTLIER_EVENTS:
         frame[event] = frame[event].astype(int)
-    frame["window_start"] = [windows[i].start for i in frame["idx"]]
-    frame["window_end"] = [windows[i].end for i in frame["idx"]]
-    frame["average_caseload"] = [row.caseload_days / windows[row.idx].days
-                                 for row in frame.itertuples()]
+    idx = frame["idx"].to_numpy()
+    frame["window_start"] = np.array([w.start for w in windows], dtype=object)[idx]
+    frame["window_end"] = np.array([w.end for w in windows], dtype=object)[idx]
+    # float / int per row, as Python divides them (vectorised: ~60,000 officer rows).
+    frame["average_caseload"] = (frame["caseload_days"].to_numpy(dtype=float)
+                                 / np.array([w.days for w in windows], dtype=float)[idx])
     frame["entity_id"] = frame["entity_id"].astype(int)
     return (frame[["window_start", "window_end", "entity_id", *OUTLIER_EVENTS,
                    "caseload_days", "average_caseload"]]
@@ -744,7 +747,9 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
 def benchmarks_of(pool: pd.DataFrame, windows: Sequence[Period], min_caseload: float,
                   per: float = 1000) -> dict[str, list[Benchmark]]:
     """Per event, the Benchmark of each window over the rows of `pool`."""
-    return {event: [benchmark(pool[pool.window_end == w.end], event, "average_caseload",
+    by_window = dict(iter(pool.groupby("window_end", sort=False)))
+    empty = pool.iloc[0:0]
+    return {event: [benchmark(by_window.get(w.end, empty), event, "average_caseload",
                               min_caseload, per) for w in windows]
             for event in OUTLIER_EVENTS}
 
