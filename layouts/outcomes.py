@@ -301,10 +301,13 @@ def flagged(judged: pd.DataFrame) -> pd.DataFrame:
     if judged.empty:
         return judged
     last = judged.window_end.max()
-    history = (judged.sort_values("window_end").groupby(["entity_id", "event"])["status"]
-               .agg(list).rename("history"))
-    now = judged[judged.window_end == last].join(history, on=["entity_id", "event"])
+    now = judged[judged.window_end == last]
     now = now[now.status.isin([M.FAR, M.NEAR])]
+    # The history of the flagged only (a ministry page judges every officer).
+    shown = judged.merge(now[["entity_id", "event"]], on=["entity_id", "event"])
+    history = (shown.sort_values("window_end", kind="stable")
+               .groupby(["entity_id", "event"])["status"].agg(list).rename("history"))
+    now = now.join(history, on=["entity_id", "event"])
     order = now.status.map({M.FAR: 0, M.NEAR: 1})
     return (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
             .drop(columns="_o").head(OUTLIER_ROWS))

@@ -197,3 +197,21 @@ def test_the_tables_are_the_migrations():
     assert tuple(measures) == namespace["OUTCOME_MEASURES"]
     assert tuple(c.name for c in OS.assistance_stock.columns)[4:] == \
         namespace["ASSISTANCE_MEASURES"]
+
+
+@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
+def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, level):
+    """The units' offences and revocations per window come from the outcome stock when
+    it is fresh (test_outcome_rollups' fixture has no data version: there they do not)."""
+    from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
+
+    with fixture_engine.connect() as conn:
+        flt = OS.Filter(Scope.nation())
+        assert OS.period_counts(conn, flt, WINDOW_SETS["mid-month"], ["revoked"]) is not None
+        for windows in WINDOW_SETS.values():
+            for scope in SCOPES:
+                for narrowing in NARROWINGS:
+                    pd.testing.assert_frame_equal(
+                        Q.outlier_counts(conn, scope, windows, level, narrowing),
+                        Q.outlier_counts(conn, scope, windows, level, narrowing,
+                                         use_rollups=False))
