@@ -645,9 +645,6 @@ def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
     if caseload is None:
         caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
                                   cases.c.closed_on, where, windows)
-    events = _unit_events_from_stocks(conn, windows, narrowing) if use_rollups else None
-    if events is not None:
-        return (caseload, *events)
     offences = _events(conn, violations.join(cases, violations.c.case_id == cases.c.id)
                        .join(units, cases.c.unit_id == units.c.id), units.c.id,
                        violations.c.occurred_on,
@@ -655,25 +652,6 @@ def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
     revocations = _events(conn, _cases_units(), units.c.id, cases.c.closed_on,
                           and_(where, cases.c.close_reason == "revoked"), windows)
     return caseload, offences, revocations
-
-
-def _unit_events_from_stocks(conn, windows, narrowing):
-    """_unit_counts' offences and revocations per unit and window (frames as _events
-    gives them) from one read of the outcome stock; None when it cannot answer."""
-    counted = OS.period_counts(conn, _stock_filter(Scope.nation(), narrowing), windows,
-                               ["new_offences", "revoked"], by="unit")
-    if counted is None:
-        return None
-    regions = dict(conn.execute(select(units.c.id, units.c.region_code)).all())
-    frames = []
-    for name in ("new_offences", "revoked"):
-        part = counted[counted[name] > 0]
-        frames.append(pd.DataFrame({
-            "entity_id": part["key"].to_numpy(), "unit_id": part["key"].to_numpy(),
-            "region_code": pd.Series([regions[u] for u in part["key"]], dtype=object),
-            "idx": part["idx"].to_numpy(),
-            "value": part[name].to_numpy()}))
-    return frames
 
 
 def _officer_counts(conn, windows, where, narrowing, use_rollups=True):

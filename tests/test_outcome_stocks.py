@@ -201,8 +201,8 @@ def test_the_tables_are_the_migrations():
 
 @pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
 def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, level):
-    """The units' offences and revocations per window come from the outcome stock when
-    it is fresh (test_outcome_rollups' fixture has no data version: there they do not)."""
+    """With the outcome stocks fresh (test_outcome_rollups' fixture has no data version),
+    the outlier rule still counts what the direct count does."""
     from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
 
     with fixture_engine.connect() as conn:
