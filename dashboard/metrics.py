@@ -167,7 +167,11 @@ class Benchmark:
 
 def iqr(values) -> float | None:
     """Interquartile range (linear interpolation, as numpy and pandas compute it)."""
-    arr = np.asarray([v for v in values if v is not None and not pd.isna(v)], dtype=float)
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        arr = values[~np.isnan(values)]
+    else:
+        arr = np.asarray([v for v in values if v is not None and not pd.isna(v)],
+                         dtype=float)
     if len(arr) == 0:
         return None
     q1, q3 = np.percentile(arr, [25, 75])
@@ -180,8 +184,11 @@ def benchmark(frame: pd.DataFrame, events: str, denominator: str, min_denominato
     as the national rate does); IQR over the peers that pass `min_denominator`."""
     total = float(frame[denominator].sum())
     target = float(frame[events].sum()) / total * per if total > 0 else None
-    rated = rates(frame, events, denominator, min_denominator, per)
-    peer_rates = rated["rate"].dropna()
+    # rates() without copying the frame (called per window and event on every officer).
+    den = frame[denominator].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = frame[events].to_numpy(dtype=float) / den * per
+    peer_rates = value[~(den < max(min_denominator, 1e-9)) & ~np.isnan(value)]
     return Benchmark(target, iqr(peer_rates), int(len(peer_rates)))
 
 

@@ -504,13 +504,26 @@ _KEYS = ["idx", "entity_id", "unit_id", "region_code"]
 
 def _wide(conn, entity, columns, source, where) -> pd.DataFrame:
     """One row per (entity, unit) with one column per window, melted to rows per window."""
-    wide = pd.read_sql_query(
+    rows = conn.execute(
         select(entity.label("entity_id"), *_PLACE, *columns).select_from(source).where(where)
-        .group_by(entity, units.c.id, units.c.region_code), conn)
-    long = wide.melt(id_vars=_KEYS[1:], var_name="idx", value_name="value")
-    long["idx"] = long["idx"].str[1:].astype(int)
-    long["value"] = long["value"].fillna(0)
-    return long[long.value > 0]
+        .group_by(entity, units.c.id, units.c.region_code)).all()
+    return _melted(rows, len(columns))
+
+
+def _melted(rows, n: int) -> pd.DataFrame:
+    """Rows (entity_id, unit_id, region_code, w0 .. w{n-1}) as one row per entity and
+    window with a value above zero: columns entity_id, unit_id, region_code, idx, value
+    (what DataFrame.melt gives, in the same order, without its cost)."""
+    keys = [tuple(r[:3]) for r in rows]
+    values = np.array([[float(v or 0) for v in r[3:]] for r in rows],
+                      dtype=float).reshape(len(rows), n)
+    window, row = np.nonzero(values.T > 0)
+    return pd.DataFrame({
+        "entity_id": np.array([keys[i][0] for i in row], dtype=np.int64),
+        "unit_id": np.array([keys[i][1] for i in row], dtype=np.int64),
+        "region_code": pd.Series([keys[i][2] for i in row], dtype=object),
+        "idx": window.astype(np.int64), "value": values.T[window, row]},
+        index=(window * len(rows) + row))
 
 
 def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> pd.DataFrame:
