@@ -225,12 +225,11 @@ def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float
     out = rates(counts, events, denominator, min_denominator, per)
     # `status` per row, vectorised (tens of thousands of officer rows): NaN stands for
     # None (no rate, no target, no spread, or a window without a benchmark).
-    windows = out["window_end"].to_numpy()
-
     def of(attribute):
         values = {w: getattr(b, attribute) for w, b in benchmarks.items()}
-        return np.array([np.nan if values.get(w) is None else values[w] for w in windows],
-                        dtype=float)
+        return (out["window_end"].map({w: np.nan if v is None else v
+                                       for w, v in values.items()})
+                .to_numpy(dtype=float, na_value=np.nan))
 
     value, target, spread = out["rate"].to_numpy(dtype=float), of("target"), of("iqr")
     judged = np.full(len(out), None, dtype=object)
