@@ -215,3 +215,20 @@ def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, 
                         Q.outlier_counts(conn, scope, windows, level, narrowing),
                         Q.outlier_counts(conn, scope, windows, level, narrowing,
                                          use_rollups=False))
+
+
+@pytest.mark.parametrize("use_rollups", [True, False])
+@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
+def test_the_national_pool_names_each_unit_s_region(fixture_engine, level, use_rollups):
+    """Every row of the outlier pool carries the region of its unit (a scope keeps its
+    rows by unit and the page by region), one row per window, entity and unit."""
+    from tests.test_outcome_rollups import WINDOW_SETS
+
+    with fixture_engine.connect() as conn:
+        regions = dict(conn.exec_driver_sql("SELECT id, region_code FROM units").all())
+        for windows in WINDOW_SETS.values():
+            pool = Q._national_counts.uncached(conn, Scope.nation(), tuple(windows), level,
+                                               Q.EVERYTHING, use_rollups)
+            assert len(pool) > 0
+            assert pool.region_code.tolist() == [regions[u] for u in pool.unit_id]
+            assert not pool.duplicated(["idx", "entity_id", "unit_id"]).any()
