@@ -316,14 +316,20 @@ def flagged(judged: pd.DataFrame) -> pd.DataFrame:
     last = judged.window_end.max()
     now = judged[judged.window_end == last]
     now = now[now.status.isin([M.FAR, M.NEAR])]
-    # The history of the flagged only (a ministry page judges every officer).
-    shown = judged.merge(now[["entity_id", "event"]], on=["entity_id", "event"])
-    history = (shown.sort_values("window_end", kind="stable")
-               .groupby(["entity_id", "event"])["status"].agg(list).rename("history"))
-    now = now.join(history, on=["entity_id", "event"])
     order = now.status.map({M.FAR: 0, M.NEAR: 1})
-    return (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
-            .drop(columns="_o").head(OUTLIER_ROWS))
+    now = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
+           .drop(columns="_o").head(OUTLIER_ROWS))
+    # The history of the rows shown only (a ministry page judges every officer).
+    shown = set(zip(now.entity_id, now.event, strict=True))
+    past = judged[judged.entity_id.isin(now.entity_id)]
+    history: dict = {key: [] for key in shown}
+    for _window_end, entity_id, event, status in sorted(
+            zip(past.window_end, past.entity_id, past.event, past.status, strict=True),
+            key=lambda r: r[0]):
+        if (entity_id, event) in shown:
+            history[(entity_id, event)].append(status)
+    return now.assign(history=[history[key] for key in zip(now.entity_id, now.event,
+                                                             strict=True)])
 
 
 def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):

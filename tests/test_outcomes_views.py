@@ -86,3 +86,26 @@ def test_outlier_table_leaves_out_units_within_the_target():
     judged = _judged([(d(2015, 12, 31), M.MET)])
     v = View(lang="en", filters=Filters.default(d(2015, 12, 31)), small_min=30)
     assert "Nobody is far above" in text_of(L.outlier_table(judged, "unit", v, "t"))
+
+
+def test_flagged_equals_the_plain_pandas_reading():
+    """layouts.outcomes.flagged (the history of the rows shown only) gives what joining
+    every entity's history would: random statuses over six windows, ties in the rate."""
+    import random
+
+    rng = random.Random(5)
+    windows = [d(2025, m, 28) for m in range(1, 7)]
+    rows = [(w, e, ev, rng.choice([M.FAR, M.NEAR, M.MET, None]), rng.choice([1.0, 2.0, 3.5]))
+            for e in range(60) for ev in ("repeat_offences", "revocations") for w in windows]
+    judged = pd.DataFrame(rows, columns=["window_end", "entity_id", "event", "status", "rate"])
+    judged = judged.sample(frac=1, random_state=1).reset_index(drop=True)
+
+    last = judged.window_end.max()
+    history = (judged.sort_values("window_end").groupby(["entity_id", "event"])["status"]
+               .agg(list).rename("history"))
+    now = judged[judged.window_end == last].join(history, on=["entity_id", "event"])
+    now = now[now.status.isin([M.FAR, M.NEAR])]
+    order = now.status.map({M.FAR: 0, M.NEAR: 1})
+    expected = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
+                .drop(columns="_o").head(L.OUTLIER_ROWS))
+    pd.testing.assert_frame_equal(L.flagged(judged), expected)
