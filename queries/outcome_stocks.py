@@ -1,5 +1,5 @@
 """Running totals behind the outcomes page's period counts, refreshed with the other
-rollups (queries.rollups.refresh) after every generate and import; migration 0009 creates
+rollups (queries.rollups.refresh) after every generate and import; migration 0010 creates
 the tables empty, and the queries use them only once a refresh has marked them fresh for
 the data loaded (dataset_info "outcome_stocks" = the data version).
 
@@ -175,6 +175,7 @@ repeat_assistance = Table(
     Column("provided_on", Date, nullable=False),
     Index("ix_repeat_assistance_provided", "provided_on"),
 )
+TABLES = (outcome_stock, assistance_stock, repeat_cases, repeat_assistance)
 TABLE_OF = {m.name: (outcome_stock if m.source != "assistance" else assistance_stock)
             for m in MEASURES.values()}
 
@@ -250,7 +251,7 @@ def refresh(conn: Connection) -> None:
     the load's transaction, after dataset_info was written)."""
     from dashboard.load import write_table
 
-    for table in (outcome_stock, assistance_stock, repeat_cases, repeat_assistance):
+    for table in TABLES:
         conn.execute(delete(table))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
     info = stocks._info(conn)

@@ -186,11 +186,11 @@ def test_generated_data_through_the_bulk_load(engine):
 
 
 def test_the_tables_are_the_migrations():
-    """Migration 0009 froze the measure columns; the code builds the same."""
+    """Migration 0010 froze the measure columns; the code builds the same."""
     from pathlib import Path
 
     migration = (Path(__file__).parent.parent / "dashboard" / "migrations" / "versions"
-                 / "0009_outcome_stocks.py")
+                 / "0010_outcome_stocks.py")
     namespace: dict = {}
     exec(compile(migration.read_text(), str(migration), "exec"), namespace)  # noqa: S102
     measures = [c.name for c in OS.outcome_stock.columns][4:]

@@ -1,7 +1,7 @@
 """outcome stocks
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-26 20:00:00
 
 The outcomes page's running totals (queries/outcome_stocks.py): outcome_stock and
@@ -16,8 +16,8 @@ the code's list may grow, this migration may not.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
