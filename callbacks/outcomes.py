@@ -62,8 +62,8 @@ def outliers(conn, scope: Scope, f: Filters, level: str) -> pd.DataFrame:
         rated = M.judge_windows(counts.rename(columns={event: "events"}), by_window,
                                 MIN_CASELOAD)
         rated["event"] = event
-        rated["target"] = [by_window[w].target for w in rated.window_end]
-        rated["iqr"] = [by_window[w].iqr for w in rated.window_end]
+        rated["target"] = rated.window_end.map({w: b.target for w, b in by_window.items()})
+        rated["iqr"] = rated.window_end.map({w: b.iqr for w, b in by_window.items()})
         judged.append(rated[["window_end", "entity_id", "event", "events", "average_caseload",
                              "rate", "small_sample", "status", "target", "iqr"]])
     frame = pd.concat(judged, ignore_index=True)

@@ -167,7 +167,11 @@ class Benchmark:
 
 def iqr(values) -> float | None:
     """Interquartile range (linear interpolation, as numpy and pandas compute it)."""
-    arr = np.asarray([v for v in values if v is not None and not pd.isna(v)], dtype=float)
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        arr = values[~np.isnan(values)]
+    else:
+        arr = np.asarray([v for v in values if v is not None and not pd.isna(v)],
+                         dtype=float)
     if len(arr) == 0:
         return None
     q1, q3 = np.percentile(arr, [25, 75])
@@ -180,8 +184,11 @@ def benchmark(frame: pd.DataFrame, events: str, denominator: str, min_denominato
     as the national rate does); IQR over the peers that pass `min_denominator`."""
     total = float(frame[denominator].sum())
     target = float(frame[events].sum()) / total * per if total > 0 else None
-    rated = rates(frame, events, denominator, min_denominator, per)
-    peer_rates = rated["rate"].dropna()
+    # rates() without copying the frame (called per window and event on every officer).
+    den = frame[denominator].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = frame[events].to_numpy(dtype=float) / den * per
+    peer_rates = value[~(den < max(min_denominator, 1e-9)) & ~np.isnan(value)]
     return Benchmark(target, iqr(peer_rates), int(len(peer_rates)))
 
 
@@ -216,8 +223,21 @@ def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float
     """Rows of (window_end, entity, events, denominator) judged each against its own
     window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
     out = rates(counts, events, denominator, min_denominator, per)
-    out["status"] = pd.Series(
-        [status(r, benchmarks[w].target, benchmarks[w].iqr) if w in benchmarks else None
-         for r, w in zip(out["rate"], out["window_end"], strict=True)],
-        index=out.index, dtype=object)
+    # `status` per row, vectorised (tens of thousands of officer rows): NaN stands for
+    # None (no rate, no target, no spread, or a window without a benchmark).
+    def of(attribute):
+        values = {w: getattr(b, attribute) for w, b in benchmarks.items()}
+        return (out["window_end"].map({w: np.nan if v is None else v
+                                       for w, v in values.items()})
+                .to_numpy(dtype=float, na_value=np.nan))
+
+    value, target, spread = out["rate"].to_numpy(dtype=float), of("target"), of("iqr")
+    judged = np.full(len(out), None, dtype=object)
+    rated = ~np.isnan(value) & ~np.isnan(target)
+    with np.errstate(invalid="ignore"):
+        near = rated & ~(value <= target) & (np.isnan(spread) | (value <= target + spread))
+        judged[rated & (value <= target)] = MET
+        judged[near] = NEAR
+        judged[rated & ~(value <= target) & ~near] = FAR
+    out["status"] = pd.Series(judged, index=out.index, dtype=object)
     return out

@@ -50,9 +50,19 @@ class Outcomes:
     min_caseload: float = 10
 
 
-def _row(frame: pd.DataFrame, period: M.Period) -> dict:
-    match = frame[(frame.period_start == period.start) & (frame.period_end == period.end)]
-    return match.iloc[0].to_dict() if len(match) else {}
+def _rows(frame: pd.DataFrame) -> dict:
+    """Each period's first row in a frame with period_start and period_end, as dicts by
+    (start, end): a page looks up dozens of periods in the same frames."""
+    index: dict = {}
+    for row in frame.to_dict("records"):
+        index.setdefault((row["period_start"], row["period_end"]), row)
+    return index
+
+
+def _row(frame: pd.DataFrame | dict, period: M.Period) -> dict:
+    """The first row of `period` (in a frame, or in its _rows), {} when none."""
+    index = frame if isinstance(frame, dict) else _rows(frame)
+    return dict(index.get((period.start, period.end), {}))
 
 
 def _rate_text(r: M.Rate, lang: str, small_min: int, digits: int = 1):
@@ -80,8 +90,9 @@ def _change_text(now: float | None, before: float | None, lang: str) -> str:
 def measures(d: Outcomes, small_min: int) -> list[tuple[str, list, bool]]:
     """(measure key, [value or Rate for current, previous, year earlier], is_rate)."""
     periods = (d.current, d.previous, d.year_earlier)
-    off = [_row(d.offences, p) for p in periods]
-    clo = [_row(d.closures, p) for p in periods]
+    offences, closures = _rows(d.offences), _rows(d.closures)
+    off = [_row(offences, p) for p in periods]
+    clo = [_row(closures, p) for p in periods]
     esc = [d.escalation.get(p) or Escalation(0, 0, 0, 0, 0, 0) for p in periods]
     people = [int(o.get("on_register", 0)) for o in off]
     return [
@@ -156,7 +167,8 @@ def _label(start: date, grain: str, lang: str) -> str:
 def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     """Bars: repeat offences per bucket; line: the rate per 1,000 (gaps where the people
     on the register are too few to trust)."""
-    rows = [_row(d.offences, M.Period(s, e)) for s, e in d.trend]
+    offences = _rows(d.offences)
+    rows = [_row(offences, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang) for s, _ in d.trend]
     counts = [int(r.get("repeat_offences", 0)) for r in rows]
     rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
@@ -174,7 +186,8 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
 
 
 def closures_figure(d: Outcomes, lang: str) -> go.Figure:
-    rows = [_row(d.closures, M.Period(s, e)) for s, e in d.trend]
+    closures = _rows(d.closures)
+    rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang) for s, _ in d.trend]
     traces = [{"type": "bar", "x": x, "y": [int(r.get(outcome, 0)) for r in rows],
                "marker": {"color": colour}, "name": t(f"outcomes.closure.{outcome}", lang)}
@@ -301,13 +314,22 @@ def flagged(judged: pd.DataFrame) -> pd.DataFrame:
     if judged.empty:
         return judged
     last = judged.window_end.max()
-    history = (judged.sort_values("window_end").groupby(["entity_id", "event"])["status"]
-               .agg(list).rename("history"))
-    now = judged[judged.window_end == last].join(history, on=["entity_id", "event"])
+    now = judged[judged.window_end == last]
     now = now[now.status.isin([M.FAR, M.NEAR])]
     order = now.status.map({M.FAR: 0, M.NEAR: 1})
-    return (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
-            .drop(columns="_o").head(OUTLIER_ROWS))
+    now = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
+           .drop(columns="_o").head(OUTLIER_ROWS))
+    # The history of the rows shown only (a ministry page judges every officer).
+    shown = set(zip(now.entity_id, now.event, strict=True))
+    past = judged[judged.entity_id.isin(now.entity_id)]
+    history: dict = {key: [] for key in shown}
+    for _window_end, entity_id, event, status in sorted(
+            zip(past.window_end, past.entity_id, past.event, past.status, strict=True),
+            key=lambda r: r[0]):
+        if (entity_id, event) in shown:
+            history[(entity_id, event)].append(status)
+    return now.assign(history=[history[key] for key in zip(now.entity_id, now.event,
+                                                             strict=True)])
 
 
 def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):

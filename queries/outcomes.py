@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Date, and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
+from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import name_column
 from dashboard.metrics import Benchmark, Period, benchmark
 from dashboard.schema import (
@@ -36,6 +38,7 @@ from dashboard.schema import (
     violations,
 )
 from dashboard.scope import NotPermitted, Scope
+from queries import outcome_stocks as OS
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
 from queries.outcome_rollups import case_grounds, officer_rollup, officer_spells, unit_rollup
 
@@ -79,6 +82,24 @@ def _where(scope: Scope, narrowing: Narrowing):
     if narrowing.region:
         conditions.append(units.c.region_code == narrowing.region)
     return and_(*conditions)
+
+
+def _stock_filter(scope: Scope, narrowing: Narrowing) -> OS.Filter:
+    """The scope and narrowing on the outcome stocks (queries.outcome_stocks)."""
+    return OS.Filter(scope, narrowing.types, narrowing.categories, narrowing.region)
+
+
+def _from_stocks(counted: pd.DataFrame | None, periods, by, columns) -> pd.DataFrame | None:
+    """Period counts from the stocks as _frame gives the direct ones: the (period, key)
+    rows with anything counted."""
+    if counted is None:
+        return None
+    counted = counted[counted[columns].sum(axis=1) > 0].copy()
+    keys = ["idx"] + (["key"] if by else [])
+    counted.insert(1, "period_start", [periods[i].start for i in counted["idx"]])
+    counted.insert(2, "period_end", [periods[i].end for i in counted["idx"]])
+    return counted[keys[:1] + ["period_start", "period_end"] + keys[1:] + columns] \
+        .sort_values(keys, ignore_index=True)
 
 
 def _cases_units():
@@ -135,7 +156,13 @@ def _wide_to_long(wide: pd.DataFrame, by: str | None, value: str) -> pd.DataFram
     return long.drop(columns=["_k"], errors="ignore")
 
 
-def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
+def _on_register(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
+    if use_stocks:
+        found = OS.people_on_register(conn, _stock_filter(scope, narrowing), periods, by)
+        if found is not None:
+            found.insert(1, "period_start", [periods[i].start for i in found["idx"]])
+            found.insert(2, "period_end", [periods[i].end for i in found["idx"]])
+            return found
     # One column per period in a single scan of the cases: joining cases to a periods table
     # made PostgreSQL walk an index once per period (3 s for the yearly trend at scale 1,
     # against 0.3 s this way).
@@ -159,14 +186,22 @@ def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
 
 @cached("outcomes.on_register")
 def on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
-                by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
+                by: str | None = None, narrowing: Narrowing = EVERYTHING,
+                use_stocks: bool = True) -> pd.DataFrame:
     """People on the register at any time in each period (a person with two cases in it
-    counts once): the denominator of the rates per 1,000."""
-    return _outer([_on_register(conn, scope, periods, by, narrowing)], periods, by,
-                  ["on_register"])
+    counts once): the denominator of the rates per 1,000. `use_stocks=False` counts from
+    the cases (the outcome stocks' equivalence tests), as every function below."""
+    return _outer([_on_register(conn, scope, periods, by, narrowing, use_stocks)], periods,
+                  by, ["on_register"])
 
 
-def _offences(conn, scope, periods, by, narrowing) -> pd.DataFrame:
+def _offences(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
+    if use_stocks:
+        found = _from_stocks(OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
+                                              ["new_offences"], by), periods, by,
+                             ["new_offences"])
+        if found is not None:
+            return found.rename(columns={"new_offences": "repeat_offences"})
     p = periods_table(periods)
     q = (select(p.c.idx, *_by(by), func.count(violations.c.id).label("repeat_offences"))
          .select_from(violations.join(cases, violations.c.case_id == cases.c.id)
@@ -182,7 +217,13 @@ def _offences(conn, scope, periods, by, narrowing) -> pd.DataFrame:
 CLOSURE_COLUMNS = ["completed", "revoked", "other", "closed"]
 
 
-def _closures(conn, scope, periods, by, narrowing) -> pd.DataFrame:
+def _closures(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
+    if use_stocks:
+        counted = OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
+                                   ["completed", "revoked", "closed"], by)
+        if counted is not None:
+            counted["other"] = counted["closed"] - counted["completed"] - counted["revoked"]
+            return _from_stocks(counted, periods, by, CLOSURE_COLUMNS)
     p = periods_table(periods)
     reason = cases.c.close_reason
 
@@ -208,32 +249,70 @@ def _closures(conn, scope, periods, by, narrowing) -> pd.DataFrame:
 
 @cached("outcomes.repeat_offences")
 def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
-                    by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
+                    by: str | None = None, narrowing: Narrowing = EVERYTHING,
+                    use_stocks: bool = True) -> pd.DataFrame:
     """New offences committed by people on the register, per period (and `by`), with the
     people on the register in that period: columns period_start, period_end, [key],
     repeat_offences, on_register."""
+    if use_stocks:
+        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=False)
+        if found is not None:
+            return found[0]
     cols = ["repeat_offences", "on_register"]
-    return _outer([_offences(conn, scope, periods, by, narrowing),
-                   _on_register(conn, scope, periods, by, narrowing)], periods, by, cols)
+    return _outer([_offences(conn, scope, periods, by, narrowing, use_stocks),
+                   _on_register(conn, scope, periods, by, narrowing, use_stocks)],
+                  periods, by, cols)
 
 
 @cached("outcomes.closures")
 def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
-             by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
+             by: str | None = None, narrowing: Narrowing = EVERYTHING,
+             use_stocks: bool = True) -> pd.DataFrame:
     """Cases closed in each period, as completed, revoked (sentence replaced with
     imprisonment) and other (new offence, death, transfer, hand-over...): columns
     period_start, period_end, [key], completed, revoked, other, closed. (The people on
     the register, for a rate, come with repeat_offences: not counted twice.)"""
-    return _outer([_closures(conn, scope, periods, by, narrowing)], periods, by,
+    return _outer([_closures(conn, scope, periods, by, narrowing, use_stocks)], periods, by,
                   CLOSURE_COLUMNS)
 
 
+def _stock_period_counts(conn, scope, periods, by, narrowing, closures: bool):
+    """repeat_offences' frame (and closures', or None) from one read of the outcome
+    stock; None when it cannot answer."""
+    flt = _stock_filter(scope, narrowing)
+    names = ["registered", "closed_next_day", "new_offences",
+             *(["completed", "revoked", "closed"] if closures else [])]
+    found = OS.totals(conn, flt, OS.people_days(periods), names, by)
+    if found is None:
+        return None
+    people = OS.people_on_register(conn, flt, periods, by, found)
+    people.insert(1, "period_start", [periods[i].start for i in people["idx"]])
+    people.insert(2, "period_end", [periods[i].end for i in people["idx"]])
+    offences = _from_stocks(OS.between(found, names, periods, by, ["new_offences"]),
+                            periods, by, ["new_offences"])
+    offences = offences.rename(columns={"new_offences": "repeat_offences"})
+    offences = _outer([offences, people], periods, by, ["repeat_offences", "on_register"])
+    if not closures:
+        return offences, None
+    counted = OS.between(found, names, periods, by, ["completed", "revoked", "closed"])
+    counted["other"] = counted["closed"] - counted["completed"] - counted["revoked"]
+    closed = _outer([_from_stocks(counted, periods, by, CLOSURE_COLUMNS)], periods, by,
+                    CLOSURE_COLUMNS)
+    return offences, closed
+
+
+@cached("outcomes.period_counts")
 def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
-                  by: str | None = None,
-                  narrowing: Narrowing = EVERYTHING) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(repeat_offences, closures) of the same periods."""
-    return (repeat_offences(conn, scope, periods, by, narrowing),
-            closures(conn, scope, periods, by, narrowing))
+                  by: str | None = None, narrowing: Narrowing = EVERYTHING,
+                  use_stocks: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(repeat_offences, closures) of the same periods (from one read of the outcome
+    stock when it answers)."""
+    if use_stocks:
+        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=True)
+        if found is not None:
+            return found
+    return (repeat_offences(conn, scope, periods, by, narrowing, use_stocks),
+            closures(conn, scope, periods, by, narrowing, use_stocks))
 
 
 @dataclass(frozen=True)
@@ -278,11 +357,23 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
                      f"revoked{i}"),
             count_if(and_(v.c.court_decision == "rejected", within(v.c.decided_on)),
                      f"rejected{i}")]
+    steps = None
+    if use_rollups:
+        names = ["violations", "malicious", "submitted", "court_revoked", "court_rejected"]
+        counted = OS.period_counts(conn, _stock_filter(scope, narrowing), periods, names)
+        if counted is not None:
+            steps = {f"{label}{i}": 0 for i in range(len(periods))
+                     for label in ["violations", "malicious", "submitted", "revoked",
+                                   "rejected"]}
+            for row in counted.itertuples():
+                for label, name in zip(["violations", "malicious", "submitted", "revoked",
+                                        "rejected"], names, strict=True):
+                    steps[f"{label}{row.idx}"] = getattr(row, name)
     # The whole country unnarrowed needs nothing from the cases: without the join
     # PostgreSQL reads the few violations by index instead of hashing all 441,000 cases
     # against them (60 ms -> ~10 ms at scale 1).
     everything = scope.role == "ministry" and narrowing == EVERYTHING
-    steps = conn.execute(
+    steps = steps if steps is not None else conn.execute(
         select(*columns).select_from(v if everything else joined)
         .where(in_scope, v.c.kind != "new_offence",
                or_(v.c.occurred_on.between(first, last),
@@ -323,10 +414,27 @@ def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
 
 @cached("outcomes.assistance_results")
 def assistance_results(conn: Connection, scope: Scope, period: Period,
-                       narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
+                       narrowing: Narrowing = EVERYTHING,
+                       use_stocks: bool = True) -> pd.DataFrame:
     """Assistance per kind: requested in `period`, provided in `period` by result
     (achieved / partial / not_achieved) and the people who received it. Columns: kind,
     requested, provided, achieved, partial, not_achieved, people."""
+    cols = ["requested", "provided", "achieved", "partial", "not_achieved", "people"]
+    if use_stocks:
+        flt = _stock_filter(scope, narrowing)
+        names = [m.name for m in OS.ASSISTANCE_MEASURES]
+        counted = OS.period_counts(conn, flt, [period], names)
+        if counted is not None:
+            rows = [{"kind": kind, **{step: int(counted[OS.assistance_column(kind, step)].sum())
+                                      for step in OS.ASSISTANCE_STEPS}}
+                    for kind in ASSISTANCE_KINDS]
+            frame = pd.DataFrame(rows, columns=["kind", *OS.ASSISTANCE_STEPS])
+            frame = frame[(frame.requested > 0) | (frame.provided > 0)]
+            extra = OS.extra_assistance(conn, flt, period)
+            frame["people"] = frame["provided"] - frame["kind"].map(extra).fillna(0)
+            for column in cols:
+                frame[column] = frame[column].astype(int)
+            return frame[["kind", *cols]].sort_values("kind", ignore_index=True)
     a = assistance
     joined = a.join(cases, a.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
     in_scope = _where(scope, narrowing)
@@ -346,7 +454,6 @@ def assistance_results(conn: Connection, scope: Scope, period: Period,
         .select_from(joined)
         .where(in_scope, or_(requested, provided))
         .group_by(a.c.kind), conn)
-    cols = ["requested", "provided", "achieved", "partial", "not_achieved", "people"]
     for column in cols:
         frame[column] = frame.get(column, pd.Series(dtype=float)).fillna(0).astype(int)
     return frame[["kind", *cols]].sort_values("kind", ignore_index=True)
@@ -354,11 +461,17 @@ def assistance_results(conn: Connection, scope: Scope, period: Period,
 
 @cached("outcomes.cohort_repeat")
 def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
-                  narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
+                  narrowing: Narrowing = EVERYTHING, use_stocks: bool = True) -> pd.DataFrame:
     """Registration cohorts: cases registered in each period and how many of them had a
     new offence within twelve months of registration (on or after the day registered,
     before the same day a year later). Columns: period_start, period_end, registered,
     reoffended_12m. Whether the twelve months are over is for the caller to judge."""
+    columns = ["registered", "reoffended_12m"]
+    if use_stocks:
+        found = _from_stocks(OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
+                                              columns), periods, None, columns)
+        if found is not None:
+            return _outer([found], periods, None, columns)
     p = periods_table(periods)
     where = and_(_where(scope, narrowing),
                  cases.c.registered_on.between(min(x.start for x in periods),
@@ -391,13 +504,25 @@ _KEYS = ["idx", "entity_id", "unit_id", "region_code"]
 
 def _wide(conn, entity, columns, source, where) -> pd.DataFrame:
     """One row per (entity, unit) with one column per window, melted to rows per window."""
-    wide = pd.read_sql_query(
+    rows = conn.execute(
         select(entity.label("entity_id"), *_PLACE, *columns).select_from(source).where(where)
-        .group_by(entity, units.c.id, units.c.region_code), conn)
-    long = wide.melt(id_vars=_KEYS[1:], var_name="idx", value_name="value")
-    long["idx"] = long["idx"].str[1:].astype(int)
-    long["value"] = long["value"].fillna(0)
-    return long[long.value > 0]
+        .group_by(entity, units.c.id, units.c.region_code)).all()
+    return _melted(rows, len(columns))
+
+
+def _melted(rows, n: int) -> pd.DataFrame:
+    """Rows (entity_id, unit_id, region_code, w0 .. w{n-1}) as one row per entity and
+    window with a value above zero: columns entity_id, unit_id, region_code, idx, value
+    (what DataFrame.melt gives, in the same order, without its cost)."""
+    keys = [tuple(r[:3]) for r in rows]
+    values = np.array([[float(v or 0) for v in r[3:]] for r in rows],
+                      dtype=float).reshape(len(rows), n)
+    window, row = np.nonzero(values.T > 0)
+    return pd.DataFrame({
+        "entity_id": np.array([keys[i][0] for i in row], dtype=np.int64),
+        "unit_id": np.array([keys[i][1] for i in row], dtype=np.int64),
+        "region_code": np.array([keys[i][2] for i in row], dtype=object),
+        "idx": window.astype(np.int64), "value": values.T[window, row]})
 
 
 def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> pd.DataFrame:
@@ -522,9 +647,7 @@ def _caseload_from_rollup(conn, level, windows, narrowing) -> pd.DataFrame | Non
             m, a, b = edge
             total = total + ((b - a).days + 1) * frame[f"o{j}"] + frame[f"x{j}"]
         out[f"w{i}"] = total
-    long = out.melt(id_vars=keys, var_name="idx", value_name="value")
-    long["idx"] = long["idx"].str[1:].astype(int)
-    return long[long.value > 0]
+    return _melted(list(out.itertuples(index=False, name=None)), len(parts))
 
 
 def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
@@ -580,13 +703,31 @@ def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], 
     count = _unit_counts if level == "unit" else _officer_counts
     caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing,
                                             use_rollups)
-    frame = (caseload.rename(columns={"value": "caseload_days"})
-             .merge(offences.rename(columns={"value": "repeat_offences"}), on=_KEYS,
-                    how="outer")
-             .merge(revocations.rename(columns={"value": "revocations"}), on=_KEYS,
-                    how="outer"))
-    for column in ["caseload_days", *OUTLIER_EVENTS]:
-        frame[column] = frame[column].fillna(0)
+    # An outer join of the three on (window, entity, unit), with numpy: pandas' merges on
+    # four keys cost more than the queries for the ~30,000 officer rows. (The region
+    # follows from the unit.)
+    parts = [caseload, offences, revocations]
+    # One int64 per (window, entity, unit): 24 bits for each id (16 million).
+    keys = np.concatenate([(p["idx"].to_numpy(dtype=np.int64) << 48)
+                           | (p["entity_id"].to_numpy(dtype=np.int64) << 24)
+                           | p["unit_id"].to_numpy(dtype=np.int64) for p in parts])
+    packed, row = np.unique(keys, return_inverse=True)
+    found = np.stack([packed >> 48, (packed >> 24) & 0xFFFFFF, packed & 0xFFFFFF], axis=1)
+    row = row.reshape(-1)
+    region = {}
+    for p in parts:
+        region.update(zip(p["unit_id"].to_numpy(dtype=np.int64).tolist(),
+                          p["region_code"].tolist(), strict=True))
+    frame = pd.DataFrame({"idx": found[:, 0], "entity_id": found[:, 1],
+                          "unit_id": found[:, 2]})
+    frame["region_code"] = np.array([region[u] for u in frame["unit_id"].tolist()],
+                                    dtype=object)
+    start = 0
+    for name, p in zip(["caseload_days", *OUTLIER_EVENTS], parts, strict=True):
+        values = np.zeros(len(found), dtype=float)
+        np.add.at(values, row[start:start + len(p)], p["value"].to_numpy(dtype=float))
+        frame[name] = values
+        start += len(p)
     return frame[[*_KEYS, "caseload_days", *OUTLIER_EVENTS]]
 
 
@@ -619,10 +760,12 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
     frame["caseload_days"] = frame["caseload_days"].astype(float)
     for event in OUTLIER_EVENTS:
         frame[event] = frame[event].astype(int)
-    frame["window_start"] = [windows[i].start for i in frame["idx"]]
-    frame["window_end"] = [windows[i].end for i in frame["idx"]]
-    frame["average_caseload"] = [row.caseload_days / windows[row.idx].days
-                                 for row in frame.itertuples()]
+    idx = frame["idx"].to_numpy().astype(int)
+    frame["window_start"] = np.array([w.start for w in windows], dtype=object)[idx]
+    frame["window_end"] = np.array([w.end for w in windows], dtype=object)[idx]
+    # float / int per row, as Python divides them (vectorised: ~60,000 officer rows).
+    frame["average_caseload"] = (frame["caseload_days"].to_numpy(dtype=float)
+                                 / np.array([w.days for w in windows], dtype=float)[idx])
     frame["entity_id"] = frame["entity_id"].astype(int)
     return (frame[["window_start", "window_end", "entity_id", *OUTLIER_EVENTS,
                    "caseload_days", "average_caseload"]]
@@ -632,7 +775,9 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
 def benchmarks_of(pool: pd.DataFrame, windows: Sequence[Period], min_caseload: float,
                   per: float = 1000) -> dict[str, list[Benchmark]]:
     """Per event, the Benchmark of each window over the rows of `pool`."""
-    return {event: [benchmark(pool[pool.window_end == w.end], event, "average_caseload",
+    by_window = dict(iter(pool.groupby("window_end", sort=False)))
+    empty = pool.iloc[0:0]
+    return {event: [benchmark(by_window.get(w.end, empty), event, "average_caseload",
                               min_caseload, per) for w in windows]
             for event in OUTLIER_EVENTS}
 

@@ -114,9 +114,10 @@ def refresh(engine_or_conn: Engine | Connection) -> None:
         conn.execute(text(f"DELETE FROM {ROLLUP}"))
         conn.execute(text(f"INSERT INTO {ROLLUP} {select_sql('sqlite')}"))
     outcome_rollups.refresh(conn)
-    from queries import stocks
+    from queries import outcome_stocks, stocks
 
     stocks.refresh(conn)
+    outcome_stocks.refresh(conn)
 
 
 def usable(scope: Scope, f: Filters) -> bool:

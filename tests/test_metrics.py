@@ -103,3 +103,27 @@ def test_outliers_from_peers():
     judged = outliers(peers, "events", "caseload", 10, bench=bench)
     assert list(zip(judged.entity_id, judged.status, strict=True)) == [
         (4, FAR), (3, MET), (2, MET), (1, MET), (5, None)]
+
+
+def test_judge_windows_judges_each_row_as_status_does():
+    """The vectorised judgement equals `status` row by row: rates above, at, within and
+    beyond one IQR of the target, hidden rates, a window without a target or an IQR and
+    a window with no benchmark at all."""
+    import random
+    from datetime import date
+
+    from dashboard.metrics import Benchmark, judge_windows, status
+
+    rng = random.Random(3)
+    windows = [date(2025, m, 28) for m in range(1, 6)]
+    benches = {windows[0]: Benchmark(50.0, 10.0, 9), windows[1]: Benchmark(None, None, 0),
+               windows[2]: Benchmark(20.0, None, 1), windows[3]: Benchmark(0.0, 0.0, 5)}
+    counts = pd.DataFrame({
+        "window_end": [rng.choice(windows) for _ in range(400)],
+        "events": [rng.choice([0, 1, 2, 5, 6]) for _ in range(400)],
+        "average_caseload": [rng.choice([0.0, 5.0, 40.0, 100.0, 120.5]) for _ in range(400)]})
+    judged = judge_windows(counts, benches, 10)
+    expected = [status(r, benches[w].target, benches[w].iqr) if w in benches else None
+                for r, w in zip(judged["rate"], judged["window_end"], strict=True)]
+    assert judged["status"].tolist() == expected
+    assert {"MET", "NEAR", "FAR", None} <= set(expected)

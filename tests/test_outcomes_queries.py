@@ -13,6 +13,7 @@ number below is counted from the tables in `outcomes_db`.
 """
 
 from datetime import date as d
+from datetime import datetime
 
 import pytest
 from sqlalchemy import insert
@@ -124,6 +125,13 @@ def outcomes_db(engine):
             aid(6, 3, "employment", d(2015, 11, 1), d(2016, 1, 10), "not_achieved"),
             aid(7, 3, "employment", d(2015, 5, 1), d(2015, 6, 1), "not_achieved"),
         ])
+        # The data's period and version, as a load writes them: the outcome stocks
+        # (queries.outcome_stocks) are built for it, so every count below goes through
+        # them (test_outcome_stocks holds them equal to the direct counts).
+        conn.execute(insert(S.dataset_info), [
+            {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
+            for k, v in {"data_from": "2014-01-01", "data_until": "2016-12-31",
+                         "data_version": "outcomes-v1"}.items()])
         rollups.refresh(conn)  # as generate and import do after a load
     return engine
 

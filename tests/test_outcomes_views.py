@@ -2,16 +2,13 @@
 test_outcomes_queries (data until 31 Dec 2016), and its layouts on hand-made frames."""
 
 from datetime import date as d
-from datetime import datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import insert
 
 from callbacks import outcomes as view
 from callbacks.context import Context
 from dashboard import metrics as M
-from dashboard import schema as S
 from dashboard.config import Settings
 from dashboard.filters import Filters
 from dashboard.scope import Scope
@@ -25,11 +22,7 @@ NATION = Scope.nation("minister")
 
 @pytest.fixture
 def make_ctx(outcomes_db):  # noqa: F811 - the fixture imported above
-    with outcomes_db.begin() as conn:
-        conn.execute(insert(S.dataset_info), [
-            {"key": "data_from", "value": "2014-01-01", "updated_at": datetime(2017, 1, 1)},
-            {"key": "data_until", "value": "2016-12-31", "updated_at": datetime(2017, 1, 1)}])
-
+    # outcomes_db holds the data's period: 2014-01-01 to 2016-12-31.
     def make(scope=NATION, lang="en", small_min=3):
         return Context(engine=outcomes_db, scope=scope, lang=lang,
                        settings=Settings(database_url="sqlite://", small_sample_min=small_min))
@@ -93,3 +86,26 @@ def test_outlier_table_leaves_out_units_within_the_target():
     judged = _judged([(d(2015, 12, 31), M.MET)])
     v = View(lang="en", filters=Filters.default(d(2015, 12, 31)), small_min=30)
     assert "Nobody is far above" in text_of(L.outlier_table(judged, "unit", v, "t"))
+
+
+def test_flagged_equals_the_plain_pandas_reading():
+    """layouts.outcomes.flagged (the history of the rows shown only) gives what joining
+    every entity's history would: random statuses over six windows, ties in the rate."""
+    import random
+
+    rng = random.Random(5)
+    windows = [d(2025, m, 28) for m in range(1, 7)]
+    rows = [(w, e, ev, rng.choice([M.FAR, M.NEAR, M.MET, None]), rng.choice([1.0, 2.0, 3.5]))
+            for e in range(60) for ev in ("repeat_offences", "revocations") for w in windows]
+    judged = pd.DataFrame(rows, columns=["window_end", "entity_id", "event", "status", "rate"])
+    judged = judged.sample(frac=1, random_state=1).reset_index(drop=True)
+
+    last = judged.window_end.max()
+    history = (judged.sort_values("window_end").groupby(["entity_id", "event"])["status"]
+               .agg(list).rename("history"))
+    now = judged[judged.window_end == last].join(history, on=["entity_id", "event"])
+    now = now[now.status.isin([M.FAR, M.NEAR])]
+    order = now.status.map({M.FAR: 0, M.NEAR: 1})
+    expected = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
+                .drop(columns="_o").head(L.OUTLIER_ROWS))
+    pd.testing.assert_frame_equal(L.flagged(judged), expected)

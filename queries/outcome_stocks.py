@@ -1,0 +1,491 @@
+"""Running totals behind the outcomes page's period counts, refreshed with the other
+rollups (queries.rollups.refresh) after every generate and import; migration 0010 creates
+the tables empty, and the queries use them only once a refresh has marked them fresh for
+the data loaded (dataset_info "outcome_stocks" = the data version).
+
+`outcome_stock` and `assistance_stock` hold, per unit x probation type x legal category
+and on every "stock day" (every month end from the month before the data begin to the
+data's last day, and that day itself), how many events of each kind happened on or before
+that day: a prefix sum. Any count over the days [a, b] is then two reads per group:
+
+    events in [a, b] = total(b) - total(a - 1)
+
+For a day d that is not a stock day, total(d) = total(m) + the events in (m, d], m the
+last stock day before d, counted directly (at most a month of rows, by the date indexes).
+The measures and their event days follow the direct queries of queries.outcomes exactly
+(MEASURES below, one definition for the build and for those edge counts).
+
+People on the register during [a, b] (a person with two cases counts once) are not a sum
+of anything; they come from two exact identities. The check constraint
+ck_cases_closed_after (closed_on > registered_on) gives, for the cases on the register
+during [a, b] (registered_on <= b and closed_on > a, or open):
+
+    cases on the register during [a, b] = #(registered_on <= b) - #(closed_on <= a)
+                                        = registered(b) - closed_next_day(a - 1)
+
+(a case closed by a was registered before a <= b, so it is among the first count).
+Then, for any set R of cases (the scope, the narrowing, the period), with n_p the cases of
+person p in R:
+
+    people in R = |R| - sum over p of max(n_p - 1, 0)
+
+and only people with more than one case anywhere can have n_p > 1: the sum is counted
+directly over `repeat_cases` (the ~8% of cases whose person has another). The same holds
+for the people who received each kind of assistance, with `repeat_assistance` (the
+provided assistance whose person received that kind more than once).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.engine import Connection
+
+from dashboard.codes import ASSISTANCE_KINDS, ASSISTANCE_RESULTS
+from dashboard.schema import assistance, cases, dataset_info, units, violations
+from dashboard.scope import Scope
+from queries import stocks
+from queries.dates import one_year_after
+
+MARKER = "outcome_stocks"
+"""dataset_info key: the data_version the outcome stocks were computed for."""
+GROUP = ("unit_id", "probation_type", "legal_category")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Events counted on `day` (a date column of `source`) when `when` holds; the running
+    total on stock day D counts those with day - shift <= D."""
+
+    name: str
+    source: str
+    day: object
+    when: object = None
+    shift: int = 0
+
+
+_v, _a = violations, assistance
+_not_offence = _v.c.kind != "new_offence"
+
+
+def _reoffended():
+    """Cases with a new offence within twelve months of registration (on or after the day
+    registered, before the same day a year later): queries.outcomes.cohort_repeat."""
+    c = cases.alias("reoffending_case")
+    return (select(_v.c.case_id).select_from(_v.join(c, c.c.id == _v.c.case_id))
+            .where(_v.c.kind == "new_offence", _v.c.occurred_on >= c.c.registered_on,
+                   _v.c.occurred_on < one_year_after(c.c.registered_on))
+            .correlate(None))
+
+
+CASE_MEASURES = (
+    Measure("registered", "cases", cases.c.registered_on),
+    # closed_on <= D + 1: with `registered`, the cases on the register during a period.
+    Measure("closed_next_day", "cases", cases.c.closed_on, shift=1),
+    Measure("closed", "cases", cases.c.closed_on),
+    Measure("completed", "cases", cases.c.closed_on, cases.c.close_reason == "completed"),
+    Measure("revoked", "cases", cases.c.closed_on, cases.c.close_reason == "revoked"),
+    Measure("reoffended_12m", "cases", cases.c.registered_on, cases.c.id.in_(_reoffended())),
+)
+VIOLATION_MEASURES = (
+    Measure("new_offences", "violations", _v.c.occurred_on, _v.c.kind == "new_offence"),
+    Measure("violations", "violations", _v.c.occurred_on, _v.c.kind == "violation"),
+    Measure("malicious", "violations", _v.c.occurred_on, _v.c.kind == "malicious_violation"),
+    Measure("submitted", "violations", _v.c.submitted_to_court_on, _not_offence),
+    Measure("court_revoked", "violations", _v.c.decided_on,
+            and_(_not_offence, _v.c.court_decision == "revoked")),
+    Measure("court_rejected", "violations", _v.c.decided_on,
+            and_(_not_offence, _v.c.court_decision == "rejected")),
+)
+ASSISTANCE_STEPS = ("requested", "provided", *ASSISTANCE_RESULTS)
+
+
+def assistance_column(kind: str, step: str) -> str:
+    return f"{kind}_{step}"
+
+
+def _assistance_measure(kind: str, step: str) -> Measure:
+    day = _a.c.requested_on if step == "requested" else _a.c.provided_on
+    when = _a.c.kind == kind
+    if step in ASSISTANCE_RESULTS:
+        when = and_(when, _a.c.result == step)
+    return Measure(assistance_column(kind, step), "assistance", day, when)
+
+
+ASSISTANCE_MEASURES = tuple(_assistance_measure(k, s) for k in ASSISTANCE_KINDS
+                            for s in ASSISTANCE_STEPS)
+MEASURES = {m.name: m for m in (*CASE_MEASURES, *VIOLATION_MEASURES, *ASSISTANCE_MEASURES)}
+
+metadata = MetaData()
+
+
+def _stock_table(name: str, measures) -> Table:
+    return Table(
+        name, metadata,
+        Column("day", Date, nullable=False),
+        Column("unit_id", Integer, nullable=False),
+        Column("probation_type", String(20), nullable=False),
+        Column("legal_category", String(32), nullable=False),
+        *(Column(m.name, Integer, nullable=False) for m in measures),
+        Index(f"ix_{name}_day", "day", "unit_id"),
+    )
+
+
+outcome_stock = _stock_table("outcome_stock", (*CASE_MEASURES, *VIOLATION_MEASURES))
+assistance_stock = _stock_table("assistance_stock", ASSISTANCE_MEASURES)
+repeat_cases = Table(
+    "repeat_cases", metadata,
+    Column("person_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("closed_on", Date),
+)
+repeat_assistance = Table(
+    "repeat_assistance", metadata,
+    Column("person_id", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("provided_on", Date, nullable=False),
+    Index("ix_repeat_assistance_provided", "provided_on"),
+)
+TABLES = (outcome_stock, assistance_stock, repeat_cases, repeat_assistance)
+TABLE_OF = {m.name: (outcome_stock if m.source != "assistance" else assistance_stock)
+            for m in MEASURES.values()}
+
+
+# --- the build -------------------------------------------------------------------------
+
+SOURCES = {
+    "cases": lambda: cases,
+    "violations": lambda: violations.join(cases, violations.c.case_id == cases.c.id),
+    "assistance": lambda: assistance.join(cases, assistance.c.case_id == cases.c.id),
+}
+
+
+def _event_days(measures, only=None):
+    """A read of the event days of `measures` (one source), of the rows where `only`
+    holds (default: all)."""
+    def rows(unit_ids):
+        columns = [stocks._day_numbers(m.day if m.when is None else case((m.when, m.day)))
+                   .label(m.name) for m in measures]
+        return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
+                       *columns)
+                .select_from(SOURCES[measures[0].source]())
+                .where(stocks._among(cases.c.unit_id, unit_ids),
+                       true() if only is None else only))
+
+    def intervals(x):
+        # Counted on every stock day from the event's day (less the shift) on.
+        return {m.name: (x[m.name] - m.shift, np.full(len(x[m.name]), stocks.NEVER))
+                for m in measures}
+
+    return stocks.Read(rows, tuple(m.name for m in measures), intervals)
+
+
+SPECS = (
+    stocks.Spec(outcome_stock, GROUP, (_event_days(CASE_MEASURES),
+                                       _event_days(VIOLATION_MEASURES))),
+    # One read per kind: five day columns of its rows, not 45 mostly empty ones of all.
+    stocks.Spec(assistance_stock, GROUP, tuple(
+        _event_days([m for m in ASSISTANCE_MEASURES if m.name.startswith(f"{kind}_")
+                     and m.name[len(kind) + 1:] in ASSISTANCE_STEPS], _a.c.kind == kind)
+        for kind in ASSISTANCE_KINDS)),
+)
+
+
+def stock_days(first: date, until: date) -> list[date]:
+    """Every month end from the month before `first` (the day before the data begin,
+    when they begin on a month's first day) to `until`, and `until`."""
+    return stocks.stock_days(first - timedelta(days=1), until)
+
+
+def _repeat_cases_select():
+    again = select(cases.c.person_id).group_by(cases.c.person_id).having(func.count() > 1)
+    return select(cases.c.person_id, *[cases.c[c] for c in GROUP], cases.c.registered_on,
+                  cases.c.closed_on).where(cases.c.person_id.in_(again))
+
+
+def _repeat_assistance_select():
+    provided = (select(_a.c.kind, cases.c.person_id, *[cases.c[c] for c in GROUP],
+                       _a.c.provided_on)
+                .select_from(SOURCES["assistance"]()).where(_a.c.provided_on.is_not(None))
+                .subquery("provided"))
+    again = (select(provided.c.person_id, provided.c.kind)
+             .group_by(provided.c.person_id, provided.c.kind).having(func.count() > 1)
+             .subquery("again"))
+    return (select(provided.c.person_id, provided.c.kind,
+                   *[provided.c[c] for c in GROUP], provided.c.provided_on)
+            .select_from(provided.join(again, and_(again.c.person_id == provided.c.person_id,
+                                                   again.c.kind == provided.c.kind))))
+
+
+def refresh(conn: Connection) -> None:
+    """Recompute every table above for the data loaded now and mark them fresh (inside
+    the load's transaction, after dataset_info was written)."""
+    from dashboard.load import write_table
+
+    for table in TABLES:
+        conn.execute(delete(table))
+    conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
+    info = stocks._info(conn)
+    if "data_version" not in info or "data_until" not in info:
+        return
+    first = date.fromisoformat(info.get("data_from", info["data_until"]))
+    until = date.fromisoformat(info["data_until"])
+    for spec in SPECS:
+        write_table(conn, spec.table, stocks.compute(conn, spec, first - timedelta(days=1),
+                                                     until))
+    conn.execute(insert(repeat_cases).from_select(
+        ["person_id", *GROUP, "registered_on", "closed_on"], _repeat_cases_select()))
+    conn.execute(insert(repeat_assistance).from_select(
+        ["person_id", "kind", *GROUP, "provided_on"], _repeat_assistance_select()))
+    conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
+                                             updated_at=stocks._now()))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def held_days(conn: Connection) -> list[date] | None:
+    """The stock days, when the outcome stocks belong to the data loaded now; else None."""
+    info = stocks._info(conn)
+    version = info.get("data_version")
+    if version is None or info.get(MARKER) != version:
+        return None
+    return stock_days(date.fromisoformat(info["data_from"]),
+                      date.fromisoformat(info["data_until"]))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The scope and the page's narrowing (queries.outcomes.Narrowing), as they apply
+    to a table with unit_id, probation_type and legal_category (joined to units)."""
+
+    scope: Scope
+    types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    region: str | None = None
+
+    def where(self, table):
+        conditions = [self.scope.units_where(units)]
+        if self.types:
+            conditions.append(table.c.probation_type.in_(self.types))
+        if self.categories:
+            conditions.append(table.c.legal_category.in_(self.categories))
+        if self.region:
+            conditions.append(units.c.region_code == self.region)
+        return and_(*conditions)
+
+
+def key_column(table, by: str | None):
+    """The column a result is split by ("region", "unit", "probation_type",
+    "legal_category"; None: not split)."""
+    if by is None:
+        return None
+    if by == "region":
+        return units.c.region_code
+    if by == "unit":
+        return table.c.unit_id
+    return table.c[by]
+
+
+Totals = dict
+"""day -> key (None when not split) -> [running total of each measure asked, in order]."""
+
+
+def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[str],
+           by: str | None = None, held: Sequence[date] | None = None) -> Totals | None:
+    """The running totals of the measures `names` (all of one stock table) on each of
+    `days`, within the filter, per `by` (a key with nothing by a day may be missing).
+    None when the stocks cannot answer (not fresh, or a day before the first stock
+    day)."""
+    held = held if held is not None else held_days(conn)
+    if held is None:
+        return None
+    days = sorted(set(days))
+    if days[0] < held[0]:
+        return None
+    base = {d: held[bisect.bisect_right(held, d) - 1] for d in days}
+    table = TABLE_OF[names[0]]
+    key = key_column(table, by)
+    keys = [] if key is None else [key.label("key")]
+    q = (select(table.c.day, *keys, *[func.sum(table.c[n]).label(n) for n in names])
+         .select_from(table.join(units, units.c.id == table.c.unit_id))
+         .where(flt.where(table), table.c.day.in_(sorted(set(base.values()))))
+         .group_by(table.c.day, *keys))
+    stocked: dict = {}
+    for row in conn.execute(q).all():
+        day, k = row[0], (row[1] if by else None)
+        stocked.setdefault(day, {})[k] = [int(v or 0) for v in row[(2 if by else 1):]]
+    out = {d: {k: list(v) for k, v in stocked.get(base[d], {}).items()} for d in days}
+    edges = [(base[d] + timedelta(days=1), d) for d in days if base[d] != d]
+    if edges:
+        _add_edges(conn, flt, out, edges, names, by)
+    return out
+
+
+def _add_edges(conn, flt: Filter, out: Totals, edges, names, by) -> None:
+    """Add to the total on each edge's day d the events in [lo, d] (lo: the day after the
+    stock day before d), counted directly: one statement per source table."""
+    by_source: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        by_source.setdefault(MEASURES[n].source, []).append(i)
+    key = key_column(cases, by)
+    for source, positions in by_source.items():
+        columns, ranges, targets = [], [], []
+        for lo, hi in edges:
+            for i in positions:
+                m = MEASURES[names[i]]
+                inside = m.day.between(literal(lo + timedelta(days=m.shift), Date),
+                                       literal(hi + timedelta(days=m.shift), Date))
+                ranges.append(inside)
+                condition = inside if m.when is None else and_(inside, m.when)
+                columns.append(func.sum(case((condition, 1), else_=0)))
+                targets.append((hi, i))
+        q = (select(*([key.label("key")] if by else []), *columns)
+             .select_from(SOURCES[source]().join(units, units.c.id == cases.c.unit_id))
+             .where(flt.where(cases), or_(*ranges)))
+        if by:
+            q = q.group_by(key)
+        for row in conn.execute(q).all():
+            k = row[0] if by else None
+            values = row[1:] if by else row
+            for (day, i), value in zip(targets, values, strict=True):
+                if value:
+                    out[day].setdefault(k, [0] * len(names))[i] += int(value)
+
+
+def period_counts(conn: Connection, flt: Filter, periods: Sequence, names: Sequence[str],
+                  by: str | None = None, held: Sequence[date] | None = None
+                  ) -> pd.DataFrame | None:
+    """Events of each measure (all of one stock table) in each period [start, end]:
+    total(end) - total(start - 1). Columns idx (the period's index), [key], *names; a
+    (period, key) with nothing is left out. None when the stocks cannot answer."""
+    found = totals(conn, flt, people_days(periods), names, by, held)
+    return None if found is None else between(found, names, periods, by)
+
+
+def between(found: Totals, found_names: Sequence[str], periods: Sequence, by: str | None,
+            wanted: Sequence[str] | None = None) -> pd.DataFrame:
+    """period_counts of the measures `wanted` (default: all) from totals already read
+    (of `found_names`, on every period's end and the day before its start)."""
+    wanted = list(wanted or found_names)
+    positions = [list(found_names).index(n) for n in wanted]
+    records = []
+    for i, p in enumerate(periods):
+        end, start = found[p.end], found[p.start - timedelta(days=1)]
+        for k in end.keys() | start.keys():
+            e, b = end.get(k), start.get(k)
+            values = [(e[j] if e else 0) - (b[j] if b else 0) for j in positions]
+            if any(values):
+                records.append((i, *([k] if by else []), *values))
+    columns = ["idx", *(["key"] if by else []), *wanted]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return frame.sort_values(columns[:2 if by else 1], ignore_index=True)
+
+
+def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | None) -> dict:
+    """(period index, key) -> the cases on the register during the period beyond the
+    first of each person's (sum over people of max(n_p - 1, 0)), from repeat_cases."""
+    r = repeat_cases
+    key = key_column(r, by)
+    keys = [] if key is None else [key.label("key")]
+    during = [case((and_(r.c.registered_on <= literal(p.end, Date),
+                         or_(r.c.closed_on.is_(None), r.c.closed_on > literal(p.start, Date))),
+                    1), else_=0) for p in periods]
+    per_person = (select(*keys, r.c.person_id,
+                         *[func.sum(x).label(f"n{i}") for i, x in enumerate(during)])
+                  .select_from(r.join(units, units.c.id == r.c.unit_id))
+                  .where(flt.where(r), r.c.registered_on <= max(p.end for p in periods),
+                         or_(r.c.closed_on.is_(None),
+                             r.c.closed_on > min(p.start for p in periods)))
+                  .group_by(*keys, r.c.person_id).subquery("per_person"))
+    outer_keys = [per_person.c.key] if by else []
+    q = select(*outer_keys, *[func.sum(case((per_person.c[f"n{i}"] > 1,
+                                             per_person.c[f"n{i}"] - 1), else_=0))
+                              for i in range(len(periods))])
+    if by:
+        q = q.group_by(*outer_keys)
+    extra = {}
+    for row in conn.execute(q).all():
+        k = row[0] if by else None
+        for i, value in enumerate(row[1:] if by else row):
+            if value:
+                extra[(i, k)] = int(value)
+    return extra
+
+
+def people_on_register(conn: Connection, flt: Filter, periods: Sequence,
+                       by: str | None = None, found: Totals | None = None
+                       ) -> pd.DataFrame | None:
+    """People on the register at any time in each period, as
+    queries.outcomes.on_register counts them: columns idx, [key], on_register; split by
+    `by`, every period of each key with a case on the register between the first
+    period's start and the last one's end (as the direct count's scan finds them). None
+    when the stocks cannot answer. `found`: totals of registered and closed_next_day
+    (first two) already read for those days."""
+    first = min(p.start for p in periods)
+    last = max(p.end for p in periods)
+    if found is None:
+        found = totals(conn, flt, people_days(periods), ["registered", "closed_next_day"], by)
+        if found is None:
+            return None
+
+    def cases_during(k, start, end):
+        registered = (found[end].get(k) or [0, 0])[0]
+        closed = (found[start - timedelta(days=1)].get(k) or [0, 0])[1]
+        return registered - closed
+
+    if by:
+        present = sorted(k for k in found[last].keys() | found[first - timedelta(days=1)].keys()
+                         if cases_during(k, first, last) > 0)
+    else:
+        present = [None]
+    extra = _extra_cases(conn, flt, periods, by) if present else {}
+    records = [(i, *([k] if by else []),
+                cases_during(k, p.start, p.end) - extra.get((i, k), 0))
+               for i, p in enumerate(periods) for k in present]
+    return pd.DataFrame.from_records(records,
+                                     columns=["idx", *(["key"] if by else []), "on_register"])
+
+
+def people_days(periods: Sequence) -> list[date]:
+    """The days whose totals people_on_register reads."""
+    return [p.start - timedelta(days=1) for p in periods] + [p.end for p in periods]
+
+
+def extra_assistance(conn: Connection, flt: Filter, period) -> dict[str, int]:
+    """Per kind: the assistance provided in `period` beyond the first to each person
+    (rows - people), from repeat_assistance."""
+    r = repeat_assistance
+    q = (select(r.c.kind, (func.count() - func.count(func.distinct(r.c.person_id))))
+         .select_from(r.join(units, units.c.id == r.c.unit_id))
+         .where(flt.where(r), r.c.provided_on.between(period.start, period.end))
+         .group_by(r.c.kind))
+    return {kind: int(extra) for kind, extra in conn.execute(q).all()}

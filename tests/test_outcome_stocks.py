@@ -1,0 +1,234 @@
+"""The outcome stocks (queries/outcome_stocks.py) answer exactly what the direct counts
+answer, on both backends: people on the register (a person with two cases once),
+closures, new offences, escalation steps, assistance with its people, registration
+cohorts; over random periods (whole months, mid-month edges, one day, the data's last
+day), splits, narrowings and scopes; on the hand-counted fixtures, on a generated dataset
+through the bulk load, and after a reload that is not refreshed (they fall back) or is."""
+
+import random
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import delete, insert, update
+
+from dashboard import demo, load
+from dashboard.metrics import Period, buckets
+from dashboard.schema import cases, dataset_info
+from dashboard.scope import Scope
+from queries import outcome_stocks as OS
+from queries import outcomes as Q
+from queries import rollups
+from tests import fixture_small
+from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
+
+SPLITS = [None, "region", "unit", "probation_type", "legal_category"]
+
+
+def random_period(rng: random.Random, first: date, last: date) -> Period:
+    """Whole months, quarters and years, mid-month edges, one day, the last day."""
+    span = (last - first).days
+    shape = rng.random()
+    if shape < 0.4:
+        grain = rng.choice(["month", "quarter", "year"])
+        day = first + timedelta(days=rng.randint(0, span))
+        whole = [p for p in buckets(first, last, grain) if p.start <= day <= p.end]
+        return whole[0]
+    start = first + timedelta(days=rng.randint(0, span))
+    if shape < 0.5:
+        return Period(start, start)
+    end = min(last, start + timedelta(days=rng.randint(0, 800)))
+    if shape < 0.6:
+        end = last
+    return Period(start, end)
+
+
+def random_narrowing(rng: random.Random, regions, types, categories) -> Q.Narrowing:
+    return Q.Narrowing.of(rng.sample(types, rng.randint(0, min(2, len(types)))),
+                          rng.sample(categories, rng.randint(0, 1)),
+                          rng.choice([None, None, *regions]))
+
+
+def assert_same(conn, scope, periods, narrowing, by):
+    fast, direct = (Q.period_counts(conn, scope, periods, by, narrowing),
+                    Q.period_counts(conn, scope, periods, by, narrowing, use_stocks=False))
+    for one, other in zip(fast, direct, strict=True):
+        pd.testing.assert_frame_equal(one, other, check_dtype=False)
+    for function in (Q.repeat_offences, Q.closures, Q.on_register):
+        fast = function(conn, scope, periods, by, narrowing)
+        direct = function(conn, scope, periods, by, narrowing, use_stocks=False)
+        pd.testing.assert_frame_equal(fast, direct, check_dtype=False, obj=function.__name__)
+    assert Q.escalation(conn, scope, periods, narrowing) == \
+        Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
+    pd.testing.assert_frame_equal(Q.cohort_repeat(conn, scope, periods, narrowing),
+                                  Q.cohort_repeat(conn, scope, periods, narrowing,
+                                                  use_stocks=False), check_dtype=False)
+    for period in periods:
+        pd.testing.assert_frame_equal(
+            Q.assistance_results(conn, scope, period, narrowing),
+            Q.assistance_results(conn, scope, period, narrowing, use_stocks=False),
+            check_dtype=False)
+
+
+def _random_checks(conn, rng, runs, scopes, regions, types, categories, first, last):
+    for _ in range(runs):
+        periods = list(dict.fromkeys(random_period(rng, first, last)
+                                     for _ in range(rng.randint(1, 4))))
+        assert_same(conn, rng.choice(scopes), periods,
+                    random_narrowing(rng, regions, types, categories), rng.choice(SPLITS))
+
+
+@pytest.fixture
+def fixture_engine(engine):
+    """fixture_small with a data version (a load writes one), refreshed."""
+    fixture_small.load(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(dataset_info).values(key="data_version", value="small-v1",
+                                                 updated_at=datetime(2026, 1, 1)))
+        rollups.refresh(conn)
+    return engine
+
+
+def test_the_stocks_answer_and_are_used(fixture_engine):
+    """Fresh after the load; periods inside the data are answered from them (not the
+    fallback), a day before the first stock day is not."""
+    with fixture_engine.connect() as conn:
+        held = OS.held_days(conn)
+        assert held[0] == date(2013, 12, 31) and held[-1] == fixture_small.DATA_UNTIL
+        flt = OS.Filter(Scope.nation())
+        periods = [Period(date(2025, 1, 1), date(2025, 12, 31)),
+                   Period(date(2024, 9, 15), date(2025, 3, 10))]
+        assert OS.people_on_register(conn, flt, periods) is not None
+        assert OS.period_counts(conn, flt, periods, ["closed"]) is not None
+        assert OS.period_counts(conn, flt, [Period(date(2013, 12, 1), date(2013, 12, 31))],
+                                ["closed"]) is None
+
+
+def test_hand_counted_people_on_register(outcomes_db):  # noqa: F811
+    """2015: p1 (c1), p2 (c2), p3 (c3) and p4 (c4 then c5: once), 4 people, 5 cases;
+    2014: p1, p2, p4 (c4 from 31 Dec), 3; 2016: p3, p5, 2. Mid-month: 1-15 Mar 2015
+    holds c2, c3, c5 (c4 closed on 1 Mar is off the register that day): 3."""
+    periods = [Period(date(2014, 1, 1), date(2014, 12, 31)),
+               Period(date(2015, 1, 1), date(2015, 12, 31)),
+               Period(date(2016, 1, 1), date(2016, 12, 31)),
+               Period(date(2015, 3, 1), date(2015, 3, 15))]
+    with outcomes_db.connect() as conn:
+        fast = OS.people_on_register(conn, OS.Filter(Scope.nation()), periods)
+    assert fast.on_register.tolist() == [3, 4, 2, 3]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):  # noqa: F811
+    rng = random.Random(seed)
+    scopes = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
+              Scope("region_head", region_code="KZ-75"), Scope("unit_head", unit_id=2)]
+    with outcomes_db.connect() as conn:
+        _random_checks(conn, rng, 25, scopes, ["KZ-71", "KZ-75"],
+                       ["sentence", "post_penitentiary", "pre_trial"],
+                       ["conditionally_sentenced", "restriction_of_freedom", "parole"],
+                       date(2014, 1, 1), date(2016, 12, 31))
+
+
+def test_random_filters_on_the_small_fixture(fixture_engine):
+    rng = random.Random(7)
+    scopes = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
+              Scope("unit_head", unit_id=3)]
+    with fixture_engine.connect() as conn:
+        _random_checks(conn, rng, 30, scopes, ["KZ-71", "KZ-75"],
+                       ["sentence", "post_penitentiary", "pre_trial", "penitentiary"],
+                       ["conditionally_sentenced", "restriction_of_freedom", "parole",
+                        "admin_supervision"], date(2024, 9, 1), date(2025, 12, 31))
+
+
+def test_generated_data_through_the_bulk_load(engine):
+    """A few thousand generated cases (people with several cases, assistance provided
+    twice): what hand-made fixtures cannot cover; then a reload that is not refreshed
+    falls back, and a refresh makes the stocks answer again."""
+    load.replace_all(engine, demo.generate(scale=0.02, seed=5))
+    rng = random.Random(11)
+    with engine.connect() as conn:
+        held = OS.held_days(conn)
+        assert held is not None
+        first, last = held[0] + timedelta(days=1), held[-1]
+        regions = [r for (r,) in conn.exec_driver_sql(
+            "SELECT DISTINCT region_code FROM units ORDER BY 1").all()]
+        unit = conn.exec_driver_sql("SELECT MIN(unit_id) FROM cases").scalar()
+        scopes = [Scope.nation(), Scope("region_head", region_code=regions[0]),
+                  Scope("unit_head", unit_id=unit)]
+        repeats = conn.exec_driver_sql("SELECT COUNT(*) FROM repeat_cases").scalar()
+        aided = conn.exec_driver_sql("SELECT COUNT(*) FROM repeat_assistance").scalar()
+        assert repeats > 0 and aided > 0
+        types = ["sentence", "post_penitentiary", "pre_trial", "penitentiary"]
+        categories = ["conditionally_sentenced", "parole", "admin_supervision"]
+        _random_checks(conn, rng, 20, scopes, regions[:3], types, categories, first, last)
+        # The page's own periods: yearly trend since the data begin, the last year.
+        trend = buckets(first, last, "year")
+        assert_same(conn, Scope.nation(), trend, Q.EVERYTHING, None)
+        assert_same(conn, Scope.nation(), trend[-2:], Q.EVERYTHING, "region")
+    with engine.begin() as conn:
+        # A change the stocks do not know: a new data version without a refresh.
+        conn.execute(delete(cases).where(cases.c.id.in_(
+            conn.exec_driver_sql("SELECT id FROM cases WHERE id NOT IN "
+                                 "(SELECT case_id FROM milestones UNION SELECT case_id FROM "
+                                 "violations UNION SELECT case_id FROM assistance UNION "
+                                 "SELECT case_id FROM case_assignments) LIMIT 50")
+            .scalars().all())))
+        conn.execute(update(dataset_info).where(dataset_info.c.key == "data_version")
+                     .values(value="changed"))
+    with engine.connect() as conn:
+        assert OS.held_days(conn) is None
+        assert_same(conn, Scope.nation(), trend, Q.EVERYTHING, None)
+    with engine.begin() as conn:
+        rollups.refresh(conn)
+    with engine.connect() as conn:
+        assert OS.held_days(conn) is not None
+        assert_same(conn, Scope.nation(), trend, Q.EVERYTHING, "region")
+
+
+def test_the_tables_are_the_migrations():
+    """Migration 0010 froze the measure columns; the code builds the same."""
+    from pathlib import Path
+
+    migration = (Path(__file__).parent.parent / "dashboard" / "migrations" / "versions"
+                 / "0010_outcome_stocks.py")
+    namespace: dict = {}
+    exec(compile(migration.read_text(), str(migration), "exec"), namespace)  # noqa: S102
+    measures = [c.name for c in OS.outcome_stock.columns][4:]
+    assert tuple(measures) == namespace["OUTCOME_MEASURES"]
+    assert tuple(c.name for c in OS.assistance_stock.columns)[4:] == \
+        namespace["ASSISTANCE_MEASURES"]
+
+
+@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
+def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, level):
+    """With the outcome stocks fresh (test_outcome_rollups' fixture has no data version),
+    the outlier rule still counts what the direct count does."""
+    from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
+
+    with fixture_engine.connect() as conn:
+        flt = OS.Filter(Scope.nation())
+        assert OS.period_counts(conn, flt, WINDOW_SETS["mid-month"], ["revoked"]) is not None
+        for windows in WINDOW_SETS.values():
+            for scope in SCOPES:
+                for narrowing in NARROWINGS:
+                    pd.testing.assert_frame_equal(
+                        Q.outlier_counts(conn, scope, windows, level, narrowing),
+                        Q.outlier_counts(conn, scope, windows, level, narrowing,
+                                         use_rollups=False))
+
+
+@pytest.mark.parametrize("use_rollups", [True, False])
+@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
+def test_the_national_pool_names_each_unit_s_region(fixture_engine, level, use_rollups):
+    """Every row of the outlier pool carries the region of its unit (a scope keeps its
+    rows by unit and the page by region), one row per window, entity and unit."""
+    from tests.test_outcome_rollups import WINDOW_SETS
+
+    with fixture_engine.connect() as conn:
+        regions = dict(conn.exec_driver_sql("SELECT id, region_code FROM units").all())
+        for windows in WINDOW_SETS.values():
+            pool = Q._national_counts.uncached(conn, Scope.nation(), tuple(windows), level,
+                                               Q.EVERYTHING, use_rollups)
+            assert len(pool) > 0
+            assert pool.region_code.tolist() == [regions[u] for u in pool.unit_id]
+            assert not pool.duplicated(["idx", "entity_id", "unit_id"]).any()
