@@ -28,9 +28,10 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
 def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
                        lang: str = "kk") -> pd.DataFrame:
     """Cases on the register on f.as_of per region and probation type:
-    columns region_code, region, probation_type, cases. From the month-end case stock on
-    its days (a lookup), else counted from the cases. (The monthly rollup's running sum
-    over every earlier month was slower than the direct count.)"""
+    columns region_code, region, probation_type, cases. From the month-end case stock
+    nearest the day plus the cases that joined or left the register in between
+    (queries/stock_delta.py), else counted from the cases. (The monthly rollup's running
+    sum over every earlier month was slower than the direct count.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
     e = stock_delta.base_day(conn, f)
     if e is not None:
@@ -65,7 +66,8 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
 
 @cached("caseload.by_category")
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
-    """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
+    """Cases on the register on f.as_of per legal category: columns legal_category, cases
+    (the stock nearest the day plus the change, as `by_region_and_type`)."""
     e = stock_delta.base_day(conn, f)
     if e is not None:
         stock = stocks.case_stock
