@@ -33,7 +33,7 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
     (queries/stock_delta.py), else counted from the cases. (The monthly rollup's running
     sum over every earlier month was slower than the direct count.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
-    e = stock_delta.base_day(conn, f)
+    e = stock_delta.base_day(conn, f, scope=scope)
     if e is not None:
         stock = stocks.case_stock
         name = regions.c[name_column(lang)]
@@ -68,7 +68,7 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """Cases on the register on f.as_of per legal category: columns legal_category, cases
     (the stock nearest the day plus the change, as `by_region_and_type`)."""
-    e = stock_delta.base_day(conn, f)
+    e = stock_delta.base_day(conn, f, scope=scope)
     if e is not None:
         stock = stocks.case_stock
         total = func.sum(stock.c.on_register)

@@ -115,7 +115,7 @@ def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | Non
     month-end stocks (queries/stocks.py) on the nearest stock day, plus the change from
     it to the as-of day (queries/stock_delta.py); counted directly when the stocks do not
     answer (stale, an officer, a day far outside the data)."""
-    e = stock_delta.base_day(conn, f, level)
+    e = stock_delta.base_day(conn, f, level, scope)
     if e is not None:
         narrowing = stocks.narrowing_of(f)
         keys = [] if level is None else [_key(level).label("key")]

@@ -57,12 +57,17 @@ def _filters(as_of, **narrow) -> Filters:
     return Filters(period="custom", start=start, end=as_of, as_of=as_of, **narrow)
 
 
+@pytest.fixture(autouse=True)
+def everywhere(monkeypatch):
+    """The change also for pages of one unit (which count directly by default), so that
+    every scope and narrowing goes through it."""
+    monkeypatch.setattr(stock_delta, "ONE_UNIT_DIRECT", False)
+
+
 def _direct(monkeypatch, call):
-    monkeypatch.setattr(stock_delta, "base_day", lambda *a, **k: None)
-    try:
+    with monkeypatch.context() as m:
+        m.setattr(stock_delta, "base_day", lambda *a, **k: None)
         return call()
-    finally:
-        monkeypatch.undo()
 
 
 def test_base_day_is_the_nearest_stock_day(small):
@@ -80,6 +85,13 @@ def test_base_day_is_the_nearest_stock_day(small):
         assert base(d(2013, 11, 15)) is None  # 77 days before the first stock day
         assert base(d(2025, 3, 1), officer_id=1) is None
         assert stock_delta.base_day(conn, _filters(d(2025, 3, 1)), "officer") is None
+        unit = Scope("unit_head", unit_id=3)
+        assert stock_delta.base_day(conn, _filters(d(2025, 3, 1)), None, unit) == d(2025, 2, 28)
+        stock_delta.ONE_UNIT_DIRECT = True  # the default (the fixture restores False)
+        assert stock_delta.base_day(conn, _filters(d(2025, 3, 1)), None, unit) is None
+        assert base(d(2025, 3, 1), unit_id=3) is None
+        assert base(d(2025, 3, 1), region="KZ-71") == d(2025, 2, 28)
+        assert stock_delta.base_day(conn, _filters(d(2025, 2, 28)), None, unit) == d(2025, 2, 28)
 
 
 def test_hand_counted_days_from_the_stock_plus_the_change(small):
