@@ -85,13 +85,14 @@ def base_day(conn: Connection, f, level: str | None = None,
     day = f.as_of
     i = bisect.bisect_left(days, day)
     if i < len(days) and days[i] == day:
-        return day if stocks.holds(conn, [day]) else None  # (what the tests switch off)
+        return day if stocks.holds(conn, [day], period) else None  # (tests switch it off)
     one_unit = f.unit_id is not None or (scope is not None and scope.role == "unit_head")
     if ONE_UNIT_DIRECT and one_unit:
         return None
     near = [days[j] for j in (i - 1, i) if 0 <= j < len(days)]
     best = min(near, key=lambda x: abs((x - day).days))
-    return best if abs((best - day).days) <= MAX_GAP and stocks.holds(conn, [best]) else None
+    near_enough = abs((best - day).days) <= MAX_GAP
+    return best if near_enough and stocks.holds(conn, [best], period) else None
 
 
 def _within(column, a: date, b: date):

@@ -167,9 +167,11 @@ def fresh(conn: Connection) -> tuple[date, date] | None:
     return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
 
 
-def holds(conn: Connection, days: list[date]) -> bool:
-    """The stocks are fresh and hold every one of `days`."""
-    period = fresh(conn)
+def holds(conn: Connection, days: list[date],
+          period: tuple[date, date] | None = None) -> bool:
+    """The stocks are fresh and hold every one of `days` (`period`: what `fresh` just
+    answered, to spare reading it again)."""
+    period = period or fresh(conn)
     if period is None:
         return False
     held = set(stock_days(*period))
