@@ -40,8 +40,14 @@ The scope and the narrowing (cases_where: units in scope, region, unit, type, ca
 are conditions on each row, applied to the stock's sum and to the change alike, per key.
 Pages narrowed to an officer, or split by officer, count directly: the case and milestone
 stocks know no officers. So do days further than MAX_GAP days from every stock day (only
-outside the data's period: the stock days are at most a month apart), and every day
-while the stocks are not fresh.
+outside the data's period: the stock days are at most a month apart), every day while
+the stocks are not fresh, and (ONE_UNIT_DIRECT) one unit's pages off the stock days.
+
+The changed cases, and set A with their cases, are read first (MATERIALIZED CTEs on
+PostgreSQL) and the scope applied after: `cases_where` is carried onto the CTE's columns
+by a ClauseAdapter, and in A the overdue predicate is milestone_overdue_on's portable
+form on those columns (`_overdue_on`). tests/test_stock_delta.py holds stock + change
+equal to the direct count on both backends.
 """
 
 from __future__ import annotations
