@@ -14,7 +14,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, regions, units
 from dashboard.scope import Scope
-from queries import rollups, stocks
+from queries import rollups, stock_delta, stocks
 from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
 
@@ -28,22 +28,31 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
 def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
                        lang: str = "kk") -> pd.DataFrame:
     """Cases on the register on f.as_of per region and probation type:
-    columns region_code, region, probation_type, cases. From the month-end case stock on
-    its days (a lookup), else counted from the cases. (The monthly rollup's running sum
-    over every earlier month was slower than the direct count.)"""
+    columns region_code, region, probation_type, cases. From the month-end case stock
+    nearest the day plus the cases that joined or left the register in between
+    (queries/stock_delta.py), else counted from the cases. (The monthly rollup's running
+    sum over every earlier month was slower than the direct count.)"""
     columns = ["region_code", "region", "probation_type", "cases"]
-    if stocks.answers(conn, f):
+    e = stock_delta.base_day(conn, f, scope=scope)
+    if e is not None:
         stock = stocks.case_stock
         name = regions.c[name_column(lang)]
         query = (select(units.c.region_code, name.label("region"), stock.c.probation_type,
                         func.sum(stock.c.on_register).label("cases"))
                  .select_from(stocks.joined(stock)
                               .join(regions, regions.c.code == units.c.region_code))
-                 .where(stocks.where(stock, scope, [f.as_of], **stocks.narrowing_of(f)))
+                 .where(stocks.where(stock, scope, [e], **stocks.narrowing_of(f)))
                  .group_by(units.c.region_code, name, stock.c.probation_type)
                  .having(func.sum(stock.c.on_register) > 0)
                  .order_by(units.c.region_code, stock.c.probation_type))
-        return _ints(pd.DataFrame(conn.execute(query).mappings().all(), columns=columns))
+        frame = _ints(pd.DataFrame(conn.execute(query).mappings().all(), columns=columns))
+        if e == f.as_of:
+            return frame
+        keys = [units.c.region_code, name.label("region"), cases.c.probation_type]
+        change = stock_delta.on_register(
+            conn, cases_where(scope, f), e, f.as_of, keys, measure="cases",
+            join=lambda source: source.join(regions, regions.c.code == units.c.region_code))
+        return stock_delta.add(frame, change, columns[:3], "cases")
     query = (
         select(units.c.region_code, regions.c[name_column(lang)].label("region"),
                cases.c.probation_type, func.count().label("cases"))
@@ -57,17 +66,26 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
 
 @cached("caseload.by_category")
 def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
-    """Cases on the register on f.as_of per legal category: columns legal_category, cases."""
-    if stocks.answers(conn, f):
+    """Cases on the register on f.as_of per legal category: columns legal_category, cases
+    (the stock nearest the day plus the change, as `by_region_and_type`)."""
+    e = stock_delta.base_day(conn, f, scope=scope)
+    if e is not None:
         stock = stocks.case_stock
         total = func.sum(stock.c.on_register)
         query = (select(stock.c.legal_category, total.label("cases"))
                  .select_from(stocks.joined(stock))
-                 .where(stocks.where(stock, scope, [f.as_of], **stocks.narrowing_of(f)))
+                 .where(stocks.where(stock, scope, [e], **stocks.narrowing_of(f)))
                  .group_by(stock.c.legal_category).having(total > 0)
                  .order_by(total.desc(), stock.c.legal_category))
-        return _ints(pd.DataFrame(conn.execute(query).mappings().all(),
-                                  columns=["legal_category", "cases"]))
+        frame = _ints(pd.DataFrame(conn.execute(query).mappings().all(),
+                                   columns=["legal_category", "cases"]))
+        if e == f.as_of:
+            return frame
+        change = stock_delta.on_register(conn, cases_where(scope, f), e, f.as_of,
+                                         [cases.c.legal_category], measure="cases")
+        frame = stock_delta.add(frame, change, ["legal_category"], "cases")
+        return frame.sort_values(["cases", "legal_category"], ascending=[False, True],
+                                 ignore_index=True)
     query = (
         select(cases.c.legal_category, func.count().label("cases"))
         .select_from(cases_with_units())

@@ -14,7 +14,7 @@ from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
-from queries import rollups, stocks
+from queries import rollups, stock_delta, stocks
 from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
 from queries.national import officer_in_post_on, on_register_on
 
@@ -112,12 +112,22 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
 def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
                     where) -> list[pd.DataFrame]:
     """Cases on the register and overdue milestones on the as-of day: looked up in the
-    month-end stocks when they hold the day (queries/stocks.py), counted otherwise."""
-    if stocks.answers(conn, f, level):
+    month-end stocks (queries/stocks.py) on the nearest stock day, plus the change from
+    it to the as-of day (queries/stock_delta.py); counted directly when the stocks do not
+    answer (stale, an officer, a day far outside the data)."""
+    e = stock_delta.base_day(conn, f, level, scope)
+    if e is not None:
         narrowing = stocks.narrowing_of(f)
-        found = [stocks.sums(conn, table, scope, [f.as_of], level, (measure,), **narrowing)
-                 for table, measure in ((stocks.case_stock, "on_register"),
-                                        (stocks.milestone_stock, "overdue"))]
+        keys = [] if level is None else [_key(level).label("key")]
+        found = []
+        for table, measure, change in ((stocks.case_stock, "on_register",
+                                        stock_delta.on_register),
+                                       (stocks.milestone_stock, "overdue", stock_delta.overdue)):
+            frame = stocks.sums(conn, table, scope, [e], level, (measure,), **narrowing)
+            if e != f.as_of:
+                frame = stock_delta.add(frame, change(conn, where, e, f.as_of, keys),
+                                        [k.key for k in keys], measure)
+            found.append(frame)
         return found if level is None else [frame.set_index("key") for frame in found]
     count = func.count()
     return [

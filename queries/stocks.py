@@ -25,7 +25,8 @@ every generate and import, in the same transaction. `fresh` says whether the sto
 to the data loaded now (dataset_info "stocks" = the data version); the queries count
 directly when they do not, when the day is not a stock day, or when the page narrows to
 one officer (only the officer level of the milestones page and the staff page's items per
-officer read the officer stock).
+officer read the officer stock). The KPIs "on the register" and "overdue" and the caseload
+tables answer other days too: the nearest stock plus the change (queries/stock_delta.py).
 """
 
 from __future__ import annotations
@@ -166,9 +167,11 @@ def fresh(conn: Connection) -> tuple[date, date] | None:
     return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
 
 
-def holds(conn: Connection, days: list[date]) -> bool:
-    """The stocks are fresh and hold every one of `days`."""
-    period = fresh(conn)
+def holds(conn: Connection, days: list[date],
+          period: tuple[date, date] | None = None) -> bool:
+    """The stocks are fresh and hold every one of `days` (`period`: what `fresh` just
+    answered, to spare reading it again)."""
+    period = period or fresh(conn)
     if period is None:
         return False
     held = set(stock_days(*period))
