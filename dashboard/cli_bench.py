@@ -48,7 +48,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     from dashboard import bench as b
     from dashboard import demo, load, migrate
     from dashboard.factory import create_app
-    from queries import stocks
+    from queries import outcome_stocks, stocks
     from queries.common import data_period
 
     engine = _engine(ctx.obj["database_url"])
@@ -57,7 +57,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     if matches:
         click.echo(f"reusing the synthetic dataset (scale {scale}, seed {seed})")
         with engine.connect() as conn:
-            stale = stocks.fresh(conn) is None
+            stale = stocks.fresh(conn) is None or outcome_stocks.held_days(conn) is None
         if stale:  # a database loaded before the rollup existed
             click.echo("refreshing the rollups ...")
             load.refresh_rollups(engine)
