@@ -31,19 +31,10 @@ WIDENINGS = ((date(2015, 1, 1), "caseload.widening_2015"),
              (date(2017, 1, 1), "caseload.widening_2017"))
 
 
-def _base(fig: go.Figure, height: int = 380) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      font={"family": FONT, "size": 13}, plot_bgcolor="white",
-                      paper_bgcolor="white",
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
-    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
-    return fig
-
-
 # Page figures are built as plain dicts and wrapped unvalidated: plotly's validation, its
 # update_* paths and its template merge cost more than the queries of a page (tens of ms
-# a figure). `lean` lays them out as `_base` does; tests/test_lean_figures.py pins each
-# builder to what plotly's validated API builds from the same input.
+# a figure). tests/test_lean_figures.py pins each builder to what plotly's validated API
+# builds from the same input, laid out by the reference `_base` kept there.
 
 def template() -> dict:
     """The default template as plotly would attach it, computed once per template name."""
@@ -57,8 +48,8 @@ _TEMPLATES: dict[str, dict] = {}
 
 
 def lean(traces: list[dict], height: int, **layout) -> go.Figure:
-    """A figure laid out as `_base` lays it out (every y axis gets the grid and starts at
-    zero), from trace and layout dicts that must already be valid plotly."""
+    """A figure in the common layout (every y axis gets the grid and starts at zero), from
+    trace and layout dicts that must already be valid plotly."""
     for name in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
         layout[name] = {**layout.get(name, {}), "gridcolor": "#e5e5e5", "rangemode": "tozero"}
     layout.update(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -15,7 +15,7 @@ from dash._utils import to_json
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.i18n import t
 from layouts import figures
-from layouts.figures import TYPE_COLOURS, WIDENINGS, _base
+from layouts.figures import FONT, TYPE_COLOURS, WIDENINGS
 
 
 def _json(fig) -> dict:
@@ -23,6 +23,16 @@ def _json(fig) -> dict:
 
 
 # --- the reference builders ---------------------------------------------------------------
+
+def _base(fig: go.Figure, height: int = 380) -> go.Figure:
+    """The common layout as plotly's API set it (what figures.lean writes directly)."""
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      font={"family": FONT, "size": 13}, plot_bgcolor="white",
+                      paper_bgcolor="white",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
+
 
 def ref_stacked_by_type(frame, x, lang):
     fig = go.Figure()

@@ -102,14 +102,14 @@ def test_capacity_boxes_carry_quartiles_not_every_officer():
 
 def test_lean_figures_match_plotly_s_own():
     """The staff figures are dicts wrapped unvalidated; they must still be what plotly
-    builds from the same traces with figures._base (template, layout, data)."""
+    builds from the same traces in the common layout (template, layout, data)."""
     import json
 
     import plotly.graph_objects as go
     from dash._utils import to_json
 
-    from layouts.figures import _base
     from layouts.staff import capacity_figure
+    from tests.test_lean_figures import _base
 
     officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
                              "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
