@@ -31,10 +31,12 @@ WIDENINGS = ((date(2015, 1, 1), "caseload.widening_2015"),
              (date(2017, 1, 1), "caseload.widening_2017"))
 
 
-# Page figures are built as plain dicts and wrapped unvalidated: plotly's validation, its
+# Page figures are plain dicts, handed to dcc.Graph as they are: plotly's validation, its
 # update_* paths and its template merge cost more than the queries of a page (tens of ms
-# a figure). tests/test_lean_figures.py pins each builder to what plotly's validated API
-# builds from the same input, laid out by the reference `_base` kept there.
+# a figure), and even an unvalidated go.Figure deep-copies its data twice and walks it
+# once more for typed arrays on the way to JSON (the map's 5,000 points: ~25 ms a page).
+# tests/test_lean_figures.py pins each builder to what plotly's validated API builds from
+# the same input, laid out by the reference `_base` kept there.
 
 def template() -> dict:
     """The default template as plotly would attach it, computed once per template name."""
@@ -47,7 +49,7 @@ def template() -> dict:
 _TEMPLATES: dict[str, dict] = {}
 
 
-def lean(traces: list[dict], height: int, **layout) -> go.Figure:
+def lean(traces: list[dict], height: int, **layout) -> dict:
     """A figure in the common layout (every y axis gets the grid and starts at zero), from
     trace and layout dicts that must already be valid plotly."""
     for name in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
@@ -57,7 +59,7 @@ def lean(traces: list[dict], height: int, **layout) -> go.Figure:
                   paper_bgcolor="white",
                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                   template=template())
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    return {"data": traces, "layout": layout}
 
 
 def iso_datetimes(values) -> list[str]:
@@ -65,7 +67,7 @@ def iso_datetimes(values) -> list[str]:
     return pd.to_datetime(pd.Series(values)).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
 
 
-def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
+def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:
     """Stacked bars of `cases` per `x` label, one colour per probation type."""
     order = list(dict.fromkeys(frame[x]))
     traces = []
@@ -82,7 +84,7 @@ def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
                        "separatethousands": True})
 
 
-def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+def category_bars(frame: pd.DataFrame, lang: str) -> dict:
     labels = [t(f"shell.category.{c}", lang) for c in frame.legal_category]
     bar = {"type": "bar", "x": frame["cases"].to_numpy(), "y": labels, "orientation": "h",
            "marker": {"color": "#0072B2"}}
@@ -91,7 +93,7 @@ def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
                        "gridcolor": "#e5e5e5"})
 
 
-def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
+def trend(frame: pd.DataFrame, lang: str) -> dict:
     """Cases on the register at each month end, one line per probation type, with the
     2015 and 2017 widenings of the register marked."""
     traces = []
@@ -118,7 +120,7 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
-               all_regions: pd.DataFrame | None = None) -> go.Figure:
+               all_regions: pd.DataFrame | None = None) -> dict:
     """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code), drawn
     as filled outlines on plain cartesian axes: no map library, no tiles, no glyphs (the
     page then needs only plotly.js's cartesian bundle). A click on a region reports its
@@ -166,7 +168,7 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
               "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
               "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
               "plot_bgcolor": "white", "template": template()}
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    return {"data": traces, "layout": layout}
 
 
 @lru_cache(maxsize=4)

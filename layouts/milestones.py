@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import rules as R
@@ -165,7 +164,7 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
 # --- figures ----------------------------------------------------------------------------
 
 def _bars(labels: list[str], values: list[int], lang: str, colours=None,
-          hover: list[str] | None = None, horizontal: bool = False) -> go.Figure:
+          hover: list[str] | None = None, horizontal: bool = False) -> dict:
     bar = {"type": "bar", "x": values if horizontal else labels,
            "y": labels if horizontal else values, "orientation": "h" if horizontal else "v",
            "marker": {"color": colours or "#0072B2"}}
@@ -177,12 +176,12 @@ def _bars(labels: list[str], values: list[int], lang: str, colours=None,
     return figures.lean([bar], 300, yaxis=axis)
 
 
-def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def aging_figure(frame: pd.DataFrame, lang: str) -> dict:
     labels = [t(f"milestones.aging.{b}", lang) for b in frame.bucket]
     return _bars(labels, frame.overdue.tolist(), lang, list(AGING_COLOURS))
 
 
-def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> go.Figure:
+def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> dict:
     """Overdue per milestone kind; hovering shows the rule that sets its deadline."""
     labels = [kind_label(k, lang) for k in frame.key]
     hover = [f"{kind_label(k, lang)}: {number(o, lang)} / {number(d, lang)}<br>"
@@ -191,13 +190,13 @@ def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> go.Fi
     return _bars(labels, frame.overdue.tolist(), lang, hover=hover, horizontal=True)
 
 
-def type_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def type_figure(frame: pd.DataFrame, lang: str) -> dict:
     labels = [t(f"shell.type.{p}", lang) for p in frame.key]
     colours = [figures.TYPE_COLOURS[p] for p in frame.key]
     return _bars(labels, frame.overdue.tolist(), lang, colours, horizontal=True)
 
 
-def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def trend_figure(frame: pd.DataFrame, lang: str) -> dict:
     line = {"type": "scatter", "x": figures.iso_datetimes(frame.day),
             "y": frame.overdue.to_numpy(), "mode": "lines+markers",
             "line": {"color": "#D55E00"}, "customdata": [day(d, lang) for d in frame.day],
@@ -206,12 +205,12 @@ def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                                             "separatethousands": True})
 
 
-def due_soon_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def due_soon_figure(frame: pd.DataFrame, lang: str) -> dict:
     return _bars([kind_label(k, lang) for k in frame.kind], frame.due.tolist(), lang,
                  "#009E73", horizontal=True)
 
 
-def graph(id_: str, figure: go.Figure, lang: str, title: str, help_text: str | None = None):
+def graph(id_: str, figure: dict, lang: str, title: str, help_text: str | None = None):
     return html.Section([
         html.H2(title, className="h6"),
         html.P(help_text, className="small text-muted mb-1") if help_text else None,

@@ -9,7 +9,6 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import metrics as M
@@ -164,7 +163,7 @@ def _label(start: date, grain: str, lang: str) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
-def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+def trend_figure(d: Outcomes, lang: str, small_min: int) -> dict:
     """Bars: repeat offences per bucket; line: the rate per 1,000 (gaps where the people
     on the register are too few to trust)."""
     offences = _rows(d.offences)
@@ -185,7 +184,7 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
                                 "showgrid": False})
 
 
-def closures_figure(d: Outcomes, lang: str) -> go.Figure:
+def closures_figure(d: Outcomes, lang: str) -> dict:
     closures = _rows(d.closures)
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang) for s, _ in d.trend]
@@ -196,7 +195,7 @@ def closures_figure(d: Outcomes, lang: str) -> go.Figure:
                         yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
 
 
-def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
+def escalation_figure(steps: Escalation, lang: str) -> dict:
     keys = ["violations", "malicious_violations", "grounds", "submitted", "revoked", "rejected"]
     values = [getattr(steps, k) for k in keys]
     bar = {"type": "bar", "x": values, "y": [t(f"outcomes.step.{k}", lang) for k in keys],
@@ -207,7 +206,7 @@ def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
     return figures.lean([bar], 300, yaxis={"autorange": "reversed"})
 
 
-def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+def cohort_figure(d: Outcomes, lang: str, small_min: int) -> dict:
     """The share of each cohort with a new offence within 12 months; cohorts whose 12
     months are not over, or too small, are drawn hollow with no value."""
     cohort_grain = "year" if d.grain == "year" else "quarter"

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
@@ -46,7 +45,7 @@ def _pct(value: float, lang: str) -> str:
 # Plain dicts through figures.lean (test_lean_figures_match_plotly_s_own pins them).
 
 def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
-                           lang: str) -> go.Figure:
+                           lang: str) -> dict:
     """Posts authorised per place, stacked by source (2012 establishment, transfer year)."""
     key = place_key(level)
     frame = posts.assign(label=_sources(posts, lang), place=posts[key].map(names))
@@ -66,7 +65,7 @@ def _iso_days(days) -> list[str]:
     return [f"{d.isoformat()}T00:00:00" for d in days]
 
 
-def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
+def headcount_figure(timeline: pd.DataFrame, lang: str) -> dict:
     """Posts on each day by source (stacked areas) and the posts filled (a line)."""
     frame = timeline.assign(label=_sources(timeline, lang))
     traces = []
@@ -83,7 +82,7 @@ def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
-                    overload_pct: float) -> go.Figure:
+                    overload_pct: float) -> dict:
     """One box of officer capacity % per place (quartiles and 1.5 IQR whiskers, computed
     here so that the browser gets five numbers per place, not every officer), with the
     overload line."""
@@ -113,7 +112,7 @@ def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
                    shapes=[line], xaxis={"tickangle": -40})
 
 
-def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
+def spread_figure(r: Redistribution, names: Mapping, lang: str) -> dict:
     """Capacity of each place now and after the recommended redistribution."""
     frame = r.places.sort_values("capacity_before", ascending=False)
     labels = [str(names.get(p, p)) for p in frame["place"]]

@@ -1,12 +1,15 @@
-"""The page figures are plain dicts wrapped unvalidated (layouts.figures.lean). Each must be
-exactly what plotly's validated API builds from the same input, in the JSON Dash sends:
-the reference builders below are the figures as they were written with plotly's API."""
+"""The page figures are plain dicts (layouts.figures.lean). Each must be exactly what
+plotly's validated API builds from the same input, in the JSON Dash sends (plotly's figure
+objects send number arrays as typed arrays, plotly.js reads both: compared as lists): the
+reference builders below are the figures as they were written with plotly's API."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -18,8 +21,22 @@ from layouts import figures
 from layouts.figures import FONT, TYPE_COLOURS, WIDENINGS
 
 
+def _as_lists(value):
+    """Typed arrays ({"dtype", "bdata"[, "shape"]}) as the plain lists they encode."""
+    if isinstance(value, dict):
+        if set(value) in ({"dtype", "bdata"}, {"dtype", "bdata", "shape"}):
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if "shape" in value:
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return array.tolist()
+        return {k: _as_lists(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_lists(v) for v in value]
+    return value
+
+
 def _json(fig) -> dict:
-    return json.loads(to_json(fig))
+    return _as_lists(json.loads(to_json(fig)))
 
 
 # --- the reference builders ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 from datetime import date as d
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import workload as W
@@ -94,7 +95,7 @@ def test_capacity_boxes_carry_quartiles_not_every_officer():
 
     officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
                              "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
-    box = capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110).data[0]
+    box = go.Figure(capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110)).data[0]
     assert list(box.x) == ["Astana", "B"]
     assert (box.q1[0], box.median[0], box.q3[0]) == (20, 30, 40)
     assert box.upperfence[0] == 40  # 500 is beyond 1.5 IQR of the quartiles
