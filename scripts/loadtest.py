@@ -140,6 +140,8 @@ def _bodies(deps: list[dict], pathname: str, search: str) -> list[dict]:
     """What the browser posts on a navigation: the router, then callbacks on url.search."""
     out = []
     for dep in deps:
+        if dep.get("clientside_function"):  # runs in the browser: no request
+            continue
         ids = [i["id"] for i in dep["inputs"]]
         if "_pages_content.children" in dep["output"]:
             values = {"pathname": pathname, "search": search}
