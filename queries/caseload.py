@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection
@@ -143,21 +144,19 @@ def monthly_trend(conn: Connection, scope: Scope, f: Filters, since: date,
         registered = _per_month(conn, scope, f, cases.c.registered_on)
         closed = _per_month(conn, scope, f, cases.c.closed_on)
     months = pd.date_range(pd.Timestamp(since).replace(day=1), pd.Timestamp(f.as_of), freq="MS")
-    types = sorted(set(registered.probation_type) | set(closed.probation_type))
-    def cumulative(frame: pd.DataFrame, probation_type: str) -> pd.Series:
-        monthly = frame[frame.probation_type == probation_type].groupby("month_start").n.sum()
-        before = monthly[monthly.index < months[0]].sum() if len(months) else 0
-        return monthly.reindex(months, fill_value=0).cumsum() + before
-
-    rows = []
-    for probation_type in types:
-        stock = cumulative(registered, probation_type) - cumulative(closed, probation_type)
-        rows.append(pd.DataFrame({"month_start": months, "probation_type": probation_type,
-                                  "cases": stock.to_numpy(dtype=int)}))
-    if not rows:
+    # One table of net changes (months x types), summed down: per type in a loop it was
+    # a third of the page's time.
+    events = pd.concat([registered[["month_start", "probation_type", "n"]],
+                        closed[["month_start", "probation_type", "n"]].assign(n=-closed.n)])
+    if not len(events):
         return pd.DataFrame(columns=["month_end", "probation_type", "cases"])
-    out = pd.concat(rows, ignore_index=True)
-    month_end = (out.month_start + pd.offsets.MonthEnd(0)).dt.date
-    out["month_end"] = [min(d, f.as_of) for d in month_end]
+    net = events.groupby(["month_start", "probation_type"]).n.sum().unstack(fill_value=0)
+    types = sorted(net.columns)
+    before = net[net.index < months[0]].sum() if len(months) else 0
+    stock = net.reindex(months, fill_value=0).cumsum() + before
+    month_end = [min(d, f.as_of) for d in (months + pd.offsets.MonthEnd(0)).date]
+    out = pd.DataFrame({"month_end": month_end * len(types),
+                        "probation_type": np.repeat(types, len(months)),
+                        "cases": stock[types].to_numpy(dtype=int).T.ravel()})
     return out[["month_end", "probation_type", "cases"]]
 
