@@ -88,6 +88,16 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
     base = cases_with_units()
     count = func.count()
     year_before = f.previous_year()
+    if level == "officer" or f.officer_id is not None:
+        # Neither the stocks nor the rollup know officers: everything is counted from the
+        # cases, in three statements instead of six.
+        parts = [_direct_case_counts(conn, f, level, base, where),
+                 _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
+                         and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
+                         overdue=count),
+                 _direct_offences(conn, f, level, base, where),
+                 _filled_posts(conn, scope, f, level)]
+        return _combined(parts, level)
     parts = [
         *_stock_or_count(conn, scope, f, level, base, where),
         *_period_events(conn, scope, f, level, base, where),
@@ -101,12 +111,52 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
                 repeat_offences_year_before=count),
         _filled_posts(conn, scope, f, level),
     ]
+    return _combined(parts, level)
+
+
+def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:
     if level is None:
         row = {name: int(part.iloc[0, i]) if len(part) and pd.notna(part.iloc[0, i]) else 0
                for part in parts for i, name in enumerate(part.columns)}
         return pd.DataFrame([row], columns=list(COLUMNS))
     frame = pd.concat(parts, axis=1).fillna(0).astype(int)
     return frame.reindex(columns=list(COLUMNS)).rename_axis("key")
+
+
+def _sum_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _only_counted(frame: pd.DataFrame, level: str | None) -> pd.DataFrame:
+    """A grouped count names only the places it counted something for (the separate
+    statements this replaces did so too: a place with nothing is left out)."""
+    if level is None:
+        return frame
+    return frame[(frame.fillna(0) != 0).any(axis=1)]
+
+
+def _direct_case_counts(conn: Connection, f: Filters, level: str | None, base,
+                        where) -> pd.DataFrame:
+    """On the register on f.as_of, registered, closed and completed in the period: one
+    pass over the cases the filters select."""
+    closed = _between(cases.c.closed_on, f.start, f.end)
+    frame = _counts(conn, level, base, where,
+                    on_register=_sum_if(on_register_on(f.as_of)),
+                    registered=_sum_if(_between(cases.c.registered_on, f.start, f.end)),
+                    closed=_sum_if(closed),
+                    completed=_sum_if(and_(closed, cases.c.close_reason == "completed")))
+    return _only_counted(frame, level)
+
+
+def _direct_offences(conn: Connection, f: Filters, level: str | None, base,
+                     where) -> pd.DataFrame:
+    """New offences in the period and in the same period a year before."""
+    period, before = (_between(violations.c.occurred_on, f.start, f.end),
+                      _between(violations.c.occurred_on, *f.previous_year()))
+    frame = _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
+                    and_(where, violations.c.kind == "new_offence", or_(period, before)),
+                    repeat_offences=_sum_if(period), repeat_offences_year_before=_sum_if(before))
+    return _only_counted(frame, level)
 
 
 def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
