@@ -44,9 +44,12 @@ def _unique(periods: list[M.Period]) -> list[M.Period]:
     return list(dict.fromkeys(periods))
 
 
-def outliers(conn, scope: Scope, f: Filters, level: str) -> pd.DataFrame:
+def outliers(conn, scope: Scope, f: Filters,
+             level: str) -> tuple[pd.DataFrame, M.Benchmark | None]:
     """Units or officers in scope judged on both events over the last six trailing
-    windows: one row per entity, event and window."""
+    windows: one row per entity, event and window, of the entities that are NEAR or FAR
+    on either event in the latest window (the only ones layouts.outcomes.flagged shows);
+    and the repeat offences' benchmark of that window (None when nobody is counted)."""
     windows = [M.trailing_months(day) for day in M.month_ends(f.end, HISTORY_MONTHS)]
     # The peers are national whatever region is picked; the region only narrows the rows.
     everywhere = narrowing_of(f, region=False)
@@ -56,20 +59,44 @@ def outliers(conn, scope: Scope, f: Filters, level: str) -> pd.DataFrame:
         benches = Q.benchmarks_of(counts, windows, MIN_CASELOAD)
     else:
         benches = Q.outlier_benchmarks(conn, scope, windows, level, everywhere, MIN_CASELOAD)
+    by_window = {event: dict(zip((w.end for w in windows), benches[event], strict=True))
+                 for event in Q.OUTLIER_EVENTS}
+    # Only the entities the page can name (in scope, in the region picked) are listed.
+    counts = counts[counts.entity_id.isin(Q.entity_ids(conn, scope, level, f.region))]
+    if counts.empty:
+        return _judged(counts, by_window, pd.DataFrame(columns=NAME_COLUMNS)), None
+    last = counts.window_end.max()
+    # A ministry page would judge ~70,000 officer rows and name every officer; the table
+    # shows the few NEAR or FAR in the latest window, with their history.
+    now = counts[counts.window_end == last]
+    shown = set()
+    for event in Q.OUTLIER_EVENTS:
+        rated = M.judge_windows(now.rename(columns={event: "events"}), by_window[event],
+                                MIN_CASELOAD)
+        shown.update(rated.entity_id[rated.status.isin([M.FAR, M.NEAR])].tolist())
+    names = Q.entity_names(conn, scope, level, sorted(shown))
+    if f.region:
+        names = names[names.region_code == f.region]
+    return (_judged(counts[counts.entity_id.isin(shown)], by_window, names),
+            by_window["repeat_offences"][last])
+
+
+NAME_COLUMNS = ["entity_id", "label_kk", "label_ru", "label_en", "region_code", "unit_id"]
+
+
+def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `counts` judged on each event, with the entities' names."""
     judged = []
     for event in Q.OUTLIER_EVENTS:
-        by_window = dict(zip((w.end for w in windows), benches[event], strict=True))
-        rated = M.judge_windows(counts.rename(columns={event: "events"}), by_window,
+        benches = by_window[event]
+        rated = M.judge_windows(counts.rename(columns={event: "events"}), benches,
                                 MIN_CASELOAD)
         rated["event"] = event
-        rated["target"] = rated.window_end.map({w: b.target for w, b in by_window.items()})
-        rated["iqr"] = rated.window_end.map({w: b.iqr for w, b in by_window.items()})
+        rated["target"] = rated.window_end.map({w: b.target for w, b in benches.items()})
+        rated["iqr"] = rated.window_end.map({w: b.iqr for w, b in benches.items()})
         judged.append(rated[["window_end", "entity_id", "event", "events", "average_caseload",
                              "rate", "small_sample", "status", "target", "iqr"]])
     frame = pd.concat(judged, ignore_index=True)
-    names = Q.entity_names(conn, scope, level, sorted(set(frame.entity_id)))
-    if f.region:
-        names = names[names.region_code == f.region]
     return frame.merge(names, on="entity_id", how="inner")
 
 
@@ -90,6 +117,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                                                      narrowing=narrowing)
     cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
                            for end in cohorts.period_end]
+    unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
         trend=[(p.start, p.end) for p in trend],
@@ -107,8 +135,9 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                                          narrowing), strict=True)),
         assistance=Q.assistance_results(conn, scope, current, narrowing),
         cohorts=cohorts,
-        unit_outliers=outliers(conn, scope, f, "unit"),
-        officer_outliers=outliers(conn, scope, f, "officer"),
+        unit_outliers=unit_outliers,
+        officer_outliers=outliers(conn, scope, f, "officer")[0],
+        unit_benchmark=unit_benchmark,
         min_caseload=MIN_CASELOAD,
     )
 

@@ -47,6 +47,8 @@ class Outcomes:
     unit_outliers: pd.DataFrame
     officer_outliers: pd.DataFrame
     min_caseload: float = 10
+    unit_benchmark: M.Benchmark | None = None
+    """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -353,15 +355,11 @@ def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):
     return _table(header, rows, table_id, lang)
 
 
-def _benchmark_note(judged: pd.DataFrame, lang: str, min_caseload: float) -> str:
-    if judged.empty:
+def _benchmark_note(bench: M.Benchmark | None, lang: str, min_caseload: float) -> str:
+    if bench is None:
         return ""
-    last = judged[(judged.window_end == judged.window_end.max())
-                  & (judged.event == "repeat_offences")]
-    target = last.target.iloc[0] if len(last) else None
-    spread = last.iqr.iloc[0] if len(last) else None
-    return t("outcomes.outliers.help", lang, target=number(target, lang, 1),
-             iqr=number(spread, lang, 1), min=number(min_caseload, lang))
+    return t("outcomes.outliers.help", lang, target=number(bench.target, lang, 1),
+             iqr=number(bench.iqr, lang, 1), min=number(min_caseload, lang))
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -410,7 +408,7 @@ def page(v: View, d: Outcomes) -> html.Div:
                  _graph("outcomes-cohorts", cohort_figure(d, lang, small_min), lang,
                         t("outcomes.cohort.title", lang))),
         _section("outcomes.outliers.title", lang,
-                 html.P(_benchmark_note(d.unit_outliers, lang, d.min_caseload),
+                 html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload),
                         className="small"),
                  html.H3(t("outcomes.outliers.units", lang), className="h6"),
                  outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units"),

@@ -799,6 +799,22 @@ def outlier_benchmarks(conn: Connection, scope: Scope, windows: Sequence[Period]
     return benchmarks_of(pool, windows, min_caseload, per)
 
 
+@cached("outcomes.entity_ids")
+def entity_ids(conn: Connection, scope: Scope, level: str, region: str | None = None
+               ) -> list[int]:
+    """The units or officers (of units) in scope, and in `region` when given: those
+    entity_names can name."""
+    if level == "unit":
+        q = select(units.c.id).where(scope.units_where(units))
+    else:
+        q = (select(officers.c.id)
+             .select_from(officers.join(units, officers.c.unit_id == units.c.id))
+             .where(scope.units_where(units)))
+    if region:
+        q = q.where(units.c.region_code == region)
+    return list(conn.execute(q).scalars())
+
+
 @cached("outcomes.entity_names")
 def entity_names(conn: Connection, scope: Scope, level: str,
                  ids: Sequence[int]) -> pd.DataFrame:

@@ -333,6 +333,17 @@ def test_entity_names_within_scope(outcomes_db):
         (3, "OF-3 · Almaly District", 2), (4, "OF-4 · Almaly District", 2)]
 
 
+def test_entity_ids_are_those_entity_names_can_name(outcomes_db):
+    """Officers 1-2 work in unit 1 (Astana), 3-4 in unit 2 (Almaty)."""
+    with outcomes_db.connect() as conn:
+        assert sorted(Q.entity_ids(conn, NATION, "officer")) == [1, 2, 3, 4]
+        assert sorted(Q.entity_ids(conn, NATION, "officer", "KZ-75")) == [3, 4]
+        assert sorted(Q.entity_ids(conn, Scope("unit_head", unit_id=2), "officer")) == [3, 4]
+        assert Q.entity_ids(conn, Scope("unit_head", unit_id=2), "officer", "KZ-71") == []
+        assert sorted(Q.entity_ids(conn, NATION, "unit")) == [1, 2]
+        assert Q.entity_ids(conn, Scope("region_head", region_code="KZ-71"), "unit") == [1]
+
+
 # --- against the generator --------------------------------------------------------------
 
 def test_national_repeat_offences_match_the_summary_on_generated_data(engine):
