@@ -134,12 +134,15 @@ def page(name: str, ctx, url: tuple[str, str], build: Callable[[], object],
     """A whole page body (the page router's output) for this scope, language and URL:
     from the cache, or built and kept when `keep()` says so after building (not a refusal,
     which must be audited every time). Kept as the JSON Dash would send (a component tree
-    does not come back from pickle byte for byte: figures regain their full template),
-    compressed: a page is 10-150 KB of JSON, a tenth of that compressed."""
+    does not come back from pickle byte for byte), compressed: a page is 10-150 KB of
+    JSON, a tenth of that compressed."""
     if not enabled():
         return build()
-    with ctx.engine.connect() as conn:
-        version = data_version(conn)
+    if flask.has_request_context() and "data_version" in flask.g:
+        version = flask.g.data_version  # brought along with the signed-in user
+    else:
+        with ctx.engine.connect() as conn:
+            version = data_version(conn)
     key = make_key(f"page.{name}", version, ctx.scope, (*url, ctx.lang), {},
                    flask.current_app.config.get("CACHE_NAMESPACE", ""))
     try:
@@ -157,7 +160,9 @@ def page(name: str, ctx, url: tuple[str, str], build: Callable[[], object],
         cache.set(key, zlib.compress(text.encode(), 1))
     except Exception:  # noqa: BLE001
         log.warning("cache set failed for page %s", name, exc_info=True)
-    return Prebuilt(text)
+    # The tree itself: its JSON is the text just kept (figures are plain dicts), and
+    # reading the text back would only be parsed to be written again.
+    return body
 
 
 def cached(name: str) -> Callable[[F], F]:
