@@ -300,16 +300,16 @@ def load_user(user_id: str) -> User | None:
         uid, epoch = int(raw_id), int(raw_epoch)
     except (AttributeError, ValueError):
         return None
-    # With one database the data version comes along (the pages' cache keys need it);
-    # with a read replica it is the replica's, read with the page's own data.
+    # With one database the data version and days come along (every page needs them);
+    # with a read replica they are the replica's, read with the page's own data.
     one_database = current_app.config.get("READ_ENGINE") is None
-    extra = [cache.version_query().label("data_version")] if one_database else []
+    extra = cache.dataset_columns() if one_database else []
     with _engine().connect() as conn:
         row = conn.execute(select(users, *extra).where(users.c.id == uid)).first()
     if row is None or not row.active or row.session_epoch != epoch:
         return None
     if one_database:
-        cache.remember_version(row.data_version)
+        cache.remember_dataset(row)
     return User.from_row(row)
 
 

@@ -75,18 +75,32 @@ def clear() -> None:
         cache.clear()
 
 
-def version_query():
-    """The data version as a scalar subquery, for a statement that is made anyway (the
-    signed-in user's row) to bring along: one round trip fewer per request."""
+DATASET_KEYS = ("data_version", "data_from", "data_until")
+
+
+def dataset_columns() -> list:
+    """The data version and the days the data cover as scalar subqueries, for a statement
+    that is made anyway (the signed-in user's row) to bring along: every page asks for
+    them, and that saves a connection and two round trips per request."""
     from dashboard.schema import dataset_info
 
-    return (select(dataset_info.c.value).where(dataset_info.c.key == "data_version")
-            .scalar_subquery())
+    return [select(dataset_info.c.value).where(dataset_info.c.key == key)
+            .scalar_subquery().label(key) for key in DATASET_KEYS]
 
 
-def remember_version(version: str | None) -> None:
+def remember_dataset(row) -> None:
+    """Keep what dataset_columns brought for the rest of the request (flask.g)."""
     if flask.has_request_context():
-        flask.g.data_version = version or "none"
+        flask.g.data_version = row.data_version or "none"
+        flask.g.dataset_days = {k: v for k in DATASET_KEYS[1:]
+                                if (v := getattr(row, k)) is not None}
+
+
+def dataset_days() -> dict | None:
+    """data_from and data_until as dataset_info holds them, if brought along already."""
+    if flask.has_request_context():
+        return flask.g.get("dataset_days")
+    return None
 
 
 def data_version(conn: Connection) -> str:

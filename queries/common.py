@@ -11,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from dashboard.cache import dataset_days
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.schema import case_assignments, cases, dataset_info, milestones, units
 from dashboard.scope import Scope
@@ -20,8 +21,10 @@ def data_period(conn: Connection) -> tuple[date, date]:
     """First and last day the data covers (dataset_info data_from, data_until).
 
     An empty database answers with its first day twice, so pages still render."""
-    rows = dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value).where(
-        dataset_info.c.key.in_(["data_from", "data_until"]))).all())
+    rows = dataset_days()
+    if rows is None:
+        rows = dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value).where(
+            dataset_info.c.key.in_(["data_from", "data_until"]))).all())
     first = date.fromisoformat(rows["data_from"]) if "data_from" in rows else DATA_FROM
     last = date.fromisoformat(rows["data_until"]) if "data_until" in rows else first
     return first, last
