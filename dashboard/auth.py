@@ -302,7 +302,7 @@ def load_user(user_id: str) -> User | None:
         return None
     # With one database the data version and days come along (every page needs them);
     # with a read replica they are the replica's, read with the page's own data.
-    one_database = current_app.config.get("READ_ENGINE") is None
+    one_database = current_app.config.get("READ_ENGINE", _engine()) is _engine()
     extra = cache.dataset_columns() if one_database else []
     with _engine().connect() as conn:
         row = conn.execute(select(users, *extra).where(users.c.id == uid)).first()
