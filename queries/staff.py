@@ -7,7 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, String, cast, extract, func, literal, select, true, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
@@ -199,6 +211,92 @@ def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
                .where(*where, pre_trial_report_in_hand_on(as_of))
                .group_by(*place, *_item_keys()))
     return _frame(conn, union_all(held, reports), ["region_code", "unit_id", *ITEM_COLUMNS])
+
+
+def _points_table(points: tuple):
+    """`points` ((work item, type, category, tier, points) rows, those of
+    workload.points_by_item) as a subquery of one row per key: case_points and
+    report_points, 0 where no weight covers the item. Literal rows, so both backends read
+    it, and typed, so that PostgreSQL multiplies in double precision as pandas does."""
+    per_key: dict[tuple, dict[str, float]] = {}
+    for item, *key, value in points:
+        per_key.setdefault(tuple(key), {})[item] = float(value)
+    if not per_key:  # no weight in force: one row that matches no item
+        per_key[("", "", "")] = {}
+    rows = [select(*(cast(literal(v), String).label(c) for v, c in zip(
+        key, ("probation_type", "legal_category", "risk_tier"), strict=True)),
+        cast(literal(w.get("case", 0.0)), Float).label("case_points"),
+        cast(literal(w.get("pre_trial_report", 0.0)), Float).label("report_points"))
+        for key, w in per_key.items()]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("points")
+
+
+def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: list):
+    """cases, pre_trial_reports and points of each officer on `as_of`, summed in SQL: from
+    the officer stock when it holds the day, else counted from the assignments as
+    work_items_by_officer does."""
+    w = _points_table(points)
+
+    def on(src):
+        return ((src.c.probation_type == w.c.probation_type)
+                & (src.c.legal_category == w.c.legal_category)
+                & (src.c.risk_tier == w.c.risk_tier))
+
+    if stocks.holds(conn, [as_of]):
+        s = stocks.officer_stock
+        source = (s.join(officers, officers.c.id == s.c.officer_id)
+                  .join(units, units.c.id == officers.c.unit_id).outerjoin(w, on(s)))
+        return (select(s.c.officer_id, func.sum(s.c.cases_held).label("cases"),
+                       func.sum(s.c.reports_held).label("reports"),
+                       func.sum(s.c.cases_held * func.coalesce(w.c.case_points, 0.0)
+                                + s.c.reports_held * func.coalesce(w.c.report_points, 0.0))
+                       .label("points"))
+                .select_from(source).where(s.c.day == as_of, *where)
+                .group_by(s.c.officer_id).subquery("per_officer"))
+    officer = case_assignments.c.officer_id
+    base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
+            .join(officers, officers.c.id == officer)
+            .join(units, units.c.id == officers.c.unit_id))
+    held = [assigned_on(as_of), on_register_on(as_of), *where]
+    items = union_all(
+        select(officer.label("officer_id"), literal(1).label("is_case"), *_item_keys())
+        .select_from(base).where(*held),
+        select(officer.label("officer_id"), literal(0).label("is_case"), *_item_keys())
+        .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
+        .where(*held, pre_trial_report_in_hand_on(as_of))).subquery("items")
+    weight = case((items.c.is_case == 1, func.coalesce(w.c.case_points, 0.0)),
+                  else_=func.coalesce(w.c.report_points, 0.0))
+    return (select(items.c.officer_id, func.sum(items.c.is_case).label("cases"),
+                   func.sum(1 - items.c.is_case).label("reports"),
+                   func.sum(weight).label("points"))
+            .select_from(items.outerjoin(w, on(items)))
+            .group_by(items.c.officer_id).subquery("per_officer"))
+
+
+@cached("staff.officer_loads")
+def officer_loads(conn: Connection, scope: Scope, as_of: date, points: tuple,
+                  region: str | None = None, unit_id: int | None = None) -> pd.DataFrame:
+    """officers_in_post with the work items each holds on `as_of` (work_items_by_officer's)
+    summed in SQL: cases, pre_trial_reports and points, weighed by `points` (the rows of
+    workload.points_by_item). One row per officer, not one per officer and item key, so a
+    page never weighs every officer's items in Python.
+
+    The database sums the points in its own order: equal to workload.officer_capacity's
+    only when every sum is exact (workload.sums_exactly says when)."""
+    place = _place(scope, region, unit_id)
+    per = _weighed_per_officer(conn, as_of, points, place)
+    q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
+                posts.c.grade, officers.c.contracted_hours,
+                func.coalesce(per.c.cases, 0), func.coalesce(per.c.reports, 0),
+                func.coalesce(per.c.points, 0.0))
+         .select_from(officers.join(units, units.c.id == officers.c.unit_id)
+                      .join(posts, posts.c.id == officers.c.post_id)
+                      .outerjoin(per, per.c.officer_id == officers.c.id))
+         .where(officer_in_post_on(as_of), *place)
+         .order_by(officers.c.id))
+    df = _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
+                          "contracted_hours", "cases", "pre_trial_reports", "points"])
+    return df.astype({"cases": int, "pre_trial_reports": int, "points": float})
 
 
 def officer_cases(conn: Connection, scope: Scope, as_of: date, officer_id: int) -> pd.DataFrame:
