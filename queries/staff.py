@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import (
+    Date,
     Float,
     Integer,
     String,
@@ -95,25 +96,33 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
     return df
 
 
+def _days_table(days: list[date]):
+    """`days` as a subquery: day (a date, to compare) and label (its ISO text)."""
+    rows = [select(literal(day, Date).label("day"),
+                   cast(literal(day.isoformat()), String).label("label")) for day in days]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("days")
+
+
 @cached("staff.headcount_timeline")
 def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                        region: str | None = None) -> pd.DataFrame:
-    """Posts existing and filled on each of `days`, by source and year of transfer."""
+    """Posts existing and filled on each of `days`, by source and year of transfer. One
+    statement for all the days (a statement per day was planned and run once each)."""
     if not days:
         return pd.DataFrame(columns=["day", "source", "transfer_year", "authorised", "filled"])
-    parts = []
-    for day in days:
-        filled = _filled_posts(day)
-        parts.append(
-            select(cast(literal(day.isoformat()), String).label("day"), posts.c.source,
-                   _transfer_year().label("transfer_year"), func.count().label("authorised"),
-                   func.count(filled.c.post_id).label("filled"))
-            .select_from(posts.join(units, units.c.id == posts.c.unit_id)
-                         .outerjoin(filled, filled.c.post_id == posts.c.id))
-            .where(post_exists_on(day), *_place(scope, region))
-            .group_by(posts.c.source, _transfer_year()))
-    df = _frame(conn, union_all(*parts),
-                ["day", "source", "transfer_year", "authorised", "filled"])
+    on = _days_table(days)
+    filled = (select(on.c.day, officers.c.post_id)
+              .select_from(on.join(officers, officer_in_post_on(on.c.day)))
+              .distinct().subquery("filled"))
+    q = (select(on.c.label, posts.c.source, _transfer_year().label("transfer_year"),
+                func.count().label("authorised"), func.count(filled.c.post_id).label("filled"))
+         .select_from(on.join(posts, post_exists_on(on.c.day))
+                      .join(units, units.c.id == posts.c.unit_id)
+                      .outerjoin(filled, (filled.c.post_id == posts.c.id)
+                                 & (filled.c.day == on.c.day)))
+         .where(*_place(scope, region))
+         .group_by(on.c.label, posts.c.source, _transfer_year()))
+    df = _frame(conn, q, ["day", "source", "transfer_year", "authorised", "filled"])
     df["day"] = pd.to_datetime(df["day"]).dt.date
     df["transfer_year"] = df["transfer_year"].astype("Int64")
     return df.sort_values(["day", "source", "transfer_year"], ignore_index=True)
