@@ -80,15 +80,23 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
     """Posts existing on `as_of` per unit, source and year of transfer from the penal
     system (NULL for the 2012 establishment): authorised, filled (an officer in post that
     day) and vacant."""
-    filled = _filled_posts(as_of)
-    q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
-                _transfer_year().label("transfer_year"), func.count().label("authorised"),
-                func.count(filled.c.post_id).label("filled"))
-         .select_from(posts.join(units, units.c.id == posts.c.unit_id)
-                      .outerjoin(filled, filled.c.post_id == posts.c.id))
-         .where(post_exists_on(as_of), *_place(scope, region))
-         .group_by(units.c.region_code, posts.c.unit_id, posts.c.source, _transfer_year())
-         .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
+    if stocks.headcount_holds(conn, [as_of]):
+        h = stocks.headcount_stock
+        q = (select(units.c.region_code, h.c.unit_id, h.c.source, h.c.transfer_year,
+                    h.c.authorised, h.c.filled)
+             .select_from(stocks.joined(h)).where(h.c.day == as_of, *_place(scope, region))
+             .order_by(h.c.unit_id, h.c.source, h.c.transfer_year))
+    else:
+        filled = _filled_posts(as_of)
+        q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
+                    _transfer_year().label("transfer_year"), func.count().label("authorised"),
+                    func.count(filled.c.post_id).label("filled"))
+             .select_from(posts.join(units, units.c.id == posts.c.unit_id)
+                          .outerjoin(filled, filled.c.post_id == posts.c.id))
+             .where(post_exists_on(as_of), *_place(scope, region))
+             .group_by(units.c.region_code, posts.c.unit_id, posts.c.source,
+                       _transfer_year())
+             .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
     df = _frame(conn, q, ["region_code", "unit_id", "source", "transfer_year", "authorised",
                           "filled"])
     df["transfer_year"] = df["transfer_year"].astype("Int64")
@@ -110,6 +118,13 @@ def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
     statement for all the days (a statement per day was planned and run once each)."""
     if not days:
         return pd.DataFrame(columns=["day", "source", "transfer_year", "authorised", "filled"])
+    if stocks.headcount_holds(conn, days):
+        h = stocks.headcount_stock
+        q = (select(h.c.day, h.c.source, h.c.transfer_year, func.sum(h.c.authorised),
+                    func.sum(h.c.filled))
+             .select_from(stocks.joined(h)).where(h.c.day.in_(days), *_place(scope, region))
+             .group_by(h.c.day, h.c.source, h.c.transfer_year))
+        return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
     on = _days_table(days)
     filled = (select(on.c.day, officers.c.post_id)
               .select_from(on.join(officers, officer_in_post_on(on.c.day)))
@@ -122,9 +137,17 @@ def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                                  & (filled.c.day == on.c.day)))
          .where(*_place(scope, region))
          .group_by(on.c.label, posts.c.source, _transfer_year()))
-    df = _frame(conn, q, ["day", "source", "transfer_year", "authorised", "filled"])
+    return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
+
+
+TIMELINE_COLUMNS = ["day", "source", "transfer_year", "authorised", "filled"]
+
+
+def _timeline(df: pd.DataFrame) -> pd.DataFrame:
     df["day"] = pd.to_datetime(df["day"]).dt.date
     df["transfer_year"] = df["transfer_year"].astype("Int64")
+    for column in ("authorised", "filled"):
+        df[column] = df[column].astype(int)
     return df.sort_values(["day", "source", "transfer_year"], ignore_index=True)
 
 

@@ -64,6 +64,8 @@ from dashboard.schema import (
     cases,
     dataset_info,
     milestones,
+    officers,
+    posts,
     units,
 )
 from dashboard.scope import Scope
@@ -129,6 +131,20 @@ officer_stock = Table(
 """Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
 and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
 and those cases' milestones due and overdue (queries.milestones' officer level)."""
+
+headcount_stock = Table(
+    "headcount_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("transfer_year", Integer),
+    Column("authorised", Integer, nullable=False),
+    Column("filled", Integer, nullable=False),
+    Index("ix_headcount_stock_day", "day", "unit_id"),
+)
+"""Per unit, source and year of transfer (NULL: the 2012 establishment): posts existing on
+the day (authorised) and those with an officer in post (filled), on the stock days and on
+1 January of every year (the staff page's timeline), as queries.staff counts them."""
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
@@ -555,6 +571,76 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
     return frame
 
 
+FIRST_TIMELINE_YEAR = 2014
+"""dashboard.filters.DATA_FROM's year: the staff timeline's first 1 January."""
+
+
+def headcount_days(first: date, until: date) -> list[date]:
+    """The days of the headcount stock: the stock days and 1 January of every year from
+    the timeline's first (or the data's, if earlier) up to `until`."""
+    years = range(min(first.year, FIRST_TIMELINE_YEAR), until.year + 1)
+    return sorted(set(stock_days(first, until)) | {date(y, 1, 1) for y in years})
+
+
+def headcount_holds(conn: Connection, days: list[date]) -> bool:
+    """The headcount stock is fresh and holds every one of `days`."""
+    period = fresh(conn)
+    if period is None:
+        return False
+    held = set(headcount_days(*period))
+    return all(d in held for d in days)
+
+
+def _numbered_days(values, missing: int) -> np.ndarray:
+    return np.array([missing if v is None else (v - EPOCH).days for v in values],
+                    dtype=np.int64)
+
+
+def compute_headcount(conn: Connection, days: list[date]) -> pd.DataFrame:
+    """The headcount stock on `days`: one row per day and group with a post existing."""
+    p = conn.execute(select(posts.c.id, posts.c.unit_id, posts.c.source,
+                            posts.c.transferred_on, posts.c.valid_from,
+                            posts.c.valid_until).order_by(posts.c.id)).all()
+    o = conn.execute(select(officers.c.post_id, officers.c.started_on,
+                            officers.c.left_on)).all()
+    columns = ["day", "unit_id", "source", "transfer_year", "authorised", "filled"]
+    if not p or not days:
+        return pd.DataFrame(columns=columns)
+    post_id, unit_id, source, moved, since, until = zip(*p, strict=True)
+    post_id = np.array(post_id, dtype=np.int64)
+    since, until = _numbered_days(since, NEVER), _numbered_days(until, NEVER)
+    year = [None if m is None else m.year for m in moved]
+    groups = pd.DataFrame({"unit_id": unit_id, "source": source,
+                           "transfer_year": pd.array(year, dtype="Int64")})
+    number, keys = _groups_with_missing(groups)
+    holder, started, left = (np.zeros(0, dtype=np.int64),) * 3
+    if o:
+        ids, began, ended = zip(*o, strict=True)
+        holder = np.array(ids, dtype=np.int64)
+        started, left = _numbered_days(began, NEVER), _numbered_days(ended, NEVER)
+    parts = []
+    for day in days:
+        n = (day - EPOCH).days
+        exists = (since <= n) & (until > n)
+        held = np.isin(post_id, holder[(started <= n) & (left > n)])
+        authorised = np.bincount(number[exists], minlength=len(keys))
+        filled = np.bincount(number[exists & held], minlength=len(keys))
+        kept = np.flatnonzero(authorised)
+        parts.append(keys.iloc[kept].assign(day=day, authorised=authorised[kept],
+                                            filled=filled[kept]))
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number and the groups (a missing value is a group of its own)."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        key = key * len(uniques) + codes
+    _, first, number = np.unique(key, return_index=True, return_inverse=True)
+    return number.astype(np.int64), frame.iloc[first].reset_index(drop=True)
+
+
 def refresh(conn: Connection) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written)."""
@@ -562,6 +648,7 @@ def refresh(conn: Connection) -> None:
 
     for spec in SPECS:
         conn.execute(delete(spec.table))
+    conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
     info = _info(conn)
     if "data_version" not in info or "data_until" not in info:
@@ -570,6 +657,7 @@ def refresh(conn: Connection) -> None:
     until = date.fromisoformat(info["data_until"])
     for spec in SPECS:
         write_table(conn, spec.table, compute(conn, spec, first, until))
+    write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
                                              updated_at=_now()))
 

@@ -5,6 +5,7 @@ scope; and weights that do not add up exactly in any order are weighed in Python
 
 from datetime import date as d
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -81,3 +82,39 @@ def test_weights_that_do_not_add_up_exactly_are_weighed_in_python(stocked):
         pd.testing.assert_frame_equal(got, weighed_in_python(conn, NATION, AS_OF, None, None),
                                       check_exact=True)
     assert got.set_index("officer_id").loc[4, "points"] == 7.3 + 8
+
+
+def counted_directly(conn, call, monkeypatch):
+    monkeypatch.setattr(stocks, "headcount_holds", lambda *a: False)
+    try:
+        return call()
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("day", [AS_OF, d(2025, 1, 1), d(2018, 1, 1), d(2016, 1, 31)])
+def test_posts_from_the_headcount_stock_equal_the_direct_count(stocked, monkeypatch, day):
+    from callbacks.staff import timeline_days
+
+    with stocked.connect() as conn:
+        assert stocks.headcount_holds(conn, [day, *timeline_days(day)])
+        for scope, region, _ in SCOPES:
+            for call in (partial(Q.posts_by_unit.uncached, conn, scope, day, region),
+                         partial(Q.headcount_timeline.uncached, conn, scope,
+                                 timeline_days(day), region)):
+                pd.testing.assert_frame_equal(
+                    call(), counted_directly(conn, call, monkeypatch), check_exact=True)
+
+
+def test_the_headcount_stock_holds_the_hand_counted_posts(stocked):
+    with stocked.connect() as conn:
+        assert not stocks.headcount_holds(conn, [d(2025, 6, 17)])  # not a day it holds
+        timeline = Q.headcount_timeline(conn, NATION, [d(2016, 1, 1), AS_OF])
+    # 1 Jan 2016: posts 1, 2, 4 and 6 (post 5 abolished that day; 3 and 7 from 2017),
+    # all filled; 30 Jun 2025: six posts, post 3 vacant since officer 3 left
+    assert rows(timeline, ["day", "source", "transfer_year", "authorised", "filled"]) == [
+        (d(2016, 1, 1), "establishment_2012", None, 3, 3),
+        (d(2016, 1, 1), "penal_transfer", 2015, 1, 1),
+        (AS_OF, "establishment_2012", None, 3, 3),
+        (AS_OF, "penal_transfer", 2015, 1, 1),
+        (AS_OF, "penal_transfer", 2017, 2, 1)]
