@@ -263,10 +263,12 @@ def _points_table(points: tuple):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("points")
 
 
-def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: list):
+def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: list,
+                         whole: bool = False):
     """cases, pre_trial_reports and points of each officer on `as_of`, summed in SQL: from
     the officer stock when it holds the day, else counted from the assignments as
-    work_items_by_officer does."""
+    work_items_by_officer does. `whole`: the place is the whole nation, so the stock's rows
+    need no officer and unit to be kept (the caller joins the officers in post)."""
     w = _points_table(points)
 
     def on(src):
@@ -276,8 +278,9 @@ def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: li
 
     if stocks.holds(conn, [as_of]):
         s = stocks.officer_stock
-        source = (s.join(officers, officers.c.id == s.c.officer_id)
-                  .join(units, units.c.id == officers.c.unit_id).outerjoin(w, on(s)))
+        # Joining every row to its officer and unit took two thirds of the national read.
+        source = (s if whole else s.join(officers, officers.c.id == s.c.officer_id)
+                  .join(units, units.c.id == officers.c.unit_id)).outerjoin(w, on(s))
         return (select(s.c.officer_id, func.sum(s.c.cases_held).label("cases"),
                        func.sum(s.c.reports_held).label("reports"),
                        func.sum(s.c.cases_held * func.coalesce(w.c.case_points, 0.0)
@@ -316,7 +319,8 @@ def officer_loads(conn: Connection, scope: Scope, as_of: date, points: tuple,
     The database sums the points in its own order: equal to workload.officer_capacity's
     only when every sum is exact (workload.sums_exactly says when)."""
     place = _place(scope, region, unit_id)
-    per = _weighed_per_officer(conn, as_of, points, place)
+    whole = scope.role == "ministry" and region is None and unit_id is None
+    per = _weighed_per_officer(conn, as_of, points, [] if whole else place, whole)
     q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
                 posts.c.grade, officers.c.contracted_hours,
                 func.coalesce(per.c.cases, 0), func.coalesce(per.c.reports, 0),
