@@ -2,7 +2,9 @@
 instead of counting: `milestone_stock` per unit x probation type x legal category x
 milestone kind, `case_stock` (cases on the register) per unit x type x category, and
 `officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
-x category x risk tier (cases held, reports in hand, milestones due and overdue).
+x category x risk tier (cases held, reports in hand, milestones due and overdue); and
+`headcount_stock`, posts existing and filled per unit x source x year of transfer, which
+also holds every 1 January (the staff page's timeline).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
