@@ -263,31 +263,10 @@ def _points_table(points: tuple):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("points")
 
 
-def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: list,
-                         whole: bool = False):
-    """cases, pre_trial_reports and points of each officer on `as_of`, summed in SQL: from
-    the officer stock when it holds the day, else counted from the assignments as
-    work_items_by_officer does. `whole`: the place is the whole nation, so the stock's rows
-    need no officer and unit to be kept (the caller joins the officers in post)."""
+def _counted_per_officer(as_of: date, points: tuple, where: list):
+    """cases, reports and points of each officer on `as_of`, counted from the assignments
+    as work_items_by_officer does and weighed by `points` (a day the stocks do not hold)."""
     w = _points_table(points)
-
-    def on(src):
-        return ((src.c.probation_type == w.c.probation_type)
-                & (src.c.legal_category == w.c.legal_category)
-                & (src.c.risk_tier == w.c.risk_tier))
-
-    if stocks.holds(conn, [as_of]):
-        s = stocks.officer_stock
-        # Joining every row to its officer and unit took two thirds of the national read.
-        source = (s if whole else s.join(officers, officers.c.id == s.c.officer_id)
-                  .join(units, units.c.id == officers.c.unit_id)).outerjoin(w, on(s))
-        return (select(s.c.officer_id, func.sum(s.c.cases_held).label("cases"),
-                       func.sum(s.c.reports_held).label("reports"),
-                       func.sum(s.c.cases_held * func.coalesce(w.c.case_points, 0.0)
-                                + s.c.reports_held * func.coalesce(w.c.report_points, 0.0))
-                       .label("points"))
-                .select_from(source).where(s.c.day == as_of, *where)
-                .group_by(s.c.officer_id).subquery("per_officer"))
     officer = case_assignments.c.officer_id
     base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
             .join(officers, officers.c.id == officer)
@@ -299,13 +278,27 @@ def _weighed_per_officer(conn: Connection, as_of: date, points: tuple, where: li
         select(officer.label("officer_id"), literal(0).label("is_case"), *_item_keys())
         .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
         .where(*held, pre_trial_report_in_hand_on(as_of))).subquery("items")
+    on = ((items.c.probation_type == w.c.probation_type)
+          & (items.c.legal_category == w.c.legal_category)
+          & (items.c.risk_tier == w.c.risk_tier))
     weight = case((items.c.is_case == 1, func.coalesce(w.c.case_points, 0.0)),
                   else_=func.coalesce(w.c.report_points, 0.0))
     return (select(items.c.officer_id, func.sum(items.c.is_case).label("cases"),
                    func.sum(1 - items.c.is_case).label("reports"),
                    func.sum(weight).label("points"))
-            .select_from(items.outerjoin(w, on(items)))
+            .select_from(items.outerjoin(w, on))
             .group_by(items.c.officer_id).subquery("per_officer"))
+
+
+def _weighed_loads(loads, points: tuple):
+    """points of an officer_load_stock row: its count of each item key times the key's
+    points, added left to right (a key with no points is left out)."""
+    total = cast(literal(0.0), Float)
+    for item, ptype, category, risk, value in points:
+        if value and (ptype, category, risk) in stocks.LOAD_KEYS:
+            column = loads.c[stocks.load_column(item, category, risk)]
+            total = total + column * cast(literal(float(value)), Float)
+    return total
 
 
 @cached("staff.officer_loads")
@@ -319,16 +312,23 @@ def officer_loads(conn: Connection, scope: Scope, as_of: date, points: tuple,
     The database sums the points in its own order: equal to workload.officer_capacity's
     only when every sum is exact (workload.sums_exactly says when)."""
     place = _place(scope, region, unit_id)
-    whole = scope.role == "ministry" and region is None and unit_id is None
-    per = _weighed_per_officer(conn, as_of, points, [] if whole else place, whole)
+    in_post = (officers.join(units, units.c.id == officers.c.unit_id)
+               .join(posts, posts.c.id == officers.c.post_id))
+    if stocks.holds(conn, [as_of]):
+        loads = stocks.officer_load_stock
+        source = in_post.outerjoin(loads, (loads.c.officer_id == officers.c.id)
+                                   & (loads.c.day == as_of))
+        held = (loads.c.cases_held, loads.c.reports_held, _weighed_loads(loads, points))
+    else:
+        per = _counted_per_officer(as_of, points, place)
+        source = in_post.outerjoin(per, per.c.officer_id == officers.c.id)
+        held = (per.c.cases, per.c.reports, per.c.points)
+    cases_held, reports_held, points_held = held
     q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
                 posts.c.grade, officers.c.contracted_hours,
-                func.coalesce(per.c.cases, 0), func.coalesce(per.c.reports, 0),
-                func.coalesce(per.c.points, 0.0))
-         .select_from(officers.join(units, units.c.id == officers.c.unit_id)
-                      .join(posts, posts.c.id == officers.c.post_id)
-                      .outerjoin(per, per.c.officer_id == officers.c.id))
-         .where(officer_in_post_on(as_of), *place)
+                func.coalesce(cases_held, 0), func.coalesce(reports_held, 0),
+                func.coalesce(points_held, 0.0))
+         .select_from(source).where(officer_in_post_on(as_of), *place)
          .order_by(officers.c.id))
     df = _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
                           "contracted_hours", "cases", "pre_trial_reports", "points"])

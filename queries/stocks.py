@@ -4,7 +4,8 @@ milestone kind, `case_stock` (cases on the register) per unit x type x category,
 `officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
 x category x risk tier (cases held, reports in hand, milestones due and overdue); and
 `headcount_stock`, posts existing and filled per unit x source x year of transfer, which
-also holds every 1 January (the staff page's timeline).
+also holds every 1 January (the staff page's timeline). `officer_load_stock` is the
+officer stock's work items again, one row per officer and day (the staff page's loads).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -61,6 +62,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from dashboard.codes import CATEGORY_TYPE, RISK_TIERS
 from dashboard.schema import (
     case_assignments,
     cases,
@@ -133,6 +135,30 @@ officer_stock = Table(
 """Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
 and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
 and those cases' milestones due and overdue (queries.milestones' officer level)."""
+
+LOAD_KEYS = tuple((CATEGORY_TYPE[c], c, r) for c in CATEGORY_TYPE for r in RISK_TIERS)
+"""The item keys (type, category, risk tier) a weight can cover (workload.points_by_item)."""
+LOAD_ITEMS = (("case", "cases_held"), ("pre_trial_report", "reports_held"))
+
+
+def load_column(work_item: str, category: str, risk: str) -> str:
+    return f"{'cases' if work_item == 'case' else 'reports'}_{category}_{risk}"
+
+
+officer_load_stock = Table(
+    "officer_load_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("officer_id", Integer, nullable=False),
+    Column("cases_held", Integer, nullable=False),
+    Column("reports_held", Integer, nullable=False),
+    *(Column(load_column(item, c, r), Integer, nullable=False)
+      for item, _ in LOAD_ITEMS for _, c, r in LOAD_KEYS),
+    Index("ix_officer_load_stock_day", "day", "officer_id"),
+)
+"""officer_stock per officer and day, one row each: cases held and reports in hand in all,
+and by item key (a column per work item x category x risk tier; a row whose type is not
+its category's counts in the totals only, as it has no weight). Counts, not points: the
+weights can change at any time, so the page weighs these columns in its query."""
 
 headcount_stock = Table(
     "headcount_stock", stock_metadata,
@@ -573,6 +599,17 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
     return frame
 
 
+def _officer_loads():
+    """officer_load_stock's rows, from the officer stock just written."""
+    s = officer_stock
+    by_key = [func.sum(case((and_(s.c.probation_type == t, s.c.legal_category == c,
+                                  s.c.risk_tier == r), s.c[measure]), else_=0))
+              for _, measure in LOAD_ITEMS for t, c, r in LOAD_KEYS]
+    return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
+                   func.sum(s.c.reports_held), *by_key)
+            .where(s.c.officer_id.is_not(None)).group_by(s.c.day, s.c.officer_id))
+
+
 FIRST_TIMELINE_YEAR = 2014
 """dashboard.filters.DATA_FROM's year: the staff timeline's first 1 January."""
 
@@ -650,6 +687,7 @@ def refresh(conn: Connection) -> None:
 
     for spec in SPECS:
         conn.execute(delete(spec.table))
+    conn.execute(delete(officer_load_stock))
     conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
     info = _info(conn)
@@ -659,6 +697,8 @@ def refresh(conn: Connection) -> None:
     until = date.fromisoformat(info["data_until"])
     for spec in SPECS:
         write_table(conn, spec.table, compute(conn, spec, first, until))
+    conn.execute(insert(officer_load_stock).from_select(
+        [c.name for c in officer_load_stock.columns], _officer_loads()))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
                                              updated_at=_now()))
