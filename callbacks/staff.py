@@ -50,6 +50,21 @@ def _names(conn, scope: Scope, lang: str, region: str | None):
     return dict(zip(regions.code, regions.name, strict=True)), unit_names
 
 
+def officer_capacity(conn, scope: Scope, as_of: date, weights, params: W.CapacityParams,
+                     region: str | None = None, unit_id: int | None = None):
+    """workload.officer_capacity of the officers in post in the place: summed by the
+    database (one row per officer comes back) when the weights add up exactly in any
+    order, else weighed here from every officer's item counts (the same numbers)."""
+    table = W.points_by_item(weights, as_of)
+    if W.sums_exactly(table):
+        points = tuple((*key, p) for key, p in table.items())
+        return W.with_capacity(Q.officer_loads(conn, scope, as_of, points, region, unit_id),
+                               params)
+    return W.officer_capacity(Q.officers_in_post(conn, scope, as_of, region, unit_id),
+                              Q.work_items_by_officer(conn, scope, as_of, region, unit_id),
+                              weights, as_of, params)
+
+
 def _recommend(posts, unit_items, weights, as_of: date, level: str, growth, params):
     points = staffing.points_by_place(unit_items, weights, as_of,
                                       level if level != "unit" else "region", growth)
@@ -75,9 +90,7 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
     weights = Q.weights_frame(weight_rows)
     region_names, unit_names = _names(conn, scope, lang, region)
     posts = Q.posts_by_unit(conn, scope, as_of, region)
-    officers = W.officer_capacity(Q.officers_in_post(conn, scope, as_of, region),
-                                  Q.work_items_by_officer(conn, scope, as_of, region),
-                                  weights, as_of, params)
+    officers = officer_capacity(conn, scope, as_of, weights, params, region)
     unit_items = Q.work_items_by_unit(conn, scope, as_of, region)
     r = _recommend(posts, unit_items, weights, as_of, level, None, params)
     unit_points = staffing.points_by_place(unit_items, weights, as_of, "region")
@@ -143,10 +156,9 @@ def unit_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refuse)
         with ctx.engine.connect() as conn:
             place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
             f = parse_filters(conn, ctx, search).within(region=None)
-            officers = W.officer_capacity(
-                Q.officers_in_post(conn, ctx.scope, f.as_of, unit_id=place.unit_id),
-                Q.work_items_by_officer(conn, ctx.scope, f.as_of, unit_id=place.unit_id),
-                Q.workload_weights_table(conn), f.as_of, W.CapacityParams.from_env())
+            officers = officer_capacity(conn, ctx.scope, f.as_of,
+                                        Q.workload_weights_table(conn),
+                                        W.CapacityParams.from_env(), unit_id=place.unit_id)
         q = f.to_query()
         return L.unit_workload_page(
             _view(ctx, f), f"{place.unit_name}: {t('staff.link.workload', ctx.lang)}",
@@ -163,10 +175,9 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
             f = parse_filters(conn, ctx, search).within(region=None)
             weights = Q.workload_weights_table(conn)
             params = W.CapacityParams.from_env()
-            me = Q.officers_in_post(conn, ctx.scope, f.as_of, unit_id=place.unit_id)
-            me = me[me.officer_id == place.officer_id]
-            cap = W.officer_capacity(me, Q.work_items_by_officer(
-                conn, ctx.scope, f.as_of, unit_id=place.unit_id), weights, f.as_of, params)
+            cap = officer_capacity(conn, ctx.scope, f.as_of, weights, params,
+                                   unit_id=place.unit_id)
+            cap = cap[cap.officer_id == place.officer_id]
             cases = staffing.case_points(
                 Q.officer_cases(conn, ctx.scope, f.as_of, place.officer_id), weights, f.as_of)
         q = f.to_query()

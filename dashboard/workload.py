@@ -161,6 +161,19 @@ def _lookup(table: dict[tuple, float], items: pd.DataFrame) -> pd.Series:
                                  count=len(items)), index=items.index)
 
 
+EXACT_STEP = 1 / 1024
+EXACT_BELOW = 2.0 ** 20
+
+
+def sums_exactly(table: Mapping[tuple, float]) -> bool:
+    """Whether points_by_item's `table` weighs every count exactly, so that any order of
+    adding gives the same double: each weight a multiple of 1/1024 below 2^20 (whole and
+    half points, as the seeded ones), so that a sum over fewer than 2^23 items has at most
+    53 significant bits. Then a database's sum is pandas' sum, bit for bit; otherwise the
+    two may differ in the last bit, and the points are weighed here."""
+    return all(abs(p) < EXACT_BELOW and (p / EXACT_STEP).is_integer() for p in table.values())
+
+
 def unweighted_items(items: pd.DataFrame, weights, day: date) -> int:
     """How many work items no weight in force on `day` covers (they count 0 points)."""
     if items.empty:
@@ -186,6 +199,12 @@ def officer_capacity(officers: pd.DataFrame, items: pd.DataFrame, weights, day: 
     for column in ("cases", "pre_trial_reports"):
         out[column] = out[column].fillna(0).astype(int)
     out["points"] = out["points"].fillna(0.0)
+    return with_capacity(out, params)
+
+
+def with_capacity(out: pd.DataFrame, params: CapacityParams) -> pd.DataFrame:
+    """`out` (officers with contracted_hours, grade and points) with available,
+    capacity_pct and overloaded added (in place, and returned)."""
     # Vectorised, in the same order of operations as available_points and capacity_pct,
     # so that every value is bit for bit theirs.
     hours = out["contracted_hours"].to_numpy(dtype=float)

@@ -7,7 +7,20 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, String, cast, extract, func, literal, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
@@ -67,15 +80,23 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
     """Posts existing on `as_of` per unit, source and year of transfer from the penal
     system (NULL for the 2012 establishment): authorised, filled (an officer in post that
     day) and vacant."""
-    filled = _filled_posts(as_of)
-    q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
-                _transfer_year().label("transfer_year"), func.count().label("authorised"),
-                func.count(filled.c.post_id).label("filled"))
-         .select_from(posts.join(units, units.c.id == posts.c.unit_id)
-                      .outerjoin(filled, filled.c.post_id == posts.c.id))
-         .where(post_exists_on(as_of), *_place(scope, region))
-         .group_by(units.c.region_code, posts.c.unit_id, posts.c.source, _transfer_year())
-         .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
+    if stocks.headcount_holds(conn, [as_of]):
+        h = stocks.headcount_stock
+        q = (select(units.c.region_code, h.c.unit_id, h.c.source, h.c.transfer_year,
+                    h.c.authorised, h.c.filled)
+             .select_from(stocks.joined(h)).where(h.c.day == as_of, *_place(scope, region))
+             .order_by(h.c.unit_id, h.c.source, h.c.transfer_year))
+    else:
+        filled = _filled_posts(as_of)
+        q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
+                    _transfer_year().label("transfer_year"), func.count().label("authorised"),
+                    func.count(filled.c.post_id).label("filled"))
+             .select_from(posts.join(units, units.c.id == posts.c.unit_id)
+                          .outerjoin(filled, filled.c.post_id == posts.c.id))
+             .where(post_exists_on(as_of), *_place(scope, region))
+             .group_by(units.c.region_code, posts.c.unit_id, posts.c.source,
+                       _transfer_year())
+             .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
     df = _frame(conn, q, ["region_code", "unit_id", "source", "transfer_year", "authorised",
                           "filled"])
     df["transfer_year"] = df["transfer_year"].astype("Int64")
@@ -83,27 +104,50 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
     return df
 
 
+def _days_table(days: list[date]):
+    """`days` as a subquery: day (a date, to compare) and label (its ISO text)."""
+    rows = [select(literal(day, Date).label("day"),
+                   cast(literal(day.isoformat()), String).label("label")) for day in days]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("days")
+
+
 @cached("staff.headcount_timeline")
 def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                        region: str | None = None) -> pd.DataFrame:
-    """Posts existing and filled on each of `days`, by source and year of transfer."""
+    """Posts existing and filled on each of `days`, by source and year of transfer. One
+    statement for all the days (a statement per day was planned and run once each)."""
     if not days:
         return pd.DataFrame(columns=["day", "source", "transfer_year", "authorised", "filled"])
-    parts = []
-    for day in days:
-        filled = _filled_posts(day)
-        parts.append(
-            select(cast(literal(day.isoformat()), String).label("day"), posts.c.source,
-                   _transfer_year().label("transfer_year"), func.count().label("authorised"),
-                   func.count(filled.c.post_id).label("filled"))
-            .select_from(posts.join(units, units.c.id == posts.c.unit_id)
-                         .outerjoin(filled, filled.c.post_id == posts.c.id))
-            .where(post_exists_on(day), *_place(scope, region))
-            .group_by(posts.c.source, _transfer_year()))
-    df = _frame(conn, union_all(*parts),
-                ["day", "source", "transfer_year", "authorised", "filled"])
+    if stocks.headcount_holds(conn, days):
+        h = stocks.headcount_stock
+        q = (select(h.c.day, h.c.source, h.c.transfer_year, func.sum(h.c.authorised),
+                    func.sum(h.c.filled))
+             .select_from(stocks.joined(h)).where(h.c.day.in_(days), *_place(scope, region))
+             .group_by(h.c.day, h.c.source, h.c.transfer_year))
+        return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
+    on = _days_table(days)
+    filled = (select(on.c.day, officers.c.post_id)
+              .select_from(on.join(officers, officer_in_post_on(on.c.day)))
+              .distinct().subquery("filled"))
+    q = (select(on.c.label, posts.c.source, _transfer_year().label("transfer_year"),
+                func.count().label("authorised"), func.count(filled.c.post_id).label("filled"))
+         .select_from(on.join(posts, post_exists_on(on.c.day))
+                      .join(units, units.c.id == posts.c.unit_id)
+                      .outerjoin(filled, (filled.c.post_id == posts.c.id)
+                                 & (filled.c.day == on.c.day)))
+         .where(*_place(scope, region))
+         .group_by(on.c.label, posts.c.source, _transfer_year()))
+    return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
+
+
+TIMELINE_COLUMNS = ["day", "source", "transfer_year", "authorised", "filled"]
+
+
+def _timeline(df: pd.DataFrame) -> pd.DataFrame:
     df["day"] = pd.to_datetime(df["day"]).dt.date
     df["transfer_year"] = df["transfer_year"].astype("Int64")
+    for column in ("authorised", "filled"):
+        df[column] = df[column].astype(int)
     return df.sort_values(["day", "source", "transfer_year"], ignore_index=True)
 
 
@@ -199,6 +243,96 @@ def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
                .where(*where, pre_trial_report_in_hand_on(as_of))
                .group_by(*place, *_item_keys()))
     return _frame(conn, union_all(held, reports), ["region_code", "unit_id", *ITEM_COLUMNS])
+
+
+def _points_table(points: tuple):
+    """`points` ((work item, type, category, tier, points) rows, those of
+    workload.points_by_item) as a subquery of one row per key: case_points and
+    report_points, 0 where no weight covers the item. Literal rows, so both backends read
+    it, and typed, so that PostgreSQL multiplies in double precision as pandas does."""
+    per_key: dict[tuple, dict[str, float]] = {}
+    for item, *key, value in points:
+        per_key.setdefault(tuple(key), {})[item] = float(value)
+    if not per_key:  # no weight in force: one row that matches no item
+        per_key[("", "", "")] = {}
+    rows = [select(*(cast(literal(v), String).label(c) for v, c in zip(
+        key, ("probation_type", "legal_category", "risk_tier"), strict=True)),
+        cast(literal(w.get("case", 0.0)), Float).label("case_points"),
+        cast(literal(w.get("pre_trial_report", 0.0)), Float).label("report_points"))
+        for key, w in per_key.items()]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("points")
+
+
+def _counted_per_officer(as_of: date, points: tuple, where: list):
+    """cases, reports and points of each officer on `as_of`, counted from the assignments
+    as work_items_by_officer does and weighed by `points` (a day the stocks do not hold)."""
+    w = _points_table(points)
+    officer = case_assignments.c.officer_id
+    base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
+            .join(officers, officers.c.id == officer)
+            .join(units, units.c.id == officers.c.unit_id))
+    held = [assigned_on(as_of), on_register_on(as_of), *where]
+    items = union_all(
+        select(officer.label("officer_id"), literal(1).label("is_case"), *_item_keys())
+        .select_from(base).where(*held),
+        select(officer.label("officer_id"), literal(0).label("is_case"), *_item_keys())
+        .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
+        .where(*held, pre_trial_report_in_hand_on(as_of))).subquery("items")
+    on = ((items.c.probation_type == w.c.probation_type)
+          & (items.c.legal_category == w.c.legal_category)
+          & (items.c.risk_tier == w.c.risk_tier))
+    weight = case((items.c.is_case == 1, func.coalesce(w.c.case_points, 0.0)),
+                  else_=func.coalesce(w.c.report_points, 0.0))
+    return (select(items.c.officer_id, func.sum(items.c.is_case).label("cases"),
+                   func.sum(1 - items.c.is_case).label("reports"),
+                   func.sum(weight).label("points"))
+            .select_from(items.outerjoin(w, on))
+            .group_by(items.c.officer_id).subquery("per_officer"))
+
+
+def _weighed_loads(loads, points: tuple):
+    """points of an officer_load_stock row: its count of each item key times the key's
+    points, added left to right (a key with no points is left out)."""
+    total = cast(literal(0.0), Float)
+    for item, ptype, category, risk, value in points:
+        if value and (ptype, category, risk) in stocks.LOAD_KEYS:
+            column = loads.c[stocks.load_column(item, category, risk)]
+            total = total + column * cast(literal(float(value)), Float)
+    return total
+
+
+@cached("staff.officer_loads")
+def officer_loads(conn: Connection, scope: Scope, as_of: date, points: tuple,
+                  region: str | None = None, unit_id: int | None = None) -> pd.DataFrame:
+    """officers_in_post with the work items each holds on `as_of` (work_items_by_officer's)
+    summed in SQL: cases, pre_trial_reports and points, weighed by `points` (the rows of
+    workload.points_by_item). One row per officer, not one per officer and item key, so a
+    page never weighs every officer's items in Python.
+
+    The database sums the points in its own order: equal to workload.officer_capacity's
+    only when every sum is exact (workload.sums_exactly says when)."""
+    place = _place(scope, region, unit_id)
+    in_post = (officers.join(units, units.c.id == officers.c.unit_id)
+               .join(posts, posts.c.id == officers.c.post_id))
+    if stocks.holds(conn, [as_of]):
+        loads = stocks.officer_load_stock
+        source = in_post.outerjoin(loads, (loads.c.officer_id == officers.c.id)
+                                   & (loads.c.day == as_of))
+        held = (loads.c.cases_held, loads.c.reports_held, _weighed_loads(loads, points))
+    else:
+        per = _counted_per_officer(as_of, points, place)
+        source = in_post.outerjoin(per, per.c.officer_id == officers.c.id)
+        held = (per.c.cases, per.c.reports, per.c.points)
+    cases_held, reports_held, points_held = held
+    q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
+                posts.c.grade, officers.c.contracted_hours,
+                func.coalesce(cases_held, 0), func.coalesce(reports_held, 0),
+                func.coalesce(points_held, 0.0))
+         .select_from(source).where(officer_in_post_on(as_of), *place)
+         .order_by(officers.c.id))
+    df = _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
+                          "contracted_hours", "cases", "pre_trial_reports", "points"])
+    return df.astype({"cases": int, "pre_trial_reports": int, "points": float})
 
 
 def officer_cases(conn: Connection, scope: Scope, as_of: date, officer_id: int) -> pd.DataFrame:

@@ -2,7 +2,10 @@
 instead of counting: `milestone_stock` per unit x probation type x legal category x
 milestone kind, `case_stock` (cases on the register) per unit x type x category, and
 `officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
-x category x risk tier (cases held, reports in hand, milestones due and overdue).
+x category x risk tier (cases held, reports in hand, milestones due and overdue); and
+`headcount_stock`, posts existing and filled per unit x source x year of transfer, which
+also holds every 1 January (the staff page's timeline). `officer_load_stock` is the
+officer stock's work items again, one row per officer and day (the staff page's loads).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -59,11 +62,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from dashboard.codes import CATEGORY_TYPE, RISK_TIERS
 from dashboard.schema import (
     case_assignments,
     cases,
     dataset_info,
     milestones,
+    officers,
+    posts,
     units,
 )
 from dashboard.scope import Scope
@@ -129,6 +135,44 @@ officer_stock = Table(
 """Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
 and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
 and those cases' milestones due and overdue (queries.milestones' officer level)."""
+
+LOAD_KEYS = tuple((CATEGORY_TYPE[c], c, r) for c in CATEGORY_TYPE for r in RISK_TIERS)
+"""The item keys (type, category, risk tier) a weight can cover (workload.points_by_item)."""
+LOAD_ITEMS = (("case", "cases_held"), ("pre_trial_report", "reports_held"))
+
+
+def load_column(work_item: str, category: str, risk: str) -> str:
+    return f"{'cases' if work_item == 'case' else 'reports'}_{category}_{risk}"
+
+
+officer_load_stock = Table(
+    "officer_load_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("officer_id", Integer, nullable=False),
+    Column("cases_held", Integer, nullable=False),
+    Column("reports_held", Integer, nullable=False),
+    *(Column(load_column(item, c, r), Integer, nullable=False)
+      for item, _ in LOAD_ITEMS for _, c, r in LOAD_KEYS),
+    Index("ix_officer_load_stock_day", "day", "officer_id"),
+)
+"""officer_stock per officer and day, one row each: cases held and reports in hand in all,
+and by item key (a column per work item x category x risk tier; a row whose type is not
+its category's counts in the totals only, as it has no weight). Counts, not points: the
+weights can change at any time, so the page weighs these columns in its query."""
+
+headcount_stock = Table(
+    "headcount_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("transfer_year", Integer),
+    Column("authorised", Integer, nullable=False),
+    Column("filled", Integer, nullable=False),
+    Index("ix_headcount_stock_day", "day", "unit_id"),
+)
+"""Per unit, source and year of transfer (NULL: the 2012 establishment): posts existing on
+the day (authorised) and those with an officer in post (filled), on the stock days and on
+1 January of every year (the staff page's timeline), as queries.staff counts them."""
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
@@ -555,6 +599,87 @@ def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFr
     return frame
 
 
+def _officer_loads():
+    """officer_load_stock's rows, from the officer stock just written."""
+    s = officer_stock
+    by_key = [func.sum(case((and_(s.c.probation_type == t, s.c.legal_category == c,
+                                  s.c.risk_tier == r), s.c[measure]), else_=0))
+              for _, measure in LOAD_ITEMS for t, c, r in LOAD_KEYS]
+    return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
+                   func.sum(s.c.reports_held), *by_key)
+            .where(s.c.officer_id.is_not(None)).group_by(s.c.day, s.c.officer_id))
+
+
+FIRST_TIMELINE_YEAR = 2014
+"""dashboard.filters.DATA_FROM's year: the staff timeline's first 1 January."""
+
+
+def headcount_days(first: date, until: date) -> list[date]:
+    """The days of the headcount stock: the stock days and 1 January of every year from
+    the timeline's first (or the data's, if earlier) up to `until`."""
+    years = range(min(first.year, FIRST_TIMELINE_YEAR), until.year + 1)
+    return sorted(set(stock_days(first, until)) | {date(y, 1, 1) for y in years})
+
+
+def headcount_holds(conn: Connection, days: list[date]) -> bool:
+    """The headcount stock is fresh and holds every one of `days`."""
+    period = fresh(conn)
+    if period is None:
+        return False
+    held = set(headcount_days(*period))
+    return all(d in held for d in days)
+
+
+def _numbered_days(values, missing: int) -> np.ndarray:
+    return np.array([missing if v is None else (v - EPOCH).days for v in values],
+                    dtype=np.int64)
+
+
+def compute_headcount(conn: Connection, days: list[date]) -> pd.DataFrame:
+    """The headcount stock on `days`: one row per day and group with a post existing."""
+    p = conn.execute(select(posts.c.id, posts.c.unit_id, posts.c.source,
+                            posts.c.transferred_on, posts.c.valid_from,
+                            posts.c.valid_until).order_by(posts.c.id)).all()
+    o = conn.execute(select(officers.c.post_id, officers.c.started_on,
+                            officers.c.left_on)).all()
+    columns = ["day", "unit_id", "source", "transfer_year", "authorised", "filled"]
+    if not p or not days:
+        return pd.DataFrame(columns=columns)
+    post_id, unit_id, source, moved, since, until = zip(*p, strict=True)
+    post_id = np.array(post_id, dtype=np.int64)
+    since, until = _numbered_days(since, NEVER), _numbered_days(until, NEVER)
+    year = [None if m is None else m.year for m in moved]
+    groups = pd.DataFrame({"unit_id": unit_id, "source": source,
+                           "transfer_year": pd.array(year, dtype="Int64")})
+    number, keys = _groups_with_missing(groups)
+    holder, started, left = (np.zeros(0, dtype=np.int64),) * 3
+    if o:
+        ids, began, ended = zip(*o, strict=True)
+        holder = np.array(ids, dtype=np.int64)
+        started, left = _numbered_days(began, NEVER), _numbered_days(ended, NEVER)
+    parts = []
+    for day in days:
+        n = (day - EPOCH).days
+        exists = (since <= n) & (until > n)
+        held = np.isin(post_id, holder[(started <= n) & (left > n)])
+        authorised = np.bincount(number[exists], minlength=len(keys))
+        filled = np.bincount(number[exists & held], minlength=len(keys))
+        kept = np.flatnonzero(authorised)
+        parts.append(keys.iloc[kept].assign(day=day, authorised=authorised[kept],
+                                            filled=filled[kept]))
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number and the groups (a missing value is a group of its own)."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        key = key * len(uniques) + codes
+    _, first, number = np.unique(key, return_index=True, return_inverse=True)
+    return number.astype(np.int64), frame.iloc[first].reset_index(drop=True)
+
+
 def refresh(conn: Connection) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written)."""
@@ -562,6 +687,8 @@ def refresh(conn: Connection) -> None:
 
     for spec in SPECS:
         conn.execute(delete(spec.table))
+    conn.execute(delete(officer_load_stock))
+    conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
     info = _info(conn)
     if "data_version" not in info or "data_until" not in info:
@@ -570,6 +697,9 @@ def refresh(conn: Connection) -> None:
     until = date.fromisoformat(info["data_until"])
     for spec in SPECS:
         write_table(conn, spec.table, compute(conn, spec, first, until))
+    conn.execute(insert(officer_load_stock).from_select(
+        [c.name for c in officer_load_stock.columns], _officer_loads()))
+    write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
                                              updated_at=_now()))
 
