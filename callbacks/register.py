@@ -250,14 +250,15 @@ def _set_html_lang(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-# plotly.js as every page loads it: the cartesian bundle (assets/plotly-bundle.js points
-# dcc.Graph at it; Dash's index leaves it out, factory.ASSETS_IGNORE).
-PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js"
+# plotly.js as every page loads it: a bundle of the traces the app draws, built by
+# scripts/build-plotly-bundle.sh (assets/plotly-bundle.js points dcc.Graph at it; Dash's
+# index leaves it out, factory.ASSETS_IGNORE).
+PLOTLY_BUNDLE = "vendor/plotly-custom-4.1.1.min.js"
 
 
 def _preload_plotly(app: dash.Dash) -> None:
     """Start fetching plotly.js with the page on the sections, which all draw charts:
-    dcc.Graph asks for plotly.js (0.5 MB compressed) only once the page's layout and its
+    dcc.Graph asks for plotly.js (0.4 MB compressed) only once the page's layout and its
     own chunk have arrived, a waterfall that made the charts the last thing on the page.
     Not on the region, unit, officer and case pages, which have none."""
     original = app.interpolate_index

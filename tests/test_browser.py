@@ -236,7 +236,7 @@ def _inside(code: str) -> tuple[float, float]:
                key=lambda p: min((p[0] - x) ** 2 + (p[1] - y) ** 2 for x, y in ring))
 
 
-def test_clicking_a_region_on_the_map_drills_to_it_with_the_cartesian_plotly(watched):
+def test_clicking_a_region_on_the_map_drills_to_it_with_the_apps_plotly(watched):
     requested: list[str] = []
     watched.page.on("request", lambda r: requested.append(r.url))
     watched.sign_in("minister")
@@ -257,8 +257,8 @@ def test_clicking_a_region_on_the_map_drills_to_it_with_the_cartesian_plotly(wat
     page.wait_for_url("**/region/KZ-71*")
     watched.settle()
     assert page.locator("h1").inner_text() == "Astana"
-    # plotly.js came as the cartesian bundle from this server, never the full one.
-    assert any("/assets/vendor/plotly-cartesian-4.1.1.min.js" in u for u in requested)
+    # plotly.js came as the app's own bundle from this server, never the full one.
+    assert any("/assets/vendor/plotly-custom-4.1.1.min.js" in u for u in requested)
     assert not any("package_data/plotly.min.js" in u for u in requested)
 
 
