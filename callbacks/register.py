@@ -254,14 +254,15 @@ def _set_html_lang(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-# plotly.js as every page loads it: the cartesian bundle (assets/plotly-bundle.js points
-# dcc.Graph at it; Dash's index leaves it out, factory.ASSETS_IGNORE).
-PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js"
+# plotly.js as every page loads it: a bundle of the traces the app draws, built by
+# scripts/build-plotly-bundle.sh (assets/plotly-bundle.js points dcc.Graph at it; Dash's
+# index leaves it out, factory.ASSETS_IGNORE).
+PLOTLY_BUNDLE = "vendor/plotly-custom-4.1.1.min.js"
 
 
 def _preload_plotly(app: dash.Dash) -> None:
     """Start fetching plotly.js with the page on the sections, which all draw charts:
-    dcc.Graph asks for plotly.js (0.5 MB compressed) only once the page's layout and its
+    dcc.Graph asks for plotly.js (0.4 MB compressed) only once the page's layout and its
     own chunk have arrived, a waterfall that made the charts the last thing on the page.
     Not on the region, unit, officer and case pages, which have none."""
     original = app.interpolate_index
@@ -302,30 +303,23 @@ def _without_babel_polyfill(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-# Pages that show an AG Grid (caseload, the milestones worklist) load the library with the
-# page; the others load a stand-in that fetches it when a grid first appears.
-GRID_SECTIONS = ("/caseload", "/milestones")
 AG_GRID_ON_DEMAND = "ag-grid-on-demand.js"
 _AG_GRID = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid[^"]*\.min\.js)"></script>')
 
 
-def _has_grid(path: str) -> bool:
-    return any(path == section or path.startswith(section + "/") for section in GRID_SECTIONS)
-
-
 def _ag_grid_on_demand(app: dash.Dash) -> None:
     """AG Grid's bundle (0.35 MB compressed) was loaded and run before every page could
-    render. On pages without a grid, load assets/ag-grid-on-demand.js in its place: a
-    stand-in that loads the bundle itself when the user moves to a page with a grid."""
+    render. Load assets/ag-grid-on-demand.js in its place: a stand-in that loads the
+    bundle itself once a grid comes near the viewport. The caseload and milestones grids
+    are at the foot of their pages, so their charts no longer wait for it either."""
     original = app.interpolate_index
     modified = os.path.getmtime(os.path.join(app.config.assets_folder, AG_GRID_ON_DEMAND))
     stand_in = f"{app.get_asset_url(AG_GRID_ON_DEMAND)}?m={modified}"  # as Dash marks assets
 
     def interpolate_index(**kwargs) -> str:
-        if flask.has_request_context() and not _has_grid(flask.request.path):
-            kwargs["scripts"] = _AG_GRID.sub(
-                lambda m: f'<script src="{stand_in}" data-src="{m.group(1)}"></script>',
-                kwargs.get("scripts", ""), count=1)
+        kwargs["scripts"] = _AG_GRID.sub(
+            lambda m: f'<script src="{stand_in}" data-src="{m.group(1)}"></script>',
+            kwargs.get("scripts", ""), count=1)
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index

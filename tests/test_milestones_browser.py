@@ -30,6 +30,7 @@ def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
     page.wait_for_url("**/milestones/officer/3*")
     watched.settle()
     grid = page.locator("#milestones-worklist")
+    watched.reveal("#milestones-worklist")  # AG Grid loads when the grid is in view
     grid.locator(".ag-row >> text=№ 6").wait_for()
     assert grid.locator(".ag-row").count() == 1
     assert "16" in grid.locator(".ag-row").first.inner_text()

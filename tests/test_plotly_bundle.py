@@ -1,8 +1,10 @@
-"""plotly.js as the browser gets it: the cartesian bundle vendored under assets/vendor,
-the same version as the full bundle of the plotly package, with its licence, loaded by
+"""plotly.js as the browser gets it: the bundle of the traces the app draws vendored under
+assets/vendor (scripts/build-plotly-bundle.sh), the same version as the full bundle of the
+plotly package, with its licence, loaded by
 dcc.Graph on demand (assets/plotly-bundle.js) rather than by every page's index; the other
 scripts the index names explicitly, not as assets."""
 
+import json
 import re
 from pathlib import Path
 
@@ -16,10 +18,31 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 def test_the_vendored_bundle_is_plotly_js_of_the_packages_version():
     head = (ASSETS / PLOTLY_BUNDLE).read_text(encoding="utf-8")[:200]
-    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in head
-    assert PLOTLY_BUNDLE == f"vendor/plotly-cartesian-{get_plotlyjs_version()}.min.js"
+    assert f"plotly.js (probation: scatter, bar, box - minified) v{get_plotlyjs_version()}" \
+        in head
+    assert PLOTLY_BUNDLE == f"vendor/plotly-custom-{get_plotlyjs_version()}.min.js"
     licence = (ASSETS / "vendor" / "LICENSE-plotly.js.txt").read_text(encoding="utf-8")
-    assert "MIT License" in licence and "plotly.js-cartesian-dist-min" in licence
+    assert "MIT License" in licence and f"npm package plotly.js {get_plotlyjs_version()}" \
+        in licence
+
+
+def test_the_bundle_is_built_from_the_same_plotly_js_version():
+    build = ASSETS.parent / "scripts" / "plotly-bundle"
+    package = json.loads((build / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((build / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["dependencies"]["plotly.js"] == get_plotlyjs_version()
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == get_plotlyjs_version()
+
+
+def test_the_bundle_registers_every_trace_type_the_layouts_draw():
+    # A trace type plotly.js does not know is drawn as nothing, without an error.
+    drawn = set()
+    for source in (ASSETS.parent / "layouts").glob("*.py"):
+        drawn |= set(re.findall(r'"type": "(\w+)", "x":', source.read_text(encoding="utf-8")))
+    entry = (ASSETS.parent / "scripts" / "plotly-bundle" / "index.js").read_text(encoding="utf-8")
+    registered = {"scatter"} | set(re.findall(r"require\('plotly.js/lib/(\w+)'\)", entry))
+    assert drawn == {"bar", "box", "scatter"}
+    assert drawn <= registered
 
 
 def test_dcc_graph_is_pointed_at_it_and_the_index_leaves_it_out():

@@ -89,3 +89,19 @@ def test_drill_from_the_staff_page_to_an_officers_cases(watched):
     assert page.locator("#staff-officer-cases tbody tr").count() == 2
     assert page.inner_text("#staff-officer-summary") == (
         "17.0 points of 10.0 available: 170% capacity")
+
+
+def test_the_charts_are_drawn_boxes_included(watched):
+    # plotly.js is the app's own bundle (scripts/plotly-bundle/index.js): a trace type it
+    # lacks would be drawn as nothing, without an error.
+    watched.sign_in("minister")
+    page = watched.page
+    watched.open(PAGE)
+    watched.reveal("#staff-posts-figure")
+    page.wait_for_selector("#staff-posts-figure .barlayer path")
+    watched.reveal("#staff-capacity-figure")
+    page.wait_for_selector("#staff-capacity-figure .boxlayer path.box")
+    ticks = page.locator("#staff-capacity-figure .xtick text").all_text_contents()
+    assert page.locator("#staff-capacity-figure .boxlayer path.box").count() == len(ticks) > 0
+    assert "Astana" in ticks
+    assert page.locator("#staff-capacity-figure .shapelayer path").count() == 1  # overload
