@@ -18,6 +18,7 @@ from layouts import figures
 from layouts.formatting import day, number, percent
 from layouts.kpis import rate as share_span
 from layouts.pages import View, _graph, _heading
+from layouts.tables import table_body
 from queries.outcomes import Escalation
 
 STATUS_COLOURS = {M.MET: "success", M.NEAR: "warning", M.FAR: "danger"}
@@ -231,12 +232,8 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> dict:
 def _table(header: list, rows: list[list], table_id: str, lang: str):
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
-    return dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-        html.Tbody([html.Tr([html.Th(r[0], scope="row", className="fw-normal"),
-                             *[html.Td(c, className="text-end") for c in r[1:]]])
-                    for r in rows]),
-    ], id=table_id, size="sm", striped=True, hover=True, responsive=True)
+    return dbc.Table(table_body(header, rows), id=table_id, size="sm", striped=True,
+                     hover=True, responsive=True)
 
 
 def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
