@@ -32,8 +32,10 @@ def is_outage(exc: BaseException) -> bool:
         isinstance(exc, DatabaseError) and "unreachable" in str(exc))
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; raises DatabaseError for a malformed or unsupported URL."""
+def make_engine(url: str, parallel_workers: int | None = None) -> Engine:
+    """An engine for `url`; raises DatabaseError for a malformed or unsupported URL.
+    `parallel_workers`: PostgreSQL's max_parallel_workers_per_gather for its sessions
+    (None: the server's)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -49,9 +51,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
-        return create_engine(
-            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}
-        )
+        connect_args: dict = {"connect_timeout": 5}
+        if parallel_workers is not None:
+            connect_args["options"] = f"-c max_parallel_workers_per_gather={int(parallel_workers)}"
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use DATABASE_URL {url!r}: {exc}") from exc
 

@@ -35,10 +35,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     server = app.server
     server.config["SETTINGS"] = settings
-    server.config["ENGINE"] = make_engine(settings.database_url)
+    server.config["ENGINE"] = make_engine(settings.database_url,
+                                          settings.page_parallel_workers)
     # Page queries read from the replica when there is one; sign-in and audit write to
     # the main database.
-    server.config["READ_ENGINE"] = (make_engine(settings.read_database_url)
+    server.config["READ_ENGINE"] = (make_engine(settings.read_database_url,
+                                                settings.page_parallel_workers)
                                     if settings.read_database_url else server.config["ENGINE"])
     cache.init_app(server, settings)
     _compress(server)
