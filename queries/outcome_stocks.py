@@ -191,6 +191,9 @@ repeat_pairs = Table(
     Column("other_legal_category", String(32), nullable=False),
     Column("registered_on", Date, nullable=False),
     Column("closed_on", Date),
+    # A region's or a unit's page: both cases are in the scope, so the first is.
+    Index("ix_repeat_pairs_region", "region_code"),
+    Index("ix_repeat_pairs_unit", "unit_id"),
 )
 repeat_assistance = Table(
     "repeat_assistance", metadata,
