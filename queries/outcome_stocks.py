@@ -30,9 +30,13 @@ person p in R:
     people in R = |R| - sum over p of max(n_p - 1, 0)
 
 and only people with more than one case anywhere can have n_p > 1: the sum is counted
-directly over `repeat_cases` (the ~8% of cases whose person has another). The same holds
-for the people who received each kind of assistance, with `repeat_assistance` (the
-provided assistance whose person received that kind more than once).
+directly over the cases of those people (the ~8% of cases). For a person with exactly
+two, max(n_p - 1, 0) is 1 when both cases are in R, else 0: `repeat_pairs` holds each
+such pair as one row, so the sum is a count of rows and needs no grouping by person;
+the people with three or more cases are grouped by person over `repeat_cases`
+(person_cases > 2). The same holds for the people who received each kind of assistance,
+with `repeat_assistance` (the provided assistance whose person received that kind more
+than once).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +66,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 
@@ -164,6 +170,30 @@ repeat_cases = Table(
     Column("legal_category", String(32), nullable=False),
     Column("registered_on", Date, nullable=False),
     Column("closed_on", Date),
+    # How many cases the person has: those with three or more are counted by person.
+    Column("person_cases", Integer),
+    Index("ix_repeat_cases_person_cases", "person_cases"),
+)
+repeat_pairs = Table(
+    # The two cases of a person with exactly two, as one row: registered_on is the later
+    # registration and closed_on the earlier closure (None when both are open), so both
+    # are on the register during [a, b] when registered_on <= b and closed_on > a. The
+    # region codes spare the join to units.
+    "repeat_pairs", metadata,
+    Column("person_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("region_code", String(5), nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("other_unit_id", Integer, nullable=False),
+    Column("other_region_code", String(5), nullable=False),
+    Column("other_probation_type", String(20), nullable=False),
+    Column("other_legal_category", String(32), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("closed_on", Date),
+    # A region's or a unit's page: both cases are in the scope, so the first is.
+    Index("ix_repeat_pairs_region", "region_code"),
+    Index("ix_repeat_pairs_unit", "unit_id"),
 )
 repeat_assistance = Table(
     "repeat_assistance", metadata,
@@ -175,7 +205,7 @@ repeat_assistance = Table(
     Column("provided_on", Date, nullable=False),
     Index("ix_repeat_assistance_provided", "provided_on"),
 )
-TABLES = (outcome_stock, assistance_stock, repeat_cases, repeat_assistance)
+TABLES = (outcome_stock, assistance_stock, repeat_cases, repeat_pairs, repeat_assistance)
 TABLE_OF = {m.name: (outcome_stock if m.source != "assistance" else assistance_stock)
             for m in MEASURES.values()}
 
@@ -227,9 +257,29 @@ def stock_days(first: date, until: date) -> list[date]:
 
 
 def _repeat_cases_select():
-    again = select(cases.c.person_id).group_by(cases.c.person_id).having(func.count() > 1)
-    return select(cases.c.person_id, *[cases.c[c] for c in GROUP], cases.c.registered_on,
-                  cases.c.closed_on).where(cases.c.person_id.in_(again))
+    again = (select(cases.c.person_id, func.count().label("n")).group_by(cases.c.person_id)
+             .having(func.count() > 1).subquery("again"))
+    return (select(cases.c.person_id, *[cases.c[c] for c in GROUP], cases.c.registered_on,
+                   cases.c.closed_on, again.c.n)
+            .select_from(cases.join(again, again.c.person_id == cases.c.person_id)))
+
+
+def _repeat_pairs_select():
+    a, b = cases.alias("first_case"), cases.alias("other_case")
+    ua, ub = units.alias("first_unit"), units.alias("other_unit")
+    two = select(cases.c.person_id).group_by(cases.c.person_id).having(func.count() == 2)
+    return (select(a.c.person_id, a.c.unit_id, ua.c.region_code, a.c.probation_type,
+                   a.c.legal_category, b.c.unit_id, ub.c.region_code, b.c.probation_type,
+                   b.c.legal_category,
+                   case((a.c.registered_on >= b.c.registered_on, a.c.registered_on),
+                        else_=b.c.registered_on),
+                   case((a.c.closed_on.is_(None), b.c.closed_on),
+                        (b.c.closed_on.is_(None), a.c.closed_on),
+                        (a.c.closed_on <= b.c.closed_on, a.c.closed_on),
+                        else_=b.c.closed_on))
+            .select_from(a.join(b, and_(b.c.person_id == a.c.person_id, a.c.id < b.c.id))
+                         .join(ua, ua.c.id == a.c.unit_id).join(ub, ub.c.id == b.c.unit_id))
+            .where(a.c.person_id.in_(two)))
 
 
 def _repeat_assistance_select():
@@ -263,7 +313,10 @@ def refresh(conn: Connection) -> None:
         write_table(conn, spec.table, stocks.compute(conn, spec, first - timedelta(days=1),
                                                      until))
     conn.execute(insert(repeat_cases).from_select(
-        ["person_id", *GROUP, "registered_on", "closed_on"], _repeat_cases_select()))
+        ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
+        _repeat_cases_select()))
+    conn.execute(insert(repeat_pairs).from_select(
+        [c.name for c in repeat_pairs.columns], _repeat_pairs_select()))
     conn.execute(insert(repeat_assistance).from_select(
         ["person_id", "kind", *GROUP, "provided_on"], _repeat_assistance_select()))
     conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
@@ -292,14 +345,15 @@ class Filter:
     categories: tuple[str, ...] = ()
     region: str | None = None
 
-    def where(self, table):
-        conditions = [self.scope.units_where(units)]
+    def where(self, table, unit=units):
+        """`unit`: where the unit's id and region_code are (default: units joined)."""
+        conditions = [self.scope.units_where(unit)]
         if self.types:
             conditions.append(table.c.probation_type.in_(self.types))
         if self.categories:
             conditions.append(table.c.legal_category.in_(self.categories))
         if self.region:
-            conditions.append(units.c.region_code == self.region)
+            conditions.append(unit.c.region_code == self.region)
         return and_(*conditions)
 
 
@@ -412,24 +466,13 @@ def between(found: Totals, found_names: Sequence[str], periods: Sequence, by: st
 
 def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | None) -> dict:
     """(period index, key) -> the cases on the register during the period beyond the
-    first of each person's (sum over people of max(n_p - 1, 0)), from repeat_cases."""
-    r = repeat_cases
-    key = key_column(r, by)
-    keys = [] if key is None else [key.label("key")]
-    during = [case((and_(r.c.registered_on <= literal(p.end, Date),
-                         or_(r.c.closed_on.is_(None), r.c.closed_on > literal(p.start, Date))),
-                    1), else_=0) for p in periods]
-    per_person = (select(*keys, r.c.person_id,
-                         *[func.sum(x).label(f"n{i}") for i, x in enumerate(during)])
-                  .select_from(r.join(units, units.c.id == r.c.unit_id))
-                  .where(flt.where(r), r.c.registered_on <= max(p.end for p in periods),
-                         or_(r.c.closed_on.is_(None),
-                             r.c.closed_on > min(p.start for p in periods)))
-                  .group_by(*keys, r.c.person_id).subquery("per_person"))
-    outer_keys = [per_person.c.key] if by else []
-    q = select(*outer_keys, *[func.sum(case((per_person.c[f"n{i}"] > 1,
-                                             per_person.c[f"n{i}"] - 1), else_=0))
-                              for i in range(len(periods))])
+    first of each person's (sum over people of max(n_p - 1, 0)): one per pair of
+    repeat_pairs with both cases in it, and for the people with three or more cases,
+    counted by person from repeat_cases. One statement."""
+    parts = [_extra_of_pairs(flt, periods, by), _extra_of_many(flt, periods, by)]
+    both = union_all(*parts).subquery("extra")
+    outer_keys = [both.c.key] if by else []
+    q = select(*outer_keys, *[func.sum(both.c[f"n{i}"]) for i in range(len(periods))])
     if by:
         q = q.group_by(*outer_keys)
     extra = {}
@@ -439,6 +482,60 @@ def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | Non
             if value:
                 extra[(i, k)] = int(value)
     return extra
+
+
+def _on_register_during(table, periods):
+    """Whether a row's registered_on .. closed_on meets each period, and any of them."""
+    def meets(start, end):
+        return and_(table.c.registered_on <= literal(end, Date),
+                    or_(table.c.closed_on.is_(None), table.c.closed_on > literal(start, Date)))
+    return ([meets(p.start, p.end) for p in periods],
+            meets(min(p.start for p in periods), max(p.end for p in periods)))
+
+
+def _pair_side(prefix: str):
+    """One case of repeat_pairs as Filter.where reads a table and its unit."""
+    r = repeat_pairs
+    columns = SimpleNamespace(id=r.c[f"{prefix}unit_id"],
+                              region_code=r.c[f"{prefix}region_code"],
+                              probation_type=r.c[f"{prefix}probation_type"],
+                              legal_category=r.c[f"{prefix}legal_category"])
+    return SimpleNamespace(c=columns)
+
+
+def _extra_of_pairs(flt: Filter, periods: Sequence, by: str | None):
+    """Per key, n{i}: the pairs with both cases in the filter, under the same key and on
+    the register during period i."""
+    first, other = _pair_side(""), _pair_side("other_")
+    key, same = None, true()
+    if by is not None:
+        column = {"region": "region_code", "unit": "id"}.get(by, by)
+        key = getattr(first.c, column)
+        same = key == getattr(other.c, column)
+    during, any_period = _on_register_during(repeat_pairs, periods)
+    q = (select(*([key.label("key")] if by else []),
+                *[func.sum(case((x, 1), else_=0)).label(f"n{i}") for i, x in enumerate(during)])
+         .where(flt.where(first, first), flt.where(other, other), same, any_period))
+    return q.group_by(key) if by else q
+
+
+def _extra_of_many(flt: Filter, periods: Sequence, by: str | None):
+    """Per key, n{i}: the cases beyond each person's first during period i, of the people
+    with three or more cases."""
+    r = repeat_cases
+    key = key_column(r, by)
+    keys = [] if key is None else [key.label("key")]
+    during, any_period = _on_register_during(r, periods)
+    per_person = (select(*keys, r.c.person_id,
+                         *[func.sum(case((x, 1), else_=0)).label(f"n{i}")
+                           for i, x in enumerate(during)])
+                  .select_from(r.join(units, units.c.id == r.c.unit_id))
+                  .where(r.c.person_cases > 2, flt.where(r), any_period)
+                  .group_by(*keys, r.c.person_id).subquery("per_person"))
+    q = select(*([per_person.c.key] if by else []),
+               *[func.sum(case((per_person.c[f"n{i}"] > 1, per_person.c[f"n{i}"] - 1),
+                               else_=0)).label(f"n{i}") for i in range(len(periods))])
+    return q.group_by(per_person.c.key) if by else q
 
 
 def people_on_register(conn: Connection, flt: Filter, periods: Sequence,

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import delete, insert, update
 
 from dashboard import demo, load
+from dashboard import schema as S
 from dashboard.metrics import Period, buckets
 from dashboard.schema import cases, dataset_info
 from dashboard.scope import Scope
@@ -115,6 +116,74 @@ def test_hand_counted_people_on_register(outcomes_db):  # noqa: F811
     with outcomes_db.connect() as conn:
         fast = OS.people_on_register(conn, OS.Filter(Scope.nation()), periods)
     assert fast.on_register.tolist() == [3, 4, 2, 3]
+
+
+def rows(frame):
+    return sorted(tuple(r) for r in frame.itertuples(index=False))
+
+
+@pytest.fixture
+def several_db(outcomes_db):  # noqa: F811
+    """The outcomes fixture and two more people (the demo gives nobody three cases):
+    p6 with three cases, c7 (unit 1, sentence, Feb-Jul 2014), c8 (unit 2,
+    post-penitentiary, Sep 2014 - Apr 2015), c9 (unit 1, sentence, from Jun 2015); p7
+    with two in different regions and types, c10 (unit 1, sentence, Feb-May 2016) and
+    c11 (unit 2, post-penitentiary, from Jul 2016). Refreshed."""
+    from tests.test_outcomes_queries import COND, SENTENCE, case
+
+    with outcomes_db.begin() as conn:
+        conn.execute(insert(S.persons), [
+            {"id": i, "code": f"P-{i}", "sex": "M", "birth_date": date(1990, 1, 1),
+             "protected_category": None} for i in (6, 7)])
+        post = ("post_penitentiary", "parole")
+        conn.execute(insert(cases), [
+            case(7, 6, 1, 1, SENTENCE, COND, date(2014, 2, 1), date(2014, 8, 1), "completed"),
+            case(8, 6, 2, 3, *post, date(2014, 9, 1), date(2015, 5, 1), "completed"),
+            case(9, 6, 1, 1, SENTENCE, COND, date(2015, 6, 1)),
+            case(10, 7, 1, 2, SENTENCE, COND, date(2016, 2, 1), date(2016, 6, 1), "completed"),
+            case(11, 7, 2, 4, *post, date(2016, 7, 1)),
+        ])
+        rollups.refresh(conn)
+    return outcomes_db
+
+
+def test_hand_counted_people_with_several_cases(several_db):
+    """People on the register with p6 (three cases: counted by person) and p7 (two: one
+    pair) added to test_hand_counted_people_on_register's. Nation: 2014 p1, p2, p4, p6
+    (c7 and c8): 4; 2015 p1-p4, p6 (c8 and c9): 5; 2016 p3, p5, p6, p7 (c10 and c11): 4;
+    2014-2016 p1-p7: 7 (9 + 2 cases less p4's c5, p6's c8 and c9, p7's c11); 1-15 Mar 2015
+    p2, p3, p4, p6: 4. KZ-71 (unit 1) in 2014-2016: p1, p2, p5, p6 (c7, c9), p7 (c10): 5;
+    KZ-75 (unit 2): p3, p4, p6 (c8), p7 (c11): 4. Post-penitentiary: p3, p6, p7: 3."""
+    periods = [Period(date(2014, 1, 1), date(2014, 12, 31)),
+               Period(date(2015, 1, 1), date(2015, 12, 31)),
+               Period(date(2016, 1, 1), date(2016, 12, 31)),
+               Period(date(2014, 1, 1), date(2016, 12, 31)),
+               Period(date(2015, 3, 1), date(2015, 3, 15))]
+    whole = periods[3:4]
+    with several_db.connect() as conn:
+        nation = OS.people_on_register(conn, OS.Filter(Scope.nation()), periods)
+        regions = OS.people_on_register(conn, OS.Filter(Scope.nation()), whole, "region")
+        # By year and region: 2014 KZ-71 p1, p2, p6 (c7), KZ-75 p4, p6 (c8); 2015 KZ-71
+        # p1, p2, p6 (c9), KZ-75 p3, p4, p6 (c8); 2016 KZ-71 p5, p6, p7, KZ-75 p3, p7.
+        yearly = OS.people_on_register(conn, OS.Filter(Scope.nation()), periods[:3],
+                                       "region")
+        # 2016 by type: sentence p6 (c9), p7 (c10); post-penitentiary p3, p7 (c11);
+        # pre-trial p5.
+        types = OS.people_on_register(conn, OS.Filter(Scope.nation()), periods[2:3],
+                                      "probation_type")
+        astana = OS.people_on_register(
+            conn, OS.Filter(Scope("region_head", region_code="KZ-71")), whole)
+        post = OS.people_on_register(conn, OS.Filter(Scope.nation(),
+                                                     types=("post_penitentiary",)), whole)
+        direct = Q.on_register(conn, Scope.nation(), periods, use_stocks=False)
+    assert nation.on_register.tolist() == [4, 5, 4, 7, 4] == direct.on_register.tolist()
+    assert rows(regions) == [(0, "KZ-71", 5), (0, "KZ-75", 4)]
+    assert rows(yearly) == [(0, "KZ-71", 3), (0, "KZ-75", 2), (1, "KZ-71", 3),
+                            (1, "KZ-75", 3), (2, "KZ-71", 3), (2, "KZ-75", 2)]
+    assert rows(types) == [(0, "post_penitentiary", 2), (0, "pre_trial", 1),
+                           (0, "sentence", 2)]
+    assert astana.on_register.tolist() == [5]
+    assert post.on_register.tolist() == [3]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
