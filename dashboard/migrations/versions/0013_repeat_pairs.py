@@ -1,7 +1,7 @@
 """repeat pairs: the two cases of each person with exactly two
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-27 00:30:00
 
 The outcomes page's people on the register subtract the cases beyond each person's first
@@ -17,8 +17,8 @@ import or `probation-dashboard refresh-rollups`).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
