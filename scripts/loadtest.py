@@ -7,7 +7,9 @@ dashboard served on this machine.
 Each user signs in through /login (its own account, created or reset here with a random
 password), then loops: pick a view (overview, caseload, region, unit, officer, case) and
 filters, and send what a browser sends on that navigation: the page router callback,
-then the filter bar and navigation callbacks. No think time: this measures capacity.
+then the filter bar callback (the section links are set in the browser). No think time:
+this measures capacity. The report gives requests and whole navigations (all the requests
+of one click, one after the other) per second with their percentiles.
 
 The users are spread over --client-processes processes (threads within each): one Python
 process holding 50 threads would queue the responses behind its own lock and time that
@@ -118,6 +120,7 @@ class Run:
         self.max_requests = max_requests
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.navigations: list[float] = []
         self.errors: dict[str, int] = {}
         self.sent = 0
 
@@ -182,6 +185,8 @@ def user_loop(run: Run, name: str, spec: dict, password: str, world, seed: int,
         return
     while True:
         pathname, search = _paths(world, spec, rng, popular)
+        clicked = time.perf_counter()
+        failed = False
         for body in _bodies(deps, pathname, search):
             if not run.take():
                 return
@@ -194,6 +199,12 @@ def user_loop(run: Run, name: str, spec: dict, password: str, world, seed: int,
             except requests.RequestException as exc:
                 error = exc.__class__.__name__
             run.record((time.perf_counter() - started) * 1000, error)
+            failed = failed or error is not None
+        if not failed:
+            # A navigation: every request the browser sends for it, one after the other
+            # (a browser sends them at once, so this is an upper bound of its wait).
+            with run.lock:
+                run.navigations.append((time.perf_counter() - clicked) * 1000)
 
 
 def worker_memory(master_pid: int) -> list[dict]:
@@ -305,6 +316,10 @@ def main(argv=None) -> int:
         "p95_ms": round(percentile(run.latencies, 95), 1),
         "p99_ms": round(percentile(run.latencies, 99), 1),
         "max_ms": round(max(run.latencies, default=float("nan")), 1),
+        "navigations": len(run.navigations),
+        "navigations_per_s": round(len(run.navigations) / elapsed, 1),
+        "navigation_p50_ms": round(percentile(run.navigations, 50), 1),
+        "navigation_p95_ms": round(percentile(run.navigations, 95), 1),
         "worker_rss_mb": memory,
         "client_processes": args.client_processes,
         "cpu_seconds": {"client": round(client_cpu, 1),
@@ -338,7 +353,7 @@ def _client_process(conn, base, deadline_in, max_requests, accounts, password, w
     run = Run(base, time.monotonic() + deadline_in, max_requests)
     _drive_threads(run, accounts, password, world, seed, popular)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    conn.send((run.latencies, run.errors, usage.ru_utime + usage.ru_stime))
+    conn.send((run.latencies, run.navigations, run.errors, usage.ru_utime + usage.ru_stime))
     conn.close()
 
 
@@ -363,8 +378,9 @@ def drive(base: str, seconds: float, max_requests: int, accounts, password: str,
     cpu = 0.0
     for child, receive in children:
         if receive.poll(MAX_DURATION + 120):
-            latencies, errors, child_cpu = receive.recv()
+            latencies, navigations, errors, child_cpu = receive.recv()
             merged.latencies.extend(latencies)
+            merged.navigations.extend(navigations)
             for kind, n in errors.items():
                 merged.errors[kind] = merged.errors.get(kind, 0) + n
             cpu += child_cpu
