@@ -128,17 +128,28 @@ def staff(ctx: Context, search: str | None) -> html.Div:
 def redistribution(ctx: Context, search: str | None, growth_pct: dict) -> html.Div:
     """The what-if: the redistribution again with caseload grown by type."""
     growth = staffing.Growth.from_percent(growth_pct).by_type
+    params = W.CapacityParams.from_env()
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
         level = _level(ctx, f)
-        posts = Q.posts_by_unit(conn, ctx.scope, f.as_of, _region(ctx, f))
         weights = Q.workload_weights_table(conn)
-        items = Q.work_items_by_unit(conn, ctx.scope, f.as_of, _region(ctx, f))
-        r = _recommend(posts, items, weights, f.as_of, level, growth,
-                       W.CapacityParams.from_env())
+        r = _redistributed(conn, ctx.scope, f.as_of, level, _region(ctx, f),
+                           tuple(sorted(growth.items())), params,
+                           tuple(weights.itertuples(index=False, name=None)))
         region_names, unit_names = _names(conn, ctx.scope, ctx.lang, _region(ctx, f))
     names = region_names if level == "nation" else unit_names
-    return L.redistribution_body(r, names, ctx.lang, W.CapacityParams.from_env())
+    return L.redistribution_body(r, names, ctx.lang, params)
+
+
+@cached("staff.redistributed")
+def _redistributed(conn, scope: Scope, as_of: date, level: str, region: str | None,
+                   growth: tuple, params: W.CapacityParams, weight_rows: tuple):
+    """The what-if's redistribution, once per scope, day, place, growth, capacity
+    parameters and weights (read on every request, so their rows are in the key)."""
+    posts = Q.posts_by_unit(conn, scope, as_of, region)
+    items = Q.work_items_by_unit(conn, scope, as_of, region)
+    return _recommend(posts, items, Q.weights_frame(weight_rows), as_of, level, dict(growth),
+                      params)
 
 
 def _crumbs(ctx: Context, f: Filters, place, officer: bool):

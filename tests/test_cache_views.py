@@ -108,3 +108,27 @@ def test_staff_cached_for_one_scope_never_serve_another(staff, cached_request): 
             assert items.equals(S.work_items_by_officer.uncached(conn, scope, STAFF_DAY))
         assert not S.officers_in_post(conn, ASTANA, STAFF_DAY).equals(
             S.officers_in_post(conn, ALMATY, STAFF_DAY))
+
+
+def test_the_what_if_is_cached_per_scope_and_growth(staff, cached_request):  # noqa: F811
+    from callbacks import staff as C
+    from dashboard.workload import CapacityParams
+
+    params = CapacityParams()
+    with staff.connect() as conn:
+        rows = tuple(S.workload_weights_table(conn).itertuples(index=False, name=None))
+
+        def what_if(scope, growth, cached=True):
+            fn = C._redistributed if cached else C._redistributed.uncached
+            return fn(conn, scope, STAFF_DAY, "nation" if scope.role == "ministry" else
+                      "region", scope.region_code, growth, params, rows)
+
+        flat = what_if(NATION, ())
+        grown = what_if(NATION, (("sentence", 2.0),))
+        # The growth is in the key: a hit for one growth never answers for another.
+        assert grown.places.points.sum() > flat.places.points.sum()
+        assert what_if(NATION, ()).places.equals(flat.places)
+        for scope in (ASTANA, ALMATY):
+            mine = what_if(scope, ())
+            assert mine.places.equals(what_if(scope, (), cached=False).places)
+            assert not mine.places.equals(flat.places)
