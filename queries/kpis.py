@@ -90,7 +90,7 @@ def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> p
     year_before = f.previous_year()
     if level == "officer" or f.officer_id is not None:
         # Neither the stocks nor the rollup know officers: everything is counted from the
-        # cases, in three statements instead of six.
+        # cases: four statements (cases, overdue milestones, offences, posts) instead of seven.
         parts = [_direct_case_counts(conn, f, level, base, where),
                  _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
                          and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
