@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                                     if settings.read_database_url else server.config["ENGINE"])
     cache.init_app(server, settings)
     _compress(server)
+    # After flask-compress: Flask runs these hooks last-registered first.
+    server.after_request(cache.splice)
     register(app)
     init_security(server, settings, dash_app=app)
     _set_up_dash_now(app)

@@ -1,0 +1,90 @@
+"""A cached page is sent as the JSON kept in the cache, spliced into Dash's response
+(dashboard.cache.Prebuilt and splice) rather than parsed and written again: over real
+HTTP, the first answer (built, then kept), the second (from the cache) and the answer
+of a server with caching off are the same bytes, gzip or not, and carry no marker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from dashboard import migrate
+from dashboard.db import make_engine
+from tests.test_auth_fixture import build_fixture, sign_in
+from tests.test_shared_cache import _free_port, _set_version
+
+pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
+SEARCH = "?period=year&to=2025-12-31"
+
+
+@pytest.fixture(scope="module")
+def servers(postgres_server, tmp_path_factory):
+    """Two servers on one database: caching on (in-process) and off."""
+    url = postgres_server(migrated=True)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    build_fixture(engine)
+    _set_version(engine, "v1")
+    procs, bases = [], {}
+    for name, seconds in (("cached", "300"), ("uncached", "0")):
+        port = _free_port()
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "splice-secret",
+               "PROBATION_CACHE_SECONDS": seconds,
+               "PROBATION_INSTANCE": str(tmp_path_factory.mktemp(name))}
+        env.pop("REDIS_URL", None)
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL))
+        bases[name] = f"http://127.0.0.1:{port}"
+    try:
+        for base in bases.values():
+            for _ in range(100):
+                try:
+                    if requests.get(f"{base}/healthz", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"{base} did not start")
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        engine.dispose()
+
+
+def _page(http: requests.Session, base: str, pathname: str, encoding: str) -> requests.Response:
+    http.get(f"{base}/", timeout=10)  # registers the page router
+    deps = http.get(f"{base}/_dash-dependencies", timeout=10).json()
+    router = next(d for d in deps if "_pages_content.children" in d["output"])
+    values = {"pathname": pathname, "search": SEARCH}
+    body = {"output": router["output"],
+            "outputs": [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True))
+                        for p in router["output"][2:-2].split("...")],
+            "inputs": [{**i, "value": values.get(i["property"])} for i in router["inputs"]],
+            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    response = http.post(f"{base}/_dash-update-component", json=body, timeout=30,
+                         headers={"Origin": base, "Accept-Encoding": encoding})
+    assert response.status_code == 200, response.text[:300]
+    return response
+
+
+@pytest.mark.parametrize("pathname", ["/", "/outcomes", "/staff", "/milestones"])
+def test_a_cached_page_is_the_same_bytes_as_a_built_one(servers, pathname):
+    cached = sign_in(servers["cached"], "min")
+    reference = _page(sign_in(servers["uncached"], "min"), servers["uncached"], pathname,
+                      "identity").content
+    first = _page(cached, servers["cached"], pathname, "identity")
+    again = _page(cached, servers["cached"], pathname, "identity")
+    zipped = _page(cached, servers["cached"], pathname, "gzip")
+    assert zipped.headers.get("Content-Encoding") == "gzip"
+    assert first.content == again.content == zipped.content == reference
+    assert b"prebuilt-page" not in reference
+    assert len(reference) > 2000  # a whole page, not an error or an empty body
