@@ -10,7 +10,7 @@ from dash import Input, Output, State, html
 
 from callbacks.context import Context
 from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
-from dashboard import staffing
+from dashboard import cache, staffing
 from dashboard import workload as W
 from dashboard.cache import cached
 from dashboard.codes import PROBATION_TYPES
@@ -72,12 +72,10 @@ def _recommend(posts, unit_items, weights, as_of: date, level: str, growth, para
 
 
 def gather(conn, ctx: Context, f: Filters) -> tuple[staffing.StaffData, object]:
-    weights = Q.workload_weights_table(conn)
     # The weights are read on every request (they are not data of a load, so the data
     # version does not cover them) and their rows are part of the key.
     return _gathered(conn, ctx.scope, ctx.lang, f.as_of, _level(ctx, f), _region(ctx, f),
-                     W.CapacityParams.from_env(),
-                     tuple(weights.itertuples(index=False, name=None)))
+                     W.CapacityParams.from_env(), Q.weight_rows(conn))
 
 
 @cached("staff.gathered")
@@ -125,20 +123,27 @@ def staff(ctx: Context, search: str | None) -> html.Div:
                         lambda officer_id: f"/staff/officer/{officer_id}{q}")
 
 
-def redistribution(ctx: Context, search: str | None, growth_pct: dict) -> html.Div:
-    """The what-if: the redistribution again with caseload grown by type."""
-    growth = staffing.Growth.from_percent(growth_pct).by_type
+def redistribution(ctx: Context, search: str | None, growth_pct: dict):
+    """The what-if: the redistribution again with caseload grown by type. The whole body
+    is kept per scope, language, query, growth, capacity parameters and weights (as a
+    page is): a repeated what-if is neither weighed nor drawn again."""
+    growth = tuple(sorted(staffing.Growth.from_percent(growth_pct).by_type.items()))
     params = W.CapacityParams.from_env()
     with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        level = _level(ctx, f)
-        weights = Q.workload_weights_table(conn)
-        r = _redistributed(conn, ctx.scope, f.as_of, level, _region(ctx, f),
-                           tuple(sorted(growth.items())), params,
-                           tuple(weights.itertuples(index=False, name=None)))
-        region_names, unit_names = _names(conn, ctx.scope, ctx.lang, _region(ctx, f))
-    names = region_names if level == "nation" else unit_names
-    return L.redistribution_body(r, names, ctx.lang, params)
+        rows = Q.weight_rows(conn)
+
+    def build() -> html.Div:
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            level = _level(ctx, f)
+            r = _redistributed(conn, ctx.scope, f.as_of, level, _region(ctx, f), growth,
+                               params, rows)
+            region_names, unit_names = _names(conn, ctx.scope, ctx.lang, _region(ctx, f))
+        names = region_names if level == "nation" else unit_names
+        return L.redistribution_body(r, names, ctx.lang, params)
+
+    return cache.page("staff.whatif", ctx, (search or "", growth, params, rows), build,
+                      lambda: True)
 
 
 @cached("staff.redistributed")

@@ -359,12 +359,19 @@ WEIGHT_COLUMNS = ["work_item", "probation_type", "legal_category", "risk_tier", 
                   "effective_from", "effective_until"]
 
 
-def workload_weights_table(conn: Connection) -> pd.DataFrame:
-    """Every version of the workload weights. National reference data, the same for every
-    scope (it holds no case data), so no scope is taken."""
+def weight_rows(conn: Connection) -> tuple[tuple, ...]:
+    """Every version of the workload weights as tuples in WEIGHT_COLUMNS order: what a
+    cache key holds (the weights are edited in place, not loaded with a data version).
+    National reference data, the same for every scope (it holds no case data), so no
+    scope is taken."""
     q = select(*(workload_weights.c[c] for c in WEIGHT_COLUMNS)).where(true()).order_by(
         workload_weights.c.effective_from, workload_weights.c.id)
-    return weights_frame(conn.execute(q).all())
+    return tuple(tuple(r) for r in conn.execute(q).all())
+
+
+def workload_weights_table(conn: Connection) -> pd.DataFrame:
+    """Every version of the workload weights (weight_rows as a frame)."""
+    return weights_frame(weight_rows(conn))
 
 
 def weights_frame(rows) -> pd.DataFrame:

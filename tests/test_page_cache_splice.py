@@ -88,3 +88,31 @@ def test_a_cached_page_is_the_same_bytes_as_a_built_one(servers, pathname):
     assert first.content == again.content == zipped.content == reference
     assert b"prebuilt-page" not in reference
     assert len(reference) > 2000  # a whole page, not an error or an empty body
+
+
+def _what_if(http: requests.Session, base: str, growth: list) -> bytes:
+    http.get(f"{base}/staff", timeout=10)
+    deps = http.get(f"{base}/_dash-dependencies", timeout=10).json()
+    dep = next(d for d in deps if d["output"] == "staff-redistribution.children")
+    body = {"output": dep["output"],
+            "outputs": {"id": "staff-redistribution", "property": "children"},
+            "inputs": [{**i, "value": g} for i, g in zip(dep["inputs"], growth, strict=True)],
+            "state": [{**dep["state"][0], "value": SEARCH}],
+            "changedPropIds": [f"{dep['inputs'][0]['id']}.value"]}
+    response = http.post(f"{base}/_dash-update-component", json=body, timeout=30,
+                         headers={"Origin": base})
+    assert response.status_code == 200, response.text[:300]
+    return response.content
+
+
+def test_a_cached_what_if_is_the_same_bytes_as_a_computed_one(servers):
+    cached = sign_in(servers["cached"], "min")
+    uncached = sign_in(servers["uncached"], "min")
+    for growth in ([0, 0, 0, 0], [20, 0, 0, 0], [0, 0, 0, 0]):
+        reference = _what_if(uncached, servers["uncached"], growth)
+        assert _what_if(cached, servers["cached"], growth) == reference
+        assert _what_if(cached, servers["cached"], growth) == reference
+        assert b"prebuilt-page" not in reference and len(reference) > 1000
+    # The growth is in the key: another growth is another answer.
+    assert (_what_if(cached, servers["cached"], [50, 50, 50, 50])
+            != _what_if(cached, servers["cached"], [0, 0, 0, 0]))
