@@ -3,11 +3,11 @@ and how the register grew month by month since the data begins."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import extract, func, select
+from sqlalchemy import case, extract, func, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
@@ -98,37 +98,58 @@ def by_category(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
                         columns=["legal_category", "cases"])
 
 
-def _per_month(conn: Connection, scope: Scope, f: Filters, column,
-               first: date | None = None) -> pd.DataFrame:
+def _per_month(conn: Connection, scope: Scope, f: Filters, column) -> list[tuple]:
+    """(first day of the month, probation type, n) of the cases whose `column` falls in
+    that month, up to f.as_of."""
     year, month = extract("year", column), extract("month", column)
     query = (
-        select(year.label("year"), month.label("month"), cases.c.probation_type,
-               func.count().label("n"))
+        select(year, month, cases.c.probation_type, func.count())
         .select_from(cases_with_units())
-        .where(cases_where(scope, f), column.is_not(None), column <= f.as_of,
-               *([column >= first] if first else []))
+        .where(cases_where(scope, f), column.is_not(None), column <= f.as_of)
         .group_by(year, month, cases.c.probation_type)
     )
-    frame = pd.DataFrame(conn.execute(query).mappings().all(),
-                         columns=["year", "month", "probation_type", "n"])
-    frame["month_start"] = pd.to_datetime(
-        {"year": frame.year.astype(int), "month": frame.month.astype(int),
-         "day": 1}) if len(frame) else pd.Series(dtype="datetime64[ns]")
-    return frame
+    return [(date(int(y), int(m), 1), ptype, int(n))
+            for y, m, ptype, n in conn.execute(query).all()]
 
 
-def _events_from_rollup(conn: Connection, scope: Scope, f: Filters):
-    """Registered and closed per month as _per_month gives them: the months before the
-    as-of month from the rollup, the as-of month (up to f.as_of) from the cases."""
-    first = rollups.month_start(f.as_of)
-    events = rollups.monthly_events(conn, scope, f, before=first)
-    out = []
-    for name, column in (("registered", cases.c.registered_on), ("closed", cases.c.closed_on)):
-        past = events[["month_start", "probation_type", name]].rename(columns={name: "n"})
-        current = _per_month(conn, scope, f, column, first=first)
-        out.append(pd.concat([past[past.n > 0], current[["month_start", "probation_type", "n"]]],
-                             ignore_index=True))
-    return out
+def _as_of_month(conn: Connection, scope: Scope, f: Filters, first: date) -> list[tuple]:
+    """(first, probation type, registered, closed) in the as-of month up to f.as_of: the
+    part of the month the rollup does not hold, in one statement."""
+    def inside(column):
+        return column.between(first, f.as_of)
+
+    query = (select(cases.c.probation_type,
+                    func.sum(case((inside(cases.c.registered_on), 1), else_=0)),
+                    func.sum(case((inside(cases.c.closed_on), 1), else_=0)))
+             .select_from(cases_with_units())
+             .where(cases_where(scope, f),
+                    or_(inside(cases.c.registered_on), inside(cases.c.closed_on)))
+             .group_by(cases.c.probation_type))
+    return [(first, ptype, int(registered or 0), int(closed or 0))
+            for ptype, registered, closed in conn.execute(query).all()]
+
+
+def _net_events(conn: Connection, scope: Scope, f: Filters, use_rollup: bool) -> dict:
+    """(first day of a month, probation type) -> registered - closed in that month, for
+    the types with any event up to f.as_of (a month with nothing may be missing)."""
+    net: dict = {}
+
+    def add(month, ptype, n):
+        net[(month, ptype)] = net.get((month, ptype), 0) + n
+
+    if use_rollup and rollups.usable(scope, f):
+        first = rollups.month_start(f.as_of)
+        months = (rollups.monthly_event_rows(conn, scope, f, before=first)
+                  + _as_of_month(conn, scope, f, first))
+        for month, ptype, registered, closed in months:
+            if registered or closed:
+                add(month, ptype, registered - closed)
+    else:
+        for month, ptype, n in _per_month(conn, scope, f, cases.c.registered_on):
+            add(month, ptype, n)
+        for month, ptype, n in _per_month(conn, scope, f, cases.c.closed_on):
+            add(month, ptype, -n)
+    return net
 
 
 @cached("caseload.monthly_trend")
@@ -136,27 +157,31 @@ def monthly_trend(conn: Connection, scope: Scope, f: Filters, since: date,
                   use_rollup: bool = True) -> pd.DataFrame:
     """Cases on the register at the end of each month from `since` to f.as_of, per
     probation type (the as-of month ends on f.as_of): columns month_end, probation_type,
-    cases. Stock = registered so far - closed so far: from the monthly rollup, or one
-    grouped query per event."""
-    if use_rollup and rollups.usable(scope, f):
-        registered, closed = _events_from_rollup(conn, scope, f)
-    else:
-        registered = _per_month(conn, scope, f, cases.c.registered_on)
-        closed = _per_month(conn, scope, f, cases.c.closed_on)
-    months = pd.date_range(pd.Timestamp(since).replace(day=1), pd.Timestamp(f.as_of), freq="MS")
-    # One table of net changes (months x types), summed down: per type in a loop it was
-    # a third of the page's time.
-    events = pd.concat([registered[["month_start", "probation_type", "n"]],
-                        closed[["month_start", "probation_type", "n"]].assign(n=-closed.n)])
-    if not len(events):
+    cases. Stock = registered so far - closed so far: from the monthly rollup (and the
+    as-of month from the cases), or one grouped query per event."""
+    net = _net_events(conn, scope, f, use_rollup)
+    if not net:
         return pd.DataFrame(columns=["month_end", "probation_type", "cases"])
-    net = events.groupby(["month_start", "probation_type"]).n.sum().unstack(fill_value=0)
-    types = sorted(net.columns)
-    before = net[net.index < months[0]].sum() if len(months) else 0
-    stock = net.reindex(months, fill_value=0).cumsum() + before
-    month_end = [min(d, f.as_of) for d in (months + pd.offsets.MonthEnd(0)).date]
+    # A running sum per type over a few hundred (month, type) cells, in plain Python:
+    # the frames it was done with were a third of the page's time.
+    types = sorted({ptype for _, ptype in net})
+    months, month = [], since.replace(day=1)
+    while month <= f.as_of:
+        months.append(month)
+        month = rollups.month_after(month)
+    stock = {ptype: 0 for ptype in types}
+    for (month, ptype), n in net.items():
+        if months and month < months[0]:
+            stock[ptype] += n
+    cases_by_type = {ptype: [] for ptype in types}
+    for month in months:
+        for ptype in types:
+            stock[ptype] += net.get((month, ptype), 0)
+            cases_by_type[ptype].append(stock[ptype])
+    month_end = [min(rollups.month_after(m) - timedelta(days=1), f.as_of) for m in months]
     out = pd.DataFrame({"month_end": month_end * len(types),
                         "probation_type": np.repeat(types, len(months)),
-                        "cases": stock[types].to_numpy(dtype=int).T.ravel()})
+                        "cases": np.array([cases_by_type[t] for t in types],
+                                          dtype=int).ravel()})
     return out[["month_end", "probation_type", "cases"]]
 

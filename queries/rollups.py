@@ -144,19 +144,22 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def monthly_events(conn: Connection, scope: Scope, f: Filters, before: date) -> pd.DataFrame:
-    """Registered and closed per month (first day) and probation type, for months before
-    `before` (a month's first day): columns month_start, probation_type, registered, closed."""
+def _as_date(value) -> date:
+    """A month as the driver returns it (a date; SQLite may give the text)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def monthly_event_rows(conn: Connection, scope: Scope, f: Filters,
+                       before: date) -> list[tuple]:
+    """(month's first day, probation type, registered, closed) of the months before
+    `before` (a month's first day)."""
     query = (select(monthly_rollup.c.month, monthly_rollup.c.probation_type,
-                    func.sum(monthly_rollup.c.registered).label("registered"),
-                    func.sum(monthly_rollup.c.closed).label("closed"))
+                    func.sum(monthly_rollup.c.registered), func.sum(monthly_rollup.c.closed))
              .select_from(_joined())
              .where(_where(scope, f), monthly_rollup.c.month < before)
              .group_by(monthly_rollup.c.month, monthly_rollup.c.probation_type))
-    frame = pd.DataFrame(conn.execute(query).all(),
-                         columns=["month_start", "probation_type", "registered", "closed"])
-    frame["month_start"] = pd.to_datetime(frame.month_start)
-    return frame
+    return [(_as_date(month), ptype, int(registered or 0), int(closed or 0))
+            for month, ptype, registered, closed in conn.execute(query).all()]
 
 
 def whole_months(first: date, last: date) -> tuple[date, date] | None:
