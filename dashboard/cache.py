@@ -76,7 +76,8 @@ def clear() -> None:
         cache.clear()
 
 
-DATASET_KEYS = ("data_version", "data_from", "data_until")
+# The stamps of the stocks ride along too: a page asks whether they are fresh several times.
+DATASET_KEYS = ("data_version", "data_from", "data_until", "stocks", "outcome_stocks")
 
 
 def dataset_columns() -> list:
@@ -93,8 +94,16 @@ def remember_dataset(row) -> None:
     """Keep what dataset_columns brought for the rest of the request (flask.g)."""
     if flask.has_request_context():
         flask.g.data_version = row.data_version or "none"
-        flask.g.dataset_days = {k: v for k in DATASET_KEYS[1:]
-                                if (v := getattr(row, k)) is not None}
+        info = {k: getattr(row, k) for k in DATASET_KEYS if getattr(row, k) is not None}
+        flask.g.dataset_info = info
+        flask.g.dataset_days = {k: info[k] for k in ("data_from", "data_until") if k in info}
+
+
+def dataset_info() -> dict | None:
+    """The dataset_info rows of DATASET_KEYS, if brought along with the user already."""
+    if flask.has_request_context():
+        return flask.g.get("dataset_info")
+    return None
 
 
 def dataset_days() -> dict | None:

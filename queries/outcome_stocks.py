@@ -42,6 +42,7 @@ than once).
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -327,12 +328,17 @@ def refresh(conn: Connection) -> None:
 
 def held_days(conn: Connection) -> list[date] | None:
     """The stock days, when the outcome stocks belong to the data loaded now; else None."""
-    info = stocks._info(conn)
+    info = stocks.page_info(conn)
     version = info.get("data_version")
     if version is None or info.get(MARKER) != version:
         return None
-    return stock_days(date.fromisoformat(info["data_from"]),
-                      date.fromisoformat(info["data_until"]))
+    return list(_stock_days(date.fromisoformat(info["data_from"]),
+                            date.fromisoformat(info["data_until"])))
+
+
+@functools.lru_cache(maxsize=16)
+def _stock_days(first: date, until: date) -> tuple[date, ...]:
+    return tuple(stock_days(first, until))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ tables answer other days too: the nearest stock plus the change (queries/stock_d
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from dashboard.cache import dataset_info as dataset_info_brought
 from dashboard.codes import CATEGORY_TYPE, RISK_TIERS
 from dashboard.schema import (
     case_assignments,
@@ -201,10 +203,22 @@ def _info(conn: Connection) -> dict[str, str]:
     return dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value)).all())
 
 
+def page_info(conn: Connection) -> dict[str, str]:
+    """dataset_info as a page reads it: what came with the signed-in user's row when it
+    did (dashboard.cache.DATASET_KEYS), else from the database."""
+    brought = dataset_info_brought()
+    return brought if brought is not None else _info(conn)
+
+
+@functools.lru_cache(maxsize=16)
+def held_set(first: date, until: date) -> frozenset[date]:
+    return frozenset(stock_days(first, until))
+
+
 def fresh(conn: Connection) -> tuple[date, date] | None:
     """(first, last day of the data) when the stock was computed for the data loaded now;
     None when it was not (never refreshed, or the data changed since)."""
-    info = _info(conn)
+    info = page_info(conn)
     version = info.get("data_version")
     if version is None or info.get(MARKER) != version:
         return None
@@ -218,7 +232,7 @@ def holds(conn: Connection, days: list[date],
     period = period or fresh(conn)
     if period is None:
         return False
-    held = set(stock_days(*period))
+    held = held_set(*period)
     return all(d in held for d in days)
 
 
