@@ -274,11 +274,16 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     q = q.select_from(joined(stock)).where(where(stock, scope, days, **narrowing))
     if column is not None:
         q = q.group_by(column).order_by(column)
-    frame = pd.DataFrame(conn.execute(q).all(),
-                         columns=([] if column is None else ["key"]) + list(measures))
-    for m in measures:
-        frame[m] = frame[m].astype(int)
-    return frame
+    rows = conn.execute(q).all()
+    # Columns handed over whole: a frame of the rows, then a cast per measure, was a
+    # tenth of a milestones page.
+    first = 0 if column is None else 1
+    # (No rows: an object column, as a frame of no rows has; an empty list would be float.)
+    data = {} if column is None else {"key": [r[0] for r in rows] if rows
+                                      else np.array([], dtype=object)}
+    for j, m in enumerate(measures, start=first):
+        data[m] = np.fromiter((int(r[j]) for r in rows), dtype=np.int64, count=len(rows))
+    return pd.DataFrame(data)
 
 
 def answers(conn: Connection, f, level: str | None = None) -> bool:
