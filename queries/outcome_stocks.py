@@ -451,20 +451,30 @@ def period_counts(conn: Connection, flt: Filter, periods: Sequence, names: Seque
     return None if found is None else between(found, names, periods, by)
 
 
-def between(found: Totals, found_names: Sequence[str], periods: Sequence, by: str | None,
-            wanted: Sequence[str] | None = None) -> pd.DataFrame:
-    """period_counts of the measures `wanted` (default: all) from totals already read
-    (of `found_names`, on every period's end and the day before its start)."""
-    wanted = list(wanted or found_names)
+def between_records(found: Totals, found_names: Sequence[str], periods: Sequence,
+                    wanted: Sequence[str]) -> dict[tuple, list[int]]:
+    """(period index, key or None) -> the measures `wanted` counted in the period, from
+    totals already read (of `found_names`, on every period's end and the day before its
+    start); a (period, key) with nothing is left out."""
     positions = [list(found_names).index(n) for n in wanted]
-    records = []
+    out = {}
     for i, p in enumerate(periods):
         end, start = found[p.end], found[p.start - timedelta(days=1)]
         for k in end.keys() | start.keys():
             e, b = end.get(k), start.get(k)
             values = [(e[j] if e else 0) - (b[j] if b else 0) for j in positions]
             if any(values):
-                records.append((i, *([k] if by else []), *values))
+                out[(i, k)] = values
+    return out
+
+
+def between(found: Totals, found_names: Sequence[str], periods: Sequence, by: str | None,
+            wanted: Sequence[str] | None = None) -> pd.DataFrame:
+    """period_counts of the measures `wanted` (default: all) from totals already read
+    (of `found_names`, on every period's end and the day before its start)."""
+    wanted = list(wanted or found_names)
+    records = [(i, *([k] if by else []), *values) for (i, k), values
+               in between_records(found, found_names, periods, wanted).items()]
     columns = ["idx", *(["key"] if by else []), *wanted]
     frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.sort_values(columns[:2 if by else 1], ignore_index=True)
@@ -545,14 +555,15 @@ def _extra_of_many(flt: Filter, periods: Sequence, by: str | None):
 
 
 def people_on_register(conn: Connection, flt: Filter, periods: Sequence,
-                       by: str | None = None, found: Totals | None = None
-                       ) -> pd.DataFrame | None:
+                       by: str | None = None, found: Totals | None = None,
+                       as_records: bool = False) -> pd.DataFrame | list | None:
     """People on the register at any time in each period, as
     queries.outcomes.on_register counts them: columns idx, [key], on_register; split by
     `by`, every period of each key with a case on the register between the first
     period's start and the last one's end (as the direct count's scan finds them). None
     when the stocks cannot answer. `found`: totals of registered and closed_next_day
-    (first two) already read for those days."""
+    (first two) already read for those days. `as_records`: the rows as tuples
+    (idx, [key], on_register), not a frame."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
     if found is None:
@@ -574,6 +585,8 @@ def people_on_register(conn: Connection, flt: Filter, periods: Sequence,
     records = [(i, *([k] if by else []),
                 cases_during(k, p.start, p.end) - extra.get((i, k), 0))
                for i, p in enumerate(periods) for k in present]
+    if as_records:
+        return records
     return pd.DataFrame.from_records(records,
                                      columns=["idx", *(["key"] if by else []), "on_register"])
 
