@@ -41,9 +41,12 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
               help="Replace data that is not the synthetic dataset of this scale and seed.")
 @click.option("--slowest", type=int, default=0,
               help="Also time each statement alone and print the N slowest per view.")
+@click.option("--database-url", "bench_url", default=None,
+              help="Database to fill and time (default: the one probation-dashboard was "
+                   "given, or DATABASE_URL).")
 @click.pass_context
 def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: int, views: str,
-          json_path: str | None, replace: bool, slowest: int) -> None:
+          json_path: str | None, replace: bool, slowest: int, bench_url: str | None) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
     from dashboard import bench as b
     from dashboard import demo, load, migrate
@@ -51,7 +54,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     from queries import outcome_stocks, stocks
     from queries.common import data_period
 
-    engine = _engine(ctx.obj["database_url"])
+    engine = _engine(bench_url or ctx.obj["database_url"])
     migrate.upgrade(engine)
     matches = _dataset_matches(engine, scale, seed)
     if matches:

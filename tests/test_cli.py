@@ -126,3 +126,21 @@ def test_scale_one_hits_the_published_figures(database_url):
             if y == year:
                 assert abs(figures[key] - published) <= tolerance * published, (year, key,
                                                                                 figures[key])
+
+
+def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
+    """`probation-dashboard bench --database-url URL --scale S --json PATH`, as issue 9
+    and `make bench` write it: a tiny dataset on SQLite, two views, one run each."""
+    out = tmp_path / "bench.json"
+    result = run("bench", "--database-url", f"sqlite:///{tmp_path / 'b.db'}", "--scale", "0.01",
+                 "--runs", "2", "--naive-runs", "1", "--views", "officer,case", "--json",
+                 str(out), database_url="not a url")  # the option wins over DATABASE_URL
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["scale"] == 0.01 and report["backend"] == "sqlite"
+    assert [v["view"] for v in report["views"]] == ["officer", "case"]
+    for view in report["views"]:
+        assert view["runs"] == 2 and view["errors"] == 0
+        assert 0 < view["raw_sql_ms"] and 0 < view["p50_ms"] <= view["p95_ms"]
+        assert view["naive_ms"] > 0
+    assert "officer" in result.stdout and "case" in result.stdout  # the printed table
