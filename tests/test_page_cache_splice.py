@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -16,7 +15,7 @@ import requests
 from dashboard import migrate
 from dashboard.db import make_engine
 from tests.test_auth_fixture import build_fixture, sign_in
-from tests.test_shared_cache import _free_port, _set_version
+from tests.test_shared_cache import _free_port, _set_version, wait_until_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
 SEARCH = "?period=year&to=2025-12-31"
@@ -43,15 +42,7 @@ def servers(postgres_server, tmp_path_factory):
             stderr=subprocess.DEVNULL))
         bases[name] = f"http://127.0.0.1:{port}"
     try:
-        for base in bases.values():
-            for _ in range(100):
-                try:
-                    if requests.get(f"{base}/healthz", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"{base} did not start")
+        wait_until_up(bases.values())
         yield bases
     finally:
         for proc in procs:

@@ -56,6 +56,19 @@ def _set_version(engine, version: str) -> None:
             {"key": "data_version", "value": version, "updated_at": now}])
 
 
+def wait_until_up(bases) -> None:
+    """Each server answers /healthz within 20 s, or the test fails."""
+    for base in bases:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"{base} did not start")
+
+
 @pytest.fixture
 def two_servers(postgres_server, tmp_path):
     _redis_or_skip()
@@ -75,15 +88,7 @@ def two_servers(postgres_server, tmp_path):
             stderr=subprocess.DEVNULL))
         bases.append(f"http://127.0.0.1:{port}")
     try:
-        for base in bases:
-            for _ in range(100):
-                try:
-                    if requests.get(f"{base}/healthz", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"{base} did not start")
+        wait_until_up(bases)
         yield engine, bases
     finally:
         for proc in procs:
