@@ -179,13 +179,14 @@ def splice(response: flask.Response) -> flask.Response:
     return response
 
 
-def page(name: str, ctx, url: tuple[str, str], build: Callable[[], object],
+def page(name: str, ctx, url: tuple, build: Callable[[], object],
          keep: Callable[[], bool]):
-    """A whole page body (the page router's output) for this scope, language and URL:
-    from the cache, or built and kept when `keep()` says so after building (not a refusal,
-    which must be audited every time). Kept as the JSON Dash would send (a component tree
-    does not come back from pickle byte for byte), compressed: a page is 10-150 KB of
-    JSON, a tenth of that compressed."""
+    """A whole page body (the page router's output, or the what-if's) for this scope,
+    language and `url` (the pathname and query, and whatever else the body depends on
+    that the data version does not cover): from the cache, or built and kept when
+    `keep()` says so after building (not a refusal, which must be audited every time).
+    Kept as the JSON Dash would send (a component tree does not come back from pickle
+    byte for byte), compressed: a page is 10-150 KB of JSON, a tenth of that compressed."""
     if not enabled():
         return build()
     if flask.has_request_context() and "data_version" in flask.g:
