@@ -35,3 +35,11 @@ def post_fork(server, worker):
         engine = flask_server.config.get(key)
         if engine is not None:
             engine.dispose(close=False)
+
+
+def pre_fork(server, worker):
+    """In the master, before each worker is forked: the app is built (preload), so
+    freeze what it made and tune the collector; the worker inherits both."""
+    from dashboard import collector
+
+    collector.settle()

@@ -128,9 +128,11 @@ def refresh_rollups(ctx: click.Context) -> None:
 @click.option("--debug", is_flag=True)
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the dashboard (development server; use gunicorn app:server in production)."""
+    from dashboard import collector
     from dashboard.factory import create_app
 
     app = create_app()
+    collector.settle()
     app.run(host=host, port=port, debug=debug)
 
 

@@ -49,7 +49,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
           json_path: str | None, replace: bool, slowest: int, bench_url: str | None) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
     from dashboard import bench as b
-    from dashboard import demo, load, migrate
+    from dashboard import collector, demo, load, migrate
     from dashboard.factory import create_app
     from queries import outcome_stocks, stocks
     from queries.common import data_period
@@ -84,6 +84,7 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     with engine.connect() as conn:
         _, until = data_period(conn)
     world = b.build_world(engine, until)
+    collector.settle()  # as gunicorn's workers run (gunicorn.conf.py)
     results = []
     click.echo(b.HEADER)
     for name in chosen:
