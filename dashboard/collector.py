@@ -6,7 +6,7 @@ objects start-up leaves behind (modules, SQLAlchemy metadata, Dash's registry): 
 collections of ~230 ms in 60 outcomes requests, landing on whichever request triggered
 them. Frozen, start-up's objects are never walked again (and, in gunicorn's master before
 it forks, never written to by a worker's collector, so their pages stay shared); with
-higher thresholds the young collections run a tenth as often. Measured on 60 outcomes
+higher thresholds the young collections run a quarter as often (1,702 -> 404). On 60 outcomes
 requests: time in the collector 2.9 s -> 1.1 s."""
 
 from __future__ import annotations
