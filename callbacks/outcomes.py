@@ -67,13 +67,15 @@ def outliers(conn, scope: Scope, f: Filters,
         return _judged(counts, by_window, pd.DataFrame(columns=NAME_COLUMNS)), None
     last = counts.window_end.max()
     # A ministry page would judge ~70,000 officer rows and name every officer; the table
-    # shows the few NEAR or FAR in the latest window, with their history.
+    # lists the first OUTLIER_ROWS NEAR or FAR in the latest window, with their history:
+    # chosen here as layouts.outcomes.flagged chooses them, in the order _judged gives.
     now = counts[counts.window_end == last]
-    shown = set()
+    rated = []
     for event in Q.OUTLIER_EVENTS:
-        rated = M.judge_windows(now.rename(columns={event: "events"}), by_window[event],
-                                MIN_CASELOAD)
-        shown.update(rated.entity_id[rated.status.isin([M.FAR, M.NEAR])].tolist())
+        rated.append(M.judge_windows(now.rename(columns={event: "events"}),
+                                     by_window[event], MIN_CASELOAD)
+                     [["entity_id", "rate", "status"]])
+    shown = set(L.listed(pd.concat(rated, ignore_index=True)).entity_id.tolist())
     names = Q.entity_names(conn, scope, level, sorted(shown))
     if f.region:
         names = names[names.region_code == f.region]

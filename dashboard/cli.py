@@ -130,8 +130,10 @@ def serve(host: str, port: int, debug: bool) -> None:
     """Serve the dashboard (development server; use gunicorn app:server in production)."""
     from dashboard import collector
     from dashboard.factory import create_app
+    from queries import outlier_pool
 
     app = create_app()
+    outlier_pool.warm(app.server.config.get("READ_ENGINE") or app.server.config["ENGINE"])
     collector.settle()
     app.run(host=host, port=port, debug=debug)
 

@@ -182,12 +182,18 @@ def benchmark(frame: pd.DataFrame, events: str, denominator: str, min_denominato
               per: float = 1000) -> Benchmark:
     """Target = all peers' events over all peers' denominator (so large units weigh more,
     as the national rate does); IQR over the peers that pass `min_denominator`."""
-    total = float(frame[denominator].sum())
-    target = float(frame[events].sum()) / total * per if total > 0 else None
-    # rates() without copying the frame (called per window and event on every officer).
-    den = frame[denominator].to_numpy(dtype=float)
+    return benchmark_of(frame[events].to_numpy(dtype=float),
+                        frame[denominator].to_numpy(dtype=float), min_denominator, per)
+
+
+def benchmark_of(events: np.ndarray, den: np.ndarray, min_denominator: float,
+                 per: float = 1000) -> Benchmark:
+    """`benchmark` of the peers' events and denominators as arrays (called per window
+    and event on every officer: no frame to build)."""
+    total = float(den.sum())
+    target = float(events.sum()) / total * per if total > 0 else None
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = frame[events].to_numpy(dtype=float) / den * per
+        value = events / den * per
     peer_rates = value[~(den < max(min_denominator, 1e-9)) & ~np.isnan(value)]
     return Benchmark(target, iqr(peer_rates), int(len(peer_rates)))
 

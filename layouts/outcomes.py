@@ -306,17 +306,22 @@ def _status_badge(status: str | None, lang: str):
                      className=f"badge text-bg-{STATUS_COLOURS[status]} status-{status}")
 
 
+def listed(now: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one window the table lists: NEAR or FAR, FAR first, then by rate
+    (ties in the frame's order), at most OUTLIER_ROWS."""
+    now = now[now.status.isin([M.FAR, M.NEAR])]
+    order = now.status.map({M.FAR: 0, M.NEAR: 1})
+    return (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False],
+                                             kind="stable")
+            .drop(columns="_o").head(OUTLIER_ROWS))
+
+
 def flagged(judged: pd.DataFrame) -> pd.DataFrame:
     """One row per entity and event at the latest window, with its six-month status
     history; only those NEAR or FAR now, FAR first, then by rate."""
     if judged.empty:
         return judged
-    last = judged.window_end.max()
-    now = judged[judged.window_end == last]
-    now = now[now.status.isin([M.FAR, M.NEAR])]
-    order = now.status.map({M.FAR: 0, M.NEAR: 1})
-    now = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
-           .drop(columns="_o").head(OUTLIER_ROWS))
+    now = listed(judged[judged.window_end == judged.window_end.max()])
     # The history of the rows shown only (a ministry page judges every officer).
     shown = set(zip(now.entity_id, now.event, strict=True))
     past = judged[judged.entity_id.isin(now.entity_id)]

@@ -60,7 +60,11 @@ CASES = [
 ]
 
 
-def test_the_tables_list_what_judging_every_entity_lists(generated):
+@pytest.mark.parametrize("rows", [L.OUTLIER_ROWS, 3])
+def test_the_tables_list_what_judging_every_entity_lists(generated, monkeypatch, rows):
+    """Also with a table of three rows: the callback names only the entities that make
+    the cut, and the cut must fall where judging everyone puts it."""
+    monkeypatch.setattr(L, "OUTLIER_ROWS", rows)
     flagged_somewhere = 0
     with generated.connect() as conn:
         unit = Q.entity_ids(conn, Scope.nation(), "unit", "KZ-75")[0]

@@ -1,0 +1,122 @@
+"""The outlier pool counted in memory (queries/outlier_pool.py), on both backends: the
+numbers worked out by hand on fixture_small, the same frames as the direct statements for
+every window set, scope and narrowing, a new data version read again, stale spells never
+used, and a database that cannot be read at start-up."""
+
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import delete, insert, update
+
+from dashboard.db import make_engine
+from dashboard.metrics import Period
+from dashboard.schema import (
+    assistance,
+    case_assignments,
+    cases,
+    dataset_info,
+    milestones,
+    violations,
+)
+from queries import outcomes as Q
+from queries import outlier_pool, rollups
+from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
+from tests.test_outcome_stocks import fixture_engine  # noqa: F401 - the versioned fixture
+
+YEAR_2025 = [Period(date(2025, 1, 1), date(2025, 12, 31))]
+
+
+def _row(pool: pd.DataFrame, entity: int, unit: int, idx: int = 0) -> dict:
+    rows = pool[(pool.idx == idx) & (pool.entity_id == entity) & (pool.unit_id == unit)]
+    assert len(rows) == 1
+    return rows.iloc[0][["caseload_days", "repeat_offences", "revocations"]].to_dict()
+
+
+def test_hand_counted_officers_in_2025(fixture_engine):  # noqa: F811
+    """Officer 1 (unit 1): c1 all 365 days; c2 from 10 Feb, 325; c3 5 May to 5 Nov (closed
+    that day), 184; c4 from 1 Jul when officer 2 handed it over, 184: 1,058. Officer 2:
+    c4 1 Jan to 30 Jun, 181; c5 until it was revoked on 1 Mar, 59: 240, one revocation.
+    Officer 4 (unit 3): new offences of c9 (15 Jun) and c12 (3 Mar): 2; officer 3 (unit
+    2): c8's of 20 Dec: 1."""
+    with fixture_engine.connect() as conn:
+        pool = outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None)
+    assert _row(pool, 1, 1) == {"caseload_days": 1058, "repeat_offences": 0, "revocations": 0}
+    assert _row(pool, 2, 1) == {"caseload_days": 240, "repeat_offences": 0, "revocations": 1}
+    assert _row(pool, 4, 3)["repeat_offences"] == 2
+    assert _row(pool, 3, 2)["repeat_offences"] == 1
+    assert set(pool.region_code[pool.unit_id == 3]) == {"KZ-75"}
+
+
+def test_hand_counted_unit_at_a_mid_month_edge(fixture_engine):  # noqa: F811
+    """Unit 3 from 16 Jul 2024 to 15 Jul 2025 (test_outcome_rollups.test_hand_counted_edge):
+    562 days; sentence cases only (c9, c12): 196 + 365 = 561."""
+    windows = WINDOW_SETS["mid-month"]
+    with fixture_engine.connect() as conn:
+        every = outlier_pool.pool(conn, "unit", windows, (), (), None)
+        sentence = outlier_pool.pool(conn, "unit", windows, ("sentence",), (), None)
+        elsewhere = outlier_pool.pool(conn, "unit", windows, (), (), "KZ-71")
+    last = len(windows) - 1
+    assert _row(every, 3, 3, last)["caseload_days"] == 562
+    assert _row(sentence, 3, 3, last)["caseload_days"] == 561
+    assert set(elsewhere.unit_id) == {1, 2}
+
+
+def test_the_pool_answers_what_the_statements_count(fixture_engine):  # noqa: F811
+    with fixture_engine.connect() as conn:
+        for windows in WINDOW_SETS.values():
+            for level in Q.OUTLIER_LEVELS:
+                for narrowing in NARROWINGS:
+                    assert outlier_pool.pool(conn, level, windows, narrowing.types,
+                                             narrowing.categories, None) is not None
+                    for scope in SCOPES:
+                        pd.testing.assert_frame_equal(
+                            Q.outlier_counts(conn, scope, windows, level, narrowing),
+                            Q.outlier_counts(conn, scope, windows, level, narrowing,
+                                             use_rollups=False))
+
+
+def _new_version(conn, value: str) -> None:
+    conn.execute(update(dataset_info).where(dataset_info.c.key == "data_version")
+                 .values(value=value))
+
+
+def test_a_new_data_version_is_read_again_and_stale_spells_are_not_used(fixture_engine):  # noqa: F811
+    """Case 12 (unit 3, all of the last mid-month window) removed: not counted once the
+    load that removed it is refreshed; before the refresh the pool steps aside (and the
+    statements answer, as they did before the pool)."""
+    windows = WINDOW_SETS["mid-month"]
+    last = len(windows) - 1
+    with fixture_engine.connect() as conn:
+        before = outlier_pool.pool(conn, "unit", windows, (), (), None)
+    assert _row(before, 3, 3, last)["caseload_days"] == 562
+    with fixture_engine.begin() as conn:
+        for table in (case_assignments, milestones, violations, assistance):
+            conn.execute(delete(table).where(table.c.case_id == 12))
+        conn.execute(delete(cases).where(cases.c.id == 12))
+        _new_version(conn, "small-v2")
+    with fixture_engine.connect() as conn:
+        # The spells read before belong to small-v1: not used for small-v2.
+        assert outlier_pool.pool(conn, "unit", windows, (), (), None) is None
+    with fixture_engine.begin() as conn:
+        rollups.refresh(conn)
+    with fixture_engine.connect() as conn:
+        after = outlier_pool.pool(conn, "unit", windows, (), (), None)
+    assert _row(after, 3, 3, last)["caseload_days"] == 562 - 365
+
+
+def test_no_data_version_no_pool(engine):
+    from tests import fixture_small
+
+    fixture_small.load(engine)
+    with engine.begin() as conn:
+        rollups.refresh(conn)
+        assert outlier_pool.pool(conn, "unit", YEAR_2025, (), (), None) is None
+        conn.execute(insert(dataset_info).values(key="data_version", value="v",
+                                                 updated_at=datetime(2026, 1, 1)))
+        assert outlier_pool.pool(conn, "unit", YEAR_2025, (), (), None) is None
+
+
+def test_warming_up_against_a_database_that_is_down_reports_and_goes_on(caplog):
+    engine = make_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    assert outlier_pool.warm(engine) is None
+    assert "outlier pool not read ahead" in caplog.text
