@@ -230,12 +230,14 @@ def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float
     window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
     out = rates(counts, events, denominator, min_denominator, per)
     # `status` per row, vectorised (tens of thousands of officer rows): NaN stands for
-    # None (no rate, no target, no spread, or a window without a benchmark).
+    # None (no rate, no target, no spread, or a window without a benchmark). Each row's
+    # benchmark by position, looked up once (-1, no benchmark, takes the NaN at the end).
+    at = pd.Index(list(benchmarks), dtype=object).get_indexer(out["window_end"].to_numpy())
+
     def of(attribute):
-        values = {w: getattr(b, attribute) for w, b in benchmarks.items()}
-        return (out["window_end"].map({w: np.nan if v is None else v
-                                       for w, v in values.items()})
-                .to_numpy(dtype=float, na_value=np.nan))
+        values = [getattr(b, attribute) for b in benchmarks.values()]
+        return np.array([np.nan if v is None else v for v in values] + [np.nan],
+                        dtype=float)[at]
 
     value, target, spread = out["rate"].to_numpy(dtype=float), of("target"), of("iqr")
     judged = np.full(len(out), None, dtype=object)

@@ -717,17 +717,27 @@ def _officer_counts(conn, windows, where, narrowing, use_rollups=True):
     return caseload, offences, revocations
 
 
-@cached("outcomes.outlier_pool")
 def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                      narrowing: Narrowing, use_rollups: bool = True) -> pd.DataFrame:
     """outlier_counts' counts over the whole country, per (window, entity, unit of the
     case): columns idx, entity_id, unit_id, region_code, caseload_days and the events;
-    a row has at least one of them above zero. `scope` is the nation's (the cache key)."""
+    a row has at least one of them above zero. `scope` is the nation's.
+
+    From the spells held in memory (queries/outlier_pool.py) when they are fresh: not
+    cached, as that takes about as long as pickling the ~12,000 officer rows would; else
+    counted by the statements, and cached."""
     if use_rollups:
         held = outlier_pool.pool(conn, level, windows, narrowing.types, narrowing.categories,
                                  narrowing.region)
         if held is not None:
             return held[[*_KEYS, "caseload_days", *OUTLIER_EVENTS]]
+    return _counted_pool(conn, scope, windows, level, narrowing, use_rollups)
+
+
+@cached("outcomes.outlier_pool")
+def _counted_pool(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
+                  narrowing: Narrowing, use_rollups: bool = True) -> pd.DataFrame:
+    """_national_counts by the statements."""
     count = _unit_counts if level == "unit" else _officer_counts
     caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing,
                                             use_rollups)
