@@ -339,10 +339,29 @@ class ViewResult:
         return out
 
 
-def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engine: Engine,
-                 world: World, runs: int, naive_runs: int, profile: int = 0) -> ViewResult:
+def warm_up(bench: ViewBenchmark, clients: Clients, world: World, n: int) -> None:
+    """n requests of the view, not timed, drawn with their own random numbers (the timed
+    samples stay the same): what a serving process has done before (SQLAlchemy's compiled
+    statements, plotly's validators, Dash's component classes, built on first use)."""
     from dashboard import cache
 
+    state = world.rng.getstate()
+    other = World(**{**world.__dict__, "rng": random.Random(world.rng.random())})
+    world.rng.setstate(state)
+    for sample in bench.samples(other, n):
+        with clients.app.server.app_context():
+            cache.clear()
+        post(clients.for_scope(sample.scope),
+             sample.body or clients.page_body(sample.pathname, sample.search))
+
+
+def measure_view(bench: ViewBenchmark, clients: Clients, log: StatementLog, engine: Engine,
+                 world: World, runs: int, naive_runs: int, profile: int = 0,
+                 warmup: int = 0) -> ViewResult:
+    from dashboard import cache
+
+    if warmup:
+        warm_up(bench, clients, world, warmup)
     samples = bench.samples(world, runs)
     uncached, cached, raw, counts, sizes = [], [], [], [], []
     timed: list[tuple[str, float]] = []

@@ -32,6 +32,9 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--runs", type=int, default=30, show_default=True,
               help="Requests per view (varied filters and scopes).")
+@click.option("--warmup", type=int, default=0, show_default=True,
+              help="Untimed requests per view first, with other filters (a process that "
+                   "has served a while: statements compiled, figure validators built).")
 @click.option("--naive-runs", type=int, default=3, show_default=True,
               help="Runs of the naive pandas baseline per view (it is slow).")
 @click.option("--views", default="", help="Comma-separated view names (default: all).")
@@ -45,7 +48,8 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
               help="Database to fill and time (default: the one probation-dashboard was "
                    "given, or DATABASE_URL).")
 @click.pass_context
-def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: int, views: str,
+def bench(ctx: click.Context, scale: float, seed: int, runs: int, warmup: int,
+          naive_runs: int, views: str,
           json_path: str | None, replace: bool, slowest: int, bench_url: str | None) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
     from dashboard import bench as b
@@ -94,14 +98,14 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, naive_runs: in
     click.echo(b.HEADER)
     for name in chosen:
         result = b.measure_view(b.REGISTRY[name], clients, log, engines[-1], world, runs,
-                                naive_runs, slowest)
+                                naive_runs, slowest, warmup)
         results.append(result)
         click.echo(b.table_row(result))
         for note in result.notes:
             click.echo(f"  first error: {note}")
         for total, median, count, sql in result.slowest:
             click.echo(f"  {total:8.0f} ms total, {median:7.1f} ms median, x{count}: {sql[:300]}")
-    meta = {"runs_per_view": runs, "naive_runs": naive_runs,
+    meta = {"runs_per_view": runs, "warmup_per_view": warmup, "naive_runs": naive_runs,
             "cache": "redis" if getattr(settings, "redis_url", None) else "simple",
             "measured": "POST /_dash-update-component via Flask test client, signed in",
             "machine": f"{platform.machine()} {os.cpu_count()} cores, "

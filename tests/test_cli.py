@@ -133,14 +133,63 @@ def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
     and `make bench` write it: a tiny dataset on SQLite, two views, one run each."""
     out = tmp_path / "bench.json"
     result = run("bench", "--database-url", f"sqlite:///{tmp_path / 'b.db'}", "--scale", "0.01",
-                 "--runs", "2", "--naive-runs", "1", "--views", "officer,case", "--json",
+                 "--runs", "2", "--warmup", "1", "--naive-runs", "1", "--views", "officer,case",
+                 "--json",
                  str(out), database_url="not a url")  # the option wins over DATABASE_URL
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     assert report["scale"] == 0.01 and report["backend"] == "sqlite"
+    assert report["warmup_per_view"] == 1
     assert [v["view"] for v in report["views"]] == ["officer", "case"]
     for view in report["views"]:
         assert view["runs"] == 2 and view["errors"] == 0
         assert 0 < view["raw_sql_ms"] and 0 < view["p50_ms"] <= view["p95_ms"]
         assert view["naive_ms"] > 0
     assert "officer" in result.stdout and "case" in result.stdout  # the printed table
+
+
+def test_warming_up_leaves_the_timed_samples_as_they_were():
+    """The untimed requests draw their own filters: a run with --warmup times the same
+    requests as one without."""
+    import random
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard import bench as b
+
+    def world():
+        return b.World(regions=["KZ-71", "KZ-75", "KZ-79"],
+                       units=pd.DataFrame({"id": [1, 2, 3], "region_code": ["KZ-71"] * 3}),
+                       officers=pd.DataFrame(columns=["id", "unit_id", "region_code"]),
+                       cases=pd.DataFrame(columns=["id", "unit_id", "region_code"]),
+                       data_until=date(2026, 11, 24), rng=random.Random(7))
+
+    class Quiet:
+        """Clients that answer without a server (only the samples matter here)."""
+
+        class app:  # noqa: N801 - stands for the Dash app
+            class server:  # noqa: N801
+                @staticmethod
+                def app_context():
+                    import contextlib
+                    return contextlib.nullcontext()
+
+        def for_scope(self, scope):
+            return None
+
+        def page_body(self, pathname, search):
+            return {}
+
+    view = b.REGISTRY["overview"]
+    plain, warmed = world(), world()
+    drawn = []
+    original = b.post
+    try:
+        b.post = lambda client, body: drawn.append(body) or (0.0, 200, 0)
+        b.warm_up(view, Quiet(), warmed, 5)
+    finally:
+        b.post = original
+    assert len(drawn) == 5
+    assert [s.search for s in view.samples(warmed, 10)] == \
+        [s.search for s in view.samples(plain, 10)]
