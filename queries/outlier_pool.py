@@ -17,9 +17,15 @@ statements define it (`_caseload_days`, `_events`):
 
 What is held: the cases (unit level), queries.outcome_rollups.officer_spells (officer
 level), the new offences (with the officer responsible on the day) and the revocations
-(cases.officer_id, responsible at closing): about 1.1 million rows and 17 MB at scale 1,
-read once per process and data version. The "outcome_stocks" marker says the spells
-belong to the version loaded (it is written in the transaction that refreshes them).
+(cases.officer_id, responsible at closing), as day numbers and one-byte codes, the spells
+sorted by their end and the events by their day, so that a request looks only at the
+rows that can touch its windows. Measured (PostgreSQL, read through COPY): scale 1, 0.94
+million spells, 13 MB, read in 1.2 s, 3-9 ms per level and request; scale 10, 9.4
+million spells, 134 MB, read in 15 s (1.1 GB at the peak of the read), 30-90 ms. Read
+once per process and data version, ahead of the first request (gunicorn's master before
+it forks, so that the workers share the pages). The "outcome_stocks" marker says the
+spells belong to the version loaded (it is written in the transaction that refreshes
+them).
 """
 
 from __future__ import annotations
@@ -35,10 +41,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, and_, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.metrics import Period
 from dashboard.schema import case_assignments, cases, units, violations
 from queries import stocks
@@ -68,21 +75,29 @@ def _day(column):
 
 @dataclass(frozen=True)
 class Rows:
-    """Spells (start, end) or events (start only) with what a page narrows them by."""
+    """Spells (start, end), sorted by end, or events (start only), sorted by day, with
+    what a page narrows them by; day numbers."""
 
     start: np.ndarray
     end: np.ndarray | None
     pair: np.ndarray
     """Index of the row's (entity, unit of the case) in Held.pairs."""
-    unit: np.ndarray
     type: np.ndarray
     category: np.ndarray
-    """Codes into Held.types and Held.categories."""
+    """Indexes into PROBATION_TYPES and LEGAL_CATEGORIES (-1: neither)."""
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.start, self.end, self.pair, self.unit, self.type,
+        return sum(a.nbytes for a in (self.start, self.end, self.pair, self.type,
                                       self.category) if a is not None)
+
+    def touching(self, first: int, after: int) -> slice:
+        """The rows that may touch the days [first, after): spells ending after `first`,
+        events on those days (a binary search: the rest are not looked at)."""
+        if self.end is None:
+            return slice(int(np.searchsorted(self.start, first)),
+                         int(np.searchsorted(self.start, after)))
+        return slice(int(np.searchsorted(self.end, first, side="right")), len(self.end))
 
 
 @dataclass(frozen=True)
@@ -94,8 +109,6 @@ class Held:
     revocations: Rows
     pairs: np.ndarray
     """(entity << 24) | unit, ascending: the order of the pool's rows."""
-    types: dict[str, int]
-    categories: dict[str, int]
     region_of_unit: dict[int, str]
 
     @property
@@ -104,11 +117,14 @@ class Held:
             + self.pairs.nbytes
 
 
-def _read(conn: Connection, query) -> pd.DataFrame:
-    """Columns entity, unit, type, category, start[, end] (day numbers). On PostgreSQL
-    through COPY and pandas' CSV reader: a million rows as Row objects into a DataFrame
-    took 3.5 s at scale 1, this 0.5 s."""
-    names = ["entity", "unit", "type", "category", "start", "end"][:len(query.selected_columns)]
+COLUMNS = ["entity", "unit", "type", "category", "start", "end"]
+
+
+def _read(conn: Connection, query) -> dict[str, np.ndarray]:
+    """The query's integer columns (COLUMNS) as arrays. On PostgreSQL through COPY and
+    pandas' CSV reader: a million rows as Row objects into a DataFrame took 3.5 s at
+    scale 1, this 0.5 s."""
+    names = COLUMNS[:len(query.selected_columns)]
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.dbapi_connection.cursor()
     try:
@@ -116,65 +132,71 @@ def _read(conn: Connection, query) -> pd.DataFrame:
             text = io.StringIO()
             cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV", text)
             text.seek(0)
-            return pd.read_csv(text, header=None, names=names,
-                               dtype={"type": str, "category": str})
-        cursor.execute(sql)
-        return pd.DataFrame(cursor.fetchall(), columns=names)
+            frame = pd.read_csv(text, header=None, names=names, dtype=np.int64)
+        else:
+            cursor.execute(sql)
+            frame = pd.DataFrame(cursor.fetchall(), columns=names, dtype=np.int64)
     finally:
         cursor.close()
+    return {name: frame[name].to_numpy() for name in names}
+
+
+def _code(column, values: Sequence[str]):
+    """The column as its index in `values` (-1 for anything else): one byte per row held,
+    not a string."""
+    return case({v: i for i, v in enumerate(values)}, value=column, else_=-1)
 
 
 def _queries(level: str) -> tuple:
     new_offence = violations.c.kind == "new_offence"
     revoked = and_(cases.c.close_reason == "revoked", cases.c.closed_on.is_not(None))
-    narrowing = [cases.c.unit_id, cases.c.probation_type, cases.c.legal_category]
+
+    def narrowing(table):
+        return [table.c.unit_id, _code(table.c.probation_type, PROBATION_TYPES),
+                _code(table.c.legal_category, LEGAL_CATEGORIES)]
+
     if level == "unit":
-        spells = select(cases.c.unit_id, *narrowing, _day(cases.c.registered_on),
-                        _day(cases.c.closed_on))
-        offences = (select(cases.c.unit_id, *narrowing, _day(violations.c.occurred_on))
+        spells = select(cases.c.unit_id, *narrowing(cases), _day(cases.c.registered_on),
+                        func.coalesce(_day(cases.c.closed_on), OPEN))
+        offences = (select(cases.c.unit_id, *narrowing(cases), _day(violations.c.occurred_on))
                     .select_from(violations.join(cases, cases.c.id == violations.c.case_id))
                     .where(new_offence))
-        revocations = select(cases.c.unit_id, *narrowing, _day(cases.c.closed_on)).where(revoked)
+        revocations = select(cases.c.unit_id, *narrowing(cases),
+                             _day(cases.c.closed_on)).where(revoked)
         return spells, offences, revocations
     sp, ca = officer_spells, case_assignments
-    spells = select(sp.c.officer_id, sp.c.unit_id, sp.c.probation_type, sp.c.legal_category,
-                    _day(sp.c.assigned_on), _day(sp.c.unassigned_on))
+    spells = select(sp.c.officer_id, *narrowing(sp), _day(sp.c.assigned_on),
+                    func.coalesce(_day(sp.c.unassigned_on), OPEN))
     # As queries.outcomes._officer_counts counts them: the officer responsible on the day
     # of the offence; cases.officer_id (responsible at closing) for a revocation.
-    offences = (select(ca.c.officer_id, *narrowing, _day(violations.c.occurred_on))
+    offences = (select(ca.c.officer_id, *narrowing(cases), _day(violations.c.occurred_on))
                 .select_from(violations.join(ca, ca.c.case_id == violations.c.case_id)
                              .join(cases, cases.c.id == ca.c.case_id))
                 .where(new_offence, ca.c.assigned_on <= violations.c.occurred_on,
                        or_(ca.c.unassigned_on.is_(None),
                            ca.c.unassigned_on > violations.c.occurred_on)))
-    revocations = (select(cases.c.officer_id, *narrowing, _day(cases.c.closed_on))
+    revocations = (select(cases.c.officer_id, *narrowing(cases), _day(cases.c.closed_on))
                    .where(revoked, cases.c.officer_id.is_not(None)))
     return spells, offences, revocations
 
 
 def _build(conn: Connection, level: str) -> Held:
     regions = dict(conn.execute(select(units.c.id, units.c.region_code)).all())
-    frames = [_read(conn, q) for q in _queries(level)]
-    everything = pd.concat(frames, ignore_index=True)
-    types = {v: i for i, v in enumerate(sorted(everything.type.unique()))}
-    categories = {v: i for i, v in enumerate(sorted(everything.category.unique()))}
-    packed = ((everything.entity.to_numpy(dtype=np.int64) << 24)
-              | everything.unit.to_numpy(dtype=np.int64))
-    pairs, pair = np.unique(packed, return_inverse=True)
+    read = [_read(conn, q) for q in _queries(level)]
+    packed = [(r["entity"] << 24) | r["unit"] for r in read]
+    pairs, pair = np.unique(np.concatenate(packed), return_inverse=True)
     pair = pair.reshape(-1).astype(np.int32)
     parts, at = [], 0
-    for frame in frames:
-        n = len(frame)
-        end = None
-        if "end" in frame:
-            end = frame.end.fillna(OPEN).to_numpy(dtype=np.int64).astype(np.int32)
-        parts.append(Rows(start=frame.start.to_numpy(dtype=np.int32), end=end,
-                          pair=pair[at:at + n], unit=frame.unit.to_numpy(dtype=np.int32),
-                          type=frame.type.map(types).to_numpy(dtype=np.int8),
-                          category=frame.category.map(categories).to_numpy(dtype=np.int8)))
+    for r, p in zip(read, packed, strict=True):
+        n = len(p)
+        order = np.argsort(r["end"] if "end" in r else r["start"], kind="stable")
+        parts.append(Rows(start=r["start"][order].astype(np.int32),
+                          end=r["end"][order].astype(np.int32) if "end" in r else None,
+                          pair=pair[at:at + n][order],
+                          type=r["type"][order].astype(np.int8),
+                          category=r["category"][order].astype(np.int8)))
         at += n
-    return Held(*parts, pairs=pairs, types=types, categories=categories,
-                region_of_unit=regions)
+    return Held(*parts, pairs=pairs, region_of_unit=regions)
 
 
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
@@ -198,15 +220,16 @@ def held(conn: Connection, level: str) -> Held | None:
         return _held[key]
 
 
-def _kept(rows: Rows, h: Held, types, categories, region_units) -> np.ndarray:
-    keep = np.ones(len(rows.start), dtype=bool)
+def _kept(rows: Rows, part: slice, types, categories, pair_in_region) -> np.ndarray:
+    keep = np.ones(part.stop - part.start, dtype=bool)
     if types:
-        keep &= np.isin(rows.type, [h.types[t] for t in types if t in h.types])
+        keep &= np.isin(rows.type[part], [PROBATION_TYPES.index(t) for t in types
+                                          if t in PROBATION_TYPES])
     if categories:
-        keep &= np.isin(rows.category, [h.categories[c] for c in categories
-                                        if c in h.categories])
-    if region_units is not None:
-        keep &= np.isin(rows.unit, region_units)
+        keep &= np.isin(rows.category[part], [LEGAL_CATEGORIES.index(c) for c in categories
+                                              if c in LEGAL_CATEGORIES])
+    if pair_in_region is not None:
+        keep &= pair_in_region[rows.pair[part]]
     return keep
 
 
@@ -218,19 +241,21 @@ def pool(conn: Connection, level: str, windows: Sequence[Period], types: Sequenc
     h = held(conn, level)
     if h is None or not windows:
         return None
-    region_units = (None if region is None else
-                    np.array([u for u, r in h.region_of_unit.items() if r == region]))
+    pair_in_region = None
+    if region is not None:
+        pair_in_region = np.array([h.region_of_unit.get(u) == region
+                                   for u in (h.pairs & 0xFFFFFF).tolist()], dtype=bool)
     bounds = [(day_number(w.start), day_number(w.end) + 1) for w in windows]
     first, after = min(a for a, _ in bounds), max(b for _, b in bounds)
     spells = h.spells
-    live = (_kept(spells, h, types, categories, region_units)
-            & (spells.start < after) & (spells.end > first))
-    s, e, sp = spells.start[live], spells.end[live], spells.pair[live]
+    part = spells.touching(first, after)
+    live = _kept(spells, part, types, categories, pair_in_region) & (spells.start[part] < after)
+    s, e, sp = spells.start[part][live], spells.end[part][live], spells.pair[part][live]
     events = []
     for rows in (h.offences, h.revocations):
-        live = (_kept(rows, h, types, categories, region_units)
-                & (rows.start >= first) & (rows.start < after))
-        events.append((rows.start[live], rows.pair[live]))
+        part = rows.touching(first, after)
+        live = _kept(rows, part, types, categories, pair_in_region)
+        events.append((rows.start[part][live], rows.pair[part][live]))
     n = len(h.pairs)
     idx, found, sums = [], [], {m: [] for m in MEASURES}
     for i, (a, b) in enumerate(bounds):
