@@ -120,3 +120,10 @@ def test_warming_up_against_a_database_that_is_down_reports_and_goes_on(caplog):
     engine = make_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
     assert outlier_pool.warm(engine) is None
     assert "outlier pool not read ahead" in caplog.text
+
+
+def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
+    outlier_pool._held.clear()
+    assert outlier_pool.warm(fixture_engine) >= 0
+    url = str(fixture_engine.url)
+    assert {key[2] for key in outlier_pool._held if key[0] == url} == {"unit", "officer"}
