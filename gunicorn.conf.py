@@ -40,10 +40,15 @@ def post_fork(server, worker):
 def pre_fork(server, worker):
     """In the master, before each worker is forked: the app is built (preload), so read
     the outlier pool's arrays ahead, freeze what was made and tune the collector; the
-    worker inherits all three (the arrays shared, not copied, while nobody writes them)."""
-    from app import server as flask_server
+    worker inherits all three (the arrays shared, not copied, while nobody writes them).
+    Without preload the master has no app: each worker reads the arrays on its first
+    outcomes request."""
     from dashboard import collector
-    from queries import outlier_pool
 
-    outlier_pool.warm(flask_server.config.get("READ_ENGINE") or flask_server.config["ENGINE"])
+    if server is not None and server.cfg.preload_app:
+        from app import server as flask_server
+        from queries import outlier_pool
+
+        outlier_pool.warm(flask_server.config.get("READ_ENGINE")
+                          or flask_server.config["ENGINE"])
     collector.settle()
