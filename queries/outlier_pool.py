@@ -22,8 +22,9 @@ sorted by their end and the events by their day, so that a request looks only at
 rows that can touch its windows. Measured (PostgreSQL, read through COPY): scale 1, 0.94
 million spells, 13 MB, read in 1.2 s, 3-9 ms per level and request; scale 10, 9.4
 million spells, 134 MB, read in 15 s (1.1 GB at the peak of the read), 30-90 ms. Read
-once per process and data version, ahead of the first request (gunicorn's master before
-it forks, so that the workers share the pages). The "outcome_stocks" marker says the
+once per process and data version: ahead of the first request (gunicorn's master before
+it forks, so that the workers share the pages), or, after an import, by a background
+thread while the statements answer. The "outcome_stocks" marker says the
 spells belong to the version loaded (it is written in the transaction that refreshes
 them).
 """
@@ -39,11 +40,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import flask
 import numpy as np
 import pandas as pd
 from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.metrics import Period
@@ -200,24 +201,70 @@ def _build(conn: Connection, level: str) -> Held:
 
 
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
+_reading: set[tuple[str, str, str]] = set()
+"""Keys being read in the background."""
 _lock = threading.Lock()
+"""Guards _held and _reading (held only for a lookup, never during a read)."""
+_read_lock = threading.Lock()
+"""One read at a time per process."""
 
 
 def held(conn: Connection, level: str) -> Held | None:
     """The level's spells and events for the data loaded now; None when the rollups do
-    not belong to it (never refreshed, or the data changed since)."""
+    not belong to it (never refreshed, or the data changed since).
+
+    Inside a request, arrays not read yet are read by a background thread and this
+    answers None (the statements count meanwhile): the first outcomes page after an
+    import does not wait for the read (1-2 s at scale 1, 15-20 s at scale 10). Elsewhere
+    (start-up, the CLI, tests) the read happens here."""
+    key = _key(conn, level)
+    if key is None:
+        return None
+    with _lock:
+        if key in _held:
+            return _held[key]
+        if flask.has_request_context():
+            if key not in _reading:
+                _reading.add(key)
+                threading.Thread(target=_read_in_background, args=(conn.engine, level, key),
+                                 name=f"outlier-pool-{level}", daemon=True).start()
+            return None
+    return _load(conn, level, key)
+
+
+def _key(conn: Connection, level: str) -> tuple[str, str, str] | None:
     info = stocks.page_info(conn)
     version = info.get("data_version")
     if version is None or info.get(MARKER) != version:
         return None
-    key = (str(conn.engine.url), version, level)
-    # One build per process and version: the other threads of a worker wait for it.
-    with _lock:
-        if key not in _held:
-            _held[key] = _build(conn, level)
+    return (str(conn.engine.url), version, level)
+
+
+def _load(conn: Connection, level: str, key: tuple[str, str, str]) -> Held:
+    with _read_lock:
+        with _lock:
+            if key in _held:
+                return _held[key]
+        built = _build(conn, level)
+        with _lock:
+            _held[key] = built
             while len(_held) > KEPT * 2:
                 _held.popitem(last=False)
-        return _held[key]
+        return built
+
+
+def _read_in_background(engine: Engine, level: str, key: tuple[str, str, str]) -> None:
+    try:
+        with engine.connect() as conn:
+            # The version read again: an import may have landed since the request.
+            now = _key(conn, level)
+            if now is not None:
+                _load(conn, level, now)
+    except Exception as exc:  # noqa: BLE001 - a thread of its own: log, the statements answer
+        log.warning("outlier pool not read: %s", (str(exc).splitlines() or [repr(exc)])[0])
+    finally:
+        with _lock:
+            _reading.discard(key)
 
 
 def _kept(rows: Rows, part: slice, types, categories, pair_in_region) -> np.ndarray:
@@ -286,7 +333,8 @@ def warm(engine: Engine) -> float | None:
         with engine.connect() as conn:
             for level in ("unit", "officer"):
                 held(conn, level)
-    except SQLAlchemyError as exc:
-        log.warning("outlier pool not read ahead: %s", str(exc).splitlines()[0])
+    except Exception as exc:  # noqa: BLE001 - start-up goes on; the first request reads it
+        log.warning("outlier pool not read ahead: %s",
+                    (str(exc).splitlines() or [repr(exc)])[0])
         return None
     return time.perf_counter() - started

@@ -127,3 +127,22 @@ def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
     assert outlier_pool.warm(fixture_engine) >= 0
     url = str(fixture_engine.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {"unit", "officer"}
+
+
+def test_in_a_request_the_arrays_are_read_in_the_background(fixture_engine):  # noqa: F811
+    """A page does not wait for the read: the statements answer the first request after
+    an import, the arrays the ones after the background read."""
+    import threading
+
+    import flask
+
+    outlier_pool._held.clear()
+    app = flask.Flask(__name__)
+    with app.test_request_context(), fixture_engine.connect() as conn:
+        assert outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None) is None
+    for thread in threading.enumerate():
+        if thread.name.startswith("outlier-pool"):
+            thread.join(60)
+    with app.test_request_context(), fixture_engine.connect() as conn:
+        pool = outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None)
+    assert _row(pool, 1, 1)["caseload_days"] == 1058
