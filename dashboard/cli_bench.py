@@ -92,7 +92,8 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, warmup: int,
     # collector settled.
     read = outlier_pool.warm(engines[-1])
     if read is not None:
-        click.echo(f"outlier pool read ahead in {read:.1f} s")
+        click.echo(f"outlier pool read ahead in {read:.1f} s "
+                   f"({outlier_pool.held_bytes() / 1e6:.0f} MB)")
     collector.settle()
     results = []
     click.echo(b.HEADER)

@@ -324,6 +324,12 @@ def pool(conn: Connection, level: str, windows: Sequence[Period], types: Sequenc
         **{m: np.concatenate(sums[m]) for m in MEASURES}})
 
 
+def held_bytes() -> int:
+    """Bytes of the arrays this process holds (every database and version kept)."""
+    with _lock:
+        return sum(h.nbytes for h in _held.values())
+
+
 def warm(engine: Engine) -> float | None:
     """Read both levels now: a serving process before its first request (gunicorn's
     master before it forks, so that its workers share the arrays). Seconds taken; None

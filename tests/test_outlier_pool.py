@@ -127,6 +127,8 @@ def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
     assert outlier_pool.warm(fixture_engine) >= 0
     url = str(fixture_engine.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {"unit", "officer"}
+    # The fixture's dozen cases and their assignments: a few hundred bytes, not nothing.
+    assert 0 < outlier_pool.held_bytes() < 100_000
 
 
 def test_in_a_request_the_arrays_are_read_in_the_background(fixture_engine):  # noqa: F811
