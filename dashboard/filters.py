@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
@@ -126,6 +127,14 @@ class Filters:
     def to_query(self, **changes) -> str:
         """The query string ("?..." or "") that reproduces these filters, with `changes`
         (query keys, None to drop one) applied: for links that keep the user's filters."""
+        return self._query(changes) if changes else self._plain_query
+
+    @cached_property
+    def _plain_query(self) -> str:
+        # Every link of a page (a worklist block: two per row) keeps the same filters.
+        return self._query({})
+
+    def _query(self, changes: dict) -> str:
         params: dict[str, str | None] = {"period": self.period}
         if self.period == "custom":
             params.update({"from": self.start.isoformat(), "to": self.end.isoformat()})

@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -64,7 +65,13 @@ def lean(traces: list[dict], height: int, **layout) -> dict:
 
 def iso_datetimes(values) -> list[str]:
     """Dates as plotly's validation writes them (it would turn them into these strings)."""
-    return pd.to_datetime(pd.Series(values)).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    try:
+        seconds = np.asarray(values).astype("datetime64[s]")
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or np.isnat(seconds).any():  # as pandas writes a missing day
+        return pd.to_datetime(pd.Series(values)).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    return np.datetime_as_string(seconds).tolist()
 
 
 def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:

@@ -104,15 +104,21 @@ def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], st
 def caseload_frame(by_region_type: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Cases on the register per region (rows) and probation type (columns) plus a total,
     with headers in `lang`: what the grid shows and the exports contain."""
-    wide = (by_region_type.pivot_table(index=["region_code", "region"],
-                                       columns="probation_type", values="cases",
-                                       aggfunc="sum", fill_value=0)
-            .reindex(columns=list(PROBATION_TYPES), fill_value=0))
-    wide["total"] = wide.sum(axis=1)
-    wide = wide.reset_index().drop(columns="region_code")
-    return wide.rename(columns={"region": t("caseload.col.region", lang),
-                                "total": t("caseload.col.total", lang),
-                                **{p: t(f"shell.type.{p}", lang) for p in PROBATION_TYPES}})
+    # A plain loop over the ~80 rows: pandas' pivot_table took 4-6 ms of a 25 ms page.
+    wide: dict[tuple, dict[str, int]] = {}
+    for code, region, probation_type, cases in by_region_type[
+            ["region_code", "region", "probation_type", "cases"]].itertuples(index=False,
+                                                                             name=None):
+        row = wide.setdefault((code, region), dict.fromkeys(PROBATION_TYPES, 0))
+        if probation_type in row:
+            row[probation_type] += int(cases)
+    region_col, total_col = t("caseload.col.region", lang), t("caseload.col.total", lang)
+    type_cols = [t(f"shell.type.{p}", lang) for p in PROBATION_TYPES]
+    columns = [region_col, *type_cols, total_col]
+    records = [(region, *row.values(), sum(row.values()))
+               for (_, region), row in sorted(wide.items())]
+    return pd.DataFrame.from_records(records, columns=columns).astype(
+        dict.fromkeys([*type_cols, total_col], "int64"))
 
 
 def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:

@@ -57,6 +57,12 @@ def test_to_query_round_trips():
     assert Filters.from_query(f.to_query(), UNTIL) == f
     assert f.to_query(category=None, region="KZ-75") == (
         "?period=custom&from=2025-01-01&to=2025-06-30&asof=2025-03-31&region=KZ-75")
+    # The plain query is kept once made: a link with changes neither alters nor reuses it,
+    # and a changed copy makes its own.
+    plain = "?period=custom&from=2025-01-01&to=2025-06-30&asof=2025-03-31&category=parole"
+    assert f.to_query() == plain and f.to_query() == plain
+    assert f.within(region="KZ-75").to_query() == plain + "&region=KZ-75"
+    assert f == Filters.from_query(plain, UNTIL) and f.to_query() == plain
 
 
 def test_year_before_of_a_leap_day():

@@ -132,6 +132,29 @@ def test_caseload_frame_pivots_types_with_a_total():
     assert frame.values.tolist() == [["Astana", 1, 3, 0, 0, 4], ["Almaty", 0, 2, 0, 0, 2]]
 
 
+def test_caseload_frame_of_nothing_and_of_an_unknown_type():
+    empty = caseload_frame(pd.DataFrame({"region_code": [], "region": [],
+                                         "probation_type": [], "cases": []}), "en")
+    assert len(empty) == 0 and list(empty.columns)[-1] == "Total"
+    # A type outside the four is not a column and not in the total; its region still shows.
+    odd = caseload_frame(pd.DataFrame({"region_code": ["KZ-71", "KZ-71"],
+                                       "region": ["Astana", "Astana"],
+                                       "probation_type": ["other", "sentence"],
+                                       "cases": [5, 3]}), "en")
+    assert odd.values.tolist() == [["Astana", 0, 3, 0, 0, 3]]
+    assert odd["Total"].dtype == "int64"
+
+
+def test_iso_datetimes_as_plotly_writes_them():
+    assert figures.iso_datetimes(pd.Series([date(2024, 2, 29), date(2025, 1, 31)])) == [
+        "2024-02-29T00:00:00", "2025-01-31T00:00:00"]
+    assert figures.iso_datetimes(pd.to_datetime(pd.Series(["2025-03-31"]))) == [
+        "2025-03-31T00:00:00"]
+    missing = figures.iso_datetimes(pd.Series([date(2025, 1, 31), None]))
+    assert missing[0] == "2025-01-31T00:00:00" and pd.isna(missing[1])
+    assert figures.iso_datetimes([]) == []
+
+
 def test_top_bar_has_sections_languages_and_sign_out():
     text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана", "tok"))
     for expected in ("Обзор", "Состоящие на учёте", "Қазақша", "English", "/language/kk",
