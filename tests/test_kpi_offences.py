@@ -1,0 +1,119 @@
+"""The KPIs' new offences (this period and the same period a year before) from the outcome
+stocks' running totals, against the hand-counted fixture (see fixture_small) and against
+the direct count they replace, on SQLite and PostgreSQL.
+
+New offences in the fixture: case 8 (unit 2, KZ-71, restriction of freedom) 2025-12-20;
+case 5 (unit 1, KZ-71) 2024-05-10; case 12 (unit 3, KZ-75) 2024-08-01 and 2025-03-03;
+case 9 (unit 3, KZ-75) 2025-06-15. Every case but 8 is conditionally sentenced."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import insert, update
+
+from dashboard.filters import Filters
+from dashboard.schema import dataset_info
+from dashboard.scope import Scope
+from queries import kpis, rollups
+from queries.common import cases_where, cases_with_units
+from tests import fixture_small
+
+NATION = Scope.nation()
+ASTANA_HEAD = Scope("region_head", region_code="KZ-71")
+UNIT_3_HEAD = Scope("unit_head", unit_id=3)
+COLUMNS = ["repeat_offences", "repeat_offences_year_before"]
+
+
+def filters(query: str) -> Filters:
+    return Filters.from_query(query, fixture_small.DATA_UNTIL)
+
+
+@pytest.fixture
+def conn(engine):
+    """fixture_small with a data version (a load writes one), refreshed."""
+    fixture_small.load(engine)
+    with engine.begin() as c:
+        c.execute(insert(dataset_info).values(key="data_version", value="small-v1",
+                                              updated_at=datetime(2026, 1, 1)))
+        rollups.refresh(c)
+    with engine.connect() as connection:
+        yield connection
+
+
+@pytest.fixture
+def no_direct_count(monkeypatch):
+    """Fail if the offences are counted from the violations."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("counted directly")
+    monkeypatch.setattr(kpis, "_direct_offences", refuse)
+
+
+def offences(conn, scope, f, level):
+    frame = kpis.by_place(conn, scope, f, level)
+    if level is None:
+        return tuple(int(frame.iloc[0][c]) for c in COLUMNS)
+    frame = frame[COLUMNS]
+    return {k: tuple(int(v) for v in row)
+            for k, row in frame[(frame != 0).any(axis=1)].iterrows()}
+
+
+def test_offences_from_the_stocks_by_hand(conn, no_direct_count):
+    assert offences(conn, NATION, filters(""), None) == (3, 2)
+    assert offences(conn, NATION, filters(""), "region") == {"KZ-71": (1, 1), "KZ-75": (2, 1)}
+    # Both ends inside a month: the stock days before them, plus the days up to each end.
+    mid = filters("from=2025-03-04&to=2025-12-19")  # a year before: 2024-03-04 .. 12-19
+    assert offences(conn, NATION, mid, "unit") == {1: (0, 1), 3: (1, 1)}
+    assert offences(conn, NATION, mid, None) == (1, 2)
+    # The ends are inclusive: 2025-03-03 and 2025-12-20 are offence days.
+    wide = filters("from=2025-03-03&to=2025-12-20")
+    assert offences(conn, NATION, wide, "unit") == {1: (0, 1), 2: (1, 0), 3: (2, 1)}
+    assert offences(conn, NATION, filters("category=restriction_of_freedom"), None) == (1, 0)
+    assert offences(conn, NATION, filters("type=sentence&region=KZ-75"), "unit") == {3: (2, 1)}
+    assert offences(conn, ASTANA_HEAD, filters(""), "unit") == {1: (0, 1), 2: (1, 0)}
+    assert offences(conn, UNIT_3_HEAD, mid, None) == (1, 1)
+
+
+def test_stale_stocks_count_directly_with_the_same_figures(conn, engine):
+    with engine.begin() as c:
+        c.execute(update(dataset_info).where(dataset_info.c.key == "data_version")
+                  .values(value="changed"))
+    with engine.connect() as c:
+        f = filters("from=2025-03-04&to=2025-12-19")
+        assert kpis._offences_from_stock(c, NATION, f, "unit") is None
+        assert offences(c, NATION, f, "unit") == {1: (0, 1), 3: (1, 1)}
+        assert offences(c, NATION, filters(""), None) == (3, 2)
+    with engine.begin() as c:
+        rollups.refresh(c)
+    with engine.connect() as c:
+        assert kpis._offences_from_stock(c, NATION, filters(""), None) is not None
+
+
+def test_a_unit_page_and_a_period_before_the_stocks_count_directly(conn):
+    assert kpis._offences_from_stock(conn, NATION, filters("").within(unit_id=3), None) is None
+    assert kpis._offences_from_stock(conn, NATION, filters(""), "officer") is None
+    # The year before 2014 begins before the first stock day (the month before the data).
+    early = filters("from=2014-01-01&to=2014-06-30")
+    assert kpis._offences_from_stock(conn, NATION, early, None) is None
+    assert offences(conn, NATION, early, None) == (0, 0)
+
+
+@pytest.mark.parametrize("scope", [NATION, ASTANA_HEAD, UNIT_3_HEAD])
+@pytest.mark.parametrize("level", [None, "region", "unit"])
+def test_the_stocks_agree_with_the_direct_count(conn, scope, level):
+    for query in ("", "period=month&to=2025-06-30", "from=2024-02-29&to=2025-03-03",
+                  "from=2025-01-01&to=2025-12-31&type=sentence",
+                  "category=conditionally_sentenced", "region=KZ-75", "region=KZ-71",
+                  "period=quarter&to=2025-12-31&asof=2025-11-15"):
+        f = filters(query)
+        if f.region and not scope.allows_region(f.region):
+            continue
+        found = kpis._offences_from_stock(conn, scope, f, level)
+        direct = kpis._direct_offences(conn, f, level, cases_with_units(),
+                                       cases_where(scope, f))
+        assert found is not None, query
+        if level is None:
+            assert found.iloc[0].tolist() == [int(v) for v in direct.fillna(0).iloc[0]], query
+        else:
+            found = found[(found != 0).any(axis=1)].sort_index()
+            assert found.to_dict("index") == direct.sort_index().astype(int).to_dict(
+                "index"), query
