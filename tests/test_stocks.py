@@ -407,3 +407,24 @@ def test_officer_level_stock_equals_direct_on_generated_data(engine, monkeypatch
         assert checked == 25
         table, _ = M.timeliness.uncached(conn, Scope.nation(), until, "officer")
         assert len(table) > 20 and table.due.sum() > 500
+
+
+@pytest.mark.postgres
+def test_the_officer_load_stock_is_written_in_day_order(postgres_server):
+    """The staff page reads officer_load_stock one day at a time: written in day order, a
+    day's rows share the table's pages (in its aggregate's order each of a day's 17,000 rows
+    at scale 10 lay on a page of its own). Sorting is made costly here, so the aggregate
+    hashes: only an explicit order keeps the rows in day order."""
+    from dashboard.db import make_engine
+
+    engine = make_engine(postgres_server(True))
+    load.replace_all(engine, demo.generate(scale=0.01, seed=5, until=d(2025, 8, 20)))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        MS.refresh(conn)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT day, officer_id FROM officer_load_stock ORDER BY ctid").all()
+    engine.dispose()
+    assert len(rows) > 1000
+    assert rows == sorted(rows)
