@@ -74,15 +74,23 @@ def iso_datetimes(values) -> list[str]:
     return np.datetime_as_string(seconds).tolist()
 
 
+def _rows_by_type(frame: pd.DataFrame):
+    """(probation type, boolean mask of its rows) for each type the frame has, in
+    PROBATION_TYPES order: numpy masks, as a pandas filter per type cost ~0.2 ms each."""
+    types = frame["probation_type"].to_numpy()
+    for probation_type in PROBATION_TYPES:
+        rows = types == probation_type
+        if rows.any():
+            yield probation_type, rows
+
+
 def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:
     """Stacked bars of `cases` per `x` label, one colour per probation type."""
-    order = list(dict.fromkeys(frame[x]))
+    labels, cases = frame[x].to_numpy(), frame["cases"].to_numpy()
+    order = list(dict.fromkeys(labels.tolist()))
     traces = []
-    for probation_type in PROBATION_TYPES:
-        part = frame[frame.probation_type == probation_type]
-        if part.empty:
-            continue
-        traces.append({"type": "bar", "x": part[x].tolist(), "y": part["cases"].to_numpy(),
+    for probation_type, rows in _rows_by_type(frame):
+        traces.append({"type": "bar", "x": labels[rows].tolist(), "y": cases[rows],
                        "name": t(f"shell.type.{probation_type}", lang),
                        "marker": {"color": TYPE_COLOURS[probation_type]}})
     return lean(traces, 420, barmode="stack",
@@ -104,12 +112,10 @@ def trend(frame: pd.DataFrame, lang: str) -> dict:
     """Cases on the register at each month end, one line per probation type, with the
     2015 and 2017 widenings of the register marked."""
     traces = []
-    for probation_type in PROBATION_TYPES:
-        part = frame[frame.probation_type == probation_type]
-        if part.empty:
-            continue
-        traces.append({"type": "scatter", "x": iso_datetimes(part.month_end),
-                       "y": part["cases"].to_numpy(), "mode": "lines", "stackgroup": "one",
+    month_ends, cases = frame["month_end"].to_numpy(), frame["cases"].to_numpy()
+    for probation_type, rows in _rows_by_type(frame):
+        traces.append({"type": "scatter", "x": iso_datetimes(month_ends[rows]),
+                       "y": cases[rows], "mode": "lines", "stackgroup": "one",
                        "name": t(f"shell.type.{probation_type}", lang),
                        "line": {"color": TYPE_COLOURS[probation_type], "width": 1}})
     shapes, annotations = [], []

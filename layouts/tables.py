@@ -117,8 +117,9 @@ def caseload_frame(by_region_type: pd.DataFrame, lang: str) -> pd.DataFrame:
     columns = [region_col, *type_cols, total_col]
     records = [(region, *row.values(), sum(row.values()))
                for (_, region), row in sorted(wide.items())]
-    return pd.DataFrame.from_records(records, columns=columns).astype(
-        dict.fromkeys([*type_cols, total_col], "int64"))
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    # Counts are int64 when there are rows; with none, say so (object otherwise).
+    return frame if records else frame.astype(dict.fromkeys([*type_cols, total_col], "int64"))
 
 
 def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
