@@ -8,6 +8,7 @@ error and asked no host but the app for anything.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def _missing(what: str) -> None:
 
 try:
     from playwright import sync_api as playwright_api
+    from playwright.sync_api import expect
 except ImportError:
     _missing("playwright is not installed: pip install -e '.[test]'")
 if not Path(CHROMIUM).exists():
@@ -141,25 +143,23 @@ def test_a_region_head_sees_only_the_region(watched):
 
 
 def test_drill_from_region_to_case_by_clicking(watched):
+    # After a click the URL changes at once and the page's callback follows: the checks
+    # wait for what the new page shows (settle() alone can run before Dash starts loading).
     watched.sign_in("minister")
     page = watched.page
     page.click("#regions-table >> text=Astana")
     page.wait_for_url("**/region/KZ-71*")
-    watched.settle()
-    assert page.locator("h1").inner_text() == "Astana"
+    expect(page.locator("h1")).to_have_text("Astana")
     page.click("#units-table >> text=Yesil District")
     page.wait_for_url("**/unit/1*")
-    watched.settle()
     page.click("#officers-table >> text=Officer S-0001")
     page.wait_for_url("**/officer/1*")
-    watched.settle()
-    assert page.locator("#officer-cases tbody tr").count() == 3
+    expect(page.locator("#officer-cases tbody tr")).to_have_count(3)
     page.click("#officer-cases >> text=№ 1")
     page.wait_for_url("**/case/1*")
-    watched.settle()
-    assert page.locator("#case-timeline tbody tr").count() == 11
-    assert page.locator("#breadcrumbs li").all_inner_texts() == [
-        "Kazakhstan", "Astana", "Yesil District", "Officer S-0001", "Case 1"]
+    expect(page.locator("#case-timeline tbody tr")).to_have_count(11)
+    expect(page.locator("#breadcrumbs li")).to_have_text([
+        "Kazakhstan", "Astana", "Yesil District", "Officer S-0001", "Case 1"])
     page.click("#breadcrumbs >> text=Astana")
     page.wait_for_url("**/region/KZ-71*")
 
@@ -199,8 +199,8 @@ def test_a_shared_url_reproduces_the_view_and_back_works(watched):
     watched.settle()
     page.go_back()
     page.wait_for_url(lambda url: "type=sentence" in url)
+    expect(page.locator("#filter-type")).to_have_value("sentence")
     watched.settle()
-    assert page.input_value("#filter-type") == "sentence"
 
 
 def test_the_map_metric_goes_into_the_url_and_the_links_keep_it(watched):
@@ -209,9 +209,10 @@ def test_the_map_metric_goes_into_the_url_and_the_links_keep_it(watched):
     page = watched.page
     page.select_option("#overview-metric", "overdue")
     page.wait_for_url(lambda url: "metric=overdue" in url)
+    expect(page.locator("#nav-caseload")).to_have_attribute("href", "/caseload?metric=overdue")
+    expect(page.locator("#regions-table a >> nth=0")).to_have_attribute(
+        "href", re.compile("metric=overdue"))
     watched.settle()
-    assert page.get_attribute("#nav-caseload", "href") == "/caseload?metric=overdue"
-    assert "metric=overdue" in page.get_attribute("#regions-table a >> nth=0", "href")
 
 
 def _inside(code: str) -> tuple[float, float]:
@@ -263,8 +264,8 @@ def test_clicking_a_region_on_the_map_drills_to_it_with_the_apps_plotly(watched)
         "Astana", "4"]
     page.mouse.click(*at)
     page.wait_for_url("**/region/KZ-71*")
+    expect(page.locator("h1")).to_have_text("Astana")
     watched.settle()
-    assert page.locator("h1").inner_text() == "Astana"
     # plotly.js came as the app's own bundle from this server, never the full one.
     assert any("/assets/vendor/plotly-custom-4.1.1.min.js" in u for u in requested)
     assert not any("package_data/plotly.min.js" in u for u in requested)
@@ -281,6 +282,7 @@ def test_a_grid_loads_the_library_when_it_comes_into_view(watched):
     page.set_viewport_size({"width": 1440, "height": 500})
     page.click("#nav-caseload")
     page.wait_for_url("**/caseload*")
+    page.wait_for_selector("#caseload-grid", state="attached")
     watched.settle()
     assert page.eval_on_selector("#caseload-grid", "e => e.getBoundingClientRect().top") \
         > 500 + 300
