@@ -139,7 +139,10 @@ def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:
                for part in parts for i, name in enumerate(part.columns)}
         return pd.DataFrame([row], columns=list(COLUMNS))
     frame = pd.concat(parts, axis=1).fillna(0).astype(int)
-    return frame.reindex(columns=list(COLUMNS)).rename_axis("key")
+    # The keys' type from the keys themselves: the union of an empty part's (object) and a
+    # counted part's index would depend on which parts happened to be empty.
+    frame.index = pd.Index(frame.index.tolist(), name="key")
+    return frame.reindex(columns=list(COLUMNS))
 
 
 def _sum_if(condition):

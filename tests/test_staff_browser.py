@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.test_browser import CHROMIUM, PASSWORD, Watched, auth, browser  # noqa: F401
+from tests.test_browser import CHROMIUM, PASSWORD, Watched, auth, browser, expect  # noqa: F401
 from tests.test_staff_queries import load_staff
 
 pytestmark = pytest.mark.browser
@@ -85,10 +85,11 @@ def test_drill_from_the_staff_page_to_an_officers_cases(watched):
     watched.settle()
     page.click("#staff-officers >> text=OF-2")
     page.wait_for_url("**/staff/officer/2*")
-    watched.settle()
-    assert page.locator("#staff-officer-cases tbody tr").count() == 2
-    assert page.inner_text("#staff-officer-summary") == (
+    # The URL changes before the page's callback runs: wait for what the page shows.
+    expect(page.locator("#staff-officer-cases tbody tr")).to_have_count(2)
+    expect(page.locator("#staff-officer-summary")).to_have_text(
         "17.0 points of 10.0 available: 170% capacity")
+    watched.settle()
 
 
 def test_the_charts_are_drawn_boxes_included(watched):
