@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import browser, server, watched  # noqa: F401 - fixtures
+from tests.test_browser import browser, expect, server, watched  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,9 @@ def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
     page = watched.page
     page.click("#nav-milestones")
     page.wait_for_url("**/milestones*")
+    # The URL changes before the page's callback runs: wait for what the page shows.
+    expect(page.locator("#ms-kpi-overdue .kpi-value")).to_have_text("3")
     watched.settle()
-    assert page.locator("#ms-kpi-overdue .kpi-value").inner_text() == "3"
     first = page.locator("#milestones-units tbody tr").first
     assert first.locator("th").inner_text() == "Saryarka District"
     first.locator("th a").click()
@@ -36,5 +37,4 @@ def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
     assert "16" in grid.locator(".ag-row").first.inner_text()
     grid.locator("a >> text=№ 6").click()
     page.wait_for_url("**/case/6*")
-    watched.settle()
-    assert page.locator("h1").inner_text() == "Case 6"
+    expect(page.locator("h1")).to_have_text("Case 6")

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.test_browser import PASSWORD, Watched, auth, browser  # noqa: F401 - fixtures
+from tests.test_browser import PASSWORD, Watched, auth, browser, expect  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -66,5 +66,6 @@ def test_pick_a_region_compare_two_years_and_drill_to_a_flagged_unit(watched):
 
     page.click(f"#outcomes-outlier-units >> text={unit_name}")
     page.wait_for_url("**/unit/*")
+    # The URL changes before the page's callback runs: wait for what the page shows.
+    expect(page.locator("h1")).to_have_text(unit_name)
     watched.settle()
-    assert page.locator("h1").inner_text() == unit_name
