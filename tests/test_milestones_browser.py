@@ -26,9 +26,11 @@ def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
     assert first.locator("th").inner_text() == "Saryarka District"
     first.locator("th a").click()
     page.wait_for_url("**/milestones/unit/2*")
+    expect(page.locator("h1")).to_contain_text("Saryarka")
     watched.settle()
     page.click("#milestones-officers >> text=S-0003")
     page.wait_for_url("**/milestones/officer/3*")
+    expect(page.locator("h1")).to_contain_text("S-0003")  # not the unit page's grid
     watched.settle()
     grid = page.locator("#milestones-worklist")
     watched.reveal("#milestones-worklist")  # AG Grid loads when the grid is in view
