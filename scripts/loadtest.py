@@ -391,18 +391,20 @@ def drive(base: str, seconds: float, max_requests: int, accounts, password: str,
 
 
 def _cpu_seconds(pid: int) -> float:
-    """utime + stime of one process, from /proc (0 if it is gone)."""
+    """utime + stime of one process and of its children that ended and were reaped
+    (cutime + cstime), from /proc (0 if it is gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_by_program() -> dict[str, float]:
-    """CPU seconds so far of the gunicorn processes and of PostgreSQL's, on this machine
-    (processes that ended in between are not counted: compare deltas over a window in
-    which neither restarts; gunicorn's max_requests recycling can hide a worker's share)."""
+    """CPU seconds so far of the gunicorn processes and of PostgreSQL's, on this machine.
+    A worker recycled by gunicorn's max_requests (or a backend that closed) is counted
+    through its parent's reaped-children times; without them a recycled worker's share
+    vanished and a delta could come out negative."""
     out = {"gunicorn": 0.0, "postgres": 0.0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
