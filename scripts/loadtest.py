@@ -415,7 +415,8 @@ def cpu_by_program() -> dict[str, float]:
             continue
         if "gunicorn" in cmdline and "app:server" in cmdline:
             out["gunicorn"] += _cpu_seconds(int(entry.name))
-        elif cmdline.startswith("postgres"):
+        elif cmdline.startswith("postgres") or "/bin/postgres " in cmdline:
+            # The backends ("postgres: ...") and the postmaster, which reaps them.
             out["postgres"] += _cpu_seconds(int(entry.name))
     return out
 
