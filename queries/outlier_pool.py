@@ -95,10 +95,13 @@ class Rows:
     def touching(self, first: int, after: int) -> slice:
         """The rows that may touch the days [first, after): spells ending after `first`,
         events on those days (a binary search: the rest are not looked at)."""
+        # The needles in the arrays' own int32: given a Python int, numpy widened (copied)
+        # the whole array first, 6.5 ms for the officers' spells at scale 10.
         if self.end is None:
-            return slice(int(np.searchsorted(self.start, first)),
-                         int(np.searchsorted(self.start, after)))
-        return slice(int(np.searchsorted(self.end, first, side="right")), len(self.end))
+            bounds = np.array((first, after), dtype=self.start.dtype)
+            return slice(*(int(i) for i in np.searchsorted(self.start, bounds)))
+        needle = np.array(first, dtype=self.end.dtype)
+        return slice(int(np.searchsorted(self.end, needle, side="right")), len(self.end))
 
 
 @dataclass(frozen=True)
@@ -273,12 +276,14 @@ def _read_in_background(engine: Engine, level: str, key: tuple[str, str, str]) -
 
 def _kept(rows: Rows, part: slice, types, categories, pair_in_region) -> np.ndarray:
     keep = np.ones(part.stop - part.start, dtype=bool)
+    # The codes in the arrays' own int8: compared with int64 codes, every row was widened.
     if types:
-        keep &= np.isin(rows.type[part], [PROBATION_TYPES.index(t) for t in types
-                                          if t in PROBATION_TYPES])
+        keep &= np.isin(rows.type[part], np.array(
+            [PROBATION_TYPES.index(t) for t in types if t in PROBATION_TYPES], dtype=np.int8))
     if categories:
-        keep &= np.isin(rows.category[part], [LEGAL_CATEGORIES.index(c) for c in categories
-                                              if c in LEGAL_CATEGORIES])
+        keep &= np.isin(rows.category[part], np.array(
+            [LEGAL_CATEGORIES.index(c) for c in categories if c in LEGAL_CATEGORIES],
+            dtype=np.int8))
     if pair_in_region is not None:
         keep &= pair_in_region[rows.pair[part]]
     return keep
@@ -314,7 +319,7 @@ def pool(conn: Connection, level: str, windows: Sequence[Period], types: Sequenc
         counted = [np.bincount(sp, weights=days, minlength=n)]
         for d, p in events:
             # The events are in day order: the window's are one run of them.
-            lo, hi = np.searchsorted(d, (a, b))
+            lo, hi = np.searchsorted(d, np.array((a, b), dtype=d.dtype))  # as in touching
             counted.append(np.bincount(p[lo:hi], minlength=n).astype(float))
         hit = np.nonzero((counted[0] > 0) | (counted[1] > 0) | (counted[2] > 0))[0]
         idx.append(np.full(len(hit), i, dtype=np.int64))
