@@ -21,7 +21,7 @@ level), the new offences (with the officer responsible on the day) and the revoc
 sorted by their end and the events by their day, so that a request looks only at the
 rows that can touch its windows. Measured (PostgreSQL, read through COPY): scale 1, 0.94
 million spells, 13 MB, read in 1.2 s, 3-9 ms per level and request; scale 10, 9.4
-million spells, 134 MB, read in 15 s (1.1 GB at the peak of the read), 30-90 ms. Read
+million spells, 134 MB, read in 8-15 s (1.1 GB at the peak of the read), 15-60 ms. Read
 once per process and data version: ahead of the first request (gunicorn's master before
 it forks, so that the workers share the pages), or, after an import, by a background
 thread while the statements answer. The "outcome_stocks" marker says the
