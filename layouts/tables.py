@@ -118,7 +118,7 @@ def caseload_frame(by_region_type: pd.DataFrame, lang: str) -> pd.DataFrame:
     records = [(region, *row.values(), sum(row.values()))
                for (_, region), row in sorted(wide.items())]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    # Counts are int64 when there are rows; with none, say so (object otherwise).
+    # Python ints make int64 columns; the columns of an empty frame need the cast.
     return frame if records else frame.astype(dict.fromkeys([*type_cols, total_col], "int64"))
 
 

@@ -276,7 +276,7 @@ def _read_in_background(engine: Engine, level: str, key: tuple[str, str, str]) -
 
 def _kept(rows: Rows, part: slice, types, categories, pair_in_region) -> np.ndarray:
     keep = np.ones(part.stop - part.start, dtype=bool)
-    # The codes in the arrays' own int8: compared with int64 codes, every row was widened.
+    # The codes in the arrays' own int8 (int64 codes widen every row compared with them).
     if types:
         keep &= np.isin(rows.type[part], np.array(
             [PROBATION_TYPES.index(t) for t in types if t in PROBATION_TYPES], dtype=np.int8))
