@@ -6,10 +6,8 @@ New offences in the fixture: case 8 (unit 2, KZ-71, restriction of freedom) 2025
 case 5 (unit 1, KZ-71) 2024-05-10; case 12 (unit 3, KZ-75) 2024-08-01 and 2025-03-03;
 case 9 (unit 3, KZ-75) 2025-06-15. Every case but 8 is conditionally sentenced."""
 
-from datetime import datetime
-
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from dashboard.filters import Filters
 from dashboard.schema import dataset_info
@@ -17,6 +15,7 @@ from dashboard.scope import Scope
 from queries import kpis, rollups
 from queries.common import cases_where, cases_with_units
 from tests import fixture_small
+from tests.test_outcome_stocks import fixture_engine  # noqa: F401 - the fixture
 
 NATION = Scope.nation()
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71")
@@ -29,14 +28,8 @@ def filters(query: str) -> Filters:
 
 
 @pytest.fixture
-def conn(engine):
-    """fixture_small with a data version (a load writes one), refreshed."""
-    fixture_small.load(engine)
-    with engine.begin() as c:
-        c.execute(insert(dataset_info).values(key="data_version", value="small-v1",
-                                              updated_at=datetime(2026, 1, 1)))
-        rollups.refresh(c)
-    with engine.connect() as connection:
+def conn(fixture_engine):  # noqa: F811 - fixture_small with a data version, refreshed
+    with fixture_engine.connect() as connection:
         yield connection
 
 
