@@ -113,7 +113,6 @@ class Held:
     revocations: Rows
     pairs: np.ndarray
     """(entity << 24) | unit, ascending: the order of the pool's rows."""
-    region_of_unit: dict[int, str]
     pair_region: np.ndarray
     """The region code of each pair's unit (objects), in the order of `pairs`."""
 
@@ -204,7 +203,7 @@ def _build(conn: Connection, level: str) -> Held:
         at += n
     pair_region = np.array([regions.get(u) for u in (pairs & 0xFFFFFF).tolist()],
                            dtype=object)
-    return Held(*parts, pairs=pairs, region_of_unit=regions, pair_region=pair_region)
+    return Held(*parts, pairs=pairs, pair_region=pair_region)
 
 
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
