@@ -151,7 +151,11 @@ def _by_level(conn: Connection, place: ColumnElement[bool], as_of: date, level: 
         def sums(stock, measures):
             return _stock_sums(conn, stock_scope, where, [as_of], level, measures, stock)
 
-        if level == "officer":
+        if level == "officer" and stock_scope.role == "ministry" and where == EVERYWHERE:
+            # Every officer of the country: their totals, one row each (two sums over the
+            # officer stock's 135,000 rows of a day at scale 10 took 140 ms).
+            due, load = _officer_totals(conn, as_of)
+        elif level == "officer":
             due = sums(S.officer_stock, ("due", "overdue"))
             load = sums(S.officer_stock, ("cases_held",))
         else:
@@ -175,6 +179,21 @@ def _by_level(conn: Connection, place: ColumnElement[bool], as_of: date, level: 
     for column in ("due", "overdue", "caseload"):
         frame[column] = frame[column].fillna(0).astype(int)
     return frame
+
+
+def _officer_totals(conn: Connection, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(key, due, overdue) and (key, cases_held) of every officer on `as_of` (key None:
+    nobody), as S.sums gives them from the officer stock, from officer_load_stock."""
+    s = S.officer_load_stock
+    rows = conn.execute(select(s.c.officer_id, s.c.due, s.c.overdue, s.c.cases_held)
+                        .where(s.c.day == as_of).order_by(s.c.officer_id)).all()
+    keys = [r[0] for r in rows] if rows else np.array([], dtype=object)
+
+    def column(j):
+        return np.fromiter((r[j] for r in rows), dtype=np.int64, count=len(rows))
+
+    return (pd.DataFrame({"key": keys, "due": column(1), "overdue": column(2)}),
+            pd.DataFrame({"key": keys, "cases_held": column(3)}))
 
 
 def _names(conn: Connection, level: str, keys, lang: str) -> pd.DataFrame:
@@ -457,7 +476,17 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
                 .select_from(_from(as_of, officer=False, with_milestones=False))
                 .where(_place(scope, where), held, hearing))
 
-    horizon = R.to_date(R.add_months(as_of, rules.release_prep_months_before_release))
+    h_total, h_late = conn.execute(hearings).one()
+    months = rules.release_prep_months_before_release
+    if (_from_stock(conn, where, [as_of])
+            and S.page_info(conn).get(S.RELEASE_MONTHS) == str(months)):
+        # One index probe per prisoner releasing was 88 ms at scale 10; the stock's day
+        # is a few hundred rows whatever the size.
+        row = _stock_sums(conn, scope, where, [as_of], None, S.RELEASE_MEASURES,
+                          S.case_stock).iloc[0]
+        return NewTypeGaps(int(h_total), int(h_late or 0),
+                           *(int(row[m]) for m in S.RELEASE_MEASURES))
+    horizon = R.to_date(R.add_months(as_of, months))
     # Each prisoner's programs read once (an outer join, one index probe per case), not
     # once per NOT EXISTS: the two counts below evaluated "drafted" twice (12.4 -> 9.4 ms
     # at scale 1, and it grows with the prisoners releasing).
@@ -474,7 +503,6 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
                 .group_by(cases.c.id).subquery("per_case"))
     releasing = select(func.count(), _count_if(per_case.c.drafted == 0),
                        _count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
-    h_total, h_late = conn.execute(hearings).one()
     r_total, r_without, r_overdue = conn.execute(releasing).one()
     return NewTypeGaps(int(h_total), int(h_late or 0), int(r_total), int(r_without or 0),
                        int(r_overdue or 0))

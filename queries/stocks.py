@@ -89,6 +89,13 @@ MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
 MILESTONE_GROUP = ("unit_id", "probation_type", "legal_category", "kind")
 CASE_GROUP = ("unit_id", "probation_type", "legal_category", "risk_tier")
 OFFICER_GROUP = ("officer_id", *CASE_GROUP)
+RELEASE_MEASURES = ("releasing", "releasing_without_program", "releasing_program_overdue")
+"""queries.milestones.new_type_gaps' prisoners on the register released within the
+release-preparation horizon, of those the ones with no program drafted, and of those the
+ones whose program is past its due day."""
+RELEASE_MONTHS = "stocks_release_months"
+"""dataset_info key: the horizon (DeadlineRules.release_prep_months_before_release) the
+release measures were counted with; the page counts directly under another."""
 """unit_id here is the case's unit (as in the other stocks, and as the milestones page
 places an officer's items); the staff page places an officer by the officer's own unit,
 through the officers table."""
@@ -118,6 +125,7 @@ case_stock = Table(
     Column("risk_tier", String(10), nullable=False),
     Column("on_register", Integer, nullable=False),
     Column("reports_in_hand", Integer, nullable=False),
+    *(Column(m, Integer, nullable=False) for m in RELEASE_MEASURES),
     Index("ix_case_stock_day", "day", "unit_id"),
 )
 officer_stock = Table(
@@ -150,17 +158,21 @@ def load_column(work_item: str, category: str, risk: str) -> str:
 officer_load_stock = Table(
     "officer_load_stock", stock_metadata,
     Column("day", Date, nullable=False),
-    Column("officer_id", Integer, nullable=False),
+    Column("officer_id", Integer),
     Column("cases_held", Integer, nullable=False),
     Column("reports_held", Integer, nullable=False),
+    Column("due", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
     *(Column(load_column(item, c, r), Integer, nullable=False)
       for item, _ in LOAD_ITEMS for _, c, r in LOAD_KEYS),
     Index("ix_officer_load_stock_day", "day", "officer_id"),
 )
-"""officer_stock per officer and day, one row each: cases held and reports in hand in all,
-and by item key (a column per work item x category x risk tier; a row whose type is not
-its category's counts in the totals only, as it has no weight). Counts, not points: the
-weights can change at any time, so the page weighs these columns in its query."""
+"""officer_stock per officer and day, one row each (NULL: the cases nobody held): cases
+held, reports in hand and milestones due and overdue in all, and by item key (a column per
+work item x category x risk tier; a row whose type is not its category's counts in the
+totals only, as it has no weight). Counts, not points: the weights can change at any time,
+so the page weighs these columns in its query. The national officer level of the
+milestones page reads the totals (17,000 rows a day at scale 10, officer_stock 135,000)."""
 
 headcount_stock = Table(
     "headcount_stock", stock_metadata,
@@ -421,6 +433,52 @@ def _report_rows(unit_ids: list[int]):
             .where(_among(cases.c.unit_id, unit_ids)))
 
 
+def _release_rows(unit_ids: list[int]):
+    """Each prisoner with a release day, with the first drafting and the first due day
+    of their release-preparation programs (none: NEVER)."""
+    program = and_(milestones.c.case_id == cases.c.id,
+                   milestones.c.kind == "release_prep_program")
+    return (select(cases.c.unit_id, *_case_keys(),
+                   _day_numbers(cases.c.registered_on).label("registered"),
+                   _day_numbers(cases.c.closed_on).label("closed"),
+                   _day_numbers(cases.c.release_on).label("release"),
+                   _day_numbers(func.min(milestones.c.completed_on)).label("done"),
+                   _day_numbers(func.min(milestones.c.due_on)).label("program_due"))
+            .select_from(cases.outerjoin(milestones, program))
+            .where(cases.c.probation_type == "penitentiary", cases.c.release_on.is_not(None),
+                   _among(cases.c.unit_id, unit_ids))
+            .group_by(cases.c.id))
+
+
+def release_months() -> int:
+    from dashboard import rules as R
+
+    return R.DeadlineRules.from_env().release_prep_months_before_release
+
+
+def first_day_within(release: np.ndarray, months: int) -> np.ndarray:
+    """The first day d (day numbers) whose horizon dashboard.rules.add_months(d, months)
+    reaches `release`: the same day of the month `months` earlier, or the first day of
+    the month after when that month is too short (31 May - 3 months: 1 March)."""
+    r = release.astype("datetime64[D]")
+    month = r.astype("datetime64[M]")
+    offset = r - month.astype("datetime64[D]")
+    earlier = month - months
+    day = earlier.astype("datetime64[D]") + offset
+    next_month = (earlier + 1).astype("datetime64[D]")
+    return np.where(day < next_month, day, next_month).astype(np.int64)
+
+
+def _release_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """On the register on d and released after d but within the horizon; no program
+    drafted by d (the first drafting after d); the first program due before d."""
+    begin = np.maximum(x["registered"], first_day_within(x["release"], release_months()))
+    end = np.minimum(x["closed"], x["release"])
+    without = np.minimum(end, x["done"])
+    return {"releasing": (begin, end), "releasing_without_program": (begin, without),
+            "releasing_program_overdue": (np.maximum(begin, x["program_due"] + 1), without)}
+
+
 def _held_rows(unit_ids: list[int], with_milestones: bool):
     """Each case, or each of its milestones ("row"), with what the officer stock counts;
     `_with_officers` adds the assignments."""
@@ -510,6 +568,8 @@ CASES = Spec(case_stock, CASE_GROUP, (
          lambda x: {"on_register": (x["registered"], x["closed"])}),
     Read(_report_rows, ("registered", "closed", "done"),
          lambda x: {"reports_in_hand": (x["registered"], np.minimum(x["closed"], x["done"]))}),
+    Read(_release_rows, ("registered", "closed", "release", "done", "program_due"),
+         _release_intervals),
 ))
 OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
     Read(lambda u: _held_rows(u, False), HELD_DAYS, lambda x: {"cases_held": _held_from(x)},
@@ -627,9 +687,9 @@ def _officer_loads():
     # Written in day order, as compute() writes the other stocks: the staff page reads one
     # day, and in the aggregate's order a day's 17,000 rows (scale 10) lay on 15,000 pages.
     return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
-                   func.sum(s.c.reports_held), *by_key)
-            .where(s.c.officer_id.is_not(None)).group_by(s.c.day, s.c.officer_id)
-            .order_by(s.c.day, s.c.officer_id))
+                   func.sum(s.c.reports_held), func.sum(s.c.due), func.sum(s.c.overdue),
+                   *by_key)
+            .group_by(s.c.day, s.c.officer_id).order_by(s.c.day, s.c.officer_id))
 
 
 FIRST_TIMELINE_YEAR = 2014
@@ -711,7 +771,7 @@ def refresh(conn: Connection) -> None:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
     conn.execute(delete(headcount_stock))
-    conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
+    conn.execute(delete(dataset_info).where(dataset_info.c.key.in_([MARKER, RELEASE_MONTHS])))
     info = _info(conn)
     if "data_version" not in info or "data_until" not in info:
         return
@@ -722,8 +782,9 @@ def refresh(conn: Connection) -> None:
     conn.execute(insert(officer_load_stock).from_select(
         [c.name for c in officer_load_stock.columns], _officer_loads()))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
-    conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
-                                             updated_at=_now()))
+    conn.execute(insert(dataset_info), [
+        {"key": MARKER, "value": info["data_version"], "updated_at": _now()},
+        {"key": RELEASE_MONTHS, "value": str(release_months()), "updated_at": _now()}])
 
 
 def _now():

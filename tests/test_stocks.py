@@ -5,11 +5,13 @@ backends; it is used only while it belongs to the data loaded."""
 from datetime import date as d
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, select, update
 
 from dashboard import demo, load
+from dashboard import rules as R
 from dashboard import schema as S
 from dashboard.scope import Scope
 from queries import milestones as M
@@ -65,6 +67,49 @@ def test_the_stock_holds_the_hand_counted_figures(stocked):
     assert not MS.holds(conn, [d(2025, 3, 30)])  # not a stock day
 
 
+def test_the_case_stock_holds_the_prisoners_releasing(stocked):
+    """Releasing within 12 months of 1 April 2025: cases 7 (1 Dec 2025), 12 (2 Jun) and
+    13 (1 Sep; case 11 goes in June 2026); no program drafted by then: 7 and 13; past due:
+    7's (due 2 Dec 2024; 13's is due 10 Apr). On 31 December 2024: cases 7 and 12 (11 and
+    13 were not yet registered), 7's program past due since 3 December."""
+    conn = stocked
+
+    def releasing(day):
+        rows = conn.execute(select(MS.case_stock).where(MS.case_stock.c.day == day)).all()
+        return tuple(sum(getattr(r, m) for r in rows) for m in MS.RELEASE_MEASURES)
+
+    assert releasing(AS_OF) == (3, 2, 1)
+    assert releasing(d(2024, 12, 31)) == (2, 1, 1)
+    # 30 November + 12 months falls short of case 7's 1 December: case 12 alone, drafted.
+    assert releasing(d(2024, 11, 30)) == (1, 0, 0)
+    assert MS.page_info(conn)[MS.RELEASE_MONTHS] == "12"
+
+
+def test_new_type_gaps_read_the_release_counts_from_the_stock(stocked, monkeypatch):
+    conn = stocked
+    read = []
+    real = MS.sums
+    monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
+    gaps = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 1, 1),
+                                    d(2025, 3, 31))
+    assert read == ["case_stock"]
+    assert gaps == M.NewTypeGaps(2, 1, 3, 2, 1)  # as tests/test_milestones_queries counts
+
+
+@pytest.mark.parametrize("months", [1, 3, 6, 12, 13, 24])
+def test_first_day_within_is_where_the_horizon_reaches_the_release(months):
+    """Brute force: the first of all days d with add_months(d, months) >= release."""
+    days = np.arange(np.datetime64("2023-01-01"), np.datetime64("2027-01-01"))
+    horizons = R.add_months(days, months)
+    releases = np.arange(np.datetime64("2025-01-01"), np.datetime64("2026-12-31"))
+    expected = days[np.searchsorted(horizons, releases, side="left")]
+    found = MS.first_day_within(releases.astype(np.int64), months)
+    assert (found == expected.astype(np.int64)).all()
+    # 31 May - 3 months: no 31 February, so 1 March (31 May is reached from 1 March only).
+    assert MS.first_day_within(np.array([np.datetime64("2025-05-31")]).astype(np.int64), 3
+                               )[0] == np.datetime64("2025-03-01").astype(np.int64)
+
+
 def _both(conn, monkeypatch, call):
     """(from the stock, direct) of the same call; asserts the stock was the one asked."""
     asked = []
@@ -105,9 +150,26 @@ def test_stock_equals_direct_on_the_fixture(stocked, monkeypatch, day, scope, wh
             lambda level=level: M.timeliness.uncached(conn, scope, day, level, where))
         _same(a, b)
         assert bench_a == bench_b
+    gaps = _both(conn, monkeypatch, lambda: M.new_type_gaps.uncached(
+        conn, scope, day, d(2025, 1, 1), d(2025, 3, 31), where))
+    assert gaps[0] == gaps[1]
     if day == AS_OF:
         _same(*_both(conn, monkeypatch,
                      lambda: M.overdue_at_month_ends.uncached(conn, scope, day, 6, where)))
+
+
+def test_another_release_horizon_is_counted_directly(stocked, monkeypatch):
+    """The stock counted 12 months ahead; a 6-month rule must not read it: 1 April 2025 +
+    6 months reaches case 12 (2 June) and 13 (1 September), not case 7 (1 December)."""
+    conn = stocked
+    asked = []
+    monkeypatch.setattr(MS, "sums", lambda *a, **k: asked.append(a) or None)
+    gaps = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 1, 1),
+                                    d(2025, 3, 31),
+                                    rules=R.DeadlineRules(release_prep_months_before_release=6))
+    assert (gaps.releasing_within_year, gaps.without_release_program,
+            gaps.without_release_program_overdue) == (2, 1, 0)
+    assert not asked
 
 
 def test_stale_or_officer_narrowed_falls_back(stocked):
@@ -149,6 +211,12 @@ def test_stock_equals_direct_on_generated_data(engine, monkeypatch):
                         conn, scope, day, level, where))  # noqa: B023
                     _same(a, b)
                     assert x == y
+        for day in (d(2025, 8, 20), d(2024, 2, 29), d(2021, 3, 31), d(2019, 12, 31)):
+            for scope in (nation, region):
+                stocked, direct = _both(conn, monkeypatch, lambda: M.new_type_gaps.uncached(
+                    conn, scope, day, d(2019, 1, 1), day))  # noqa: B023
+                assert stocked == direct
+            assert direct.releasing_within_year > 0
         _same(*_both(conn, monkeypatch, lambda: M.overdue_at_month_ends.uncached(
             conn, nation, d(2025, 8, 20), 24)))
         from queries import staff
@@ -337,6 +405,32 @@ def test_the_officer_stock_counts_nobody_and_both_holders(gaps):
     assert 3 not in set(held.officer_id)
 
 
+def test_the_national_officer_level_reads_each_officers_totals(gaps, monkeypatch):
+    """officer_load_stock's due, overdue and cases held (one row per officer and the
+    unheld cases' row) give the national officer level what the officer stock's sums
+    and the direct count give, on every stock day; a narrowed page reads the officer
+    stock."""
+    conn = gaps
+    read = []
+    real = MS.sums
+    monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
+    due, held = M._officer_totals(conn, d(2025, 1, 31))
+    nobody = due.key.isna()  # case 14 (test_the_officer_stock_counts_nobody_and_both_holders)
+    assert (due[nobody].due.tolist(), due[nobody].overdue.tolist(),
+            held[held.key.isna()].cases_held.tolist()) == ([1], [1], [1])
+    for day in MS.stock_days(d(2024, 9, 1), AS_OF):
+        read.clear()
+        (a, bench_a), (b, bench_b) = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
+            conn, Scope.nation(), day, "officer"))  # noqa: B023
+        assert "officer_stock" not in read
+        _same(a, b)
+        assert bench_a == bench_b
+        via_stock = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
+            conn, Scope.nation(), day, "officer", Where(probation_type="sentence")))  # noqa: B023
+        assert "officer_stock" in read
+        _same(via_stock[0][0], via_stock[1][0])
+
+
 def _officer_level_pairs(conn, monkeypatch, scope, day, where):
     """(stock, direct) of the officer-level figures: milestones timeliness and staff work
     items per officer."""
@@ -427,4 +521,6 @@ def test_the_officer_load_stock_is_written_in_day_order(postgres_server):
             "SELECT day, officer_id FROM officer_load_stock ORDER BY ctid").all()
     engine.dispose()
     assert len(rows) > 1000
-    assert rows == sorted(rows)
+    # PostgreSQL orders the row of the cases nobody held (officer NULL) last in its day.
+    keys = [(day, officer if officer is not None else float("inf")) for day, officer in rows]
+    assert keys == sorted(keys)
