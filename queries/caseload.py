@@ -129,6 +129,28 @@ def _as_of_month(conn: Connection, scope: Scope, f: Filters, first: date) -> lis
             for ptype, registered, closed in conn.execute(query).all()]
 
 
+def _as_of_month_net(conn: Connection, scope: Scope, f: Filters, first: date) -> list[tuple]:
+    """(first, probation type, registered - closed) in the as-of month up to f.as_of:
+    the change of the case stock since the day before the month when the stocks hold both
+    days (the cases' events of the month were 44 ms at scale 10), else counted. A type
+    whose cases all came and went inside the month is not named by the stock (net 0)."""
+    before = first - timedelta(days=1)
+    if not (stocks.answers(conn, f) and stocks.holds(conn, [before])):
+        return [(month, ptype, registered - closed)
+                for month, ptype, registered, closed in _as_of_month(conn, scope, f, first)
+                if registered or closed]
+    s = stocks.case_stock
+    query = (select(s.c.day, s.c.probation_type, func.sum(s.c.on_register))
+             .select_from(stocks.joined(s))
+             .where(stocks.where(s, scope, [before, f.as_of], **stocks.narrowing_of(f)))
+             .group_by(s.c.day, s.c.probation_type))
+    net: dict = {}
+    for day, ptype, n in conn.execute(query).all():
+        sign = -1 if rollups.as_date(day) == before else 1
+        net[ptype] = net.get(ptype, 0) + sign * int(n)
+    return [(first, ptype, n) for ptype, n in sorted(net.items()) if n]
+
+
 def _net_events(conn: Connection, scope: Scope, f: Filters, use_rollup: bool) -> dict:
     """(first day of a month, probation type) -> registered - closed in that month, for
     the types with any event up to f.as_of (a month with nothing may be missing)."""
@@ -139,11 +161,12 @@ def _net_events(conn: Connection, scope: Scope, f: Filters, use_rollup: bool) ->
 
     if use_rollup and rollups.usable(scope, f):
         first = rollups.month_start(f.as_of)
-        months = (rollups.monthly_event_rows(conn, scope, f, before=first)
-                  + _as_of_month(conn, scope, f, first))
-        for month, ptype, registered, closed in months:
+        for month, ptype, registered, closed in rollups.monthly_event_rows(conn, scope, f,
+                                                                           before=first):
             if registered or closed:
                 add(month, ptype, registered - closed)
+        for month, ptype, n in _as_of_month_net(conn, scope, f, first):
+            add(month, ptype, n)
     else:
         for month, ptype, n in _per_month(conn, scope, f, cases.c.registered_on):
             add(month, ptype, n)

@@ -447,6 +447,41 @@ class NewTypeGaps:
     """Of those, prisoners whose program is past its due day (the rest are still in time)."""
 
 
+def _hearings(conn: Connection, scope: Scope, as_of: date, start: date, last: date,
+              where: Where) -> tuple[int, int]:
+    """Hearings in [start, last] and those without a report handed in before, counted."""
+    hearing = and_(cases.c.probation_type == "pre_trial",
+                   cases.c.hearing_on >= start, cases.c.hearing_on <= last,
+                   cases.c.registered_on <= cases.c.hearing_on,
+                   # Closed on the hearing day is the normal end: on the register until then.
+                   or_(cases.c.closed_on.is_(None), cases.c.closed_on >= cases.c.hearing_on))
+    late_report = ~exists().where(milestones.c.case_id == cases.c.id,
+                                  milestones.c.kind == "pre_trial_report",
+                                  milestones.c.completed_on < cases.c.hearing_on)
+    # A pre-trial case closes on its hearing day, so its officer at close is the one who
+    # had to hand the report in.
+    held = (true() if where.officer_id is None
+            else cases.c.officer_id == where.officer_id)
+    hearings = (select(func.count(), _count_if(late_report))
+                .select_from(_from(as_of, officer=False, with_milestones=False))
+                .where(_place(scope, where), held, hearing))
+    total, late = conn.execute(hearings).one()
+    return int(total), int(late or 0)
+
+
+def _hearings_from_stock(conn: Connection, scope: Scope, start: date, last: date,
+                         where: Where) -> tuple[int, int]:
+    """The same from the running totals of `last` and the day before `start` (a probe per
+    hearing of the period otherwise: 18,000 a year at scale 10, 25-30 ms)."""
+    before = start - timedelta(days=1)
+    totals = _stock_sums(conn, scope, where, [last, before], "day",
+                         ("hearings", "hearings_late"), S.hearing_stock)
+    by_day = {k: (int(h), int(late)) for k, h, late in totals.itertuples(index=False)}
+    (total, late), (total_before, late_before) = (by_day.get(day, (0, 0))
+                                                  for day in (last, before))
+    return total - total_before, late - late_before
+
+
 @cached("milestones.new_type_gaps")
 def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end: date,
                   where: Where = EVERYWHERE,
@@ -456,27 +491,12 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
     rules = rules or R.DeadlineRules.from_env()
     officer = _needs_officer(where)
     place = and_(_place(scope, where), _officer_where(where))
-
-    def report(condition) -> ColumnElement:
-        return exists().where(milestones.c.case_id == cases.c.id,
-                              milestones.c.kind == "pre_trial_report", condition)
-
     last = min(end, as_of)
-    hearing = and_(cases.c.probation_type == "pre_trial",
-                   cases.c.hearing_on >= start, cases.c.hearing_on <= last,
-                   cases.c.registered_on <= cases.c.hearing_on,
-                   # Closed on the hearing day is the normal end: on the register until then.
-                   or_(cases.c.closed_on.is_(None), cases.c.closed_on >= cases.c.hearing_on))
-    late_report = ~report(milestones.c.completed_on < cases.c.hearing_on)
-    # A pre-trial case closes on its hearing day, so its officer at close is the one who
-    # had to hand the report in.
-    held = (true() if where.officer_id is None
-            else cases.c.officer_id == where.officer_id)
-    hearings = (select(func.count(), _count_if(late_report))
-                .select_from(_from(as_of, officer=False, with_milestones=False))
-                .where(_place(scope, where), held, hearing))
+    if start <= last and _from_stock(conn, where, [last, start - timedelta(days=1)]):
+        h_total, h_late = _hearings_from_stock(conn, scope, start, last, where)
+    else:
+        h_total, h_late = _hearings(conn, scope, as_of, start, last, where)
 
-    h_total, h_late = conn.execute(hearings).one()
     months = rules.release_prep_months_before_release
     if (_from_stock(conn, where, [as_of])
             and S.page_info(conn).get(S.RELEASE_MONTHS) == str(months)):
@@ -484,8 +504,7 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
         # is a few hundred rows whatever the size.
         row = _stock_sums(conn, scope, where, [as_of], None, S.RELEASE_MEASURES,
                           S.case_stock).iloc[0]
-        return NewTypeGaps(int(h_total), int(h_late or 0),
-                           *(int(row[m]) for m in S.RELEASE_MEASURES))
+        return NewTypeGaps(h_total, h_late, *(int(row[m]) for m in S.RELEASE_MEASURES))
     horizon = R.to_date(R.add_months(as_of, months))
     # Each prisoner's programs read once (an outer join, one index probe per case), not
     # once per NOT EXISTS: the two counts below evaluated "drafted" twice (12.4 -> 9.4 ms
@@ -504,8 +523,7 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
     releasing = select(func.count(), _count_if(per_case.c.drafted == 0),
                        _count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
     r_total, r_without, r_overdue = conn.execute(releasing).one()
-    return NewTypeGaps(int(h_total), int(h_late or 0), int(r_total), int(r_without or 0),
-                       int(r_overdue or 0))
+    return NewTypeGaps(h_total, h_late, int(r_total), int(r_without or 0), int(r_overdue or 0))
 
 
 # --- the worklist -----------------------------------------------------------------------

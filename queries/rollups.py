@@ -144,7 +144,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
     """A month as the driver returns it (a date; SQLite may give the text)."""
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
@@ -158,7 +158,7 @@ def monthly_event_rows(conn: Connection, scope: Scope, f: Filters,
              .select_from(_joined())
              .where(_where(scope, f), monthly_rollup.c.month < before)
              .group_by(monthly_rollup.c.month, monthly_rollup.c.probation_type))
-    return [(_as_date(month), ptype, int(registered or 0), int(closed or 0))
+    return [(as_date(month), ptype, int(registered or 0), int(closed or 0))
             for month, ptype, registered, closed in conn.execute(query).all()]
 
 

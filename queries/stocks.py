@@ -53,9 +53,11 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
+    or_,
     select,
     true,
 )
@@ -145,6 +147,21 @@ officer_stock = Table(
 """Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
 and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
 and those cases' milestones due and overdue (queries.milestones' officer level)."""
+
+hearing_stock = Table(
+    "hearing_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("hearings", Integer, nullable=False),
+    Column("hearings_late", Integer, nullable=False),
+    Index("ix_hearing_stock_day", "day", "unit_id"),
+)
+"""Running totals per unit, type and category: the court hearings up to and on the day of
+pre-trial cases on the register until their hearing, and of those the hearings with no
+pre-trial report handed in before the hearing day (queries.milestones.new_type_gaps). A
+period's hearings are the total on its last day less the total on the day before it."""
 
 LOAD_KEYS = tuple((CATEGORY_TYPE[c], c, r) for c in CATEGORY_TYPE for r in RISK_TIERS)
 """The item keys (type, category, risk tier) a weight can cover (workload.points_by_item)."""
@@ -450,6 +467,29 @@ def _release_rows(unit_ids: list[int]):
             .group_by(cases.c.id))
 
 
+def _hearing_rows(unit_ids: list[int]):
+    """Each pre-trial case on the register until its hearing, and whether no report was
+    handed in before the hearing day (late 1)."""
+    report = exists().where(milestones.c.case_id == cases.c.id,
+                            milestones.c.kind == "pre_trial_report",
+                            milestones.c.completed_on < cases.c.hearing_on)
+    return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
+                   case((report, 0), else_=1).label("late"),
+                   _day_numbers(cases.c.hearing_on).label("hearing"))
+            .where(cases.c.probation_type == "pre_trial", cases.c.hearing_on.is_not(None),
+                   cases.c.registered_on <= cases.c.hearing_on,
+                   or_(cases.c.closed_on.is_(None), cases.c.closed_on >= cases.c.hearing_on),
+                   _among(cases.c.unit_id, unit_ids)))
+
+
+def _hearing_totals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Counted on every day from the hearing on (a running total)."""
+    hearing = x["hearing"]
+    never = np.full_like(hearing, NEVER)
+    return {"hearings": (hearing, never),
+            "hearings_late": (hearing, np.where(x["late"] == 1, never, hearing))}
+
+
 def release_months() -> int:
     from dashboard import rules as R
 
@@ -577,7 +617,9 @@ OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
     Read(lambda u: _held_rows(u, True), (*HELD_DAYS, "due", "done"), _held_milestones,
          numbers=("row", "report"), prepare=_with_officers),
 ), units_per_read={"sqlite": 20})  # officers x days grids: 70 units took 3.2 GB at scale 1
-SPECS = (MILESTONES, CASES, OFFICERS)
+HEARINGS = Spec(hearing_stock, ("unit_id", "probation_type", "legal_category"), (
+    Read(_hearing_rows, ("hearing",), _hearing_totals, numbers=("late",)),))
+SPECS = (MILESTONES, CASES, OFFICERS, HEARINGS)
 
 
 def _read(conn: Connection, query, group: tuple[str, ...], days: tuple[str, ...]

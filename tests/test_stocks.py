@@ -85,6 +85,33 @@ def test_the_case_stock_holds_the_prisoners_releasing(stocked):
     assert MS.page_info(conn)[MS.RELEASE_MONTHS] == "12"
 
 
+def test_the_hearing_stock_holds_running_totals(stocked, monkeypatch):
+    """Hearings of cases on the register until them: case 9 on 10 March (its report handed
+    in that day: late) and case 10 on 17 March; case 3's (17 April) is after the data. A
+    period's count is the difference of two days' totals."""
+    conn = stocked
+
+    def totals(day):
+        rows = conn.execute(select(MS.hearing_stock).where(MS.hearing_stock.c.day == day))
+        rows = rows.all()
+        return sum(r.hearings for r in rows), sum(r.hearings_late for r in rows)
+
+    assert [totals(day) for day in (d(2025, 2, 28), d(2025, 3, 31), AS_OF)] == [
+        (0, 0), (2, 1), (2, 1)]
+    read = []
+    real = MS.sums
+    monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
+    march = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 3, 1),
+                                     d(2025, 3, 31))
+    assert (march.hearings, march.reports_not_before_hearing) == (2, 1)
+    assert read == ["hearing_stock", "case_stock"]
+    read.clear()
+    # 11 March - 31 March: case 10 only; the 10th is not a stock day, so counted directly.
+    later = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 3, 11),
+                                     d(2025, 3, 31))
+    assert (later.hearings, later.reports_not_before_hearing, read) == (1, 0, ["case_stock"])
+
+
 def test_new_type_gaps_read_the_release_counts_from_the_stock(stocked, monkeypatch):
     conn = stocked
     read = []
@@ -92,7 +119,7 @@ def test_new_type_gaps_read_the_release_counts_from_the_stock(stocked, monkeypat
     monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
     gaps = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 1, 1),
                                     d(2025, 3, 31))
-    assert read == ["case_stock"]
+    assert read == ["hearing_stock", "case_stock"]
     assert gaps == M.NewTypeGaps(2, 1, 3, 2, 1)  # as tests/test_milestones_queries counts
 
 
@@ -162,14 +189,15 @@ def test_another_release_horizon_is_counted_directly(stocked, monkeypatch):
     """The stock counted 12 months ahead; a 6-month rule must not read it: 1 April 2025 +
     6 months reaches case 12 (2 June) and 13 (1 September), not case 7 (1 December)."""
     conn = stocked
-    asked = []
-    monkeypatch.setattr(MS, "sums", lambda *a, **k: asked.append(a) or None)
+    read = []
+    real = MS.sums
+    monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
     gaps = M.new_type_gaps.uncached(conn, Scope.nation(), AS_OF, d(2025, 1, 1),
                                     d(2025, 3, 31),
                                     rules=R.DeadlineRules(release_prep_months_before_release=6))
     assert (gaps.releasing_within_year, gaps.without_release_program,
             gaps.without_release_program_overdue) == (2, 1, 0)
-    assert not asked
+    assert read == ["hearing_stock"]
 
 
 def test_stale_or_officer_narrowed_falls_back(stocked):
@@ -289,6 +317,30 @@ def test_caseload_tables_from_the_stock_equal_the_direct_count(small_stocked, mo
             monkeypatch.undo()
             for a, b in zip(stocked, direct, strict=True):
                 pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+@pytest.mark.parametrize("as_of", [d(2025, 12, 31), d(2025, 6, 30), d(2024, 2, 29)])
+@pytest.mark.parametrize("narrow", KPI_FILTERS, ids=repr)
+def test_the_trends_last_month_from_the_stock_equals_the_direct_count(small_stocked,
+                                                                      monkeypatch, as_of,
+                                                                      narrow):
+    """The caseload trend's as-of month as the change of the case stock since the month
+    before: the same trend as one grouped count per event, without counting the month."""
+    from dashboard.filters import Filters
+    from queries import caseload
+
+    f = Filters(period="custom", start=d(as_of.year, 1, 1), end=as_of, as_of=as_of, **narrow)
+    with small_stocked.connect() as conn:
+        sizes = []
+        for scope in SCOPES:
+            monkeypatch.setattr(caseload, "_as_of_month", None)  # must not be called
+            stocked = caseload.monthly_trend.uncached(conn, scope, f, d(2023, 1, 1))
+            monkeypatch.undo()
+            direct = caseload.monthly_trend.uncached(conn, scope, f, d(2023, 1, 1),
+                                                     use_rollup=False)
+            pd.testing.assert_frame_equal(stocked, direct, check_dtype=False)
+            sizes.append(len(direct))
+        assert sizes[0] > 0 or narrow  # the nation, unless a narrowing leaves nothing
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
