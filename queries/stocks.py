@@ -1,11 +1,14 @@
 """What stood on the register at every month end ("stocks"), for the pages to look up
 instead of counting: `milestone_stock` per unit x probation type x legal category x
-milestone kind, `case_stock` (cases on the register) per unit x type x category, and
-`officer_stock` per officer responsible on the day (NULL: nobody) x unit of the case x type
-x category x risk tier (cases held, reports in hand, milestones due and overdue); and
+milestone kind, `case_stock` (cases on the register, and the prisoners among them released
+within the release-preparation horizon) per unit x type x category, and `officer_stock`
+per officer responsible on the day (NULL: nobody) x unit of the case x type x category x
+risk tier (cases held, reports in hand, milestones due and overdue); `hearing_stock`, the
+running totals of the pre-trial hearings per unit x type x category; and
 `headcount_stock`, posts existing and filled per unit x source x year of transfer, which
 also holds every 1 January (the staff page's timeline). `officer_load_stock` is the
-officer stock's work items again, one row per officer and day (the staff page's loads).
+officer stock's totals and work items again, one row per officer and day (the staff page's
+loads, the milestones page's national officer level).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -91,6 +94,9 @@ MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
 MILESTONE_GROUP = ("unit_id", "probation_type", "legal_category", "kind")
 CASE_GROUP = ("unit_id", "probation_type", "legal_category", "risk_tier")
 OFFICER_GROUP = ("officer_id", *CASE_GROUP)
+"""unit_id here is the case's unit (as in the other stocks, and as the milestones page
+places an officer's items); the staff page places an officer by the officer's own unit,
+through the officers table."""
 RELEASE_MEASURES = ("releasing", "releasing_without_program", "releasing_program_overdue")
 """queries.milestones.new_type_gaps' prisoners on the register released within the
 release-preparation horizon, of those the ones with no program drafted, and of those the
@@ -98,9 +104,6 @@ ones whose program is past its due day."""
 RELEASE_MONTHS = "stocks_release_months"
 """dataset_info key: the horizon (DeadlineRules.release_prep_months_before_release) the
 release measures were counted with; the page counts directly under another."""
-"""unit_id here is the case's unit (as in the other stocks, and as the milestones page
-places an officer's items); the staff page places an officer by the officer's own unit,
-through the officers table."""
 NOBODY = -1
 """officer_id of the days a case has no assignment, while the stock is computed; written
 as NULL (the direct counts' officer None)."""
