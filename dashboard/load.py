@@ -97,7 +97,8 @@ def refresh_statistics(engine: Engine) -> None:
             from queries import outcome_stocks, stocks
 
             tables = ([spec.table for spec in stocks.SPECS] + [stocks.officer_load_stock,
-                      stocks.headcount_stock] + list(outcome_stocks.TABLES))
+                      stocks.officer_narrowed_stock, stocks.headcount_stock]
+                      + list(outcome_stocks.TABLES))
             conn.execute(text(f"VACUUM {', '.join(t.name for t in tables)}"))
 
 

@@ -8,7 +8,9 @@ running totals of the pre-trial hearings per unit x type x category; and
 `headcount_stock`, posts existing and filled per unit x source x year of transfer, which
 also holds every 1 January (the staff page's timeline). `officer_load_stock` is the
 officer stock's totals and work items again, one row per officer and day (the staff page's
-loads, the milestones page's national officer level).
+loads, the milestones page's national officer level), and `officer_narrowed_stock` its
+totals per officer within each probation type and each legal category (that level with
+a type or a category picked).
 
 The days held ("stock days") are every month end from the data's first month to the last
 day of the data, and that last day itself (the default "as of"). The counts follow the
@@ -63,6 +65,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -193,6 +196,24 @@ work item x category x risk tier; a row whose type is not its category's counts 
 totals only, as it has no weight). Counts, not points: the weights can change at any time,
 so the page weighs these columns in its query. The national officer level of the
 milestones page reads the totals (17,000 rows a day at scale 10, officer_stock 135,000)."""
+
+NARROWED_BY = ("probation_type", "legal_category")
+officer_narrowed_stock = Table(
+    "officer_narrowed_stock", stock_metadata,
+    Column("day", Date, nullable=False),
+    Column("narrowed_by", String(20), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("officer_id", Integer),
+    Column("cases_held", Integer, nullable=False),
+    Column("due", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
+    Index("ix_officer_narrowed_stock_day", "day", "narrowed_by", "code"),
+)
+"""officer_load_stock's cases held, due and overdue within one probation type or one legal
+category (`narrowed_by` names the column, `code` its value): one row per officer (NULL:
+the cases nobody held), day and code. The milestones page's national officer level with a
+type or a category picked reads the rows of one code (at scale 10 the officer stock's
+sums by officer over a day's 135,000 rows took 62 + 69 ms)."""
 
 headcount_stock = Table(
     "headcount_stock", stock_metadata,
@@ -737,6 +758,20 @@ def _officer_loads():
             .group_by(s.c.day, s.c.officer_id).order_by(s.c.day, s.c.officer_id))
 
 
+
+def _officer_narrowed():
+    """officer_narrowed_stock's rows, from the officer stock just written: per day,
+    column, code and officer (written in that order, the order a page reads them)."""
+    s = officer_stock
+    parts = [select(s.c.day, literal(by, String(20)).label("narrowed_by"),
+                    s.c[by].label("code"), s.c.officer_id,
+                    func.sum(s.c.cases_held).label("cases_held"),
+                    func.sum(s.c.due).label("due"), func.sum(s.c.overdue).label("overdue"))
+             .group_by(s.c.day, s.c[by], s.c.officer_id) for by in NARROWED_BY]
+    rows = union_all(*parts).subquery("narrowed")
+    return (select(*(rows.c[c.name] for c in officer_narrowed_stock.columns))
+            .order_by(rows.c.day, rows.c.narrowed_by, rows.c.code, rows.c.officer_id))
+
 FIRST_TIMELINE_YEAR = 2014
 """dashboard.filters.DATA_FROM's year: the staff timeline's first 1 January."""
 
@@ -815,6 +850,7 @@ def refresh(conn: Connection) -> None:
     for spec in SPECS:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
+    conn.execute(delete(officer_narrowed_stock))
     conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key.in_([MARKER, RELEASE_MONTHS])))
     info = _info(conn)
@@ -826,6 +862,8 @@ def refresh(conn: Connection) -> None:
         write_table(conn, spec.table, compute(conn, spec, first, until))
     conn.execute(insert(officer_load_stock).from_select(
         [c.name for c in officer_load_stock.columns], _officer_loads()))
+    conn.execute(insert(officer_narrowed_stock).from_select(
+        [c.name for c in officer_narrowed_stock.columns], _officer_narrowed()))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
         {"key": MARKER, "value": info["data_version"], "updated_at": _now()},

@@ -477,10 +477,51 @@ def test_the_national_officer_level_reads_each_officers_totals(gaps, monkeypatch
         assert "officer_stock" not in read
         _same(a, b)
         assert bench_a == bench_b
-        via_stock = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
-            conn, Scope.nation(), day, "officer", Where(probation_type="sentence")))  # noqa: B023
-        assert "officer_stock" in read
-        _same(via_stock[0][0], via_stock[1][0])
+        for where in (Where(probation_type="sentence"), Where(legal_category="parole"),
+                      Where(probation_type="pre_trial")):
+            read.clear()
+            (a, bench_a), (b, bench_b) = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
+                conn, Scope.nation(), day, "officer", where))  # noqa: B023
+            assert "officer_stock" not in read
+            _same(a, b)
+            assert bench_a == bench_b
+        # Narrowed further (a region, or a type and a category): the officer stock's sums.
+        for where in (Where(region="KZ-71", probation_type="sentence"),
+                      Where(probation_type="sentence", legal_category="conditionally_sentenced")):
+            read.clear()
+            via_stock = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
+                conn, Scope.nation(), day, "officer", where))  # noqa: B023
+            assert "officer_stock" in read
+            _same(via_stock[0][0], via_stock[1][0])
+
+
+def _narrowed_rows(conn, day, narrowed_by, code):
+    s = MS.officer_narrowed_stock
+    rows = conn.execute(select(s.c.officer_id, s.c.cases_held, s.c.due, s.c.overdue).where(
+        s.c.day == day, s.c.narrowed_by == narrowed_by, s.c.code == code)).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def test_the_officer_narrowed_stock_holds_the_hand_counted_figures(gaps):
+    """31 March 2025, sentence cases (cases held, due, overdue). Officer 1: cases 1, 2, 14;
+    due m1, m2, m4, m31; overdue m2, m31. Officers 2 and 3: case 5 (both hold it); due m13,
+    m14, m15; overdue m14. Officer 4: case 8; due m19, m20, m27; overdue m27. Pre-trial:
+    officer 2's case 3, due m6, m7 (m7 done 20 March: not overdue on the 31st). On 31
+    January nobody held case 14 (m31 due, overdue). The fixture's categories follow the
+    types one to one."""
+    conn = gaps
+    sentence = {1: (3, 4, 2), 2: (1, 3, 1), 3: (1, 3, 1), 4: (1, 3, 1)}
+    march = d(2025, 3, 31)
+    assert _narrowed_rows(conn, march, "probation_type", "sentence") == sentence
+    assert _narrowed_rows(conn, march, "legal_category", "conditionally_sentenced") == sentence
+    assert _narrowed_rows(conn, march, "probation_type", "pre_trial") == {2: (1, 2, 0)}
+    assert _narrowed_rows(conn, march, "legal_category", "sentence") == {}
+    assert _narrowed_rows(conn, d(2025, 1, 31), "probation_type", "sentence")[None] == (1, 1, 1)
+    due, held = M._officer_totals(conn, march, "probation_type", "sentence")
+    assert dict(zip(due.key, zip(due.due, due.overdue, strict=True), strict=True)) == {
+        k: v[1:] for k, v in sentence.items()}
+    assert dict(zip(held.key, held.cases_held, strict=True)) == {
+        k: v[0] for k, v in sentence.items()}
 
 
 def _officer_level_pairs(conn, monkeypatch, scope, day, where):
