@@ -72,6 +72,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from dashboard.codes import ASSISTANCE_KINDS, ASSISTANCE_RESULTS
+from dashboard.filters import period_bounds
+from dashboard.metrics import GRAINS, Period, previous_period, year_earlier
 from dashboard.schema import assistance, cases, dataset_info, units, violations
 from dashboard.scope import Scope
 from queries import stocks
@@ -253,8 +255,25 @@ SPECS = (
 
 def stock_days(first: date, until: date) -> list[date]:
     """Every month end from the month before `first` (the day before the data begin,
-    when they begin on a month's first day) to `until`, and `until`."""
-    return stocks.stock_days(first - timedelta(days=1), until)
+    when they begin on a month's first day) to `until`, `until`, and the days the
+    default periods' comparisons need (anchor_days)."""
+    months = stocks.stock_days(first - timedelta(days=1), until)
+    return sorted(set(months) | {d for d in anchor_days(until) if months[0] <= d})
+
+
+def anchor_days(until: date) -> list[date]:
+    """The days the pages' default periods (the year, quarter or month so far, up to the
+    data's last day) read beside `until`: the day before the period just before begins
+    and the last day of the same days a year earlier. Not month ends, so without them
+    the page a user opens first counted a month of events directly for each (an edge,
+    `totals`)."""
+    days = set()
+    for grain in GRAINS:
+        current = Period(*period_bounds(grain, until, until))
+        before, earlier = previous_period(current), year_earlier(current)
+        days |= {before.start - timedelta(days=1), before.end,
+                 earlier.start - timedelta(days=1), earlier.end}
+    return sorted(d for d in days if d <= until)
 
 
 def _repeat_cases_select():
@@ -312,7 +331,7 @@ def refresh(conn: Connection) -> None:
     until = date.fromisoformat(info["data_until"])
     for spec in SPECS:
         write_table(conn, spec.table, stocks.compute(conn, spec, first - timedelta(days=1),
-                                                     until))
+                                                     until, stock_days(first, until)))
     conn.execute(insert(repeat_cases).from_select(
         ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
         _repeat_cases_select()))

@@ -689,9 +689,11 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
     return number, pd.DataFrame({c: decoded[c] for c in group})
 
 
-def compute(conn: Connection, spec: Spec, first: date, until: date) -> pd.DataFrame:
-    """The stock on its stock days: one row per day and group with any measure non-zero."""
-    days = stock_days(first, until)
+def compute(conn: Connection, spec: Spec, first: date, until: date,
+            days: list[date] | None = None) -> pd.DataFrame:
+    """The stock on its stock days (or on `days`, sorted): one row per day and group with
+    any measure non-zero."""
+    days = days if days is not None else stock_days(first, until)
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     n = len(days)
     unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]

@@ -254,6 +254,52 @@ def test_generated_data_through_the_bulk_load(engine):
         assert_same(conn, Scope.nation(), trend, Q.EVERYTHING, "region")
 
 
+def test_the_anchor_days_are_the_default_periods_comparison_days():
+    """Data until Tue 24 Nov 2026. The year so far (1 Jan - 24 Nov, 328 days): the 328
+    days before run 7 Feb - 31 Dec 2025, a year earlier is 1 Jan - 24 Nov 2025. The
+    quarter so far (1 Oct - 24 Nov, 55 days): 7 Aug - 30 Sep before, 1 Oct - 24 Nov 2025
+    a year earlier. The month so far (1 - 24 Nov): 8 - 31 Oct before, 1 - 24 Nov 2025.
+    The days read: the day before each start and each end."""
+    assert OS.anchor_days(date(2026, 11, 24)) == [
+        date(2024, 12, 31), date(2025, 2, 6), date(2025, 9, 30), date(2025, 10, 31),
+        date(2025, 11, 24), date(2025, 12, 31), date(2026, 8, 6), date(2026, 9, 30),
+        date(2026, 10, 7), date(2026, 10, 31)]
+    # A year's last day: every default period is whole, every day read a month end.
+    assert all((d + timedelta(days=1)).day == 1 for d in OS.anchor_days(date(2025, 12, 31)))
+    days = OS.stock_days(date(2014, 1, 1), date(2026, 11, 24))
+    assert set(OS.anchor_days(date(2026, 11, 24))) <= set(days)
+    assert days == sorted(set(days)) and days[0] == date(2013, 12, 31)
+
+
+@pytest.mark.parametrize("period", ["year", "quarter", "month"])
+def test_the_default_periods_are_read_from_the_stocks_alone(fixture_engine, monkeypatch,
+                                                            period):
+    """The page a user opens first (a period so far, its period before and a year
+    earlier) needs no direct count of a month's events, and equals the direct count."""
+    from callbacks import outcomes as page
+    from dashboard import metrics as M
+    from dashboard.filters import Filters
+
+    until = date(2025, 11, 24)  # the small fixture's data, as if loaded that day
+    with fixture_engine.begin() as conn:
+        conn.execute(update(dataset_info).where(dataset_info.c.key == "data_until")
+                     .values(value=until.isoformat()))
+        rollups.refresh(conn)
+    f = Filters.from_query(f"period={period}", until)
+    current = M.Period(f.start, f.end)
+    periods = list(dict.fromkeys([current, M.previous_period(current),
+                                  M.year_earlier(current)]))
+    assert current.end == until and not M.is_whole(current, period)
+    edges = []
+    real = OS._add_edges
+    monkeypatch.setattr(OS, "_add_edges", lambda *a: edges.append(a[3]) or real(*a))
+    with fixture_engine.connect() as conn:
+        assert OS.held_days(conn)[-1] == until
+        for by in (None, "region"):
+            assert_same(conn, Scope.nation(), periods, page.narrowing_of(f), by)
+    assert edges == []
+
+
 def test_the_tables_are_the_migrations():
     """Migration 0010 froze the measure columns; the code builds the same."""
     from pathlib import Path
