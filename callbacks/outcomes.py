@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from dash import html
 
@@ -73,12 +74,17 @@ def outliers(conn, scope: Scope, f: Filters,
     # lists the first OUTLIER_ROWS NEAR or FAR in the latest window, with their history:
     # chosen here as layouts.outcomes.flagged chooses them, in the order _judged gives.
     now = counts[counts.window_end == last]
-    rated = []
-    for event in Q.OUTLIER_EVENTS:
-        rated.append(M.judge_windows(now.rename(columns={event: "events"}),
-                                     by_window[event], MIN_CASELOAD)
-                     [["entity_id", "rate", "status"]])
-    shown = set(L.listed(pd.concat(rated, ignore_index=True)).entity_id.tolist())
+    window_end, caseload = now["window_end"].to_numpy(), now["average_caseload"].to_numpy()
+    rates = [M.rate_values(now[event].to_numpy(), caseload, MIN_CASELOAD)[0]
+             for event in Q.OUTLIER_EVENTS]
+    rated = pd.DataFrame({
+        "entity_id": np.tile(now["entity_id"].to_numpy(), len(rates)),
+        "rate": np.concatenate(rates),
+        "status": pd.Series(np.concatenate([M.statuses(rate, window_end, by_window[event])
+                                            for rate, event in zip(rates, Q.OUTLIER_EVENTS,
+                                                                   strict=True)]),
+                            dtype=object)})
+    shown = set(L.listed(rated).entity_id.tolist())
     names = Q.entity_names(conn, scope, level, sorted(shown))
     if f.region:
         names = names[names.region_code == f.region]
@@ -90,19 +96,43 @@ NAME_COLUMNS = ["entity_id", "label_kk", "label_ru", "label_en", "region_code", 
 
 
 def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame) -> pd.DataFrame:
-    """The rows of `counts` judged on each event, with the entities' names."""
-    judged = []
+    """The rows of `counts` judged on each event, with the entities' names (the rows of
+    entities without one left out): each event's rows in `counts`' order."""
+    # (entity_names gives each entity once: ids are the tables' keys.)
+    at = pd.Index(names["entity_id"]).get_indexer(counts["entity_id"])
+    kept = np.flatnonzero(at >= 0)
+    # With arrays: the page names at most OUTLIER_ROWS entities, six windows each, and
+    # frame operations (a copy, maps, a concat, a merge) cost more than the judging.
+    window_end = counts["window_end"].to_numpy()[kept]
+    entity = counts["entity_id"].to_numpy()[kept]
+    caseload = counts["average_caseload"].to_numpy(dtype=float)[kept]
+    parts: dict = {c: [] for c in ("events", "rate", "small_sample", "status", "target",
+                                   "iqr")}
     for event in Q.OUTLIER_EVENTS:
         benches = by_window[event]
-        rated = M.judge_windows(counts.rename(columns={event: "events"}), benches,
-                                MIN_CASELOAD)
-        rated["event"] = event
-        rated["target"] = rated.window_end.map({w: b.target for w, b in benches.items()})
-        rated["iqr"] = rated.window_end.map({w: b.iqr for w, b in benches.items()})
-        judged.append(rated[["window_end", "entity_id", "event", "events", "average_caseload",
-                             "rate", "small_sample", "status", "target", "iqr"]])
-    frame = pd.concat(judged, ignore_index=True)
-    return frame.merge(names, on="entity_id", how="inner")
+        events = counts[event].to_numpy()[kept]
+        rate, small = M.rate_values(events, caseload, MIN_CASELOAD)
+        for name, values in (("events", events), ("rate", rate), ("small_sample", small),
+                             ("status", M.statuses(rate, window_end, benches)),
+                             ("target", [benches[w].target for w in window_end]),
+                             ("iqr", [benches[w].iqr for w in window_end])):
+            parts[name].append(values)
+    n = len(Q.OUTLIER_EVENTS)
+    named = at[kept]
+    columns = {
+        "window_end": np.concatenate([window_end] * n), "entity_id": np.tile(entity, n),
+        "event": [e for e in Q.OUTLIER_EVENTS for _ in range(len(kept))],
+        **{c: np.concatenate(parts[c]) for c in ("events", "rate", "small_sample")},
+        "average_caseload": np.tile(caseload, n),
+        "status": pd.Series(np.concatenate(parts["status"]), dtype=object),
+        # Lists, inferred as Series.map infers them: floats, or None in a column of Nones
+        # (a target or spread is missing for both events or neither: the same peers).
+        "target": [v for p in parts["target"] for v in p],
+        "iqr": [v for p in parts["iqr"] for v in p],
+        **{c: np.tile(names[c].to_numpy()[named], n) for c in NAME_COLUMNS[1:]}}
+    order = ["window_end", "entity_id", "event", "events", "average_caseload", "rate",
+             "small_sample", "status", "target", "iqr", *NAME_COLUMNS[1:]]
+    return pd.DataFrame({c: columns[c] for c in order})
 
 
 def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,

@@ -145,12 +145,9 @@ def rates(frame: pd.DataFrame, events: str, denominator: str, min_denominator: f
     """`frame` with a column `into` = events / denominator * per, NaN (and
     `small_sample` True) where the denominator is under `min_denominator`."""
     out = frame.copy()
-    den = out[denominator].astype(float)
-    small = den < max(min_denominator, 1e-9)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = out[events].astype(float) / den * per
-    out[into] = value.where(~small)
-    out["small_sample"] = small
+    out[into], out["small_sample"] = rate_values(out[events].astype(float).to_numpy(),
+                                                 out[denominator].astype(float).to_numpy(),
+                                                 min_denominator, per)
     return out
 
 
@@ -229,23 +226,41 @@ def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float
     """Rows of (window_end, entity, events, denominator) judged each against its own
     window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
     out = rates(counts, events, denominator, min_denominator, per)
-    # `status` per row, vectorised (tens of thousands of officer rows): NaN stands for
-    # None (no rate, no target, no spread, or a window without a benchmark). Each row's
-    # benchmark by position, looked up once (-1, no benchmark, takes the NaN at the end).
-    at = pd.Index(list(benchmarks), dtype=object).get_indexer(out["window_end"].to_numpy())
+    out["status"] = pd.Series(
+        statuses(out["rate"].to_numpy(dtype=float), out["window_end"].to_numpy(), benchmarks),
+        index=out.index, dtype=object)
+    return out
+
+
+def statuses(value: np.ndarray, window_end: np.ndarray, benchmarks: dict) -> np.ndarray:
+    """judge_windows' status of each rate `value` (NaN: none) against its window's
+    Benchmark, as an object array (None: not judged)."""
+    # Vectorised (tens of thousands of officer rows): NaN stands for None (no rate, no
+    # target, no spread, or a window without a benchmark). Each row's benchmark by
+    # position, looked up once (-1, no benchmark, takes the NaN at the end).
+    at = pd.Index(list(benchmarks), dtype=object).get_indexer(window_end)
 
     def of(attribute):
         values = [getattr(b, attribute) for b in benchmarks.values()]
         return np.array([np.nan if v is None else v for v in values] + [np.nan],
                         dtype=float)[at]
 
-    value, target, spread = out["rate"].to_numpy(dtype=float), of("target"), of("iqr")
-    judged = np.full(len(out), None, dtype=object)
+    target, spread = of("target"), of("iqr")
+    judged = np.full(len(value), None, dtype=object)
     rated = ~np.isnan(value) & ~np.isnan(target)
     with np.errstate(invalid="ignore"):
         near = rated & ~(value <= target) & (np.isnan(spread) | (value <= target + spread))
         judged[rated & (value <= target)] = MET
         judged[near] = NEAR
         judged[rated & ~(value <= target) & ~near] = FAR
-    out["status"] = pd.Series(judged, index=out.index, dtype=object)
-    return out
+    return judged
+
+
+def rate_values(events: np.ndarray, denominator: np.ndarray, min_denominator: float,
+                per: float = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """`rates` of arrays: (rate, NaN where small; small_sample)."""
+    den = denominator.astype(float)
+    small = den < max(min_denominator, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = events.astype(float) / den * per
+    return np.where(small, np.nan, value), small
