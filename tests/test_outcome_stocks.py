@@ -300,6 +300,17 @@ def test_the_default_periods_are_read_from_the_stocks_alone(fixture_engine, monk
     assert edges == []
 
 
+def test_the_cohort_measure_looks_up_the_read_cases_own_violations(engine):
+    """The build reads the cases a few units at a time: whether a case reoffended within
+    twelve months is asked of that case's violations (a correlated EXISTS), not of a list
+    of every reoffending case in the country computed again for each group of units."""
+    read = OS.SPECS[0].reads[0]
+    with engine.connect() as conn:
+        sql = str(read.rows([1, 2]).compile(conn, compile_kwargs={"literal_binds": True}))
+    assert "EXISTS" in sql and "violations.case_id = cases.id" in sql
+    assert "JOIN cases" not in sql  # no second reading of the cases inside
+
+
 def test_the_tables_are_the_migrations():
     """Migration 0010 froze the measure columns; the code builds the same."""
     from pathlib import Path
