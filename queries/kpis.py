@@ -122,15 +122,18 @@ def _offences_from_stock(conn: Connection, scope: Scope, f: Filters,
     flt = OS.Filter(scope, (f.probation_type,) if f.probation_type else (),
                     (f.legal_category,) if f.legal_category else (), f.region)
     periods = [Period(f.start, f.end), Period(*f.previous_year())]
-    counted = OS.period_counts(conn, flt, periods, ["new_offences"], by=level)
-    if counted is None:
+    found = OS.totals(conn, flt, OS.people_days(periods), ["new_offences"], by=level)
+    if found is None:
         return None
+    # From the records, not through period_counts' long frame and a pivot: for 20 regions
+    # the frame operations took longer (~1.5 ms) than the statement.
+    counted = OS.between_records(found, ["new_offences"], periods, ["new_offences"])
     names = ["repeat_offences", "repeat_offences_year_before"]
+    keys = sorted({k for _, k in counted}) if level is not None else [None]
+    rows = [[counted.get((i, k), (0,))[0] for i in range(2)] for k in keys]
     if level is None:
-        totals = counted.groupby("idx").new_offences.sum()
-        return pd.DataFrame([[int(totals.get(i, 0)) for i in range(2)]], columns=names)
-    wide = counted.pivot(index="key", columns="idx", values="new_offences")
-    return wide.reindex(columns=[0, 1]).fillna(0).astype(int).set_axis(names, axis=1)
+        return pd.DataFrame(rows, columns=names)
+    return pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=names)
 
 
 def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:

@@ -89,6 +89,23 @@ def test_units_table_of_a_region(conn):
         [2, "Saryarka District", 1, 1, 1], [1, "Yesil District", 3, 2, 1]]
 
 
+def test_a_place_without_counts_gets_zeros():
+    import pandas as pd
+
+    places_frame = pd.DataFrame({"key": ["KZ-71", "KZ-75", "KZ-79"], "name": ["a", "b", "c"]},
+                                index=[5, 6, 7])
+    counts = pd.DataFrame({c: [i + 1, 10 * (i + 1)] for i, c in enumerate(kpis.COLUMNS)},
+                          index=pd.Index(["KZ-79", "KZ-71"], name="key"))
+    table = drill._with_kpis(places_frame, counts)
+    assert table.index.tolist() == [0, 1, 2]
+    assert table.key.tolist() == ["KZ-71", "KZ-75", "KZ-79"]
+    assert table.on_register.tolist() == [10 * (kpis.COLUMNS.index("on_register") + 1), 0,
+                                          kpis.COLUMNS.index("on_register") + 1]
+    assert all(str(table[c].dtype) == "int64" for c in kpis.COLUMNS)
+    nothing = drill._with_kpis(places_frame, counts.iloc[:0])
+    assert nothing[list(kpis.COLUMNS)].to_numpy().tolist() == [[0] * len(kpis.COLUMNS)] * 3
+
+
 def test_officers_table_of_a_unit(conn):
     table = drill.officers_table(conn, NATION, YEAR_2025.within(unit_id=1))
     # officer 2 left and has no open case: not listed
