@@ -77,7 +77,7 @@ from dashboard.filters import period_bounds
 from dashboard.metrics import GRAINS, Period, previous_period, year_earlier
 from dashboard.schema import assistance, cases, dataset_info, units, violations
 from dashboard.scope import Scope
-from queries import stocks
+from queries import pair_pool, stocks
 from queries.dates import one_year_after
 
 MARKER = "outcome_stocks"
@@ -508,19 +508,28 @@ def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | Non
     """(period index, key) -> the cases on the register during the period beyond the
     first of each person's (sum over people of max(n_p - 1, 0)): one per pair of
     repeat_pairs with both cases in it, and for the people with three or more cases,
-    counted by person from repeat_cases. One statement."""
-    parts = [_extra_of_pairs(flt, periods, by), _extra_of_many(flt, periods, by)]
-    both = union_all(*parts).subquery("extra")
+    counted by person from repeat_cases. The pairs from memory (queries.pair_pool) when
+    it holds them, else with the rest in one statement; none when nobody has three or
+    more cases and the pairs are in memory."""
+    pairs = pair_pool.held(conn)
+    extra = None if pairs is None else pair_pool.extra(pairs, flt, periods, by)
+    if extra is None:
+        parts = [_extra_of_pairs(flt, periods, by), _extra_of_many(flt, periods, by)]
+        extra = {}
+    elif pairs.many:
+        parts = [_extra_of_many(flt, periods, by)]
+    else:
+        return extra
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("extra")
     outer_keys = [both.c.key] if by else []
     q = select(*outer_keys, *[func.sum(both.c[f"n{i}"]) for i in range(len(periods))])
     if by:
         q = q.group_by(*outer_keys)
-    extra = {}
     for row in conn.execute(q).all():
         k = row[0] if by else None
         for i, value in enumerate(row[1:] if by else row):
             if value:
-                extra[(i, k)] = int(value)
+                extra[(i, k)] = extra.get((i, k), 0) + int(value)
     return extra
 
 

@@ -206,6 +206,10 @@ def _build(conn: Connection, level: str) -> Held:
     return Held(*parts, pairs=pairs, pair_region=pair_region)
 
 
+OTHERS: dict = {}
+"""Other arrays of the outcome stocks held the same way, per process and data version:
+level -> its builder (a function of the connection), registered by their modules
+(queries.pair_pool)."""
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
 _reading: set[tuple[str, str, str]] = set()
 """Keys being read in the background."""
@@ -216,8 +220,9 @@ _read_lock = threading.Lock()
 
 
 def held(conn: Connection, level: str) -> Held | None:
-    """The level's spells and events for the data loaded now; None when the rollups do
-    not belong to it (never refreshed, or the data changed since).
+    """The level's spells and events (for a level of OTHERS, what its builder made) for
+    the data loaded now; None when the rollups do not belong to it (never refreshed, or
+    the data changed since).
 
     Inside a request, arrays not read yet are read by a background thread and this
     answers None (the statements count meanwhile): the first outcomes page after an
@@ -251,10 +256,10 @@ def _load(conn: Connection, level: str, key: tuple[str, str, str]) -> Held:
         with _lock:
             if key in _held:
                 return _held[key]
-        built = _build(conn, level)
+        built = OTHERS[level](conn) if level in OTHERS else _build(conn, level)
         with _lock:
             _held[key] = built
-            while len(_held) > KEPT * 2:
+            while len(_held) > KEPT * (2 + len(OTHERS)):
                 _held.popitem(last=False)
         return built
 
@@ -341,13 +346,16 @@ def held_bytes() -> int:
 
 
 def warm(engine: Engine) -> float | None:
-    """Read both levels now: a serving process before its first request (gunicorn's
-    master before it forks, so that its workers share the arrays). Seconds taken; None
-    when the database could not be read (the first request that needs them reads them)."""
+    """Read both levels (and the OTHERS) now: a serving process before its first
+    request (gunicorn's master before it forks, so that its workers share the arrays).
+    Seconds taken; None when the database could not be read (the first request that
+    needs them reads them)."""
+    from queries import pair_pool  # noqa: F401 - registers its arrays in OTHERS
+
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
-            for level in ("unit", "officer"):
+            for level in ("unit", "officer", *OTHERS):
                 held(conn, level)
     except Exception as exc:  # noqa: BLE001 - start-up goes on; the first request reads it
         log.warning("outlier pool not read ahead: %s",

@@ -18,6 +18,7 @@ from dashboard.schema import (
     milestones,
     violations,
 )
+from dashboard.scope import Scope
 from queries import outcomes as Q
 from queries import outlier_pool, rollups
 from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
@@ -126,7 +127,8 @@ def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
     outlier_pool._held.clear()
     assert outlier_pool.warm(fixture_engine) >= 0
     url = str(fixture_engine.url)
-    assert {key[2] for key in outlier_pool._held if key[0] == url} == {"unit", "officer"}
+    assert {key[2] for key in outlier_pool._held if key[0] == url} == {
+        "unit", "officer", "repeat_pairs"}  # and queries.pair_pool's
     # The fixture's dozen cases and their assignments: a few hundred bytes, not nothing.
     assert 0 < outlier_pool.held_bytes() < 100_000
 
@@ -148,3 +150,28 @@ def test_in_a_request_the_arrays_are_read_in_the_background(fixture_engine):  # 
     with app.test_request_context(), fixture_engine.connect() as conn:
         pool = outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None)
     assert _row(pool, 1, 1)["caseload_days"] == 1058
+
+
+def test_a_request_counts_the_national_pool_once_per_level(fixture_engine, monkeypatch):  # noqa: F811
+    """A region head's page asks for the pool twice per level (its rows, the benchmark's
+    national peers): counted once in a request; the same numbers as two requests."""
+    import flask
+
+    head = Scope("region_head", region_code="KZ-71")
+    calls = []
+    real = outlier_pool.pool
+    monkeypatch.setattr(outlier_pool, "pool", lambda *a: calls.append(a[1]) or real(*a))
+    app = flask.Flask(__name__)
+    with fixture_engine.connect() as conn:
+        apart = [(Q.outlier_counts(conn, head, YEAR_2025, level),
+                  Q.outlier_benchmarks(conn, head, YEAR_2025, level))
+                 for level in ("unit", "officer")]
+        assert calls == ["unit", "unit", "officer", "officer"]
+        with app.test_request_context():
+            together = [(Q.outlier_counts(conn, head, YEAR_2025, level),
+                         Q.outlier_benchmarks(conn, head, YEAR_2025, level))
+                        for level in ("unit", "officer")]
+    assert calls[4:] == ["unit", "officer"]
+    for (rows, bench), (rows_again, bench_again) in zip(apart, together, strict=True):
+        pd.testing.assert_frame_equal(rows, rows_again)
+        assert bench == bench_again
