@@ -175,3 +175,41 @@ def test_a_request_counts_the_national_pool_once_per_level(fixture_engine, monke
     for (rows, bench), (rows_again, bench_again) in zip(apart, together, strict=True):
         pd.testing.assert_frame_equal(rows, rows_again)
         assert bench == bench_again
+
+
+def test_cumulative_caseload_days_by_hand():
+    """Pair 0: spells [10, 20) and [15, 40); pair 1: [5, open) and one that ends before it
+    starts (no days). Before day 12: 2 and 7; before 20: 10 + 5 and 15; before 30:
+    10 + 15 and 25."""
+    import numpy as np
+
+    spells = outlier_pool.Rows(
+        start=np.array([10, 15, 5, 30], dtype=np.int32),
+        end=np.array([20, 40, outlier_pool.OPEN, 25], dtype=np.int32),
+        pair=np.array([0, 0, 1, 1], dtype=np.int32),
+        type=np.zeros(4, dtype=np.int8), category=np.zeros(4, dtype=np.int8))
+    held = outlier_pool._cumulative(spells, 2, np.array([0, 12, 20, 30], dtype=np.int32))
+    assert held.tolist() == [[0, 0], [2, 7], [15, 15], [25, 25]]
+
+
+def test_whole_month_windows_subtract_the_cumulative_days(fixture_engine, monkeypatch):  # noqa: F811
+    """Windows ending on month ends (every type and category, any region): the spells
+    are not looked at, and the counts are the clipped sums over them."""
+    looked = []
+    real = outlier_pool._kept
+    monkeypatch.setattr(outlier_pool, "_kept", lambda rows, *a: looked.append(rows) or
+                        real(rows, *a))
+    windows = WINDOW_SETS["to-data-end"]
+    with fixture_engine.connect() as conn:
+        for level in Q.OUTLIER_LEVELS:
+            spells = outlier_pool.held(conn, level).spells
+            for region in (None, "KZ-71"):
+                looked.clear()
+                fast = outlier_pool.pool(conn, level, windows, (), (), region)
+                assert looked and all(rows is not spells for rows in looked)
+                with monkeypatch.context() as m:
+                    m.setattr(outlier_pool.Held, "column", lambda _self, _day: None)
+                    clipped = outlier_pool.pool(conn, level, windows, (), (), region)
+                assert any(rows is spells for rows in looked)
+                pd.testing.assert_frame_equal(fast, clipped)
+                assert fast.caseload_days.sum() > 0
