@@ -415,7 +415,7 @@ def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[
     days = sorted(set(days))
     if days[0] < held[0]:
         return None
-    base = {d: held[bisect.bisect_right(held, d) - 1] for d in days}
+    base = {d: _nearest(held, d) for d in days}
     table = TABLE_OF[names[0]]
     key = key_column(table, by)
     keys = [] if key is None else [key.label("key")]
@@ -428,22 +428,39 @@ def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[
         day, k = row[0], (row[1] if by else None)
         stocked.setdefault(day, {})[k] = [int(v or 0) for v in row[(2 if by else 1):]]
     out = {d: {k: list(v) for k, v in stocked.get(base[d], {}).items()} for d in days}
-    edges = [(base[d] + timedelta(days=1), d) for d in days if base[d] != d]
+    # From a stock day before d, the events after it up to d are added; from one after d,
+    # the events after d up to it are taken away.
+    edges = [(base[d] + timedelta(days=1), d, d, 1) if base[d] < d
+             else (d + timedelta(days=1), base[d], d, -1) for d in days if base[d] != d]
     if edges:
         _add_edges(conn, flt, out, edges, names, by)
     return out
 
 
+def _nearest(held: Sequence[date], d: date) -> date:
+    """The stock day nearest to d (held[0] <= d), the earlier one on a tie: the direct
+    count at the edge reads the events between the two (by the day indexes, so a day
+    before a month end, such as 28 February of a leap year, reads one day, not a month:
+    at scale 10, 1-3 ms against 16-20)."""
+    i = bisect.bisect_right(held, d) - 1
+    before = held[i]
+    if before == d or i + 1 == len(held):
+        return before
+    after = held[i + 1]
+    return after if after - d < d - before else before
+
+
 def _add_edges(conn, flt: Filter, out: Totals, edges, names, by) -> None:
-    """Add to the total on each edge's day d the events in [lo, d] (lo: the day after the
-    stock day before d), counted directly: one statement per source table."""
+    """For each edge (lo, hi, d, sign): add sign times the events in [lo, hi] to the
+    total on d (lo..hi: the days after the stock day before d up to d, or those after d
+    up to the stock day after it), counted directly: one statement per source table."""
     by_source: dict[str, list[int]] = {}
     for i, n in enumerate(names):
         by_source.setdefault(MEASURES[n].source, []).append(i)
     key = key_column(cases, by)
     for source, positions in by_source.items():
         columns, ranges, targets = [], [], []
-        for lo, hi in edges:
+        for lo, hi, day, sign in edges:
             for i in positions:
                 m = MEASURES[names[i]]
                 inside = m.day.between(literal(lo + timedelta(days=m.shift), Date),
@@ -451,7 +468,7 @@ def _add_edges(conn, flt: Filter, out: Totals, edges, names, by) -> None:
                 ranges.append(inside)
                 condition = inside if m.when is None else and_(inside, m.when)
                 columns.append(func.sum(case((condition, 1), else_=0)))
-                targets.append((hi, i))
+                targets.append((day, i, sign))
         q = (select(*([key.label("key")] if by else []), *columns)
              .select_from(SOURCES[source]().join(units, units.c.id == cases.c.unit_id))
              .where(flt.where(cases), or_(*ranges)))
@@ -460,9 +477,9 @@ def _add_edges(conn, flt: Filter, out: Totals, edges, names, by) -> None:
         for row in conn.execute(q).all():
             k = row[0] if by else None
             values = row[1:] if by else row
-            for (day, i), value in zip(targets, values, strict=True):
+            for (day, i, sign), value in zip(targets, values, strict=True):
                 if value:
-                    out[day].setdefault(k, [0] * len(names))[i] += int(value)
+                    out[day].setdefault(k, [0] * len(names))[i] += sign * int(value)
 
 
 def period_counts(conn: Connection, flt: Filter, periods: Sequence, names: Sequence[str],

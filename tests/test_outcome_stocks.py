@@ -360,3 +360,21 @@ def test_the_national_pool_names_each_unit_s_region(fixture_engine, level, use_r
                 assert len(pool) > 0
                 assert pool.region_code.tolist() == [regions[u] for u in pool.unit_id]
                 assert not pool.duplicated(["idx", "entity_id", "unit_id"]).any()
+
+
+def test_a_day_just_before_a_stock_day_is_counted_back_from_it(fixture_engine, monkeypatch):
+    """28 February 2024 (a leap year) is a day before a stock day and 28 after the one
+    before: its edge reads 29 February alone and takes it away. Every edge reads at most
+    half a month; the numbers are the direct count's."""
+    edges = []
+    real = OS._add_edges
+    monkeypatch.setattr(OS, "_add_edges", lambda *a: edges.extend(a[3]) or real(*a))
+    periods = [Period(date(2024, 2, 1), date(2024, 2, 28)),
+               Period(date(2025, 2, 10), date(2025, 3, 10))]
+    with fixture_engine.connect() as conn:
+        for by in (None, "region"):
+            edges.clear()
+            assert_same(conn, Scope.nation(), periods, Q.EVERYTHING, by)
+            assert (date(2024, 2, 29), date(2024, 2, 29), date(2024, 2, 28), -1) in edges
+            assert (date(2025, 2, 1), date(2025, 2, 9), date(2025, 2, 9), 1) in edges
+            assert all((hi - lo).days < 16 for lo, hi, _, _ in edges)
