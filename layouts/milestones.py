@@ -16,6 +16,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
+from layouts.tables import lean_link, lean_span, table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -107,14 +108,14 @@ def _headline_row(h: Headline, gaps: NewTypeGaps, timeliness, lang: str,
 
 # --- the places table -------------------------------------------------------------------
 
-def _badge(text: str, colour: str, title: str | None = None) -> html.Span:
-    return html.Span(text, className=f"badge text-bg-{colour}", title=title)
+def _badge(text: str, colour: str, title: str | None = None) -> dict:
+    return lean_span(text, f"badge text-bg-{colour}", title)
 
 
 def flag_badge(flag: str | None, caseload: int, min_caseload: int, lang: str):
     if flag is None:
-        return html.Span(t("milestones.flag.small", lang, n=caseload, min=min_caseload),
-                         className="small text-muted") if caseload < min_caseload else "—"
+        return lean_span(t("milestones.flag.small", lang, n=caseload, min=min_caseload),
+                         "small text-muted") if caseload < min_caseload else "—"
     return _badge(t(f"milestones.flag.{flag}", lang), FLAG_COLOURS[flag])
 
 
@@ -126,35 +127,32 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
     to the shell's page of the place."""
     columns = ["name", "caseload", "due", "overdue", "share", "timeliness", "flag"]
     header = [t(f"milestones.col.{c}", lang) for c in columns]
+    classes: tuple[str | None, ...] = ("text-end",) * 5 + (None,)
     if profile_href:
         header.append(t("milestones.col.profile", lang))
+        classes += (None,)
+    unassigned, profile = t("milestones.unassigned", lang), t("milestones.col.profile", lang)
+    # The rows as the JSON Dash sends (layouts.tables.Lean): a unit head's officers are
+    # hundreds of rows at national scale, a dozen components each.
     rows = []
     for r in frame.itertuples(index=False):
         known = r.key is not None and not pd.isna(r.key)
-        name = str(r.name) if known and isinstance(r.name, str) else t("milestones.unassigned",
-                                                                        lang)
+        name = str(r.name) if known and isinstance(r.name, str) else unassigned
         band = (_badge(percent(r.timeliness / 100, lang, 1), BAND_COLOURS[r.band],
                        t(f"milestones.band.{r.band}", lang)) if r.band else "—")
-        cells = [html.Th(dcc.Link(name, href=href(r.key)) if known else name, scope="row",
-                         className="fw-normal"),
-                 *[html.Td(number(v, lang), className="text-end")
-                   for v in (r.caseload, r.due, r.overdue)],
-                 html.Td(percent(None if pd.isna(r.overdue_rate) else r.overdue_rate, lang, 1),
-                         className="text-end"),
-                 html.Td(band, className="text-end"),
-                 html.Td(flag_badge(r.flag, r.caseload, min_caseload, lang))]
+        row = [lean_link(name, href(r.key)) if known else name,
+               number(r.caseload, lang), number(r.due, lang), number(r.overdue, lang),
+               percent(None if pd.isna(r.overdue_rate) else r.overdue_rate, lang, 1),
+               band, flag_badge(r.flag, r.caseload, min_caseload, lang)]
         if profile_href:
-            cells.append(html.Td(dcc.Link("↗", href=profile_href(r.key),
-                                          title=t("milestones.col.profile", lang))
-                                 if known else ""))
-        rows.append(html.Tr(cells))
+            row.append(lean_link("↗", profile_href(r.key), profile) if known else "")
+        rows.append(row)
     help_text = t("milestones.flag.help", lang, rate=percent(benchmark.rate, lang, 1),
                   iqr=percent(benchmark.iqr, lang, 1), peers=benchmark.peers, min=min_caseload)
     return html.Div([
         dbc.Table([html.Caption(t(f"milestones.places.{level}", lang),
                                 className="caption-top visually-hidden"),
-                   html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                   html.Tbody(rows)],
+                   *table_body(header, rows, classes)],
                   id=f"milestones-{level}s", striped=True, hover=True, size="sm",
                   responsive=True, className="drill-table"),
         html.P(help_text, className="small text-muted", id="milestones-flag-help"),

@@ -37,13 +37,31 @@ def _html(tag: str, children, **props) -> dict:
             "namespace": "dash_html_components"}
 
 
-def table_body(header: list, rows: list[list]) -> list[Lean]:
+def lean_span(children, className: str, title: str | None = None) -> dict:
+    """html.Span(children, className=..., title=...) as its JSON (no title: none sent)."""
+    return _html("Span", children, className=className, **({"title": title} if title else {}))
+
+
+def lean_link(children, href: str, title: str | None = None) -> dict:
+    """dcc.Link(children, href=..., title=...) as its JSON."""
+    props = {"children": children, "href": href, **({"title": title} if title else {})}
+    return {"props": props, "type": "Link", "namespace": "dash_core_components"}
+
+
+def _td(cell, class_name: str | None) -> dict:
+    return _html("Td", cell, className=class_name) if class_name else _html("Td", cell)
+
+
+def table_body(header: list, rows: list[list],
+               classes: tuple[str | None, ...] | None = None) -> list[Lean]:
     """Thead and Tbody of a drill table: the first cell of a row heads it (a link, most
-    often), the others are numbers, right-aligned."""
+    often), the others are numbers, right-aligned, unless `classes` gives each of them its
+    class (None: no class)."""
     head = _html("Thead", _html("Tr", [_html("Th", h, scope="col") for h in header]))
     body = _html("Tbody", [
         _html("Tr", [_html("Th", row[0], scope="row", className="fw-normal"),
-                     *[_html("Td", c, className="text-end") for c in row[1:]]])
+                     *[_td(c, "text-end" if classes is None else classes[i])
+                       for i, c in enumerate(row[1:])]])
         for row in rows])
     return [Lean(head), Lean(body)]
 

@@ -44,3 +44,62 @@ def test_a_table_with_lean_rows_keeps_its_frame_and_caption():
 
 def test_no_rows_is_a_note_not_an_empty_table():
     assert _json(_table(["A"], [], "en", "t-id", "Caption"))["type"] == "P"
+
+
+def _milestones_reference(frame, lang, href, profile_href, min_caseload):
+    """The milestones places table's rows as they were written with Dash's components."""
+    import pandas as pd
+
+    from dashboard.i18n import t
+    from layouts.formatting import number, percent
+    from layouts.milestones import BAND_COLOURS, FLAG_COLOURS
+
+    def badge(text, colour, title=None):
+        return html.Span(text, className=f"badge text-bg-{colour}",
+                         **({"title": title} if title else {}))
+
+    rows = []
+    for r in frame.itertuples(index=False):
+        known = r.key is not None and not pd.isna(r.key)
+        name = str(r.name) if known else t("milestones.unassigned", lang)
+        band = (badge(percent(r.timeliness / 100, lang, 1), BAND_COLOURS[r.band],
+                      t(f"milestones.band.{r.band}", lang)) if r.band else "—")
+        if r.flag is None:
+            flag = (html.Span(t("milestones.flag.small", lang, n=r.caseload, min=min_caseload),
+                              className="small text-muted") if r.caseload < min_caseload
+                    else "—")
+        else:
+            flag = badge(t(f"milestones.flag.{r.flag}", lang), FLAG_COLOURS[r.flag])
+        rows.append(html.Tr([
+            html.Th(dcc.Link(name, href=href(r.key)) if known else name, scope="row",
+                    className="fw-normal"),
+            *[html.Td(number(v, lang), className="text-end")
+              for v in (r.caseload, r.due, r.overdue)],
+            html.Td(percent(None if pd.isna(r.overdue_rate) else r.overdue_rate, lang, 1),
+                    className="text-end"),
+            html.Td(band, className="text-end"), html.Td(flag),
+            html.Td(dcc.Link("↗", href=profile_href(r.key),
+                             title=t("milestones.col.profile", lang)) if known else "")]))
+    return html.Tbody(rows)
+
+
+def test_milestones_places_rows_are_what_the_components_give():
+    import pandas as pd
+
+    from layouts.milestones import places_table
+    from queries.milestones import Benchmark
+
+    frame = pd.DataFrame({
+        "key": pd.Series([7, 3, None, 9], dtype=object),
+        "name": pd.Series(["S-0007", "S-0003", None, "S-0009"], dtype=object),
+        "parent": [1, 1, 1, 1], "caseload": [40, 12, 5, 2], "due": [20, 10, 4, 0],
+        "overdue": [9, 1, 2, 0], "overdue_rate": [0.45, 0.1, 0.5, float("nan")],
+        "timeliness": [55.0, 90.0, 50.0, float("nan")],
+        "band": pd.Series(["poor", "good", "poor", None], dtype=object),
+        "flag": pd.Series(["far", "met", None, None], dtype=object)})
+    href, profile = (lambda k: f"/milestones/officer/{k}"), (lambda k: f"/officer/{k}")
+    for lang in ("kk", "ru", "en"):
+        table = _json(places_table(frame, "officer", lang, href, profile, 10,
+                                   Benchmark(0.2, 0.1, 0.3, 2)))
+        _caption, _head, body = table["props"]["children"][0]["props"]["children"]
+        assert body == _json(_milestones_reference(frame, lang, href, profile, 10))

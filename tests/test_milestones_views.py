@@ -20,6 +20,7 @@ from dashboard.config import Settings
 from dashboard.i18n import LANGUAGES, catalog, t
 from dashboard.scope import NotPermitted, Scope
 from layouts import milestones as L
+from layouts.tables import Lean
 from queries import milestones as M
 from tests import fixture_small
 from tests.test_layouts import text_of
@@ -146,8 +147,8 @@ def test_headline_cards():
 
 
 def test_flag_badge_marks_small_caseloads():
-    assert text_of(L.flag_badge(None, 4, 10, "en")) .count("too few cases (4 < 10)") == 1
-    assert "far above national" in text_of(L.flag_badge("far", 40, 10, "en"))
+    assert text_of(Lean(L.flag_badge(None, 4, 10, "en"))) .count("too few cases (4 < 10)") == 1
+    assert "far above national" in text_of(Lean(L.flag_badge("far", 40, 10, "en")))
 
 
 def test_aging_figure_keeps_bucket_order():
