@@ -3,6 +3,7 @@ hand the frames to dashboard.staffing and layouts/staff. Plain functions of a Co
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import dash
@@ -51,18 +52,42 @@ def _names(conn, scope: Scope, lang: str, region: str | None):
 
 
 def officer_capacity(conn, scope: Scope, as_of: date, weights, params: W.CapacityParams,
-                     region: str | None = None, unit_id: int | None = None):
+                     region: str | None = None, unit_id: int | None = None,
+                     cached: bool = True):
     """workload.officer_capacity of the officers in post in the place: summed by the
     database (one row per officer comes back) when the weights add up exactly in any
     order, else weighed here from every officer's item counts (the same numbers)."""
     table = W.points_by_item(weights, as_of)
     if W.sums_exactly(table):
         points = tuple((*key, p) for key, p in table.items())
-        return W.with_capacity(Q.officer_loads(conn, scope, as_of, points, region, unit_id),
-                               params)
+        loads = Q.officer_loads if cached else Q.officer_loads.uncached
+        return W.with_capacity(loads(conn, scope, as_of, points, region, unit_id), params)
     return W.officer_capacity(Q.officers_in_post(conn, scope, as_of, region, unit_id),
                               Q.work_items_by_officer(conn, scope, as_of, region, unit_id),
                               weights, as_of, params)
+
+
+def capacity_summary(conn, scope: Scope, as_of: date, weights, params: W.CapacityParams,
+                     level: str, region: str | None, lang: str) -> staffing.CapacitySummary:
+    """staffing.capacity_summary of the officers in post in the place: from their numbers
+    alone when the database can sum the points (the codes of the most overloaded are
+    read afterwards), else from officer_capacity's frame."""
+    key = staffing.place_key(level) if level != "unit" else "unit_id"
+    table = W.points_by_item(weights, as_of)
+    if not W.sums_exactly(table):
+        return staffing.capacity_summary(
+            officer_capacity(conn, scope, as_of, weights, params, region, cached=False), key,
+            L.OVERLOADED_SHOWN)
+    points = tuple((*k, p) for k, p in table.items())
+    numbers = Q.officer_load_numbers(conn, scope, as_of, points, region)
+    units = Q.units_in_scope(conn, scope, lang, region)
+    numbers["region_code"] = numbers["unit_id"].map(
+        dict(zip(units.unit_id, units.region_code, strict=True)))
+    summary = staffing.capacity_summary(W.with_capacity(numbers, params), key,
+                                        L.OVERLOADED_SHOWN)
+    worst = summary.worst
+    codes = Q.officer_codes(conn, scope, worst["officer_id"].tolist())
+    return dataclasses.replace(summary, worst=worst.assign(code=worst["officer_id"].map(codes)))
 
 
 def _recommend(posts, unit_items, weights, as_of: date, level: str, growth, params):
@@ -88,7 +113,6 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
     weights = Q.weights_frame(weight_rows)
     region_names, unit_names = _names(conn, scope, lang, region)
     posts = Q.posts_by_unit(conn, scope, as_of, region)
-    officers = officer_capacity(conn, scope, as_of, weights, params, region)
     unit_items = Q.work_items_by_unit(conn, scope, as_of, region)
     r = _recommend(posts, unit_items, weights, as_of, level, None, params)
     unit_points = staffing.points_by_place(unit_items, weights, as_of, "region")
@@ -96,7 +120,8 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
         level=level, names=region_names if level == "nation" else unit_names,
         unit_names=unit_names, posts=posts,
         timeline=Q.headcount_timeline(conn, scope, timeline_days(as_of), region),
-        officers=officers, units=staffing.units_ranked(posts, unit_points),
+        capacity=capacity_summary(conn, scope, as_of, weights, params, level, region, lang),
+        units=staffing.units_ranked(posts, unit_points),
         weights=staffing.weights_in_force(weights, as_of),
         unweighted=W.unweighted_items(unit_items, weights, as_of) if len(unit_items) else 0,
         params=params)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard import workload as W
@@ -28,6 +29,60 @@ def posts_by_place(posts: pd.DataFrame, level: str) -> pd.DataFrame:
         posts["source"] == "penal_transfer", 0))
     return (out.groupby(key)[["authorised", "filled", "vacant", "transferred"]].sum()
             .astype(int))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A place's officer capacity %: quartiles and the 1.5 IQR whiskers (the furthest
+    values within them), what a box plot draws."""
+
+    place: object
+    q1: float
+    median: float
+    q3: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class CapacitySummary:
+    """What the staff page shows of the officers in post: not every officer (17,000 on
+    the national page at scale 10, which were read, pickled into the cache and grouped
+    again on every page), but their counts, a box per place and the most overloaded."""
+
+    officers: int
+    overloaded: int
+    median: float
+    """Capacity % of the officers with hours to work (NaN when none)."""
+    boxes: tuple[Box, ...]
+    """Per place with any capacity, in key order."""
+    worst: pd.DataFrame
+    """The overloaded, most loaded first (then by officer id), at most `shown` of them."""
+
+
+def capacity_summary(officers: pd.DataFrame, key: str, shown: int) -> CapacitySummary:
+    """The CapacitySummary of workload.officer_capacity's frame, places by `key`."""
+    capacity = officers["capacity_pct"].to_numpy(dtype=float)
+    boxes = []
+    # numpy on each place's positions: what Series.quantile computes (np.percentile,
+    # linear), without a Series per place.
+    for place, rows in officers.groupby(key, sort=True).indices.items():
+        c = capacity[rows]
+        c = c[~np.isnan(c)]
+        if not len(c):
+            continue
+        q1, med, q3 = np.percentile(c, [25.0, 50.0, 75.0])
+        low = c[c >= q1 - 1.5 * (q3 - q1)].min()
+        high = c[c <= q3 + 1.5 * (q3 - q1)].max()
+        boxes.append(Box(place, float(q1), float(med), float(q3), float(low), float(high)))
+    over = np.flatnonzero(officers["overloaded"].to_numpy(dtype=bool))
+    ids = officers["officer_id"].to_numpy()[over]
+    order = over[np.lexsort((ids, -capacity[over]))]
+    known = capacity[~np.isnan(capacity)]
+    return CapacitySummary(
+        officers=len(officers), overloaded=len(over),
+        median=float(np.median(known)) if len(known) else float("nan"),
+        boxes=tuple(boxes), worst=officers.iloc[order[:shown]].reset_index(drop=True))
 
 
 def points_by_place(unit_items: pd.DataFrame, weights, day: date, level: str,
@@ -120,7 +175,7 @@ class StaffData:
     unit_names: Mapping  # unit id -> name
     posts: pd.DataFrame  # queries.staff.posts_by_unit
     timeline: pd.DataFrame  # queries.staff.headcount_timeline
-    officers: pd.DataFrame  # workload.officer_capacity
+    capacity: CapacitySummary
     units: pd.DataFrame  # units_ranked
     weights: pd.DataFrame  # in force on the day
     unweighted: int

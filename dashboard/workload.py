@@ -203,12 +203,15 @@ def officer_capacity(officers: pd.DataFrame, items: pd.DataFrame, weights, day: 
 
 
 def with_capacity(out: pd.DataFrame, params: CapacityParams) -> pd.DataFrame:
-    """`out` (officers with contracted_hours, grade and points) with available,
+    """`out` (officers with contracted_hours, grade or head, and points) with available,
     capacity_pct and overloaded added (in place, and returned)."""
     # Vectorised, in the same order of operations as available_points and capacity_pct,
     # so that every value is bit for bit theirs.
     hours = out["contracted_hours"].to_numpy(dtype=float)
-    reduction = np.where(out["grade"].to_numpy() == "head", params.head_reduction, 0.0)
+    # queries.staff.officer_load_numbers gives a head flag, not the grade.
+    head = (out["head"].to_numpy() == 1) if "head" in out else (out["grade"].to_numpy()
+                                                                == "head")
+    reduction = np.where(head, params.head_reduction, 0.0)
     available = (params.nominal_target * hours / params.standard_hours * (1 - reduction))
     points = out["points"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
-import numpy as np
 import pandas as pd
 from dash import dcc, html
 
@@ -81,35 +80,21 @@ def headcount_figure(timeline: pd.DataFrame, lang: str) -> dict:
     return lean(traces, 360, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
 
 
-def capacity_figure(officers: pd.DataFrame, names: Mapping, key: str, lang: str,
-                    overload_pct: float) -> dict:
-    """One box of officer capacity % per place (quartiles and 1.5 IQR whiskers, computed
-    here so that the browser gets five numbers per place, not every officer), with the
-    overload line."""
-    stats = []
-    capacity = officers["capacity_pct"].to_numpy(dtype=float)
-    # numpy on each place's positions: what Series.quantile computes (np.percentile,
-    # linear), without a Series per place.
-    for place, rows in officers.groupby(key, sort=True).indices.items():
-        c = capacity[rows]
-        c = c[~np.isnan(c)]
-        if not len(c):
-            continue
-        q1, med, q3 = np.percentile(c, [25.0, 50.0, 75.0])
-        low = c[c >= q1 - 1.5 * (q3 - q1)].min()
-        high = c[c <= q3 + 1.5 * (q3 - q1)].max()
-        stats.append((str(names.get(place, place)), q1, med, q3, low, high))
+def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> dict:
+    """One box of officer capacity % per place (staffing.Box: five numbers per place,
+    not every officer), with the overload line."""
     traces = []
-    if stats:
-        x, q1, med, q3, low, high = (list(col) for col in zip(*stats, strict=True))
-        traces.append({"type": "box", "x": x, "q1": q1, "median": med, "q3": q3,
-                       "lowerfence": low, "upperfence": high,
+    if boxes:
+        traces.append({"type": "box", "x": [str(names.get(b.place, b.place)) for b in boxes],
+                       "q1": [b.q1 for b in boxes], "median": [b.median for b in boxes],
+                       "q3": [b.q3 for b in boxes], "lowerfence": [b.low for b in boxes],
+                       "upperfence": [b.high for b in boxes],
                        "marker": {"color": "#0072B2"}, "showlegend": False,
                        "name": t("staff.axis.capacity", lang)})
     line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
             "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
     return lean(traces, 380, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
-                   shapes=[line], xaxis={"tickangle": -40})
+                shapes=[line], xaxis={"tickangle": -40})
 
 
 def spread_figure(r: Redistribution, names: Mapping, lang: str) -> dict:
@@ -224,18 +209,17 @@ def _card(key: str, value: str, note: str | None = None) -> dbc.Col:
 
 def kpis(data: StaffData, lang: str) -> dbc.Row:
     posts = data.posts
-    o = data.officers
-    median = o["capacity_pct"].median() if len(o) else float("nan")
+    c = data.capacity
     return dbc.Row([
         _card(t("staff.kpi.authorised", lang), number(int(posts["authorised"].sum()), lang)),
         _card(t("staff.kpi.filled", lang), number(int(posts["filled"].sum()), lang)),
         _card(t("staff.kpi.vacant", lang), number(int(posts["vacant"].sum()), lang)),
         _card(t("staff.kpi.transferred", lang), number(int(
             posts.loc[posts["source"] == "penal_transfer", "authorised"].sum()), lang)),
-        _card(t("staff.kpi.overloaded", lang), number(int(o["overloaded"].sum()), lang),
+        _card(t("staff.kpi.overloaded", lang), number(c.overloaded, lang),
               t("staff.kpi.overloaded_note", lang, pct=number(data.params.overload_pct, lang),
-                total=number(len(o), lang))),
-        _card(t("staff.kpi.median_capacity", lang), _pct(median, lang)),
+                total=number(c.officers, lang))),
+        _card(t("staff.kpi.median_capacity", lang), _pct(c.median, lang)),
     ], className="g-2 mb-3", id="staff-kpis")
 
 
@@ -279,9 +263,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                officer_href: Callable[[int], str]) -> html.Div:
     lang, p = v.lang, data.params
     key = place_key(data.level) if data.level != "unit" else "unit_id"
-    overloaded = data.officers[data.officers["overloaded"]].sort_values(
-        "capacity_pct", ascending=False)
-    shown = overloaded.head(OVERLOADED_SHOWN)
+    c = data.capacity
     notes = [html.P(t("staff.unweighted", lang, n=number(data.unweighted, lang)),
                     className="small text-warning")] if data.unweighted else []
     return html.Div([
@@ -312,19 +294,19 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                    className="small text-muted mb-1"),
             *notes,
             _graph("staff-capacity-figure", capacity_figure(
-                data.officers, data.names if key != "unit_id" else data.unit_names, key, lang,
+                c.boxes, data.names if key != "unit_id" else data.unit_names, lang,
                 p.overload_pct), lang, t("staff.load.title", lang)),
         ]),
         dbc.Row([
             dbc.Col(html.Section([
                 html.H2(t("staff.overloaded.title", lang,
                           pct=number(p.overload_pct, lang)), className="h5"),
-                officers_table(shown, data.unit_names, lang, officer_href,
+                officers_table(c.worst, data.unit_names, lang, officer_href,
                                "staff-overloaded", t("staff.overloaded.title", lang,
                                                      pct=number(p.overload_pct, lang))),
-                html.P(t("staff.overloaded.more", lang, shown=len(shown),
-                         total=number(len(overloaded), lang)), className="small text-muted")
-                if len(overloaded) > len(shown) else None,
+                html.P(t("staff.overloaded.more", lang, shown=len(c.worst),
+                         total=number(c.overloaded, lang)), className="small text-muted")
+                if c.overloaded > len(c.worst) else None,
             ]), xl=7),
             dbc.Col(html.Section([
                 html.H2(t("staff.units.title", lang), className="h5"),

@@ -118,3 +118,48 @@ def test_the_headcount_stock_holds_the_hand_counted_posts(stocked):
         (AS_OF, "establishment_2012", None, 3, 3),
         (AS_OF, "penal_transfer", 2015, 1, 1),
         (AS_OF, "penal_transfer", 2017, 2, 1)]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_page_s_summary_from_the_numbers_alone_is_the_whole_frame_s(stocked, day):
+    """callbacks.staff.capacity_summary reads the officers' numbers without codes, grades
+    or order, and the codes of the most overloaded afterwards: the same summary as the
+    full frame's, for every scope and level."""
+    from dataclasses import fields
+
+    from callbacks.staff import capacity_summary
+    from dashboard.staffing import capacity_summary as summarise
+
+    with stocked.connect() as conn:
+        weights = Q.workload_weights_table(conn)
+        for scope, region, unit_id in SCOPES:
+            if unit_id is not None:
+                continue
+            level = ("unit" if scope.role == "unit_head" else
+                     "region" if region or scope.role == "region_head" else "nation")
+            key = "region_code" if level == "nation" else "unit_id"
+            got = capacity_summary(conn, scope, day, weights, PARAMS, level, region, "en")
+            want = summarise(weighed_in_python(conn, scope, day, region, None), key, 50)
+            for field in fields(want):
+                a, b = getattr(got, field.name), getattr(want, field.name)
+                if field.name != "worst":
+                    assert a == b or (pd.isna(a) and pd.isna(b)), (scope, region, field)
+            columns = ["officer_id", "code", "unit_id", "contracted_hours", "cases",
+                       "pre_trial_reports", "points", "available", "capacity_pct"]
+            assert rows(got.worst, columns) == rows(want.worst, columns)
+
+
+def test_the_summary_by_hand_on_the_staff_fixture(stocked):
+    """Officers 1, 2, 4 are overloaded (200, 170, 150 %; test_officer_load_and_capacity),
+    6 and 7 are not (0 and 55 %); Astana (officers 1, 2, 4) and Almaty (6, 7)."""
+    from callbacks.staff import capacity_summary
+
+    with stocked.connect() as conn:
+        s = capacity_summary(conn, NATION, AS_OF, Q.workload_weights_table(conn), PARAMS,
+                             "nation", None, "en")
+    assert (s.officers, s.overloaded, s.median) == (5, 3, 150.0)
+    assert s.worst["code"].tolist() == ["OF-1", "OF-2", "OF-4"]
+    assert [b.place for b in s.boxes] == ["KZ-71", "KZ-75"]
+    assert [(b.q1, b.median, b.q3, b.low, b.high) for b in s.boxes] == [
+        pytest.approx((160.0, 170.0, 185.0, 150.0, 200.0)),
+        pytest.approx((13.75, 27.5, 41.25, 0.0, 55.0))]

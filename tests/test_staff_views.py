@@ -82,7 +82,7 @@ def test_the_cached_page_follows_the_weights_and_the_capacity_parameters(
     def officers():
         with ctx.engine.connect() as conn:
             data, _ = views.gather(conn, ctx, parse_filters(conn, ctx, ASOF))
-        return data.officers.set_index("code")[["points", "available"]]
+        return data.capacity.worst.set_index("code")[["points", "available"]]
 
     before = officers()
     assert officers().equals(before)  # a hit, the same answer
@@ -92,6 +92,9 @@ def test_the_cached_page_follows_the_weights_and_the_capacity_parameters(
     with ctx.engine.begin() as conn:
         conn.execute(update(S.workload_weights).values(points=S.workload_weights.c.points * 2))
     doubled = officers()
-    assert doubled["points"].tolist() == [2 * p for p in before["points"]]
+    # (the page keeps the overloaded: twice the points makes OF-7 one of them)
+    assert doubled.loc[before.index, "points"].tolist() == [2 * p for p in before["points"]]
     monkeypatch.setenv("PROBATION_WORKLOAD_NOMINAL_TARGET", "40")
-    assert officers()["available"].tolist() == [2 * a for a in doubled["available"]]
+    halved = officers()
+    assert halved.loc[before.index, "available"].tolist() == [
+        2 * a for a in doubled.loc[before.index, "available"]]

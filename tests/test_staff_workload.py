@@ -90,13 +90,44 @@ def test_every_capacity_parameter_is_documented():
         assert f"`{field.name.upper()}` | {field.default:g} |" in readme, field.name
 
 
+def _six_officers(shown: int = 50):
+    from dashboard.staffing import capacity_summary
+
+    capacity = [10.0, 20.0, 30.0, 40.0, 500.0, 80.0, float("nan"), 120.0]
+    return capacity_summary(pd.DataFrame({
+        "officer_id": [1, 2, 3, 4, 5, 6, 7, 8], "region_code": ["A"] * 5 + ["B", "B", "C"],
+        "capacity_pct": capacity, "overloaded": [c > 110 for c in capacity]}),
+        "region_code", shown)
+
+
+def test_capacity_summary_by_hand():
+    """A: 10 20 30 40 500 -> quartiles 20 30 40, whiskers 10 and 40 (500 > 40 + 1.5 x 20);
+    B: 80 and an officer with no hours (NaN: no capacity); C: 120. Overloaded (> 110):
+    500 and 120; the median of the seven with a capacity is 40."""
+    s = _six_officers()
+    assert (s.officers, s.overloaded, s.median) == (8, 2, 40.0)
+    assert [(b.place, b.q1, b.median, b.q3, b.low, b.high) for b in s.boxes] == [
+        ("A", 20, 30, 40, 10, 40), ("B", 80, 80, 80, 80, 80), ("C", 120, 120, 120, 120, 120)]
+    assert s.worst["officer_id"].tolist() == [5, 8]
+    assert _six_officers(shown=1).worst["officer_id"].tolist() == [5]
+
+
+def test_the_most_overloaded_tie_by_officer_id():
+    from dashboard.staffing import capacity_summary
+
+    s = capacity_summary(pd.DataFrame({
+        "officer_id": [9, 4, 7, 2], "unit_id": [1, 1, 1, 1],
+        "capacity_pct": [150.0, 200.0, 150.0, 90.0], "overloaded": [True, True, True, False]}),
+        "unit_id", 50)
+    assert s.worst["officer_id"].tolist() == [4, 7, 9]
+
+
 def test_capacity_boxes_carry_quartiles_not_every_officer():
     from layouts.staff import capacity_figure
 
-    officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
-                             "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
-    box = go.Figure(capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110)).data[0]
-    assert list(box.x) == ["Astana", "B"]
+    box = go.Figure(capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en",
+                                    110)).data[0]
+    assert list(box.x) == ["Astana", "B", "C"]
     assert (box.q1[0], box.median[0], box.q3[0]) == (20, 30, 40)
     assert box.upperfence[0] == 40  # 500 is beyond 1.5 IQR of the quartiles
 
@@ -112,12 +143,11 @@ def test_lean_figures_match_plotly_s_own():
     from layouts.staff import capacity_figure
     from tests.test_lean_figures import _base
 
-    officers = pd.DataFrame({"region_code": ["A"] * 5 + ["B"],
-                             "capacity_pct": [10.0, 20.0, 30.0, 40.0, 500.0, 80.0]})
-    lean = capacity_figure(officers, {"A": "Astana"}, "region_code", "en", 110)
+    lean = capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en", 110)
     full = go.Figure()
-    full.add_box(x=["Astana", "B"], q1=[20.0, 80.0], median=[30.0, 80.0], q3=[40.0, 80.0],
-                 lowerfence=[10.0, 80.0], upperfence=[40.0, 80.0], marker_color="#0072B2",
+    full.add_box(x=["Astana", "B", "C"], q1=[20.0, 80.0, 120.0], median=[30.0, 80.0, 120.0],
+                 q3=[40.0, 80.0, 120.0], lowerfence=[10.0, 80.0, 120.0],
+                 upperfence=[40.0, 80.0, 120.0], marker_color="#0072B2",
                  showlegend=False, name="Capacity, %")
     full.add_hline(y=110, line={"color": "#D55E00", "dash": "dash"})
     full.update_yaxes(title_text="Capacity, %")
