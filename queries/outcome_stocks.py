@@ -77,7 +77,7 @@ from dashboard.filters import period_bounds
 from dashboard.metrics import GRAINS, Period, previous_period, year_earlier
 from dashboard.schema import assistance, cases, dataset_info, units, violations
 from dashboard.scope import Scope
-from queries import pair_pool, stocks
+from queries import assistance_pool, pair_pool, stocks
 from queries.dates import one_year_after
 
 MARKER = "outcome_stocks"
@@ -648,7 +648,15 @@ def people_days(periods: Sequence) -> list[date]:
 
 def extra_assistance(conn: Connection, flt: Filter, period) -> dict[str, int]:
     """Per kind: the assistance provided in `period` beyond the first to each person
-    (rows - people), from repeat_assistance."""
+    (rows - people), from repeat_assistance (held in memory: queries.assistance_pool)."""
+    held = assistance_pool.held(conn)
+    if held is not None:
+        return assistance_pool.extra(held, flt, period)
+    return extra_assistance_counted(conn, flt, period)
+
+
+def extra_assistance_counted(conn: Connection, flt: Filter, period) -> dict[str, int]:
+    """extra_assistance by a statement."""
     r = repeat_assistance
     q = (select(r.c.kind, (func.count() - func.count(func.distinct(r.c.person_id))))
          .select_from(r.join(units, units.c.id == r.c.unit_id))

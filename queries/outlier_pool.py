@@ -266,7 +266,7 @@ def _cumulative(spells: Rows, n: int, boundaries: np.ndarray) -> np.ndarray:
 OTHERS: dict = {}
 """Other arrays of the outcome stocks held the same way, per process and data version:
 level -> its builder (a function of the connection), registered by their modules
-(queries.pair_pool)."""
+(queries.pair_pool, queries.assistance_pool)."""
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
 _reading: set[tuple[str, str, str]] = set()
 """Keys being read in the background."""
@@ -420,7 +420,7 @@ def warm(engine: Engine) -> float | None:
     request (gunicorn's master before it forks, so that its workers share the arrays).
     Seconds taken; None when the database could not be read (the first request that
     needs them reads them)."""
-    from queries import pair_pool  # noqa: F401 - registers its arrays in OTHERS
+    from queries import assistance_pool, pair_pool  # noqa: F401 - register in OTHERS
 
     started = time.perf_counter()
     try:

@@ -128,7 +128,7 @@ def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
     assert outlier_pool.warm(fixture_engine) >= 0
     url = str(fixture_engine.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
-        "unit", "officer", "repeat_pairs"}  # and queries.pair_pool's
+        "unit", "officer", "repeat_pairs", "repeat_assistance"}  # and pair_pool's, ...
     # The fixture's dozen cases and their assignments: a few hundred bytes, not nothing.
     assert 0 < outlier_pool.held_bytes() < 100_000
 

@@ -13,8 +13,8 @@ from sqlalchemy import event, func, select, union_all
 from dashboard import demo, load
 from dashboard.metrics import Period
 from dashboard.scope import Scope
+from queries import assistance_pool, outlier_pool, pair_pool
 from queries import outcome_stocks as OS
-from queries import outlier_pool, pair_pool
 from tests.test_outcome_stocks import (  # noqa: F401 - the shared fixtures
     SPLITS,
     outcomes_db,
@@ -143,7 +143,7 @@ def test_warmed_with_the_outlier_pool(several_db):  # noqa: F811
     outlier_pool.warm(several_db)
     url = str(several_db.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
-        "unit", "officer", pair_pool.LEVEL}
+        "unit", "officer", pair_pool.LEVEL, assistance_pool.LEVEL}
 
 
 def test_a_pair_of_open_cases_meets_every_period_from_the_later_registration():
