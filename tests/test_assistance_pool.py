@@ -27,7 +27,7 @@ def _provided() -> assistance_pool.Provided:
                                                         for c in zip(*rows, strict=True))
     return assistance_pool.Provided(
         day=np.array([day_number(date(2020, 1, d)) for d in day], dtype=np.int32),
-        person=person.astype(np.int64), unit=unit.astype(np.int32),
+        person=person.astype(np.int32), unit=unit.astype(np.int32),
         kind=kind.astype(np.int16), region=region.astype(np.int16),
         probation_type=ptype.astype(np.int16), legal_category=category.astype(np.int16),
         labels={"kind": ("education", "employment"), "region": ("KZ-71", "KZ-75"),
