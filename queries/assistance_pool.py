@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from dashboard.schema import units
 from queries import outlier_pool
 from queries.dates import days_between
+from queries.outlier_pool import coded_in
 
 LEVEL = "repeat_assistance"
 """The key outlier_pool holds these arrays under."""
@@ -77,32 +78,29 @@ def held(conn: Connection) -> Provided | None:
     return outlier_pool.held(conn, LEVEL)
 
 
-def _allowed(codes: np.ndarray, labels, wanted) -> np.ndarray:
-    found = [labels.index(w) for w in wanted if w in labels]
-    return np.isin(codes, np.array(found, dtype=codes.dtype))
-
-
 def extra(p: Provided, flt, period) -> dict[str, int]:
     """outcome_stocks.extra_assistance from the arrays: per kind provided in `period`
     within `flt` (the scope, types, categories, region), the provisions beyond each
     person's first."""
     lo = int(np.searchsorted(p.day, outlier_pool.day_number(period.start), side="left"))
-    hi = int(np.searchsorted(p.day, outlier_pool.day_number(period.end), side="right"))
+    # max: a period that ends before it starts holds no day (as BETWEEN finds none).
+    hi = max(lo, int(np.searchsorted(p.day, outlier_pool.day_number(period.end),
+                                     side="right")))
     part = slice(lo, hi)
     keep = np.ones(hi - lo, dtype=bool)
     scope, regions = flt.scope, p.labels["region"]
     if scope.role == "unit_head":
         keep &= p.unit[part] == scope.unit_id
     elif scope.role == "region_head":
-        keep &= _allowed(p.region[part], regions, [scope.region_code])
+        keep &= coded_in(p.region[part], regions, [scope.region_code])
     elif scope.role != "ministry":
         keep[:] = False
     if flt.region:
-        keep &= _allowed(p.region[part], regions, [flt.region])
+        keep &= coded_in(p.region[part], regions, [flt.region])
     if flt.types:
-        keep &= _allowed(p.probation_type[part], p.labels["probation_type"], flt.types)
+        keep &= coded_in(p.probation_type[part], p.labels["probation_type"], flt.types)
     if flt.categories:
-        keep &= _allowed(p.legal_category[part], p.labels["legal_category"], flt.categories)
+        keep &= coded_in(p.legal_category[part], p.labels["legal_category"], flt.categories)
     kinds = p.kind[part][keep].astype(np.int64)
     if not len(kinds):
         return {}

@@ -263,6 +263,13 @@ def _cumulative(spells: Rows, n: int, boundaries: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(held.astype(dtype))
 
 
+def coded_in(codes: np.ndarray, labels: Sequence, wanted: Sequence[str]) -> np.ndarray:
+    """Which of `codes` (indexes into `labels`) stand for one of `wanted`: the filter of
+    the arrays held for OTHERS (queries.pair_pool, queries.assistance_pool)."""
+    found = [labels.index(w) for w in wanted if w in labels]
+    return np.isin(codes, np.array(found, dtype=codes.dtype))
+
+
 OTHERS: dict = {}
 """Other arrays of the outcome stocks held the same way, per process and data version:
 level -> its builder (a function of the connection), registered by their modules

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from queries import outlier_pool
 from queries.dates import days_between
+from queries.outlier_pool import coded_in
 
 LEVEL = "repeat_pairs"
 """The key outlier_pool holds these arrays under."""
@@ -112,11 +113,6 @@ def held(conn: Connection) -> Pairs | None:
     return outlier_pool.held(conn, LEVEL)
 
 
-def _allowed(codes: np.ndarray, labels: Sequence, wanted: Sequence[str]) -> np.ndarray:
-    found = [labels.index(w) for w in wanted if w in labels]
-    return np.isin(codes, np.array(found, dtype=codes.dtype))
-
-
 def _kept(p: Pairs, flt) -> np.ndarray:
     """Pairs whose both cases are within the filter (outcome_stocks.Filter: the scope,
     types, categories, region)."""
@@ -130,16 +126,16 @@ def _kept(p: Pairs, flt) -> np.ndarray:
     elif scope.role not in ("ministry", "region_head"):
         keep[:] = False
     for code in wanted_regions:
-        keep &= _allowed(p.first_region, regions, [code]) & _allowed(p.other_region,
-                                                                        regions, [code])
+        keep &= coded_in(p.first_region, regions, [code]) & coded_in(p.other_region,
+                                                                     regions, [code])
     if flt.types:
         labels = p.labels["probation_type"]
-        keep &= _allowed(p.first_type, labels, flt.types) & _allowed(p.other_type, labels,
+        keep &= coded_in(p.first_type, labels, flt.types) & coded_in(p.other_type, labels,
                                                                      flt.types)
     if flt.categories:
         labels = p.labels["legal_category"]
-        keep &= (_allowed(p.first_category, labels, flt.categories)
-                 & _allowed(p.other_category, labels, flt.categories))
+        keep &= (coded_in(p.first_category, labels, flt.categories)
+                 & coded_in(p.other_category, labels, flt.categories))
     return keep
 
 
