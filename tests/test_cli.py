@@ -145,6 +145,10 @@ def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
         assert view["runs"] == 2 and view["errors"] == 0
         assert 0 < view["raw_sql_ms"] and 0 < view["p50_ms"] <= view["p95_ms"]
         assert view["naive_ms"] > 0
+        # The least overhead of a request (the filter bar's, less its SQL) is a part of
+        # every page's request: the least ratio lies between 1 and the measured one.
+        assert 0 < view["least_overhead_ms"] < view["p50_ms"]
+        assert 1 < view["least_callback_over_raw_sql"] <= view["callback_over_raw_sql"]
     assert "officer" in result.stdout and "case" in result.stdout  # the printed table
 
 
