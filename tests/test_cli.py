@@ -152,6 +152,20 @@ def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
     assert "officer" in result.stdout and "case" in result.stdout  # the printed table
 
 
+def test_the_least_ratio_is_the_sql_and_the_least_overhead_over_the_sql():
+    """A page whose SQL takes 2 ms, on an app whose emptiest request costs 1.5 ms besides
+    its SQL, cannot come below (2 + 1.5) / 2 = 1.75 x its SQL, whatever its p50."""
+    from dashboard import bench as b
+
+    result = b.ViewResult(view="v", runs=1, p50_ms=9.0, p95_ms=9.0, cached_p50_ms=1.0,
+                          cached_p95_ms=1.0, raw_sql_ms=2.0, statements=3, naive_ms=90.0,
+                          naive_compute_ms=1.0, naive_runs=1, response_kb=1.0, errors=0,
+                          least_overhead_ms=1.5)
+    out = result.as_dict()
+    assert out["callback_over_raw_sql"] == 4.5 and out["least_callback_over_raw_sql"] == 1.75
+    assert " 4.50  1.75 " in b.table_row(result)
+
+
 def test_warming_up_leaves_the_timed_samples_as_they_were():
     """The untimed requests draw their own filters: a run with --warmup times the same
     requests as one without."""
