@@ -64,35 +64,45 @@ def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     return _with_kpis(places, kpis.by_place(conn, scope, f, "officer"))
 
 
+OFFICER_CASE_COLUMNS = ["case_id", "person_code", "probation_type", "legal_category",
+                        "risk_tier", "registered_on", "planned_end", "next_kind", "next_due",
+                        "overdue", "first_overdue_due"]
+
+
 @cached("drill.officer_cases")
 def officer_cases(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """The officer's (f.officer_id) cases on the register on f.as_of, each with its next
-    milestone not yet done and its overdue milestones on that day: columns case_id,
-    person_code, probation_type, legal_category, risk_tier, registered_on, planned_end,
-    next_kind, next_due, overdue, first_overdue_due."""
+    milestone not yet done and its overdue milestones on that day: columns
+    OFFICER_CASE_COLUMNS, object-typed, None where a case has no such milestone."""
     open_on = or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > f.as_of)
     active = (select(cases.c.id, persons.c.code.label("person_code"), cases.c.probation_type,
                      cases.c.legal_category, cases.c.risk_tier, cases.c.registered_on,
                      cases.c.planned_end)
               .select_from(cases_with_units().join(persons, persons.c.id == cases.c.person_id))
               .where(cases_where(scope, f), on_register_on(f.as_of)))
-    frame = pd.DataFrame(conn.execute(active.order_by(cases.c.registered_on, cases.c.id))
-                         .mappings().all(),
-                         columns=["id", "person_code", "probation_type", "legal_category",
-                                  "risk_tier", "registered_on", "planned_end"])
-    frame = frame.rename(columns={"id": "case_id"})
+    held = conn.execute(active.order_by(cases.c.registered_on, cases.c.id)).all()
     ids = select(cases.c.id).select_from(cases_with_units()).where(
         cases_where(scope, f), on_register_on(f.as_of))
     pending = (select(milestones.c.case_id, milestones.c.kind, milestones.c.due_on)
                .where(milestones.c.case_id.in_(ids), open_on))
-    due = pd.DataFrame(conn.execute(pending).mappings().all(),
-                       columns=["case_id", "kind", "due_on"])
-    upcoming = (due[due.due_on >= f.as_of].sort_values(["case_id", "due_on", "kind"])
-                .groupby("case_id").first()
-                .rename(columns={"kind": "next_kind", "due_on": "next_due"}))
-    late = due[due.due_on < f.as_of].groupby("case_id").due_on.agg(["count", "min"])
-    late.columns = ["overdue", "first_overdue_due"]
-    out = frame.join(upcoming, on="case_id").join(late, on="case_id")
-    out["overdue"] = out.overdue.fillna(0).astype(int)
-    return out.astype(object).where(out.notna(), None)
-
+    # One pass over an officer's few hundred open milestones in Python: pandas' sort,
+    # two groupbys and two joins over them took ~4 ms of the officer page's ~18.
+    upcoming: dict[int, tuple] = {}  # case -> (due, kind) of the earliest not yet due
+    late: dict[int, list] = {}  # case -> [count, earliest due] of those overdue
+    for case_id, kind, due_on in conn.execute(pending):
+        if due_on >= f.as_of:
+            first = upcoming.get(case_id)
+            if first is None or (due_on, kind) < first:
+                upcoming[case_id] = (due_on, kind)
+        elif (seen := late.get(case_id)) is None:
+            late[case_id] = [1, due_on]
+        else:
+            seen[0] += 1
+            seen[1] = min(seen[1], due_on)
+    rows = []
+    for row in held:
+        due_kind = upcoming.get(row[0])
+        overdue = late.get(row[0])
+        rows.append((*row, *(reversed(due_kind) if due_kind else (None, None)),
+                     *(overdue if overdue else (0, None))))
+    return pd.DataFrame(rows, columns=OFFICER_CASE_COLUMNS, dtype=object)

@@ -4,7 +4,9 @@ SQLite and PostgreSQL."""
 from datetime import date
 
 import pytest
+from sqlalchemy import insert
 
+from dashboard import schema
 from dashboard.filters import Filters
 from dashboard.scope import NotPermitted, Scope
 from queries import caseload, drill, kpis, places, timeline
@@ -119,6 +121,28 @@ def test_officer_cases_with_next_and_overdue_milestones(conn):
     assert rows.values.tolist() == [
         [1, None, None, 1, date(2025, 12, 1)],
         [4, None, None, 1, date(2025, 10, 1)],
+        [2, "check_in", date(2025, 12, 31), 0, None],
+    ]
+
+
+def test_officer_cases_next_milestone_ties_and_several_overdue(conn):
+    """Two milestones due the same next day: the kind first in order is shown (as the
+    table always did), whichever the database returns first; several overdue: their
+    number and the earliest, whatever order they come in."""
+    conn.execute(insert(schema.milestones), [
+        {"id": 11, "case_id": 1, "kind": "registration", "seq": 2, "due_on": date(2026, 1, 5),
+         "completed_on": None},
+        {"id": 12, "case_id": 1, "kind": "program_review", "seq": 2,
+         "due_on": date(2026, 1, 5), "completed_on": None},
+        {"id": 13, "case_id": 4, "kind": "program_review", "seq": 2,
+         "due_on": date(2025, 11, 15), "completed_on": None},
+        {"id": 14, "case_id": 4, "kind": "registration", "seq": 2, "due_on": date(2025, 9, 1),
+         "completed_on": None}])
+    frame = drill.officer_cases(conn, NATION, YEAR_2025.within(officer_id=1))
+    rows = frame[["case_id", "next_kind", "next_due", "overdue", "first_overdue_due"]]
+    assert rows.values.tolist() == [
+        [1, "program_review", date(2026, 1, 5), 1, date(2025, 12, 1)],
+        [4, None, None, 3, date(2025, 9, 1)],
         [2, "check_in", date(2025, 12, 31), 0, None],
     ]
 
