@@ -77,7 +77,7 @@ def test_the_same_frame_as_pandas_on_generated_data(engine):
                          probation_type=rng.choice([None, None, "sentence", "pre_trial"]))
             mine, theirs = drill.officer_cases(conn, scope, f), pandas_officer_cases(conn, scope, f)
             assert list(mine.columns) == drill.OFFICER_CASE_COLUMNS == list(theirs.columns)
-            assert all(dtype == object for dtype in mine.dtypes), mine.dtypes
+            assert all(str(dtype) == "object" for dtype in mine.dtypes), mine.dtypes
             assert _typed(mine) == _typed(theirs), (officer_id, scope, f.as_of)
             compared += len(mine)
             overdue += int((mine.overdue > 0).sum())

@@ -108,6 +108,25 @@ def test_a_place_without_counts_gets_zeros():
     assert nothing[list(kpis.COLUMNS)].to_numpy().tolist() == [[0] * len(kpis.COLUMNS)] * 3
 
 
+def test_kpi_parts_merged_per_place():
+    """by_place's parts, merged: a place missing from a part or counted as NaN there has
+    0, a place in any part has a row, rows by key, every column int64."""
+    import pandas as pd
+
+    on_register = pd.DataFrame({"on_register": [4, 3]}, index=pd.Index([12, 5], name="key"))
+    events = pd.DataFrame({"registered": [2.0, float("nan")], "closed": [1.0, 0.0]},
+                          index=pd.Index([5, 40], name="key"))
+    empty = pd.DataFrame(columns=["overdue"], index=pd.Index([], name="key"))
+    merged = kpis._combined([on_register, events, empty], "unit")
+    assert merged.index.name == "key" and merged.index.tolist() == [5, 12, 40]
+    assert list(merged.columns) == list(kpis.COLUMNS)
+    assert all(str(t) == "int64" for t in merged.dtypes)
+    assert merged[["on_register", "registered", "closed", "overdue"]].values.tolist() == [
+        [3, 2, 1, 0], [4, 0, 0, 0], [0, 0, 0, 0]]
+    nothing = kpis._combined([empty], "region")
+    assert nothing.shape == (0, len(kpis.COLUMNS)) and str(nothing.index.dtype) == "object"
+
+
 def test_officers_table_of_a_unit(conn):
     table = drill.officers_table(conn, NATION, YEAR_2025.within(unit_id=1))
     # officer 2 left and has no open case: not listed
