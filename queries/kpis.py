@@ -279,9 +279,7 @@ def _filled_posts(conn: Connection, scope: Scope, f: Filters, level: str | None)
     query = query.select_from(officers.join(units, officers.c.unit_id == units.c.id)).where(where)
     if key is not None:
         query = query.group_by(key)
-    frame = pd.DataFrame(conn.execute(query).mappings().all(),
-                         columns=(["key"] if key is not None else []) + ["filled_posts"])
-    return frame.set_index("key") if key is not None else frame
+    return _keyed(conn.execute(query).all(), key is not None, ["filled_posts"])
 
 
 def headline(conn: Connection, scope: Scope, f: Filters) -> Headline:
