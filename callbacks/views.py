@@ -30,7 +30,7 @@ ANY = shell.ANY
 
 def parse_filters(conn, ctx: Context, search: str | None) -> Filters:
     _, until = data_period(conn)
-    allowed = set(places.regions_in_scope(conn, ctx.scope).code)
+    allowed = places.region_codes_in_scope(conn, ctx.scope)
     return Filters.from_query(search, until, allowed_regions=allowed)
 
 

@@ -42,6 +42,17 @@ def regions_in_scope(conn: Connection, scope: Scope, lang: str = "kk") -> pd.Dat
     return pd.DataFrame(conn.execute(query).mappings().all(), columns=["code", "name"])
 
 
+@cached("places.region_codes_in_scope")
+def region_codes_in_scope(conn: Connection, scope: Scope) -> frozenset[str]:
+    """The codes of regions_in_scope: what every request's filters check a URL's region
+    against (from the cache, a set comes back in microseconds; the frame took a fifth of
+    a millisecond to unpickle, twice per navigation)."""
+    query = (select(regions.c.code).distinct()
+             .select_from(regions.join(units, units.c.region_code == regions.c.code))
+             .where(scope.units_where(units)))
+    return frozenset(conn.execute(query).scalars())
+
+
 def all_regions(conn: Connection, lang: str = "kk") -> pd.DataFrame:
     """Every region's code and name (for the map's outline; carries no case data)."""
     query = select(regions.c.code, regions.c[name_column(lang)].label("name"))

@@ -212,6 +212,9 @@ def test_regions_in_scope(conn):
     assert places.regions_in_scope(conn, NATION, "en").values.tolist() == [
         ["KZ-71", "Astana"], ["KZ-75", "Almaty"]]
     assert places.regions_in_scope(conn, UNIT_2_HEAD).code.tolist() == ["KZ-71"]
+    assert places.region_codes_in_scope(conn, NATION) == {"KZ-71", "KZ-75"}
+    assert places.region_codes_in_scope(conn, UNIT_2_HEAD) == {"KZ-71"}
+    assert places.region_codes_in_scope(conn, ASTANA_HEAD) == {"KZ-71"}
 
 
 def test_case_timeline_in_order(conn):
