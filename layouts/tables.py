@@ -8,12 +8,11 @@ from collections.abc import Callable
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
-from layouts.formatting import day, number
-from layouts.kpis import rate
+from layouts.formatting import day, number, percent
 
 
 class Lean:
@@ -46,6 +45,19 @@ def lean_link(children, href: str, title: str | None = None) -> dict:
     """dcc.Link(children, href=..., title=...) as its JSON."""
     props = {"children": children, "href": href, **({"title": title} if title else {})}
     return {"props": props, "type": "Link", "namespace": "dash_core_components"}
+
+
+def lean_rate(value: float | None, denominator: int, lang: str, small_min: int) -> dict:
+    """layouts.kpis.rate(value, denominator, lang, small_min) as its JSON."""
+    text = percent(value, lang)
+    if value is None or denominator >= small_min:
+        return _html("Span", text)
+    help_text = t("shell.small_sample_help", lang, n=denominator, min=small_min)
+    return _html("Span", [lean_span(text, "text-muted"), " ",
+                          lean_span(t("shell.small_sample", lang),
+                                    "badge text-bg-warning small-sample", help_text),
+                          lean_span(help_text, "visually-hidden")],
+                 className="rate-small-sample")
 
 
 def _td(cell, class_name: str | None) -> dict:
@@ -87,9 +99,9 @@ def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[
         share = r.completed / r.closed if r.closed else None
         per_post = r.on_register / r.filled_posts if r.filled_posts else None
         rows.append([
-            dcc.Link(str(r.name), href=href(r.key)),
+            lean_link(str(r.name), href(r.key)),
             number(r.on_register, lang), number(r.registered, lang), number(r.closed, lang),
-            rate(share, r.closed, lang, small_min), number(r.overdue, lang),
+            lean_rate(share, r.closed, lang, small_min), number(r.overdue, lang),
             number(r.filled_posts, lang), number(per_post, lang, 1),
             number(r.repeat_offences, lang),
         ])
@@ -106,11 +118,11 @@ def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], st
         upcoming = (f"{t(f'caseload.milestone.{r.next_kind}', lang)}, "
                     f"{t('caseload.due', lang, date=day(r.next_due, lang))}"
                     if r.next_kind else "—")
-        overdue = (html.Span(t("caseload.overdue_since", lang, n=r.overdue,
-                               date=day(r.first_overdue_due, lang)), className="text-danger")
+        overdue = (lean_span(t("caseload.overdue_since", lang, n=r.overdue,
+                               date=day(r.first_overdue_due, lang)), "text-danger")
                    if r.overdue else "0")
         rows.append([
-            dcc.Link(f"№ {r.case_id}", href=href(r.case_id)), r.person_code,
+            lean_link(f"№ {r.case_id}", href(r.case_id)), r.person_code,
             t(f"shell.type.{r.probation_type}", lang),
             t(f"shell.category.{r.legal_category}", lang),
             t(f"caseload.risk.{r.risk_tier}", lang), day(r.registered_on, lang), upcoming,

@@ -103,3 +103,85 @@ def test_milestones_places_rows_are_what_the_components_give():
                                    Benchmark(0.2, 0.1, 0.3, 2)))
         _caption, _head, body = table["props"]["children"][0]["props"]["children"]
         assert body == _json(_milestones_reference(frame, lang, href, profile, 10))
+
+
+def _drill_reference(frame, lang, small_min, href):
+    """The drill table's rows as layouts.tables.places_table wrote them with components."""
+    from layouts.formatting import number
+    from layouts.kpis import rate
+
+    rows = []
+    for r in frame.itertuples(index=False):
+        share = r.completed / r.closed if r.closed else None
+        per_post = r.on_register / r.filled_posts if r.filled_posts else None
+        rows.append([dcc.Link(str(r.name), href=href(r.key)),
+                     number(r.on_register, lang), number(r.registered, lang),
+                     number(r.closed, lang), rate(share, r.closed, lang, small_min),
+                     number(r.overdue, lang), number(r.filled_posts, lang),
+                     number(per_post, lang, 1), number(r.repeat_offences, lang)])
+    return rows
+
+
+def test_drill_rows_are_what_the_components_give():
+    """Regions, units and officers: a link, the numbers, the completion share plainly, as
+    a small sample (badge and hidden help) and without closures; no posts."""
+    import pandas as pd
+
+    from dashboard.i18n import t
+    from layouts.tables import places_table
+
+    frame = pd.DataFrame({
+        "key": ["KZ-71", "KZ-75", "KZ-79"], "name": ["Астана", "Алматы", "Шымкент"],
+        "on_register": [1234, 7, 0], "registered": [300, 2, 0], "closed": [250, 3, 0],
+        "completed": [200, 1, 0], "overdue": [12, 0, 0], "filled_posts": [40, 0, 1],
+        "repeat_offences": [5, 1, 0], "repeat_offences_year_before": [4, 0, 0]})
+    href = lambda key: f"/region/{key}?period=year"  # noqa: E731
+    for lang in ("kk", "ru", "en"):
+        header = [t(f"shell.col.{c}", lang) for c in (
+            "name", "on_register", "registered", "closed", "completion", "overdue", "posts",
+            "caseload", "repeat")]
+        table = _json(places_table(frame, lang, 10, href, "units-table", "Caption"))
+        _caption, head, body = table["props"]["children"]
+        assert [head, body] == _json(_reference(header, _drill_reference(frame, lang, 10,
+                                                                          href)))
+        small = body["props"]["children"][1]["props"]["children"][4]["props"]["children"]
+        assert small["props"]["className"] == "rate-small-sample"  # 3 closures < 10
+
+
+def test_officer_cases_rows_are_what_the_components_give():
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.i18n import t
+    from layouts.formatting import day
+    from layouts.tables import officer_cases_table
+
+    frame = pd.DataFrame({
+        "case_id": [4, 9], "person_code": ["P-4", "P-9"],
+        "probation_type": ["sentence", "pre_trial"],
+        "legal_category": ["conditionally_sentenced", "suspect_protected"],
+        "risk_tier": ["high", "low"], "registered_on": [date(2024, 1, 5), date(2025, 3, 1)],
+        "planned_end": [date(2026, 1, 5), None], "next_kind": [None, "check_in"],
+        "next_due": [None, date(2026, 1, 10)], "overdue": [3, 0],
+        "first_overdue_due": [date(2025, 9, 1), None]}, dtype=object)
+    href = lambda key: f"/case/{key}"  # noqa: E731
+    for lang in ("kk", "ru", "en"):
+        header = [t(f"caseload.col.{c}", lang) for c in (
+            "case", "person", "type", "category", "risk", "registered_on", "next", "overdue")]
+        rows = []
+        for r in frame.itertuples(index=False):
+            upcoming = (f"{t(f'caseload.milestone.{r.next_kind}', lang)}, "
+                        f"{t('caseload.due', lang, date=day(r.next_due, lang))}"
+                        if r.next_kind else "—")
+            overdue = (html.Span(t("caseload.overdue_since", lang, n=r.overdue,
+                                   date=day(r.first_overdue_due, lang)),
+                                 className="text-danger") if r.overdue else "0")
+            rows.append([dcc.Link(f"№ {r.case_id}", href=href(r.case_id)), r.person_code,
+                         t(f"shell.type.{r.probation_type}", lang),
+                         t(f"shell.category.{r.legal_category}", lang),
+                         t(f"caseload.risk.{r.risk_tier}", lang), day(r.registered_on, lang),
+                         upcoming, overdue])
+        table = _json(officer_cases_table(frame, lang, href))
+        _caption, head, body = table["props"]["children"]
+        assert [head, body] == _json(_reference(header, rows))
