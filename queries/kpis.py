@@ -78,7 +78,7 @@ def _counts(conn: Connection, level: str | None, base, where, **measures) -> pd.
 
 def _keyed(rows, keyed: bool, names: list[str]) -> pd.DataFrame:
     """Rows (key first when `keyed`) as a frame indexed by `key`: columns handed over
-    whole, not a frame of records and then set_index (a fifth of a small part's cost)."""
+    whole, not a frame of records and then set_index (20 regions: 105 µs against 250)."""
     if not keyed:
         return pd.DataFrame([tuple(r) for r in rows], columns=names)
     if not rows:  # object columns, as a frame of no records has
