@@ -69,11 +69,14 @@ def outliers(conn, scope: Scope, f: Filters,
         counts = counts[counts.entity_id.isin(Q.entity_ids(conn, scope, level, f.region))]
     if counts.empty:
         return _judged(counts, by_window, pd.DataFrame(columns=NAME_COLUMNS)), None
-    last = counts.window_end.max()
+    # The latest window with rows, and its rows, by bisection (the rows come ordered by
+    # window end; comparing 121,000 officer rows' dates took 10 ms at scale 10).
+    runs = Q.window_runs(counts, windows)
+    last = max(end for end, run in runs.items() if run.stop > run.start)
     # A ministry page would judge ~70,000 officer rows and name every officer; the table
     # lists the first OUTLIER_ROWS NEAR or FAR in the latest window, with their history:
     # chosen here as layouts.outcomes.flagged chooses them, in the order _judged gives.
-    now = counts[counts.window_end == last]
+    now = counts.iloc[runs[last]]
     window_end, caseload = now["window_end"].to_numpy(), now["average_caseload"].to_numpy()
     rates = [M.rate_values(now[event].to_numpy(), caseload, MIN_CASELOAD)[0]
              for event in Q.OUTLIER_EVENTS]

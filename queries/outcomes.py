@@ -787,7 +787,8 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
                    benchmark_pool: bool = False, use_rollups: bool = True) -> pd.DataFrame:
     """Per unit or officer and per window: repeat offences, revocations and the average
     daily caseload held in the window. Columns: window_start, window_end, entity_id,
-    repeat_offences, revocations, caseload_days, average_caseload.
+    repeat_offences, revocations, caseload_days, average_caseload; rows ordered by window
+    end, then entity (window_runs relies on it).
 
     `benchmark_pool=True` counts every unit in the country (the narrowing still applies):
     the peers the rule compares against. Only `outlier_benchmarks` asks for it.
@@ -844,15 +845,26 @@ _kept_outlier_counts = cached("outcomes.outlier_counts")(_outlier_counts)
 outlier_counts.uncached = _outlier_counts
 
 
+def window_runs(counts: pd.DataFrame, windows: Sequence[Period]) -> dict[date, slice]:
+    """The rows of each window in `counts`, a frame of outlier_counts (or rows taken from
+    one in order), whose rows come ordered by window end: each window's are one run,
+    found by bisection. Comparing or hashing every row's date took 5-10 ms for the
+    121,000 officer rows of the nation at scale 10."""
+    ends = counts["window_end"].to_numpy()
+    return {end: slice(int(np.searchsorted(ends, end, side="left")),
+                       int(np.searchsorted(ends, end, side="right")))
+            for end in sorted({w.end for w in windows})}
+
+
 def benchmarks_of(pool: pd.DataFrame, windows: Sequence[Period], min_caseload: float,
                   per: float = 1000) -> dict[str, list[Benchmark]]:
-    """Per event, the Benchmark of each window over the rows of `pool`."""
-    rows = pool.groupby("window_end", sort=False).indices
-    none = np.array([], dtype=np.int64)
+    """Per event, the Benchmark of each window over the rows of `pool` (outlier_counts'
+    rows, in their order)."""
+    rows = window_runs(pool, windows)
     den = pool["average_caseload"].to_numpy(dtype=float)
     events = {event: pool[event].to_numpy(dtype=float) for event in OUTLIER_EVENTS}
-    return {event: [benchmark_of(events[event][rows.get(w.end, none)],
-                                 den[rows.get(w.end, none)], min_caseload, per)
+    return {event: [benchmark_of(events[event][rows[w.end]], den[rows[w.end]],
+                                 min_caseload, per)
                     for w in windows]
             for event in OUTLIER_EVENTS}
 

@@ -6,6 +6,7 @@ mid-month (the reference below is that earlier code)."""
 import dataclasses
 from datetime import date as d
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,3 +92,26 @@ def test_the_tables_list_what_judging_every_entity_lists(generated, monkeypatch,
                                                          last.iqr.iloc[0])
     # The comparison means something: some entities are listed.
     assert flagged_somewhere > 0
+
+
+def test_each_windows_rows_are_one_run(generated):
+    """outlier_counts gives its rows ordered by window end, then entity, so each window's
+    rows are one run, which window_runs finds by bisection: the same rows as grouping by
+    the window's end, for every level, scope and narrowing of CASES."""
+    with generated.connect() as conn:
+        for scope, fields in CASES:
+            f = dataclasses.replace(Filters.default(fields["end"]), **fields)
+            windows = [M.trailing_months(day)
+                       for day in M.month_ends(f.end, view.HISTORY_MONTHS)]
+            for level in Q.OUTLIER_LEVELS:
+                counts = Q.outlier_counts(conn, scope, windows, level,
+                                          view.narrowing_of(f, region=False))
+                order = list(zip(counts.window_end, counts.entity_id, strict=True))
+                assert order == sorted(order) and len(counts) > 0
+                runs = Q.window_runs(counts, windows)
+                groups = counts.groupby("window_end").indices
+                rows = np.arange(len(counts))
+                for w in windows:
+                    expected = groups[w.end].tolist() if w.end in groups else []
+                    assert rows[runs[w.end]].tolist() == expected
+                assert sum(r.stop - r.start for r in runs.values()) == len(counts)
