@@ -213,3 +213,15 @@ def test_whole_month_windows_subtract_the_cumulative_days(fixture_engine, monkey
                 assert any(rows is spells for rows in looked)
                 pd.testing.assert_frame_equal(fast, clipped)
                 assert fast.caseload_days.sum() > 0
+
+
+def test_one_of_a_few_codes_by_hand():
+    import numpy as np
+
+    from queries.outlier_pool import _one_of, coded_in
+
+    codes = np.array([0, 1, 2, 1, 3, 0], dtype=np.int8)
+    assert _one_of(codes, [1, 3]).tolist() == [False, True, False, True, True, False]
+    assert _one_of(codes, []).tolist() == [False] * 6  # a narrowing to no known code
+    assert coded_in(codes, ["a", "b", "c", "d"], ["d", "x", "a"]).tolist() == [
+        True, False, False, False, True, True]
