@@ -260,18 +260,22 @@ class Clients:
         values = {"pathname": pathname, "search": search}
         inputs = [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])}
                   for i in self.router["inputs"]]
-        outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
-                   for part in self.router["output"][2:-2].split("...")]
-        return {"output": self.router["output"], "outputs": outputs, "inputs": inputs,
+        return {"output": self.router["output"], "outputs": _outputs(self.router["output"]),
+                "inputs": inputs,
                 "state": [], "changedPropIds": ["_pages_location.pathname"]}
 
     def filter_bar_body(self, search: str) -> dict:
         output = self.filter_bar["output"]
-        outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
-                   for part in output[2:-2].split("...")]
-        return {"output": output, "outputs": outputs,
+        return {"output": output, "outputs": _outputs(output),
                 "inputs": [{"id": "url", "property": "search", "value": search}],
                 "state": [], "changedPropIds": ["url.search"]}
+
+
+def _outputs(output: str) -> list[dict]:
+    """A multi-output callback's "..a.children...b.value.." as the ids and properties
+    Dash expects in the request."""
+    return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+            for part in output[2:-2].split("...")]
 
 
 def post(client, body: dict) -> tuple[float, int, int]:
