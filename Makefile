@@ -44,19 +44,19 @@ lint: $(STAMP)
 clean-demo:
 	rm -f $(PROBATION_INSTANCE)/probation.db*
 
-# Performance (docs/performance.md). BENCH_DATABASE_URL: a PostgreSQL database the bench
+# Measurements (benchmarks/, not installed; docs/performance.md). BENCH_DATABASE_URL: a PostgreSQL database the bench
 # may fill with the synthetic dataset (reused when it already holds the same scale/seed).
 BENCH_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/probation_bench
 BENCH_SCALE ?= 1
 bench: $(STAMP) postgres
 	@psql "$$(echo $(BENCH_DATABASE_URL) | sed 's/+psycopg2//')" -c 'SELECT 1' >/dev/null 2>&1 || \
 	  createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
-	$(BIN)/probation-dashboard bench --database-url $(BENCH_DATABASE_URL) --scale $(BENCH_SCALE) \
+	$(BIN)/python -m benchmarks.cli --database-url $(BENCH_DATABASE_URL) --scale $(BENCH_SCALE) \
 	  --json bench-scale$(BENCH_SCALE).json
 
 # 50 users for 60 s (at most 30,000 requests) against gunicorn on 127.0.0.1:8051.
 loadtest: $(STAMP)
-	$(BIN)/python scripts/loadtest.py --database-url $(BENCH_DATABASE_URL) --start-gunicorn \
+	$(BIN)/python -m benchmarks.loadtest --database-url $(BENCH_DATABASE_URL) --start-gunicorn \
 	  --users 50 --duration 60 --max-requests 30000 --warmup 15 --json loadtest.json
 
 # Lighthouse (desktop preset, median of 3 runs) on the main pages and the sign-in page,
@@ -69,5 +69,5 @@ LIGHTHOUSE_ARGS ?= --runs 3
 lighthouse: $(STAMP) browser-deps
 	@test -x node_modules/.bin/lighthouse || \
 		npm install --no-save --no-audit --no-fund --silent $(LIGHTHOUSE) $(AXE_CORE)
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python scripts/lighthouse.py \
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse \
 	  --database-url $(LIGHTHOUSE_DATABASE_URL) --json lighthouse.json $(LIGHTHOUSE_ARGS)

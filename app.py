@@ -1,6 +1,6 @@
 """Entry point: `gunicorn app:server` or `probation-dashboard serve`."""
 
-from dashboard.factory import create_app
+from service.factory import create_app
 
 app = create_app()
 server = app.server

@@ -324,7 +324,7 @@ def _repeat_assistance_select():
 def refresh(conn: Connection) -> None:
     """Recompute every table above for the data loaded now and mark them fresh (inside
     the load's transaction, after dataset_info was written)."""
-    from dashboard.load import write_table
+    from service.load import write_table
 
     for table in TABLES:
         conn.execute(delete(table))

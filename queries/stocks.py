@@ -847,7 +847,7 @@ def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
 def refresh(conn: Connection) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written)."""
-    from dashboard.load import write_table
+    from service.load import write_table
 
     for spec in SPECS:
         conn.execute(delete(spec.table))

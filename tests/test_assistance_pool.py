@@ -8,12 +8,12 @@ from datetime import date
 
 import numpy as np
 
-from dashboard import demo, load
 from dashboard.metrics import Period
 from dashboard.scope import Scope
 from queries import assistance_pool
 from queries import outcome_stocks as OS
 from queries.outlier_pool import day_number
+from service import demo, load
 from tests.test_outcome_stocks import random_narrowing, random_period
 
 

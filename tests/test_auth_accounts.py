@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import audit, auth
-from dashboard.cli import main
 from dashboard.schema import users
+from service.cli import main
 from tests.test_auth_fixture import PASSWORD, build_fixture
 
 

@@ -53,7 +53,7 @@ def server(tmp_path_factory):
     from dashboard import migrate
     from dashboard.config import Settings
     from dashboard.db import make_engine
-    from dashboard.factory import create_app
+    from service.factory import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'probation.db'}"
     engine = make_engine(url)

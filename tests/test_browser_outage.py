@@ -23,7 +23,7 @@ def pg_server(postgres_server):
 
     from dashboard.config import Settings
     from dashboard.db import make_engine
-    from dashboard.factory import create_app
+    from service.factory import create_app
 
     url = postgres_server(True)
     engine = make_engine(url)

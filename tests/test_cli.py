@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import demo, load
 from dashboard import schema as S
+from service import demo, load
 
 
 def run(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
@@ -17,7 +17,7 @@ def run(*args: str, database_url: str | None = None) -> subprocess.CompletedProc
     env.pop("PROBATION_DEBUG", None)
     if database_url is not None:
         env["DATABASE_URL"] = database_url
-    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -126,88 +126,3 @@ def test_scale_one_hits_the_published_figures(database_url):
             if y == year:
                 assert abs(figures[key] - published) <= tolerance * published, (year, key,
                                                                                 figures[key])
-
-
-def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
-    """`probation-dashboard bench --database-url URL --scale S --json PATH`, as issue 9
-    and `make bench` write it: a tiny dataset on SQLite, two views, one run each."""
-    out = tmp_path / "bench.json"
-    result = run("bench", "--database-url", f"sqlite:///{tmp_path / 'b.db'}", "--scale", "0.01",
-                 "--runs", "2", "--warmup", "1", "--naive-runs", "1", "--views", "officer,case",
-                 "--json",
-                 str(out), database_url="not a url")  # the option wins over DATABASE_URL
-    assert result.returncode == 0, result.stderr
-    report = json.loads(out.read_text())
-    assert report["scale"] == 0.01 and report["backend"] == "sqlite"
-    assert report["warmup_per_view"] == 1
-    assert [v["view"] for v in report["views"]] == ["officer", "case"]
-    for view in report["views"]:
-        assert view["runs"] == 2 and view["errors"] == 0
-        assert 0 < view["raw_sql_ms"] and 0 < view["p50_ms"] <= view["p95_ms"]
-        assert view["naive_ms"] > 0
-        # The least overhead of a request (the filter bar's, less its SQL) is a part of
-        # every page's request: the least ratio lies between 1 and the measured one.
-        assert 0 < view["least_overhead_ms"] < view["p50_ms"]
-        assert 1 < view["least_callback_over_raw_sql"] <= view["callback_over_raw_sql"]
-    assert "officer" in result.stdout and "case" in result.stdout  # the printed table
-
-
-def test_the_least_ratio_is_the_sql_and_the_least_overhead_over_the_sql():
-    """A page whose SQL takes 2 ms, on an app whose emptiest request costs 1.5 ms besides
-    its SQL, cannot come below (2 + 1.5) / 2 = 1.75 x its SQL, whatever its p50."""
-    from dashboard import bench as b
-
-    result = b.ViewResult(view="v", runs=1, p50_ms=9.0, p95_ms=9.0, cached_p50_ms=1.0,
-                          cached_p95_ms=1.0, raw_sql_ms=2.0, statements=3, naive_ms=90.0,
-                          naive_compute_ms=1.0, naive_runs=1, response_kb=1.0, errors=0,
-                          least_overhead_ms=1.5)
-    out = result.as_dict()
-    assert out["callback_over_raw_sql"] == 4.5 and out["least_callback_over_raw_sql"] == 1.75
-    assert " 4.50  1.75 " in b.table_row(result)
-
-
-def test_warming_up_leaves_the_timed_samples_as_they_were():
-    """The untimed requests draw their own filters: a run with --warmup times the same
-    requests as one without."""
-    import random
-    from datetime import date
-
-    import pandas as pd
-
-    from dashboard import bench as b
-
-    def world():
-        return b.World(regions=["KZ-71", "KZ-75", "KZ-79"],
-                       units=pd.DataFrame({"id": [1, 2, 3], "region_code": ["KZ-71"] * 3}),
-                       officers=pd.DataFrame(columns=["id", "unit_id", "region_code"]),
-                       cases=pd.DataFrame(columns=["id", "unit_id", "region_code"]),
-                       data_until=date(2026, 11, 24), rng=random.Random(7))
-
-    class Quiet:
-        """Clients that answer without a server (only the samples matter here)."""
-
-        class app:  # noqa: N801 - stands for the Dash app
-            class server:  # noqa: N801
-                @staticmethod
-                def app_context():
-                    import contextlib
-                    return contextlib.nullcontext()
-
-        def for_scope(self, scope):
-            return None
-
-        def page_body(self, pathname, search):
-            return {}
-
-    view = b.REGISTRY["overview"]
-    plain, warmed = world(), world()
-    drawn = []
-    original = b.post
-    try:
-        b.post = lambda client, body: drawn.append(body) or (0.0, 200, 0)
-        b.warm_up(view, Quiet(), warmed, 5)
-    finally:
-        b.post = original
-    assert len(drawn) == 5
-    assert [s.search for s in view.samples(warmed, 10)] == \
-        [s.search for s in view.samples(plain, 10)]

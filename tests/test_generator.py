@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import demo, load
 from queries.national import year_summary
+from service import demo, load
 
 UNTIL = date(2026, 11, 24)
 

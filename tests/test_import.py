@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import schema
-from dashboard.extract.exporter import table_checksums, write_extract
-from dashboard.extract.importer import ExtractError, ExtractRefused, run_import
+from service.extract.exporter import table_checksums, write_extract
+from service.extract.importer import ExtractError, ExtractRefused, run_import
 
 # A small extract, counted by hand: 2 regions, 2 units, 3 posts, 2 officers, 3 persons,
 # 3 cases (case 3 follows case 2 after a transfer), 3 assignments, 4 milestones,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import demo, load
-from dashboard.cli import main
-from dashboard.extract.exporter import table_checksums
+from service import demo, load
+from service.cli import main
+from service.extract.exporter import table_checksums
 from tests.test_import import write
 
 
@@ -94,8 +94,8 @@ def test_generated_dataset_passes_every_rule(engine, tmp_path, scale):
     """The synthetic generator and the import rules agree (no false rejections)."""
     dataset = demo.generate(scale=scale, seed=7)
     load.replace_all(engine, dataset)
-    from dashboard.extract.exporter import write_extract
-    from dashboard.extract.importer import run_import
+    from service.extract.exporter import write_extract
+    from service.extract.importer import run_import
 
     with engine.connect() as conn:
         write_extract(conn, tmp_path / "x")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.extract.formats import FILES
+from service.extract.formats import FILES
 
 DOC = (Path(__file__).parent.parent / "docs" / "data-format.md").read_text(encoding="utf-8")
 

@@ -1,24 +1,14 @@
 """The load test's CPU accounting counts a process that ended (a gunicorn worker recycled
 by max_requests) through its parent, so a window's delta is never negative."""
 
-import importlib.util
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "loadtest.py"
-
-
-def _loadtest():
-    spec = importlib.util.spec_from_file_location("loadtest", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from benchmarks import loadtest
 
 
 def test_a_child_that_ended_is_counted_with_its_parent():
-    loadtest = _loadtest()
     before = loadtest._cpu_seconds(os.getpid())
     mine = os.times()
     # A child that burns ~0.4 s of CPU and ends (reaped by subprocess.run).

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import or_, select
 
-from dashboard import demo, load
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, persons, units
 from dashboard.scope import Scope
 from queries import drill
 from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
+from service import demo, load
 
 
 def pandas_officer_cases(conn, scope: Scope, f: Filters) -> pd.DataFrame:

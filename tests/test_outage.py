@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 
 from dashboard.config import Settings
 from dashboard.db import make_engine
-from dashboard.factory import create_app
+from service.factory import create_app
 from tests.conftest import ADMIN_URL
 from tests.test_auth_fixture import build_fixture, live, sign_in
 from tests.test_scope_matrix import callback_body

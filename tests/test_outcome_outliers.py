@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from callbacks import outcomes as view
-from dashboard import demo, load
 from dashboard import metrics as M
 from dashboard.filters import Filters
 from dashboard.scope import Scope
 from layouts import outcomes as L
 from queries import outcomes as Q
+from service import demo, load
 
 
 def _every_entity(conn, scope, f, level):

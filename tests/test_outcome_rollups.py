@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete
 
-from dashboard import demo, load
 from dashboard.metrics import Period, month_ends, trailing_months
 from dashboard.scope import Scope
 from queries import outcome_rollups, rollups
 from queries import outcomes as Q
+from service import demo, load
 from tests import fixture_small
 from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
 

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, update
 
-from dashboard import demo, load
 from dashboard import schema as S
 from dashboard.metrics import Period, buckets
 from dashboard.schema import cases, dataset_info
@@ -20,6 +19,7 @@ from dashboard.scope import Scope
 from queries import outcome_stocks as OS
 from queries import outcomes as Q
 from queries import rollups
+from service import demo, load
 from tests import fixture_small
 from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
 

@@ -17,10 +17,11 @@ pytestmark = pytest.mark.browser
 def outcomes_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from dashboard import demo, load, migrate
+    from dashboard import migrate
     from dashboard.config import Settings
     from dashboard.db import make_engine
-    from dashboard.factory import create_app
+    from service import demo, load
+    from service.factory import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('outcomes-browser') / 'probation.db'}"
     engine = make_engine(url)

@@ -18,13 +18,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert
 
-from dashboard import demo, load
 from dashboard import schema as S
 from dashboard.metrics import Period, buckets, trailing_months
 from dashboard.scope import NotPermitted, Scope
 from queries import outcomes as Q
 from queries import rollups
 from queries.national import year_summary
+from service import demo, load
 
 NATION = Scope.nation()
 Y2014, Y2015 = Period(d(2014, 1, 1), d(2014, 12, 31)), Period(d(2015, 1, 1), d(2015, 12, 31))

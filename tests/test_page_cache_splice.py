@@ -37,7 +37,7 @@ def servers(postgres_server, tmp_path_factory):
                "PROBATION_INSTANCE": str(tmp_path_factory.mktemp(name))}
         env.pop("REDIS_URL", None)
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "dashboard.cli", "serve", "--host", "127.0.0.1",
+            [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1",
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL))
         bases[name] = f"http://127.0.0.1:{port}"

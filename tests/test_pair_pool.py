@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from sqlalchemy import event, func, select, union_all
 
-from dashboard import demo, load
 from dashboard.metrics import Period
 from dashboard.scope import Scope
 from queries import assistance_pool, outlier_pool, pair_pool
 from queries import outcome_stocks as OS
+from service import demo, load
 from tests.test_outcome_stocks import (  # noqa: F401 - the shared fixtures
     SPLITS,
     outcomes_db,

@@ -11,7 +11,7 @@ from pathlib import Path
 from plotly.offline import get_plotlyjs_version
 
 from callbacks.register import AG_GRID_ON_DEMAND, PLOTLY_BUNDLE, REGENERATOR_RUNTIME
-from dashboard.factory import ASSETS_IGNORE
+from service.factory import ASSETS_IGNORE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 

@@ -26,9 +26,9 @@ from dashboard import audit, i18n, migrate
 from dashboard.auth import audit_refusal, current_language, current_scope
 from dashboard.config import Settings
 from dashboard.db import make_engine
-from dashboard.factory import create_app
 from dashboard.schema import cases, regions, units
 from dashboard.scope import NotPermitted
+from service.factory import create_app
 from tests.test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
 
 PAGES_CALLBACK_INPUT = {"id": "_pages_location", "property": "pathname"}

@@ -13,7 +13,7 @@ from dash import Input, Output, html
 from dashboard import audit, migrate, security
 from dashboard.config import Settings
 from dashboard.db import make_engine
-from dashboard.factory import create_app
+from service.factory import create_app
 from tests.test_auth_fixture import CSRF, PASSWORD, build_fixture, csrf_from, live, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"

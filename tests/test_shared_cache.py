@@ -83,7 +83,7 @@ def two_servers(postgres_server, tmp_path):
     for _ in range(2):
         port = _free_port()
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "dashboard.cli", "serve", "--host", "127.0.0.1",
+            [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1",
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL))
         bases.append(f"http://127.0.0.1:{port}")

@@ -21,7 +21,7 @@ def staff_server(tmp_path_factory):
     from dashboard import migrate
     from dashboard.config import Settings
     from dashboard.db import make_engine
-    from dashboard.factory import create_app
+    from service.factory import create_app
 
     mp = pytest.MonkeyPatch()
     # The capacity parameters the fixture's numbers were counted with.

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from dashboard import demo, load
 from dashboard import schema as S
 from dashboard.filters import Filters
 from dashboard.scope import Scope
 from queries import caseload, kpis, stock_delta
 from queries import stocks as MS
+from service import demo, load
 from tests import fixture_small
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),

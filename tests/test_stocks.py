@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from dashboard import demo, load
 from dashboard import rules as R
 from dashboard import schema as S
 from dashboard.scope import Scope
 from queries import milestones as M
 from queries import stocks as MS
 from queries.milestones import Where
+from service import demo, load
 from tests.test_milestones_queries import AS_OF, fixture  # noqa: F401  (the fixture)
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),

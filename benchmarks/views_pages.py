@@ -2,7 +2,7 @@
 two callbacks of those pages that do their own work: the milestones worklist's first block
 and the staff what-if.
 
-As in dashboard/bench_views.py: a sampler of varied requests and a naive implementation
+As in benchmarks/views.py: a sampler of varied requests and a naive implementation
 (whole tables in pandas, the same figures with masks and groupby), timed, not tested.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.bench import Sample, ViewBenchmark, World, register, sample_filters
-from dashboard.bench_views import _active, _cases, _dates, _mixed_scope, _ts
+from benchmarks.bench import Sample, ViewBenchmark, World, register, sample_filters
+from benchmarks.views import _active, _cases, _dates, _mixed_scope, _ts
 from dashboard.codes import PROBATION_TYPES
 from dashboard.filters import Filters
 

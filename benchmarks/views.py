@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.bench import Sample, ViewBenchmark, World, register, sample_filters
+from benchmarks.bench import Sample, ViewBenchmark, World, register, sample_filters
 from dashboard.filters import Filters
 from dashboard.scope import Scope
 
@@ -224,4 +224,4 @@ register(ViewBenchmark("case", case_samples, naive_case,
                        ("cases", "milestones", "assistance", "violations", "case_assignments")))
 
 # The Milestones, Staff and Outcomes views register themselves on import.
-from dashboard import bench_views_pages  # noqa: E402,F401
+from benchmarks import views_pages  # noqa: E402,F401

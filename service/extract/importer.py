@@ -34,12 +34,13 @@ import pandas as pd
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, delete, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import load, schema
+from dashboard import schema
 from dashboard.db import is_postgres
-from dashboard.extract.formats import BY_NAME, FILES, FileSpec
-from dashboard.extract.rules import RULES, Lookups
-from dashboard.load import new_data_version
 from queries import rollups
+from service import load
+from service.extract.formats import BY_NAME, FILES, FileSpec
+from service.extract.rules import RULES, Lookups
+from service.load import new_data_version
 
 CHUNK_ROWS = 50_000
 SHOWN_PROBLEMS = 20  # problems printed on the terminal; the report has all of them

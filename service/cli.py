@@ -11,28 +11,10 @@ from datetime import date
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.config import Settings
-from dashboard.db import DatabaseError, check, make_engine
-from dashboard.extract.commands import export_extract, import_extract
-
-
-class UserError(click.ClickException):
-    """A mistake in what was asked: reported in one line, nothing changed."""
-
-
-def _engine(database_url: str | None):
-    url = database_url or Settings.from_env().database_url
-    engine = make_engine(url)
-    check(engine)
-    return engine
-
-
-def _positive_scale(_ctx, _param, value: float) -> float:
-    if not value > 0:
-        raise click.BadParameter("must be greater than 0")
-    if value > 100:
-        raise click.BadParameter("must be at most 100")
-    return value
+from dashboard.db import DatabaseError
+from service import cli_users
+from service.cli_common import UserError, engine_for, positive_scale
+from service.extract.commands import export_extract, import_extract
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,13 +32,13 @@ def init_db(ctx: click.Context) -> None:
     """Create or upgrade the schema (Alembic migrations)."""
     from dashboard import migrate
 
-    engine = _engine(ctx.obj["database_url"])
+    engine = engine_for(ctx.obj["database_url"])
     migrate.upgrade(engine)
     click.echo(f"schema at revision {migrate.current_revision(engine)}")
 
 
 @cli.command()
-@click.option("--scale", type=float, default=1.0, show_default=True, callback=_positive_scale,
+@click.option("--scale", type=float, default=1.0, show_default=True, callback=positive_scale,
               help="1.0 = the national register as published; 0.01 for tests.")
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--until", "until", type=click.DateTime(["%Y-%m-%d"]), default="2026-11-24",
@@ -67,12 +49,13 @@ def init_db(ctx: click.Context) -> None:
 def generate(ctx: click.Context, scale: float, seed: int, until, replace: bool,
              if_empty: bool) -> None:
     """Generate the synthetic national dataset and bulk-load it."""
-    from dashboard import demo, load, migrate
+    from dashboard import migrate
+    from service import demo, load
 
     until_day: date = until.date()
     if until_day < date(2016, 1, 1):
         raise click.BadParameter("must be 2016-01-01 or later", param_hint="--until")
-    engine = _engine(ctx.obj["database_url"])
+    engine = engine_for(ctx.obj["database_url"])
     migrate.upgrade(engine)
     if load.holds_data(engine) and if_empty and not replace:
         click.echo("the database already holds data; nothing generated")
@@ -96,7 +79,7 @@ def summary(ctx: click.Context, year: int, as_json: bool) -> None:
 
     if not 2000 <= year <= 2100:
         raise click.BadParameter("must be a year between 2000 and 2100", param_hint="--year")
-    engine = _engine(ctx.obj["database_url"])
+    engine = engine_for(ctx.obj["database_url"])
     with engine.connect() as conn:
         figures = national.year_summary(conn, year)
     if as_json:
@@ -113,9 +96,10 @@ def summary(ctx: click.Context, year: int, as_json: bool) -> None:
 def refresh_rollups(ctx: click.Context) -> None:
     """Recompute the rollups from the case tables (generate and import do it themselves;
     needed once after an upgrade that adds one)."""
-    from dashboard import load, migrate
+    from dashboard import migrate
+    from service import load
 
-    engine = _engine(ctx.obj["database_url"])
+    engine = engine_for(ctx.obj["database_url"])
     migrate.upgrade(engine)
     started = time.perf_counter()
     load.refresh_rollups(engine)
@@ -129,8 +113,8 @@ def refresh_rollups(ctx: click.Context) -> None:
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the dashboard (development server; use gunicorn app:server in production)."""
     from dashboard import collector
-    from dashboard.factory import create_app
     from queries import outlier_pool
+    from service.factory import create_app
 
     app = create_app()
     outlier_pool.warm(app.server.config.get("READ_ENGINE") or app.server.config["ENGINE"])
@@ -140,13 +124,16 @@ def serve(host: str, port: int, debug: bool) -> None:
 
 cli.add_command(import_extract)
 cli.add_command(export_extract)
+for command in cli_users.COMMANDS:
+    cli.add_command(command)
 
-from dashboard import cli_bench, cli_users  # noqa: E402,F401  (bench, user and audit commands)
 
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, command: click.Command | None = None,
+         prog_name: str = "probation-dashboard") -> int:
+    """Run `command` (default: the whole command line) with `argv`: a mistake is one line
+    on stderr and exit 2, never a traceback."""
     try:
-        cli.main(args=argv, prog_name="probation-dashboard", standalone_mode=False)
+        (command or cli).main(args=argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
@@ -175,8 +162,4 @@ def _one_line(message: str) -> str:
 
 
 if __name__ == "__main__":
-    # Run the imported module's `main`, not this __main__ copy, so that commands other
-    # modules register on `dashboard.cli.cli` are there too.
-    from dashboard.cli import main as package_main
-
-    sys.exit(package_main())
+    sys.exit(main())

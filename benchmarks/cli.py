@@ -1,5 +1,5 @@
-"""`probation-dashboard bench`: build or reuse a dataset, then time every registered view
-(see dashboard/bench.py and docs/performance.md)."""
+"""`python -m benchmarks.cli` (`make bench`): build or reuse a dataset, then time every
+registered view (benchmarks/bench.py, docs/performance.md). Not part of the product."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from datetime import date
 import click
 from sqlalchemy import select
 
-from dashboard.cli import UserError, _engine, _positive_scale, cli
 from dashboard.config import Settings
 from dashboard.schema import dataset_info
+from service.cli import main as run_command
+from service.cli_common import UserError, engine_for, positive_scale
 
 
 def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
@@ -27,8 +28,8 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
             and float(info.get("scale", "nan")) == scale)
 
 
-@cli.command()
-@click.option("--scale", type=float, default=1.0, show_default=True, callback=_positive_scale)
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--scale", type=float, default=1.0, show_default=True, callback=positive_scale)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--runs", type=int, default=30, show_default=True,
               help="Requests per view (varied filters and scopes).")
@@ -45,20 +46,20 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
 @click.option("--slowest", type=int, default=0,
               help="Also time each statement alone and print the N slowest per view.")
 @click.option("--database-url", "bench_url", default=None,
-              help="Database to fill and time (default: the one probation-dashboard was "
-                   "given, or DATABASE_URL).")
-@click.pass_context
-def bench(ctx: click.Context, scale: float, seed: int, runs: int, warmup: int,
+              envvar="DATABASE_URL",
+              help="Database to fill and time (default: DATABASE_URL).")
+def bench(scale: float, seed: int, runs: int, warmup: int,
           naive_runs: int, views: str,
           json_path: str | None, replace: bool, slowest: int, bench_url: str | None) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
-    from dashboard import bench as b
-    from dashboard import collector, demo, load, migrate
-    from dashboard.factory import create_app
+    from benchmarks import bench as b
+    from dashboard import collector, migrate
     from queries import outcome_stocks, outlier_pool, stocks
     from queries.common import data_period
+    from service import demo, load
+    from service.factory import create_app
 
-    engine = _engine(bench_url or ctx.obj["database_url"])
+    engine = engine_for(bench_url)
     migrate.upgrade(engine)
     matches = _dataset_matches(engine, scale, seed)
     if matches:
@@ -115,3 +116,10 @@ def bench(ctx: click.Context, scale: float, seed: int, runs: int, warmup: int,
     if json_path:
         b.write_json(json_path, payload)
         click.echo(f"wrote {json_path}")
+
+
+if __name__ == "__main__":
+    # The product's command runner: one line on stderr and exit 2 for a mistake.
+    import sys
+
+    sys.exit(run_command(sys.argv[1:], command=bench, prog_name="python -m benchmarks.cli"))

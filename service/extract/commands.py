@@ -34,7 +34,7 @@ def import_extract(ctx: click.Context, directory: Path, skip_invalid: bool,
     """Load a case-system extract (docs/data-format.md): validated, all or nothing,
     upserted by the extract's ids."""
     from dashboard import migrate
-    from dashboard.extract.importer import (
+    from service.extract.importer import (
         ExtractError,
         ExtractRefused,
         check_extract,
@@ -82,7 +82,7 @@ def _show_problems(result) -> None:
 @click.pass_context
 def export_extract(ctx: click.Context, directory: Path) -> None:
     """Write the database as an extract (the format `import` reads)."""
-    from dashboard.extract.exporter import write_extract
+    from service.extract.exporter import write_extract
 
     engine = _engine(ctx)
     with engine.connect() as conn:

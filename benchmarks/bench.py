@@ -507,4 +507,4 @@ def write_json(path, payload: dict) -> None:
 
 
 # The views of this branch register themselves on import.
-from dashboard import bench_views  # noqa: E402,F401
+from benchmarks import views  # noqa: E402,F401

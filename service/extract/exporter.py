@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from dashboard.extract.formats import FILES, FileSpec
+from service.extract.formats import FILES, FileSpec
 
 BATCH = 10_000
 

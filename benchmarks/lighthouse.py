@@ -1,6 +1,6 @@
 """Lighthouse (desktop preset) on the main pages of a dashboard served by gunicorn here.
 
-    python scripts/lighthouse.py --database-url URL [--runs 3] [--json lighthouse.json]
+    python -m benchmarks.lighthouse --database-url URL [--runs 3] [--json lighthouse.json]
         [--pages / /caseload ...] [--lang kk] [--base http://127.0.0.1:PORT]
 
 Starts gunicorn -c gunicorn.conf.py on a free port of 127.0.0.1 (unless --base names a

@@ -1,7 +1,7 @@
 """A bounded load test: N simulated signed-in users clicking through the views of a
 dashboard served on this machine.
 
-    python scripts/loadtest.py --database-url URL [--users 50] [--duration 60]
+    python -m benchmarks.loadtest --database-url URL [--users 50] [--duration 60]
         [--max-requests 30000] [--start-gunicorn] [--port 8051] [--json out.json]
 
 Each user signs in through /login (its own account, created or reset here with a random
@@ -270,7 +270,7 @@ def main(argv=None) -> int:
     duration = min(args.duration, MAX_DURATION)
     max_requests = min(args.max_requests, MAX_REQUESTS)
 
-    from dashboard.bench import build_world
+    from benchmarks.bench import build_world
     from dashboard.db import make_engine
     from queries.common import data_period
 

@@ -4,7 +4,7 @@ The rows come from the synthetic generator (dashboard/demo.py), loaded into a sc
 SQLite database and written out with `export-extract`'s code, so the files are exactly
 what `probation-dashboard import` reads. Usage:
 
-    python scripts/make_big_extract.py /tmp/big            # >= 1,000,000 milestones
+    python -m benchmarks.make_big_extract /tmp/big            # >= 1,000,000 milestones
     /usr/bin/time -v probation-dashboard import /tmp/big    # time and peak memory
 """
 
@@ -15,9 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import demo, load, migrate
+from dashboard import migrate
 from dashboard.db import make_engine
-from dashboard.extract.exporter import write_extract
+from service import demo, load
+from service.extract.exporter import write_extract
 
 MILESTONES_PER_SCALE = 2_350_000  # milestones at scale 1 (measured: 1.06 M at 0.45)
 

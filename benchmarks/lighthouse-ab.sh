@@ -2,12 +2,12 @@
 # Lighthouse before/after on a shared, noisy machine: two checkouts served side by side
 # (gunicorn on 127.0.0.1:8071 and :8072, the same database), and for each page three runs
 # of A then three of B, so that both see about the same load. Each side's per-page JSON
-# (scripts/lighthouse.py --json) and full reports go to OUT/.
+# (benchmarks/lighthouse.py --json) and full reports go to OUT/.
 #
-#   scripts/lighthouse-ab.sh OUT DIR_A DIR_B DATABASE_URL [PAGE ...]
-#   e.g. git worktree add /tmp/before main; scripts/lighthouse-ab.sh /tmp/ab /tmp/before . URL
+#   benchmarks/lighthouse-ab.sh OUT DIR_A DIR_B DATABASE_URL [PAGE ...]
+#   e.g. git worktree add /tmp/before main; benchmarks/lighthouse-ab.sh /tmp/ab /tmp/before . URL
 #
-# Needs what scripts/lighthouse.py needs, in each checkout (node_modules/ with lighthouse).
+# Needs what benchmarks/lighthouse.py needs, in each checkout (node_modules/ with lighthouse).
 set -euo pipefail
 out=$1; A=$(cd "$2" && pwd); B=$(cd "$3" && pwd); db=$4; shift 4
 pages=("$@"); [ ${#pages[@]} -gt 0 ] || pages=(/ /caseload /milestones /staff /outcomes)
@@ -35,7 +35,7 @@ for page in "${pages[@]}"; do
     name=$(echo "$page" | tr -d /); name=${name:-overview}
     for side in a b; do
         if [ $side = a ]; then dir=$A; port=8071; else dir=$B; port=8072; fi
-        (cd "$dir" && PYTHONPATH=$dir "$python" scripts/lighthouse.py --database-url "$db" \
+        (cd "$dir" && PYTHONPATH=$dir "$python" benchmarks/lighthouse.py --database-url "$db" \
             --base http://127.0.0.1:$port --username lighthouse-$side --pages "$page" --runs 3 \
             --no-login-page --json "$out/$side-$name.json" --reports "$out/reports-$side") \
             2>&1 | tee -a "$out/log"

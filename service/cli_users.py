@@ -1,4 +1,4 @@
-"""User and audit commands of `probation-dashboard` (registered on the `cli` group).
+"""User and audit commands of `probation-dashboard` (service.cli adds COMMANDS to its group).
 
     create-user --username U --role R [--region KZ-71 | --unit ID] --password-stdin
     set-password --username U --password-stdin
@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from dashboard import audit as audit_log
 from dashboard import auth, migrate
-from dashboard.cli import UserError, _engine, cli
 from dashboard.config import Settings
 from dashboard.schema import regions, units
 from dashboard.scope import ROLES
+from service.cli_common import UserError, engine_for
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -34,7 +34,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _ready_engine(ctx: click.Context):
-    engine = _engine(ctx.obj["database_url"])
+    engine = engine_for(ctx.obj["database_url"])
     migrate.upgrade(engine)
     return engine
 
@@ -43,7 +43,7 @@ def _rejected(exc: auth.UserRejected) -> UserError:
     return UserError(str(exc))
 
 
-@cli.command("create-user")
+@click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--region", "region_code", default=None, help="For region_head: e.g. KZ-71.")
@@ -66,7 +66,7 @@ def create_user(ctx: click.Context, username: str, role: str, region_code: str |
     click.echo(f"created {account.username} ({_describe(account)})")
 
 
-@cli.command("set-password")
+@click.command("set-password")
 @click.option("--username", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_context
@@ -82,7 +82,7 @@ def set_password(ctx: click.Context, username: str, password_stdin: bool) -> Non
     click.echo(f"password set for {username}")
 
 
-@cli.command("disable-user")
+@click.command("disable-user")
 @click.option("--username", required=True)
 @click.pass_context
 def disable_user(ctx: click.Context, username: str) -> None:
@@ -103,7 +103,7 @@ def _describe(account: auth.Account) -> str:
     return account.role
 
 
-@cli.command("list-users")
+@click.command("list-users")
 @click.pass_context
 def list_users(ctx: click.Context) -> None:
     """List the accounts (never their passwords)."""
@@ -122,7 +122,7 @@ def list_users(ctx: click.Context) -> None:
                    f"{state:<10}  last sign-in {last}")
 
 
-@cli.command("audit")
+@click.command("audit")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None,
               help="From this date (UTC).")
 @click.option("--user", "username", default=None)
@@ -143,7 +143,7 @@ def audit(ctx: click.Context, since, username: str | None, event: str | None,
                               e.detail or ""]).rstrip())
 
 
-@cli.command("demo-users")
+@click.command("demo-users")
 @click.pass_context
 def demo_users(ctx: click.Context) -> None:
     """Create the demo accounts (PROBATION_DEMO=1 only) and print how to sign in."""
@@ -171,3 +171,6 @@ def demo_users(ctx: click.Context) -> None:
     if first_unit is not None:
         click.echo(f"  unit-{first_unit.id:<9} one unit ({first_unit.region_code})")
     click.echo("  admin          users and audit log, no case data")
+
+
+COMMANDS = (create_user, set_password, disable_user, list_users, audit, demo_users)

@@ -1,0 +1,1 @@
+"""Measurements of the dashboard: the bench, the load test, Lighthouse. Not installed."""
