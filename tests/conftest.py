@@ -1,24 +1,64 @@
-"""Fixtures: a database per backend. PostgreSQL is real; each run gets a fresh database."""
+"""Shared fixtures: a database per backend (PostgreSQL is real; each run gets fresh
+databases), the hand-counted fixture databases, generated datasets loaded once per run,
+the app of the scope matrix and the browser with its server.
+
+Tiers (pyproject.toml, README "Tests"): a plain `pytest` deselects the tests marked
+postgres, browser, multiprocess and slow; `make test` (`pytest -m ""`) runs them all. A test
+that asks for the postgres_server or browser fixture is marked postgres or browser here,
+so it can never land in the quick tier by accident.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from hypothesis import settings
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from dashboard import migrate
 from dashboard.db import make_engine
-
-ADMIN_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+from tests import fixture_milestones, fixture_outcomes, fixture_small, fixture_staff
+from tests.helpers import (
+    ADMIN_URL,
+    BROWSER_PASSWORD,
+    CHROMIUM,
+    IN_CI,
+    LiveServer,
+    Served,
+    Watched,
+    missing,
 )
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Hypothesis under CI: the same examples every run (a failure is reproducible, never a
+# flake of the draw), no deadline on a busy machine. Elsewhere: new examples every run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
+
+# Fixtures that put a test into a tier, whatever its module says.
+TIER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Before `-m` selects: a test using a tier's fixture carries the tier's marker."""
+    for item in items:
+        for fixture, marker in TIER_OF_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
+# --- databases -----------------------------------------------------------------------------
 
 def _postgres_unavailable(reason: str):
     if IN_CI:
@@ -28,7 +68,8 @@ def _postgres_unavailable(reason: str):
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """Yields a factory of fresh PostgreSQL databases; drops them all at the end."""
+    """Yields a factory of fresh PostgreSQL databases. A test's own database is dropped
+    in the background once the test is done (`release`); the rest at the end."""
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
                           connect_args={"connect_timeout": 5})
     try:
@@ -37,27 +78,56 @@ def postgres_server():
     except Exception as exc:  # noqa: BLE001 - any failure means "no server"
         _postgres_unavailable(str(exc).splitlines()[0])
     created: list[str] = []
-    template: list[str] = []
+    schema: list[str] = []
+    dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
 
-    def new_database(migrated: bool = False) -> str:
-        """A fresh database; `migrated` copies a schema-only template (much faster than
-        running the migrations again for every test)."""
+    def drop(name: str) -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def new_database(migrated: bool = False, template: str | None = None) -> str:
+        """A fresh database: empty; `migrated`, a copy of a schema-only template (much
+        faster than running the migrations again for every test); or a copy of the
+        database `template` (see seal_template)."""
         name = f"probation_test_{uuid.uuid4().hex[:12]}"
-        if migrated and not template:
-            template.append(new_database().rsplit("/", 1)[1])
-            eng = make_engine(_url(template[0]))
+        if migrated and not schema:
+            schema.append(make_url(new_database()).database)
+            eng = make_engine(_url(schema[0]))
             migrate.upgrade(eng)
             eng.dispose()
-        source = f' TEMPLATE "{template[0]}"' if migrated else ""
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{source}'))
+            seal_template(schema[0])
+        source = template or (schema[0] if migrated else None)
+        statement = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{source}"' if source else "")
+        for attempt in range(20):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(statement))
+                break
+            except OperationalError as exc:  # a session still on the template: wait
+                if "being accessed by other users" not in str(exc) or attempt == 19:
+                    raise
+                time.sleep(0.5)
         created.append(name)
         return _url(name)
 
+    def seal_template(name: str) -> None:
+        """No new connections to `name` (nor autovacuum's), so that CREATE DATABASE can
+        copy it at any time."""
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+
+    def release(url: str) -> None:
+        """The test that asked for `url` is done with it: drop it meanwhile."""
+        name = make_url(url).database
+        created.remove(name)
+        dropper.submit(drop, name)
+
+    new_database.seal_template = seal_template
+    new_database.release = release
     yield new_database
-    with admin.connect() as conn:
-        for name in created:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    dropper.shutdown(wait=True)
+    for name in created:
+        drop(name)
     admin.dispose()
 
 
@@ -74,13 +144,23 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def _copy_sqlite(source: Path, tmp_path_factory) -> Path:
+    """A copy of a closed SQLite database (its write-ahead log too, if one is left)."""
+    path = tmp_path_factory.mktemp("db") / "probation.db"
+    shutil.copyfile(source, path)
+    wal = Path(f"{source}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, f"{path}-wal")
+    return path
+
+
 def _new_url(backend: str, request, tmp_path_factory, migrated: bool = False) -> str:
     if backend == "postgres":
         return request.getfixturevalue("postgres_server")(migrated)
-    path = tmp_path_factory.mktemp("db") / "probation.db"
     if migrated:
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-    return f"sqlite:///{path}"
+        template = request.getfixturevalue("sqlite_template")
+        return f"sqlite:///{_copy_sqlite(template, tmp_path_factory)}"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'probation.db'}"
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -91,28 +171,312 @@ def backend(request) -> str:
     return request.param
 
 
+def _releaser(backend: str, request):
+    """What to call with a test's database URL when the test is done with it (got while
+    the fixture is set up: pytest gives no fixture during teardown)."""
+    if backend == "postgres":
+        return request.getfixturevalue("postgres_server").release
+    return lambda _url: None
+
+
 @pytest.fixture
 def database_url(backend, request, tmp_path_factory) -> str:
     """An empty database on each backend (no schema)."""
-    return _new_url(backend, request, tmp_path_factory)
+    url = _new_url(backend, request, tmp_path_factory)
+    release = _releaser(backend, request)
+    yield url
+    release(url)
 
 
 @pytest.fixture
 def engine(backend, request, tmp_path_factory):
     """A migrated, empty database on each backend."""
-    eng = make_engine(_new_url(backend, request, tmp_path_factory, migrated=True))
+    url = _new_url(backend, request, tmp_path_factory, migrated=True)
+    release = _releaser(backend, request)
+    eng = make_engine(url)
     yield eng
     eng.dispose()
+    release(url)
 
+
+# --- generated datasets, each generated and loaded once per run ----------------------------
+
+@pytest.fixture(scope="session")
+def dataset():
+    """dataset(scale, seed, until=None): service.demo.generate's dataset, generated once
+    per run for each set of arguments (callers must not change its frames)."""
+    from service import demo
+
+    made: dict[tuple, object] = {}
+
+    def get(scale: float, seed: int, until=None):
+        key = (scale, seed, until)
+        if key not in made:
+            made[key] = demo.generate(scale=scale, seed=seed,
+                                      **({} if until is None else {"until": until}))
+        return made[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def _loaded_templates() -> dict:
+    """(backend, what) -> the URL of a database loaded once per run, copied by tests."""
+    return {}
+
+
+@pytest.fixture
+def loaded_copy(backend, _loaded_templates, request, tmp_path_factory):
+    """loaded_copy(key, load): an engine on a database of its own holding what
+    `load(engine)` writes into a migrated, empty database. The load runs once per run and
+    backend for each key; every call gets a copy (a file copy on SQLite, CREATE DATABASE
+    ... TEMPLATE on PostgreSQL), so a test may change its copy freely."""
+    engines = []
+    release = _releaser(backend, request)
+
+    def make(key, load):
+        if (backend, key) not in _loaded_templates:
+            url = _new_url(backend, request, tmp_path_factory, migrated=True)
+            eng = make_engine(url)
+            load(eng)
+            eng.dispose()
+            if backend == "postgres":
+                request.getfixturevalue("postgres_server").seal_template(
+                    make_url(url).database)
+            _loaded_templates[backend, key] = url
+        template = _loaded_templates[backend, key]
+        if backend == "postgres":
+            url = request.getfixturevalue("postgres_server")(
+                template=make_url(template).database)
+        else:
+            url = f"sqlite:///{_copy_sqlite(Path(make_url(template).database), tmp_path_factory)}"
+        eng = make_engine(url)
+        engines.append(eng)
+        return eng
+
+    yield make
+    for eng in engines:
+        eng.dispose()
+        release(eng.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture
+def generated(loaded_copy, dataset):
+    """generated(scale, seed, until=None): an engine on a database of its own holding that
+    generated dataset as `load.replace_all` leaves it (loaded once per run and backend)."""
+    from service import load
+
+    def make(scale: float, seed: int, until=None):
+        return loaded_copy(("generated", scale, seed, until),
+                           lambda eng: load.replace_all(eng, dataset(scale, seed, until)))
+
+    return make
+
+
+# --- the hand-counted fixture databases ----------------------------------------------------
+
+@pytest.fixture
+def milestones_conn(engine):
+    """A connection to tests/fixture_milestones.py's database (each backend)."""
+    fixture_milestones.load(engine)
+    with engine.connect() as conn:
+        yield conn
+
+
+@pytest.fixture
+def outcomes_db(loaded_copy):
+    """tests/fixture_outcomes.py's database, rollups refreshed (each backend; a copy)."""
+    return loaded_copy("outcomes", fixture_outcomes.load)
+
+
+@pytest.fixture
+def auth_db(loaded_copy):
+    """tests/fixture_auth.py's database and users (each backend; a copy: the users'
+    scrypt hashes are worked out once per run)."""
+    from tests.fixture_auth import build_fixture
+
+    return loaded_copy("auth", build_fixture)
+
+
+@pytest.fixture
+def several_db(outcomes_db):
+    """The outcomes fixture and two more people (the demo gives nobody three cases):
+    p6 with three cases, c7 (unit 1, sentence, Feb-Jul 2014), c8 (unit 2,
+    post-penitentiary, Sep 2014 - Apr 2015), c9 (unit 1, sentence, from Jun 2015); p7
+    with two in different regions and types, c10 (unit 1, sentence, Feb-May 2016) and
+    c11 (unit 2, post-penitentiary, from Jul 2016). Refreshed."""
+    from datetime import date
+
+    from dashboard import schema as S
+    from queries import rollups
+    from tests.fixture_outcomes import COND, SENTENCE, case
+
+    with outcomes_db.begin() as conn:
+        conn.execute(insert(S.persons), [
+            {"id": i, "code": f"P-{i}", "sex": "M", "birth_date": date(1990, 1, 1),
+             "protected_category": None} for i in (6, 7)])
+        post = ("post_penitentiary", "parole")
+        conn.execute(insert(S.cases), [
+            case(7, 6, 1, 1, SENTENCE, COND, date(2014, 2, 1), date(2014, 8, 1), "completed"),
+            case(8, 6, 2, 3, *post, date(2014, 9, 1), date(2015, 5, 1), "completed"),
+            case(9, 6, 1, 1, SENTENCE, COND, date(2015, 6, 1)),
+            case(10, 7, 1, 2, SENTENCE, COND, date(2016, 2, 1), date(2016, 6, 1), "completed"),
+            case(11, 7, 2, 4, *post, date(2016, 7, 1)),
+        ])
+        rollups.refresh(conn)
+    return outcomes_db
+
+
+@pytest.fixture
+def staff(engine):
+    """tests/fixture_staff.py's database (each backend)."""
+    fixture_staff.load(engine)
+    return engine
+
+
+@pytest.fixture
+def small_versioned(engine):
+    """tests/fixture_small.py with a data version (a load writes one), refreshed."""
+    from dashboard.schema import dataset_info
+    from queries import rollups
+
+    fixture_small.load(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(dataset_info).values(key="data_version", value="small-v1",
+                                                 updated_at=datetime(2026, 1, 1)))
+        rollups.refresh(conn)
+    return engine
+
+
+@pytest.fixture
+def cached_request(database_url):
+    """A request context of an app whose cache is on (SimpleCache), as a page has it."""
+    import flask
+
+    from dashboard import cache
+
+    server = flask.Flask("cache-test")
+    cache.init_app(server, SimpleNamespace(cache_seconds=60, redis_url=None,
+                                           database_url=database_url))
+    with server.test_request_context("/"):
+        cache.clear()
+        assert cache.enabled()
+        yield
+        cache.clear()
+
+
+# --- the app of the scope matrix and the callback fuzzer (one per module) ------------------
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory):
+    """tests/matrix_app.py's app on the auth fixture, with its test-only page registered
+    for the module (dash.page_registry is global: other modules' apps must not see it)."""
+    import dash
+
+    from tests.fixture_auth import build_fixture
+    from tests.matrix_app import build_app, region_page_layout
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    build_fixture(engine)
+    engine.dispose()
+    app = build_app(url)
+    dash.register_page("testonly_region", path_template="/testonly/region/<code>",
+                       layout=region_page_layout, title="test-only")
+    yield app
+    dash.page_registry.pop("testonly_region", None)
+
+
+@pytest.fixture(scope="module")
+def matrix_server(matrix_app):
+    from tests.helpers import live
+
+    with live(matrix_app) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def matrix_sessions(matrix_server):
+    """A signed-in requests session per role of tests/fixture_auth.py."""
+    from tests.fixture_auth import ROLES
+    from tests.helpers import sign_in
+
+    return {name: sign_in(matrix_server.url, role.username) for name, role in ROLES.items()}
+
+
+@pytest.fixture(scope="module")
+def matrix_dependencies(matrix_sessions, matrix_server):
+    """The app's server-side callbacks, as GET /_dash-dependencies lists them."""
+    response = matrix_sessions["ministry"].get(matrix_server.url + "/_dash-dependencies",
+                                               timeout=10)
+    return [d for d in response.json() if not d.get("clientside_function")]
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, /usr/bin/chromium) through playwright, one per run.
+    Missing: the browser tests skip on a workstation and fail under CI=true."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed: pip install -e '.[test]'")
+    if not Path(CHROMIUM).exists():
+        missing(f"{CHROMIUM} missing: make browser-deps (apt-get install -y chromium)")
+    os.environ.setdefault("TMPDIR", "/tmp")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def small_server(tmp_path_factory) -> Served:
+    """The app on tests/fixture_small.py (users minister and head71, in English), one
+    server for every browser test of it in the run."""
+    from dashboard import auth
+    from dashboard.config import Settings
+    from service.factory import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    fixture_small.load(engine)
+    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
+    auth.create_user(engine, "head71", "region_head", BROWSER_PASSWORD, region_code="KZ-71",
+                     language="en")
+    app = create_app(Settings(database_url=url, secret_key="browser-tests"))
+    server = LiveServer(app).start()
+    yield Served(server.url, url)
+    server.stop()
+    app.server.config["ENGINE"].dispose()  # now, not whenever the app is collected
+    engine.dispose()
+
+
+@pytest.fixture
+def watched(browser, small_server):
+    """A fresh browser context on small_server; afterwards, no console error and no
+    request to any other host."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  accept_downloads=True)
+    w = Watched(context.new_page(), small_server.url)
+    yield w
+    context.close()
+    assert w.errors == []
+    assert w.hosts == {small_server.url.split("/")[2]}
+
+
+# --- the report ------------------------------------------------------------------------------
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say plainly how many tests ran against PostgreSQL (CI must show they did)."""
-    passed = [r for r in terminalreporter.stats.get("passed", [])
-              if "postgres" in r.keywords]
-    failed = [r for r in terminalreporter.stats.get("failed", [])
-              if "postgres" in r.keywords]
-    skipped = [r for r in terminalreporter.stats.get("skipped", [])
-               if "postgres" in r.keywords]
+    counts = {outcome: sum(1 for r in terminalreporter.stats.get(outcome, [])
+                           if "postgres" in getattr(r, "keywords", {}))
+              for outcome in ("passed", "failed", "error", "skipped", "deselected")}
     terminalreporter.write_line(
-        f"PostgreSQL tests ({ADMIN_URL.rsplit('@', 1)[-1]}): {len(passed)} passed, "
-        f"{len(failed)} failed, {len(skipped)} skipped")
+        f"PostgreSQL tests ({ADMIN_URL.rsplit('@', 1)[-1]}): {counts['passed']} passed, "
+        f"{counts['failed']} failed, {counts['error']} errors, {counts['skipped']} skipped, "
+        f"{counts['deselected']} not selected")

@@ -14,7 +14,7 @@ from queries import assistance_pool
 from queries import outcome_stocks as OS
 from queries.outlier_pool import day_number
 from service import demo, load
-from tests.test_outcome_stocks import random_narrowing, random_period
+from tests.readmodel_helpers import random_narrowing, random_period
 
 
 def _provided() -> assistance_pool.Provided:

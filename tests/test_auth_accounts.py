@@ -11,13 +11,13 @@ from sqlalchemy import select
 from dashboard import audit, auth
 from dashboard.schema import users
 from service.cli import main
-from tests.test_auth_fixture import PASSWORD, build_fixture
+from tests.fixture_auth import PASSWORD
 
 
 @pytest.fixture
-def db(engine):
-    build_fixture(engine)
-    return engine
+def db(auth_db):
+    """tests/fixture_auth.py's database and users."""
+    return auth_db
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(db):

@@ -1,132 +1,21 @@
 """The dashboard in headless Chromium against a real server on the hand-counted fixture.
 
 Needs /usr/bin/chromium (`make test` installs it) and axe-core (`npm install axe-core`,
-into the gitignored node_modules/). Every test also asserts that the page logged no console
-error and asked no host but the app for anything.
+into the gitignored node_modules/). The browser, the server (small_server) and `watched`
+are conftest.py's: every test also asserts that the page logged no console error and
+asked no host but the app for anything.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests import fixture_small
-
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "artifacts"
-PASSWORD = "Correct-horse-battery-9"
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _missing(what: str) -> None:
-    """Skip on a developer's machine; under CI=true a missing tool fails (`make test`
-    installs both), so the browser tests never vanish silently from a CI run."""
-    if IN_CI:
-        pytest.fail(f"{what} (make browser-deps)", pytrace=False)
-    pytest.skip(what, allow_module_level=True)
-
-
-try:
-    from playwright import sync_api as playwright_api
-    from playwright.sync_api import expect
-except ImportError:
-    _missing("playwright is not installed: pip install -e '.[test]'")
-if not Path(CHROMIUM).exists():
-    _missing(f"{CHROMIUM} missing: apt-get install -y chromium")
-
-from dashboard import auth  # noqa: E402
+from tests.helpers import ARTIFACTS, AXE, expect, missing
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from dashboard import migrate
-    from dashboard.config import Settings
-    from dashboard.db import make_engine
-    from service.factory import create_app
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    fixture_small.load(engine)
-    auth.create_user(engine, "minister", "ministry", PASSWORD, language="en")
-    auth.create_user(engine, "head71", "region_head", PASSWORD, region_code="KZ-71",
-                     language="en")
-    app = create_app(Settings(database_url=url, secret_key="browser-tests"))
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    app.server.config["ENGINE"].dispose()  # now, not whenever the app is collected
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("TMPDIR", "/tmp")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page with the console errors and the hosts it contacted recorded."""
-
-    def __init__(self, page, base: str):
-        self.page, self.base = page, base
-        self.errors: list[str] = []
-        self.hosts: set[str] = set()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.hosts.add(r.url.split("/")[2]))
-
-    def open(self, path: str):
-        self.page.goto(self.base + path)
-        self.settle()
-
-    def settle(self):
-        self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
-
-    def reveal(self, selector: str):
-        """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
-        (assets/ag-grid-on-demand.js) and a chart is drawn only near the viewport."""
-        self.page.locator(selector).scroll_into_view_if_needed()
-        self.settle()
-
-    def sign_in(self, username: str):
-        self.page.goto(self.base + "/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(lambda url: "/login" not in url)
-        self.settle()
-
-
-@pytest.fixture
-def watched(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900},
-                                  accept_downloads=True)
-    page = context.new_page()
-    w = Watched(page, server)
-    yield w
-    context.close()
-    assert w.errors == []
-    assert w.hosts == {server.split("/")[2]}
 
 
 def test_a_region_head_sees_only_the_region(watched):
@@ -350,7 +239,7 @@ PAGES = {"overview": "/", "caseload": "/caseload", "region": "/region/KZ-71",
 
 def test_every_page_passes_axe_and_is_photographed(watched):
     if not AXE.exists():
-        _missing(f"{AXE} missing: npm install axe-core")
+        missing(f"{AXE} missing: npm install axe-core (make browser-deps)")
     # An init script, not a <script> tag: the app's CSP rightly refuses inline scripts.
     watched.page.context.add_init_script(path=str(AXE))
     watched.sign_in("minister")

@@ -3,7 +3,6 @@ back by itself when the database does (no reload by hand, no restart)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -11,16 +10,14 @@ from sqlalchemy.engine import make_url
 
 from dashboard import auth
 from tests import fixture_small
-from tests.test_browser import PASSWORD, Watched, browser  # noqa: F401 - the fixture
-from tests.test_outage import set_connections
+from tests.helpers import BROWSER_PASSWORD, LiveServer, Watched, set_connections
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 
 @pytest.fixture
 def pg_server(postgres_server):
-    from werkzeug.serving import make_server
-
+    """The app on a PostgreSQL database of its own (the test takes it away)."""
     from dashboard.config import Settings
     from dashboard.db import make_engine
     from service.factory import create_app
@@ -28,18 +25,16 @@ def pg_server(postgres_server):
     url = postgres_server(True)
     engine = make_engine(url)
     fixture_small.load(engine)
-    auth.create_user(engine, "minister", "ministry", PASSWORD, language="en")
+    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
     engine.dispose()
     app = create_app(Settings(database_url=url, secret_key="outage-browser"))
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", make_url(url).database
-    http.shutdown()
+    server = LiveServer(app).start()
+    yield server.url, make_url(url).database
+    server.stop()
     app.server.config["ENGINE"].dispose()
 
 
-def test_banner_during_an_outage_and_recovery_by_itself(browser, pg_server):  # noqa: F811
+def test_banner_during_an_outage_and_recovery_by_itself(browser, pg_server):
     base, name = pg_server
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     w = Watched(context.new_page(), base)

@@ -5,40 +5,21 @@ both backends; the expected numbers are theirs."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import flask
-import pytest
-
 from dashboard import cache
 from dashboard.metrics import Period
 from dashboard.scope import Scope
 from queries import milestones as M
 from queries import outcomes as O
 from queries import staff as S
-from tests.test_milestones_queries import AS_OF as MILESTONES_DAY
-from tests.test_milestones_queries import fixture  # noqa: F401 - pytest fixture
-from tests.test_outcomes_queries import Y2015, outcomes_db, rows  # noqa: F401
-from tests.test_staff_queries import ALMATY, ASTANA, MEDEU, staff  # noqa: F401
-from tests.test_staff_queries import AS_OF as STAFF_DAY
+from tests.fixture_milestones import AS_OF as MILESTONES_DAY
+from tests.fixture_outcomes import Y2015, rows
+from tests.fixture_staff import ALMATY, ASTANA, MEDEU
+from tests.fixture_staff import AS_OF as STAFF_DAY
 
 NATION = Scope.nation()
 
 
-@pytest.fixture
-def cached_request(database_url):
-    """A request context of an app whose cache is on (SimpleCache), as a page has it."""
-    server = flask.Flask("cache-test")
-    cache.init_app(server, SimpleNamespace(cache_seconds=60, redis_url=None,
-                                           database_url=database_url))
-    with server.test_request_context("/"):
-        cache.clear()
-        assert cache.enabled()
-        yield
-        cache.clear()
-
-
-def test_outcomes_cached_for_one_scope_never_serve_another(outcomes_db, cached_request):  # noqa: F811, E501
+def test_outcomes_cached_for_one_scope_never_serve_another(outcomes_db, cached_request):  # noqa: E501
     expected = [(Scope("region_head", region_code="KZ-71"), [(0, 2)]),
                 (Scope("unit_head", unit_id=2), [(2, 2)]),
                 (Scope("admin"), [(0, 0)])]
@@ -67,7 +48,7 @@ def test_outcomes_cached_for_one_scope_never_serve_another(outcomes_db, cached_r
         assert escalation_71 != O.escalation(conn, NATION, [Y2015])
 
 
-def test_the_officers_outlier_counts_are_not_kept(outcomes_db, cached_request):  # noqa: F811
+def test_the_officers_outlier_counts_are_not_kept(outcomes_db, cached_request):
     """The units' outlier counts go into the cache; the officers' (121,000 rows, 5.3 MB
     nationally at scale 10) are counted from the pool each time instead."""
     def kept() -> list[str]:  # the keys in the SimpleCache behind flask-caching
@@ -81,8 +62,8 @@ def test_the_officers_outlier_counts_are_not_kept(outcomes_db, cached_request): 
         assert O.outlier_counts(conn, NATION, [Y2015], "officer").equals(officers)
 
 
-def test_milestones_cached_for_one_scope_never_serve_another(fixture, cached_request):  # noqa: F811
-    conn = fixture
+def test_milestones_cached_for_one_scope_never_serve_another(milestones_conn, cached_request):
+    conn = milestones_conn
     national, _ = M.timeliness(conn, NATION, MILESTONES_DAY, "unit")
     assert len(national) > 1
     frame, _ = M.timeliness(conn, Scope("unit_head", unit_id=2), MILESTONES_DAY, "unit")
@@ -106,7 +87,7 @@ def test_milestones_cached_for_one_scope_never_serve_another(fixture, cached_req
     assert unit3.total == almaty_rows.total
 
 
-def test_staff_cached_for_one_scope_never_serve_another(staff, cached_request):  # noqa: F811
+def test_staff_cached_for_one_scope_never_serve_another(staff, cached_request):
     with staff.connect() as conn:
         national = S.posts_by_unit(conn, NATION, STAFF_DAY)
         answers = {}
@@ -124,7 +105,7 @@ def test_staff_cached_for_one_scope_never_serve_another(staff, cached_request): 
             S.officers_in_post(conn, ALMATY, STAFF_DAY))
 
 
-def test_the_what_if_is_cached_per_scope_and_growth(staff, cached_request):  # noqa: F811
+def test_the_what_if_is_cached_per_scope_and_growth(staff, cached_request):
     from callbacks import staff as C
     from dashboard.workload import CapacityParams
 

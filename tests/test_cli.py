@@ -59,9 +59,9 @@ def counts(engine) -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(engine):
-    load.replace_all(engine, demo.generate(scale=0.01, seed=1))
-    return engine
+def loaded(generated):
+    """A generated dataset (scale 0.01, seed 1), loaded once per run and copied."""
+    return generated(0.01, 1)
 
 
 def test_generate_refuses_a_database_with_data(loaded):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_scope_matrix import app, callback_body, dependencies, server, sessions  # noqa: F401
+from tests.helpers import callback_body
 
 EXAMPLES = 500
 
@@ -75,9 +75,9 @@ def unknown_ids(dep) -> st.SearchStrategy:
 
 
 @pytest.fixture(scope="module")
-def bodies(dependencies):  # noqa: F811
-    per_callback = [hostile_values(d) for d in dependencies]
-    per_callback += [unknown_ids(d) for d in dependencies]
+def bodies(matrix_dependencies):
+    per_callback = [hostile_values(d) for d in matrix_dependencies]
+    per_callback += [unknown_ids(d) for d in matrix_dependencies]
     well_formed = st.one_of(per_callback)
     return st.one_of(
         well_formed, well_formed, broken(well_formed), JSON,
@@ -95,37 +95,37 @@ def assert_no_crash(response):
 ROLES_TO_FUZZ = ("ministry", "region_head", "unit_head", "admin")
 
 
-def test_fuzz_callback_bodies(server, sessions, bodies):  # noqa: F811
+def test_fuzz_callback_bodies(matrix_server, matrix_sessions, bodies):
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(body=bodies, role=st.sampled_from(ROLES_TO_FUZZ))
     def run(body, role):
-        response = sessions[role].post(server.url + "/_dash-update-component", json=body,
-                                       timeout=30)
+        response = matrix_sessions[role].post(matrix_server.url + "/_dash-update-component",
+                                              json=body, timeout=30)
         assert_no_crash(response)
 
     run()
 
 
-def test_fuzz_raw_request_bodies(server, sessions):  # noqa: F811
+def test_fuzz_raw_request_bodies(matrix_server, matrix_sessions):
     @settings(max_examples=100, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(raw=st.binary(max_size=2000),
            content_type=st.sampled_from(["application/json", "text/plain",
                                          "application/x-www-form-urlencoded", ""]))
     def run(raw, content_type):
-        response = sessions["ministry"].post(server.url + "/_dash-update-component", data=raw,
-                                             headers={"Content-Type": content_type},
-                                             timeout=30)
+        response = matrix_sessions["ministry"].post(
+            matrix_server.url + "/_dash-update-component", data=raw,
+            headers={"Content-Type": content_type}, timeout=30)
         assert_no_crash(response)
 
     run()
 
 
-def test_a_body_larger_than_the_limit_is_refused_cleanly(server, sessions):  # noqa: F811
-    response = sessions["ministry"].post(server.url + "/_dash-update-component",
-                                         data=b"x" * (3 * 1024 * 1024),
-                                         headers={"Content-Type": "application/json"},
-                                         timeout=30)
+def test_a_body_larger_than_the_limit_is_refused_cleanly(matrix_server, matrix_sessions):
+    response = matrix_sessions["ministry"].post(matrix_server.url + "/_dash-update-component",
+                                                data=b"x" * (3 * 1024 * 1024),
+                                                headers={"Content-Type": "application/json"},
+                                                timeout=30)
     assert response.status_code == 413
     assert_no_crash(response)

@@ -7,7 +7,7 @@ import pytest
 from service import demo, load
 from service.cli import main
 from service.extract.exporter import table_checksums
-from tests.test_import import write
+from tests.fixture_extract import write
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

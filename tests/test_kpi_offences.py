@@ -15,7 +15,6 @@ from dashboard.scope import Scope
 from queries import kpis, rollups
 from queries.common import cases_where, cases_with_units
 from tests import fixture_small
-from tests.test_outcome_stocks import fixture_engine  # noqa: F401 - the fixture
 
 NATION = Scope.nation()
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71")
@@ -28,8 +27,8 @@ def filters(query: str) -> Filters:
 
 
 @pytest.fixture
-def conn(fixture_engine):  # noqa: F811 - fixture_small with a data version, refreshed
-    with fixture_engine.connect() as connection:
+def conn(small_versioned):  # fixture_small with a data version, refreshed
+    with small_versioned.connect() as connection:
         yield connection
 
 

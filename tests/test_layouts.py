@@ -18,11 +18,7 @@ from layouts.plotly_locale import graph_config
 from layouts.shell import breadcrumbs, notices, top_bar
 from layouts.tables import caseload_frame
 from queries.kpis import Headline
-
-
-def text_of(component) -> str:
-    return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder,
-                      ensure_ascii=False)
+from tests.helpers import text_of
 
 
 def test_numbers_and_dates_per_language():

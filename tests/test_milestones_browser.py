@@ -1,5 +1,5 @@
 """A region head drills from Milestones to a case in headless Chromium (the shell's harness:
-tests/test_browser.py's server on tests/fixture_small.py, no console errors, no other host).
+conftest.py's small_server on tests/fixture_small.py, no console errors, no other host).
 
 Astana on 31 Dec 2025: Saryarka District has 1 of 1 due milestones overdue, Yesil 2 of 4,
 so Saryarka is the worst unit; its officer S-0003 holds case 6 (pre-trial report 16 days
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import browser, expect, server, watched  # noqa: F401 - fixtures
+from tests.helpers import expect
 
 pytestmark = pytest.mark.browser
 
 
-def test_region_head_drills_from_milestones_to_a_case(watched):  # noqa: F811
+def test_region_head_drills_from_milestones_to_a_case(watched):
     watched.sign_in("head71")
     page = watched.page
     page.click("#nav-milestones")

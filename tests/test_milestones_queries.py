@@ -1,4 +1,5 @@
-"""Overdue milestones on a fixture small enough to count by hand, on both backends.
+"""Overdue milestones on a fixture small enough to count by hand, on both backends
+(tests/fixture_milestones.py, the `milestones_conn` fixture of conftest.py).
 
 The as-of day is Tuesday 1 April 2025, a week after Nauryz: 21-25 March 2025 were days off
 (21 Mar, the weekend, and the 24th and 25th in place of the 22nd and 23rd), so working-day
@@ -20,114 +21,15 @@ the due day itself is on time).
 from datetime import date as d
 
 import pytest
-from sqlalchemy import insert
 
 from dashboard import rules as R
-from dashboard import schema as S
 from dashboard.scope import Scope
 from queries import milestones as M
 from queries.milestones import Where, WorklistQuery
+from tests.fixture_milestones import AS_OF
 
-AS_OF = d(2025, 4, 1)
 NATION = Scope.nation()
 RULES = R.DeadlineRules()
-
-REGIONS = [("KZ-71", "Астана", "Astana"), ("KZ-75", "Алматы", "Almaty")]
-UNITS = [(1, "KZ-71", "Есіл ауданы"), (2, "KZ-71", "Алматы ауданы"), (3, "KZ-75", "Медеу ауданы")]
-OFFICERS = [(1, 1), (2, 1), (3, 2), (4, 3)]  # (officer, unit)
-
-# id, unit, officer now, type, registered, closed, hearing, release
-CASES = [
-    (1, 1, 1, "sentence", d(2025, 1, 10), None, None, None),
-    (2, 1, 1, "sentence", d(2025, 3, 14), None, None, None),
-    (3, 1, 2, "pre_trial", d(2025, 2, 3), None, d(2025, 4, 17), None),
-    (4, 1, 1, "post_penitentiary", d(2024, 10, 1), None, None, None),
-    (5, 2, 3, "sentence", d(2024, 12, 2), None, None, None),
-    (6, 2, 3, "sentence", d(2024, 6, 3), d(2025, 3, 15), None, None),
-    (7, 3, 4, "penitentiary", d(2024, 11, 4), None, None, d(2025, 12, 1)),
-    (8, 3, 4, "sentence", d(2024, 12, 23), None, None, None),
-    (9, 3, 4, "pre_trial", d(2025, 1, 6), d(2025, 3, 10), d(2025, 3, 10), None),
-    (10, 1, 2, "pre_trial", d(2025, 1, 13), d(2025, 3, 17), d(2025, 3, 17), None),
-    (11, 2, 3, "penitentiary", d(2025, 1, 6), None, None, d(2026, 6, 1)),
-    (12, 3, 4, "penitentiary", d(2024, 9, 2), None, None, d(2025, 6, 2)),
-    (13, 2, 3, "penitentiary", d(2025, 3, 27), None, None, d(2025, 9, 1)),
-]
-# Case 4 changed hands on 1 March 2025: officer 2 before, officer 1 since.
-ASSIGNMENTS = [(4, 2, d(2024, 10, 1), d(2025, 3, 1)), (4, 1, d(2025, 3, 1), None)]
-
-# id, case, kind, seq, due, completed
-MILESTONES = [
-    (1, 1, "registration", 1, d(2025, 1, 8), d(2025, 1, 10)),
-    (2, 1, "program_drafted", 1, d(2025, 1, 24), None),
-    (3, 1, "check_in", 1, d(2025, 4, 10), None),
-    (4, 2, "registration", 1, d(2025, 3, 14), d(2025, 3, 14)),
-    (5, 2, "program_drafted", 1, d(2025, 4, 2), None),  # 10 working days across Nauryz
-    (6, 3, "registration", 1, d(2025, 2, 3), d(2025, 2, 3)),
-    (7, 3, "program_drafted", 1, d(2025, 2, 17), d(2025, 3, 20)),
-    (8, 3, "pre_trial_report", 1, d(2025, 4, 15), None),  # 2 working days before 17 Apr
-    (9, 4, "registration", 1, d(2024, 10, 1), d(2024, 10, 1)),
-    (10, 4, "program_drafted", 1, d(2024, 10, 15), d(2024, 10, 14)),
-    (11, 4, "check_in", 1, d(2025, 1, 3), None),
-    (12, 4, "check_in", 2, d(2025, 3, 20), d(2025, 4, 3)),
-    (13, 5, "registration", 1, d(2024, 12, 2), d(2024, 12, 2)),
-    (14, 5, "program_drafted", 1, d(2024, 12, 16), None),
-    (15, 5, "check_in", 1, d(2025, 3, 3), d(2025, 3, 3)),
-    (16, 6, "program_review", 1, d(2024, 12, 3), None),
-    (17, 7, "registration", 1, d(2024, 11, 4), d(2024, 11, 4)),
-    (18, 7, "release_prep_program", 1, d(2024, 12, 2), None),
-    (19, 8, "registration", 1, d(2024, 12, 23), d(2024, 12, 23)),
-    (20, 8, "program_drafted", 1, d(2025, 1, 10), d(2025, 1, 9)),
-    (21, 9, "registration", 1, d(2025, 1, 6), d(2025, 1, 6)),
-    (22, 9, "pre_trial_report", 1, d(2025, 3, 6), d(2025, 3, 10)),  # on the hearing day
-    (23, 10, "pre_trial_report", 1, d(2025, 3, 13), d(2025, 3, 12)),
-    (24, 11, "registration", 1, d(2025, 1, 6), d(2025, 1, 6)),
-    (25, 11, "release_prep_program", 1, d(2025, 6, 2), None),
-    (26, 12, "release_prep_program", 1, d(2024, 9, 16), d(2024, 9, 20)),
-    (27, 8, "check_in", 1, d(2025, 3, 26), None),  # 3 months on, past the Nauryz days off
-    (28, 4, "program_review", 1, d(2025, 4, 1), None),  # due on the as-of day itself
-    (30, 13, "release_prep_program", 1, d(2025, 4, 10), None),
-]
-
-
-@pytest.fixture
-def fixture(engine):
-    category = {"sentence": "conditionally_sentenced", "pre_trial": "suspect_protected",
-                "penitentiary": "prisoner_last_year", "post_penitentiary": "parole"}
-    with engine.begin() as conn:
-        conn.execute(insert(S.regions), [
-            {"code": code, "name_kk": kk, "name_ru": kk, "name_en": en, "center_en": en,
-             "center_lat": 50.0, "center_lon": 70.0, "population": 1, "kind": "city"}
-            for code, kk, en in REGIONS])
-        conn.execute(insert(S.units), [
-            {"id": i, "region_code": r, "name_kk": n, "name_ru": n, "name_en": f"Unit {i}",
-             "kind": "district"} for i, r, n in UNITS])
-        conn.execute(insert(S.posts), [
-            {"id": o, "unit_id": u, "grade": "inspector", "valid_from": d(2012, 1, 1),
-             "source": "establishment_2012"} for o, u in OFFICERS])
-        conn.execute(insert(S.officers), [
-            {"id": o, "code": f"OF-{o}", "unit_id": u, "post_id": o,
-             "started_on": d(2012, 1, 1), "contracted_hours": 40} for o, u in OFFICERS])
-        conn.execute(insert(S.persons), [
-            {"id": c[0], "code": f"P-{c[0]}", "sex": "M", "birth_date": d(1990, 1, 1)}
-            for c in CASES])
-        conn.execute(insert(S.cases), [
-            {"id": i, "person_id": i, "unit_id": u, "officer_id": o, "probation_type": t,
-             "legal_category": category[t], "risk_tier": "low", "appeared_on": reg,
-             "registered_on": reg, "planned_end": d(2027, 1, 1), "closed_on": closed,
-             "close_reason": "completed" if closed else None, "hearing_on": hearing,
-             "release_on": release}
-            for i, u, o, t, reg, closed, hearing, release in CASES])
-        handed = {a[0] for a in ASSIGNMENTS}
-        conn.execute(insert(S.case_assignments), [
-            {"case_id": i, "officer_id": o, "assigned_on": reg, "unassigned_on": closed}
-            for i, _u, o, _t, reg, closed, _h, _r in CASES if i not in handed] + [
-            {"case_id": c, "officer_id": o, "assigned_on": a, "unassigned_on": u}
-            for c, o, a, u in ASSIGNMENTS])
-        conn.execute(insert(S.milestones), [
-            {"id": i, "case_id": c, "kind": k, "seq": s, "due_on": due, "completed_on": done}
-            for i, c, k, s, due, done in MILESTONES])
-    with engine.connect() as conn:
-        yield conn
 
 
 def by_key(frame, *columns):
@@ -148,9 +50,9 @@ def test_fixture_deadlines_follow_the_rules_across_public_holidays():
     assert R.to_date(R.program_due(d(2025, 3, 27), RULES)) == d(2025, 4, 10)
 
 
-def test_working_day_deadline_across_nauryz_is_overdue_only_after_its_due_day(fixture):
+def test_working_day_deadline_across_nauryz_is_overdue_only_after_its_due_day(milestones_conn):
     def case_2_overdue(day):
-        rows = M.worklist(fixture, NATION, day, q=WorklistQuery(case_id=2)).rows
+        rows = M.worklist(milestones_conn, NATION, day, q=WorklistQuery(case_id=2)).rows
         return rows.days_overdue.tolist()
 
     assert case_2_overdue(d(2025, 3, 31)) == []  # Mon-Fri counting would say 1 day
@@ -160,8 +62,8 @@ def test_working_day_deadline_across_nauryz_is_overdue_only_after_its_due_day(fi
 
 # --- overdue now, by place, with timeliness and flags -----------------------------------
 
-def test_overdue_and_due_per_unit(fixture):
-    frame, _ = M.timeliness(fixture, NATION, AS_OF, "unit", min_caseload=2)
+def test_overdue_and_due_per_unit(milestones_conn):
+    frame, _ = M.timeliness(milestones_conn, NATION, AS_OF, "unit", min_caseload=2)
     assert by_key(frame, "caseload", "due", "overdue") == {
         1: (4, 9, 3),  # cases 1-4; m2, m11, m12
         2: (3, 4, 1),  # cases 5, 11, 13 (case 6 closed); m14
@@ -169,14 +71,14 @@ def test_overdue_and_due_per_unit(fixture):
     }
 
 
-def test_overdue_and_due_per_region(fixture):
-    frame, _ = M.timeliness(fixture, NATION, AS_OF, "region", min_caseload=2)
+def test_overdue_and_due_per_region(milestones_conn):
+    frame, _ = M.timeliness(milestones_conn, NATION, AS_OF, "region", min_caseload=2)
     assert by_key(frame, "caseload", "due", "overdue") == {"KZ-71": (7, 13, 4),
                                                            "KZ-75": (3, 6, 2)}
 
 
-def test_officer_of_the_day_is_the_one_responsible(fixture):
-    frame, _ = M.timeliness(fixture, NATION, AS_OF, "officer", min_caseload=2)
+def test_officer_of_the_day_is_the_one_responsible(milestones_conn):
+    frame, _ = M.timeliness(milestones_conn, NATION, AS_OF, "officer", min_caseload=2)
     assert by_key(frame, "caseload", "due", "overdue") == {
         1: (3, 7, 3),  # cases 1, 2 and 4 (case 4 is officer 1's since 1 March)
         2: (1, 2, 0),  # case 3
@@ -187,8 +89,8 @@ def test_officer_of_the_day_is_the_one_responsible(fixture):
     assert frame.loc[frame.key == 1, "parent"].item() == "Есіл ауданы"
 
 
-def test_timeliness_is_one_minus_overdue_over_due(fixture):
-    frame, _ = M.timeliness(fixture, NATION, AS_OF, "officer", min_caseload=2)
+def test_timeliness_is_one_minus_overdue_over_due(milestones_conn):
+    frame, _ = M.timeliness(milestones_conn, NATION, AS_OF, "officer", min_caseload=2)
     pct = dict(zip(frame.key, frame.timeliness, strict=True))
     assert pct[1] == pytest.approx(100 * (1 - 3 / 7))  # 57.1
     assert pct[2] == pytest.approx(100.0)
@@ -204,8 +106,8 @@ def test_timeliness_bands():
         "good", "good", "watch", "watch", "poor", "poor", None]
 
 
-def test_officer_flags_by_the_iqr_rule(fixture):
-    frame, bench = M.timeliness(fixture, NATION, AS_OF, "officer", min_caseload=2)
+def test_officer_flags_by_the_iqr_rule(milestones_conn):
+    frame, bench = M.timeliness(milestones_conn, NATION, AS_OF, "officer", min_caseload=2)
     # National: 6 overdue of 19 due. Peers (caseload >= 2): officers 3, 4, 1 with rates
     # 1/4, 2/6, 3/7; quartiles by linear interpolation: q1 = 0.25 + 0.5 * (1/3 - 1/4)
     # = 0.2917, q3 = 1/3 + 0.5 * (3/7 - 1/3) = 0.3810; IQR 0.0893; far above 0.4051.
@@ -221,36 +123,36 @@ def test_officer_flags_by_the_iqr_rule(fixture):
     }
 
 
-def test_unit_flags_by_the_iqr_rule(fixture):
-    frame, bench = M.timeliness(fixture, NATION, AS_OF, "unit", min_caseload=2)
+def test_unit_flags_by_the_iqr_rule(milestones_conn):
+    frame, bench = M.timeliness(milestones_conn, NATION, AS_OF, "unit", min_caseload=2)
     # Rates 1/3, 1/4, 1/3: q1 = 0.2917, q3 = 0.3333; the national rate 6/19 = 0.3158.
     assert bench.q1 == pytest.approx(0.25 + 0.5 * (1 / 3 - 0.25))
     assert bench.q3 == pytest.approx(1 / 3)
     assert dict(zip(frame.key, frame.flag, strict=True)) == {1: "near", 3: "near", 2: "met"}
 
 
-def test_minimum_caseload_keeps_small_units_unflagged(fixture):
-    frame, bench = M.timeliness(fixture, NATION, AS_OF, "unit", min_caseload=4)
+def test_minimum_caseload_keeps_small_units_unflagged(milestones_conn):
+    frame, bench = M.timeliness(milestones_conn, NATION, AS_OF, "unit", min_caseload=4)
     assert bench.peers == 1  # unit 1 alone: the IQR of one rate is 0
     assert dict(zip(frame.key, frame.flag, strict=True)) == {1: "far", 2: None, 3: None}
 
 
-def test_region_head_sees_own_officers_against_the_national_benchmark(fixture):
+def test_region_head_sees_own_officers_against_the_national_benchmark(milestones_conn):
     scope = Scope("region_head", region_code="KZ-75")
-    frame, bench = M.timeliness(fixture, scope, AS_OF, "officer", min_caseload=2)
+    frame, bench = M.timeliness(milestones_conn, scope, AS_OF, "officer", min_caseload=2)
     assert by_key(frame, "due", "overdue", "flag") == {4: (6, 2, "near")}
     assert bench.rate == pytest.approx(6 / 19)  # national, not the region's 2/6
 
 
-def test_unit_head_and_admin_scopes(fixture):
-    frame, _ = M.timeliness(fixture, Scope("unit_head", unit_id=2), AS_OF, "unit")
+def test_unit_head_and_admin_scopes(milestones_conn):
+    frame, _ = M.timeliness(milestones_conn, Scope("unit_head", unit_id=2), AS_OF, "unit")
     assert frame.key.tolist() == [2]
-    frame, _ = M.timeliness(fixture, Scope("admin"), AS_OF, "unit")
+    frame, _ = M.timeliness(milestones_conn, Scope("admin"), AS_OF, "unit")
     assert frame.empty
 
 
-def test_probation_type_narrows_counts_and_benchmark(fixture):
-    frame, bench = M.timeliness(fixture, NATION, AS_OF, "unit",
+def test_probation_type_narrows_counts_and_benchmark(milestones_conn):
+    frame, bench = M.timeliness(milestones_conn, NATION, AS_OF, "unit",
                                 Where(probation_type="sentence"), min_caseload=1)
     assert by_key(frame, "caseload", "due", "overdue") == {
         1: (2, 3, 1),  # cases 1, 2; m2
@@ -262,15 +164,15 @@ def test_probation_type_narrows_counts_and_benchmark(fixture):
 
 # --- aging, kinds, types ----------------------------------------------------------------
 
-def test_aging_buckets(fixture):
-    frame = M.aging(fixture, NATION, AS_OF)
+def test_aging_buckets(milestones_conn):
+    frame = M.aging(milestones_conn, NATION, AS_OF)
     assert dict(zip(frame.bucket, frame.overdue, strict=True)) == {
         "1_7": 1, "8_30": 1, "31_90": 2, "over_90": 2}  # m27 | m12 | m2, m11 | m14, m18
 
 
-def test_aging_bucket_edges(fixture):
+def test_aging_bucket_edges(milestones_conn):
     def buckets(day):
-        return M.aging(fixture, NATION, day).overdue.tolist()
+        return M.aging(milestones_conn, NATION, day).overdue.tolist()
 
     # 3 Apr: m5 1 day and m28 2 days, m27 8 days, m2 69 and m11 90 days, m14 and m18
     # over 90 (m12 was completed that day).
@@ -279,8 +181,8 @@ def test_aging_bucket_edges(fixture):
     assert buckets(d(2025, 4, 4)) == [2, 1, 1, 3]
 
 
-def test_overdue_by_kind(fixture):
-    frame = M.overdue_breakdown(fixture, NATION, AS_OF, "kind")
+def test_overdue_by_kind(milestones_conn):
+    frame = M.overdue_breakdown(milestones_conn, NATION, AS_OF, "kind")
     assert by_key(frame, "due", "overdue") == {
         "check_in": (4, 3),  # m11, m12, m15, m27
         "program_drafted": (5, 2),  # m2, m7, m10, m14, m20
@@ -289,8 +191,8 @@ def test_overdue_by_kind(fixture):
     }
 
 
-def test_overdue_by_probation_type(fixture):
-    frame = M.overdue_breakdown(fixture, NATION, AS_OF, "probation_type")
+def test_overdue_by_probation_type(milestones_conn):
+    frame = M.overdue_breakdown(milestones_conn, NATION, AS_OF, "probation_type")
     assert by_key(frame, "due", "overdue") == {
         "penitentiary": (4, 1), "post_penitentiary": (4, 2), "pre_trial": (2, 0),
         "sentence": (9, 3)}
@@ -298,8 +200,8 @@ def test_overdue_by_probation_type(fixture):
 
 # --- the series at month ends -----------------------------------------------------------
 
-def test_overdue_at_month_ends_counts_late_completions_honestly(fixture):
-    frame = M.overdue_at_month_ends(fixture, NATION, AS_OF, months=3)
+def test_overdue_at_month_ends_counts_late_completions_honestly(milestones_conn):
+    frame = M.overdue_at_month_ends(milestones_conn, NATION, AS_OF, months=3)
     assert frame.day.tolist() == [d(2025, 1, 31), d(2025, 2, 28), d(2025, 3, 31), AS_OF]
     assert frame.overdue.tolist() == [
         5,  # m2, m11, m14, m16, m18
@@ -309,9 +211,9 @@ def test_overdue_at_month_ends_counts_late_completions_honestly(fixture):
     ]
 
 
-def test_overdue_at_month_ends_for_one_officer_follows_the_hand_over(fixture):
+def test_overdue_at_month_ends_for_one_officer_follows_the_hand_over(milestones_conn):
     def series(officer):
-        return M.overdue_at_month_ends(fixture, NATION, AS_OF, 3,
+        return M.overdue_at_month_ends(milestones_conn, NATION, AS_OF, 3,
                                        Where(officer_id=officer)).overdue.tolist()
 
     assert series(1) == [1, 1, 3, 3]  # case 1; from March also case 4 (m11, m12)
@@ -326,20 +228,20 @@ def test_month_ends_end_at_the_as_of_day():
 
 # --- due soon ---------------------------------------------------------------------------
 
-def test_due_in_the_next_14_days(fixture):
-    frame = M.due_soon(fixture, NATION, AS_OF)
+def test_due_in_the_next_14_days(milestones_conn):
+    frame = M.due_soon(milestones_conn, NATION, AS_OF)
     # 1-15 April: m28 (due today), m5, m30, m3, m8 (due on the 15th).
     assert by_key(frame.rename(columns={"kind": "key"}), "due") == {
         "check_in": (1,), "pre_trial_report": (1,), "program_drafted": (1,),
         "program_review": (1,), "release_prep_program": (1,)}
-    earlier = M.due_soon(fixture, NATION, d(2025, 3, 31))
+    earlier = M.due_soon(milestones_conn, NATION, d(2025, 3, 31))
     assert earlier.due.sum() == 4  # 31 Mar - 14 Apr: m8 (15 Apr) falls outside
 
 
 # --- the two new probation types --------------------------------------------------------
 
-def test_new_type_gaps(fixture):
-    gaps = M.new_type_gaps(fixture, NATION, AS_OF, d(2025, 1, 1), d(2025, 3, 31))
+def test_new_type_gaps(milestones_conn):
+    gaps = M.new_type_gaps(milestones_conn, NATION, AS_OF, d(2025, 1, 1), d(2025, 3, 31))
     assert gaps == M.NewTypeGaps(
         hearings=2,  # cases 9 (10 Mar) and 10 (17 Mar); case 3's is on 17 Apr
         reports_not_before_hearing=1,  # case 9: handed in on the hearing day
@@ -349,32 +251,32 @@ def test_new_type_gaps(fixture):
     )
 
 
-def test_new_type_gaps_within_a_region(fixture):
-    gaps = M.new_type_gaps(fixture, Scope("region_head", region_code="KZ-71"), AS_OF,
+def test_new_type_gaps_within_a_region(milestones_conn):
+    gaps = M.new_type_gaps(milestones_conn, Scope("region_head", region_code="KZ-71"), AS_OF,
                            d(2025, 1, 1), d(2025, 3, 31))
     assert gaps == M.NewTypeGaps(1, 0, 1, 1, 0)  # case 10; case 13
 
 
 # --- the worklist -----------------------------------------------------------------------
 
-def test_worklist_most_overdue_first(fixture):
-    page = M.worklist(fixture, NATION, AS_OF)
+def test_worklist_most_overdue_first(milestones_conn):
+    page = M.worklist(milestones_conn, NATION, AS_OF)
     assert page.total == 6
     assert page.rows.milestone_id.tolist() == [18, 14, 11, 2, 12, 27]
     assert page.rows.days_overdue.tolist() == [120, 106, 88, 67, 12, 6]
     assert page.rows.officer.tolist() == ["OF-4", "OF-3", "OF-1", "OF-1", "OF-1", "OF-4"]
 
 
-def test_worklist_block_of_rows(fixture):
-    page = M.worklist(fixture, NATION, AS_OF, q=WorklistQuery(offset=2, limit=2))
+def test_worklist_block_of_rows(milestones_conn):
+    page = M.worklist(milestones_conn, NATION, AS_OF, q=WorklistQuery(offset=2, limit=2))
     assert (page.total, page.rows.milestone_id.tolist()) == (6, [11, 2])
-    past_the_end = M.worklist(fixture, NATION, AS_OF, q=WorklistQuery(offset=6))
+    past_the_end = M.worklist(milestones_conn, NATION, AS_OF, q=WorklistQuery(offset=6))
     assert (past_the_end.total, len(past_the_end.rows)) == (6, 0)
 
 
-def test_worklist_filters_and_sorts(fixture):
+def test_worklist_filters_and_sorts(milestones_conn):
     def ids(**query):
-        return M.worklist(fixture, NATION, AS_OF, q=WorklistQuery(**query)
+        return M.worklist(milestones_conn, NATION, AS_OF, q=WorklistQuery(**query)
                           ).rows.milestone_id.tolist()
 
     assert ids(officer_code="of-1") == [11, 2, 12]
@@ -386,9 +288,9 @@ def test_worklist_filters_and_sorts(fixture):
     assert ids(sort=(("not a column", True),)) == [2, 11, 12, 14, 18, 27]  # by id
 
 
-def test_worklist_in_scope_only(fixture):
-    page = M.worklist(fixture, Scope("unit_head", unit_id=3), AS_OF)
+def test_worklist_in_scope_only(milestones_conn):
+    page = M.worklist(milestones_conn, Scope("unit_head", unit_id=3), AS_OF)
     assert page.rows.milestone_id.tolist() == [18, 27]
-    assert M.worklist(fixture, Scope("admin"), AS_OF).total == 0
-    page = M.worklist(fixture, NATION, AS_OF, Where(officer_id=1))
+    assert M.worklist(milestones_conn, Scope("admin"), AS_OF).total == 0
+    page = M.worklist(milestones_conn, NATION, AS_OF, Where(officer_id=1))
     assert page.rows.case_id.tolist() == [4, 1, 4]

@@ -23,7 +23,7 @@ from layouts import milestones as L
 from layouts.tables import Lean
 from queries import milestones as M
 from tests import fixture_small
-from tests.test_layouts import text_of
+from tests.helpers import text_of
 
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 

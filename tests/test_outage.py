@@ -3,15 +3,13 @@
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
-from tests.conftest import ADMIN_URL
-from tests.test_auth_fixture import build_fixture, live, sign_in
-from tests.test_scope_matrix import callback_body
+from tests.fixture_auth import build_fixture
+from tests.helpers import callback_body, live, set_connections, sign_in
 
 pytestmark = pytest.mark.postgres
 
@@ -22,17 +20,6 @@ def router_call(http, base: str) -> dict:
     router = next(d for d in deps if "_pages_content" in d["output"])
     values = {"pathname": "/", "search": ""}
     return callback_body(router, lambda dep: values.get(dep["property"]))
-
-
-def set_connections(name: str, allowed: bool) -> None:
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
-        if not allowed:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name AND pid <> pg_backend_pid()"),
-                         {"name": name})
-    admin.dispose()
 
 
 def test_outage_shows_the_banner_and_recovers_by_itself(postgres_server):

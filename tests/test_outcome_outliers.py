@@ -16,7 +16,6 @@ from dashboard.filters import Filters
 from dashboard.scope import Scope
 from layouts import outcomes as L
 from queries import outcomes as Q
-from service import demo, load
 
 
 def _every_entity(conn, scope, f, level):
@@ -47,9 +46,9 @@ def _every_entity(conn, scope, f, level):
 
 
 @pytest.fixture
-def generated(engine):
-    load.replace_all(engine, demo.generate(scale=0.02, seed=5))
-    return engine
+def generated_db(generated):
+    """A generated dataset (scale 0.02, seed 5), loaded once per run and copied."""
+    return generated(0.02, 5)
 
 
 CASES = [
@@ -62,12 +61,12 @@ CASES = [
 
 
 @pytest.mark.parametrize("rows", [L.OUTLIER_ROWS, 3])
-def test_the_tables_list_what_judging_every_entity_lists(generated, monkeypatch, rows):
+def test_the_tables_list_what_judging_every_entity_lists(generated_db, monkeypatch, rows):
     """Also with a table of three rows: the callback names only the entities that make
     the cut, and the cut must fall where judging everyone puts it."""
     monkeypatch.setattr(L, "OUTLIER_ROWS", rows)
     flagged_somewhere = 0
-    with generated.connect() as conn:
+    with generated_db.connect() as conn:
         unit = Q.entity_ids(conn, Scope.nation(), "unit", "KZ-75")[0]
         for scope, fields in [*CASES, (Scope("unit_head", unit_id=unit),
                                        {"end": d(2024, 12, 28)})]:
@@ -94,11 +93,11 @@ def test_the_tables_list_what_judging_every_entity_lists(generated, monkeypatch,
     assert flagged_somewhere > 0
 
 
-def test_each_windows_rows_are_one_run(generated):
+def test_each_windows_rows_are_one_run(generated_db):
     """outlier_counts gives its rows ordered by window end, then entity, so each window's
     rows are one run, which window_runs finds by bisection: the same rows as grouping by
     the window's end, for every level, scope and narrowing of CASES."""
-    with generated.connect() as conn:
+    with generated_db.connect() as conn:
         for scope, fields in CASES:
             f = dataclasses.replace(Filters.default(fields["end"]), **fields)
             windows = [M.trailing_months(day)

@@ -10,38 +10,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete
 
-from dashboard.metrics import Period, month_ends, trailing_months
+from dashboard.metrics import Period
 from dashboard.scope import Scope
 from queries import outcome_rollups, rollups
 from queries import outcomes as Q
 from service import demo, load
 from tests import fixture_small
-from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
-
-SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
-          Scope("unit_head", unit_id=3)]
-NARROWINGS = [Q.EVERYTHING, Q.Narrowing.of(["sentence"]),
-              Q.Narrowing.of(None, ["conditionally_sentenced"]),
-              Q.Narrowing.of(["sentence"], ["restriction_of_freedom"])]
-
-
-def windows_to(end: date) -> list[Period]:
-    return [trailing_months(day) for day in month_ends(end, 6)]
-
-
-# The data end on 2025-12-31: its last day, mid-month ends (15th, and the 1st, a one-day
-# edge), a window starting on the last day of a month (29 Feb 2024 -> 28 Feb 2023), odd
-# windows, and one reaching past the rollup into 2026.
-WINDOW_SETS = {
-    "to-data-end": windows_to(date(2025, 12, 31)),
-    "mid-month": windows_to(date(2025, 7, 15)),
-    "first-of-month": windows_to(date(2025, 3, 1)),
-    "leap-day": windows_to(date(2024, 2, 28)),
-    "short": [Period(date(2025, 2, 10), date(2025, 2, 10)),
-              Period(date(2024, 12, 31), date(2025, 1, 1)),
-              Period(date(2025, 1, 5), date(2025, 3, 20))],
-    "past-the-data": windows_to(date(2026, 2, 10)),
-}
+from tests.readmodel_helpers import NARROWINGS, SCOPES, WINDOW_SETS, windows_to
 
 
 @pytest.fixture
@@ -112,7 +87,7 @@ def test_grounds_from_case_grounds_equal_the_direct_ranking(fixture_engine, peri
                     Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
 
 
-def test_grounds_on_the_outcomes_fixture(outcomes_db):  # noqa: F811 - imported above
+def test_grounds_on_the_outcomes_fixture(outcomes_db):
     """c1 met the grounds on 1 Sep 2014 (its second violation), c2 on 3 Mar 2015 (a
     malicious one); c3 had one violation. Periods ending the day before and on the day."""
     periods = [Period(date(2014, 1, 1), date(2014, 8, 31)),

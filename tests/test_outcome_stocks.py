@@ -6,13 +6,12 @@ day), splits, narrowings and scopes; on the hand-counted fixtures, on a generate
 through the bulk load, and after a reload that is not refreshed (they fall back) or is."""
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 
-from dashboard import schema as S
 from dashboard.metrics import Period, buckets
 from dashboard.schema import cases, dataset_info
 from dashboard.scope import Scope
@@ -21,33 +20,14 @@ from queries import outcomes as Q
 from queries import rollups
 from service import demo, load
 from tests import fixture_small
-from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
-
-SPLITS = [None, "region", "unit", "probation_type", "legal_category"]
-
-
-def random_period(rng: random.Random, first: date, last: date) -> Period:
-    """Whole months, quarters and years, mid-month edges, one day, the last day."""
-    span = (last - first).days
-    shape = rng.random()
-    if shape < 0.4:
-        grain = rng.choice(["month", "quarter", "year"])
-        day = first + timedelta(days=rng.randint(0, span))
-        whole = [p for p in buckets(first, last, grain) if p.start <= day <= p.end]
-        return whole[0]
-    start = first + timedelta(days=rng.randint(0, span))
-    if shape < 0.5:
-        return Period(start, start)
-    end = min(last, start + timedelta(days=rng.randint(0, 800)))
-    if shape < 0.6:
-        end = last
-    return Period(start, end)
-
-
-def random_narrowing(rng: random.Random, regions, types, categories) -> Q.Narrowing:
-    return Q.Narrowing.of(rng.sample(types, rng.randint(0, min(2, len(types)))),
-                          rng.sample(categories, rng.randint(0, 1)),
-                          rng.choice([None, None, *regions]))
+from tests.readmodel_helpers import (
+    NARROWINGS,
+    SCOPES,
+    SPLITS,
+    WINDOW_SETS,
+    random_narrowing,
+    random_period,
+)
 
 
 def assert_same(conn, scope, periods, narrowing, by):
@@ -79,21 +59,10 @@ def _random_checks(conn, rng, runs, scopes, regions, types, categories, first, l
                     random_narrowing(rng, regions, types, categories), rng.choice(SPLITS))
 
 
-@pytest.fixture
-def fixture_engine(engine):
-    """fixture_small with a data version (a load writes one), refreshed."""
-    fixture_small.load(engine)
-    with engine.begin() as conn:
-        conn.execute(insert(dataset_info).values(key="data_version", value="small-v1",
-                                                 updated_at=datetime(2026, 1, 1)))
-        rollups.refresh(conn)
-    return engine
-
-
-def test_the_stocks_answer_and_are_used(fixture_engine):
+def test_the_stocks_answer_and_are_used(small_versioned):
     """Fresh after the load; periods inside the data are answered from them (not the
     fallback), a day before the first stock day is not."""
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         held = OS.held_days(conn)
         assert held[0] == date(2013, 12, 31) and held[-1] == fixture_small.DATA_UNTIL
         flt = OS.Filter(Scope.nation())
@@ -105,7 +74,7 @@ def test_the_stocks_answer_and_are_used(fixture_engine):
                                 ["closed"]) is None
 
 
-def test_hand_counted_people_on_register(outcomes_db):  # noqa: F811
+def test_hand_counted_people_on_register(outcomes_db):
     """2015: p1 (c1), p2 (c2), p3 (c3) and p4 (c4 then c5: once), 4 people, 5 cases;
     2014: p1, p2, p4 (c4 from 31 Dec), 3; 2016: p3, p5, 2. Mid-month: 1-15 Mar 2015
     holds c2, c3, c5 (c4 closed on 1 Mar is off the register that day): 3."""
@@ -120,31 +89,6 @@ def test_hand_counted_people_on_register(outcomes_db):  # noqa: F811
 
 def rows(frame):
     return sorted(tuple(r) for r in frame.itertuples(index=False))
-
-
-@pytest.fixture
-def several_db(outcomes_db):  # noqa: F811
-    """The outcomes fixture and two more people (the demo gives nobody three cases):
-    p6 with three cases, c7 (unit 1, sentence, Feb-Jul 2014), c8 (unit 2,
-    post-penitentiary, Sep 2014 - Apr 2015), c9 (unit 1, sentence, from Jun 2015); p7
-    with two in different regions and types, c10 (unit 1, sentence, Feb-May 2016) and
-    c11 (unit 2, post-penitentiary, from Jul 2016). Refreshed."""
-    from tests.test_outcomes_queries import COND, SENTENCE, case
-
-    with outcomes_db.begin() as conn:
-        conn.execute(insert(S.persons), [
-            {"id": i, "code": f"P-{i}", "sex": "M", "birth_date": date(1990, 1, 1),
-             "protected_category": None} for i in (6, 7)])
-        post = ("post_penitentiary", "parole")
-        conn.execute(insert(cases), [
-            case(7, 6, 1, 1, SENTENCE, COND, date(2014, 2, 1), date(2014, 8, 1), "completed"),
-            case(8, 6, 2, 3, *post, date(2014, 9, 1), date(2015, 5, 1), "completed"),
-            case(9, 6, 1, 1, SENTENCE, COND, date(2015, 6, 1)),
-            case(10, 7, 1, 2, SENTENCE, COND, date(2016, 2, 1), date(2016, 6, 1), "completed"),
-            case(11, 7, 2, 4, *post, date(2016, 7, 1)),
-        ])
-        rollups.refresh(conn)
-    return outcomes_db
 
 
 def test_hand_counted_people_with_several_cases(several_db):
@@ -187,7 +131,7 @@ def test_hand_counted_people_with_several_cases(several_db):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):  # noqa: F811
+def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):
     rng = random.Random(seed)
     scopes = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
               Scope("region_head", region_code="KZ-75"), Scope("unit_head", unit_id=2)]
@@ -198,11 +142,11 @@ def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):  # noqa: F81
                        date(2014, 1, 1), date(2016, 12, 31))
 
 
-def test_random_filters_on_the_small_fixture(fixture_engine):
+def test_random_filters_on_the_small_fixture(small_versioned):
     rng = random.Random(7)
     scopes = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
               Scope("unit_head", unit_id=3)]
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         _random_checks(conn, rng, 30, scopes, ["KZ-71", "KZ-75"],
                        ["sentence", "post_penitentiary", "pre_trial", "penitentiary"],
                        ["conditionally_sentenced", "restriction_of_freedom", "parole",
@@ -272,7 +216,7 @@ def test_the_anchor_days_are_the_default_periods_comparison_days():
 
 
 @pytest.mark.parametrize("period", ["year", "quarter", "month"])
-def test_the_default_periods_are_read_from_the_stocks_alone(fixture_engine, monkeypatch,
+def test_the_default_periods_are_read_from_the_stocks_alone(small_versioned, monkeypatch,
                                                             period):
     """The page a user opens first (a period so far, its period before and a year
     earlier) needs no direct count of a month's events, and equals the direct count."""
@@ -281,7 +225,7 @@ def test_the_default_periods_are_read_from_the_stocks_alone(fixture_engine, monk
     from dashboard.filters import Filters
 
     until = date(2025, 11, 24)  # the small fixture's data, as if loaded that day
-    with fixture_engine.begin() as conn:
+    with small_versioned.begin() as conn:
         conn.execute(update(dataset_info).where(dataset_info.c.key == "data_until")
                      .values(value=until.isoformat()))
         rollups.refresh(conn)
@@ -293,7 +237,7 @@ def test_the_default_periods_are_read_from_the_stocks_alone(fixture_engine, monk
     edges = []
     real = OS._add_edges
     monkeypatch.setattr(OS, "_add_edges", lambda *a: edges.append(a[3]) or real(*a))
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         assert OS.held_days(conn)[-1] == until
         for by in (None, "region"):
             assert_same(conn, Scope.nation(), periods, page.narrowing_of(f), by)
@@ -326,12 +270,10 @@ def test_the_tables_are_the_migrations():
 
 
 @pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
-def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, level):
+def test_outlier_counts_with_the_stocks_equal_the_direct_counts(small_versioned, level):
     """With the outcome stocks fresh (test_outcome_rollups' fixture has no data version),
     the outlier rule still counts what the direct count does."""
-    from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
-
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         flt = OS.Filter(Scope.nation())
         assert OS.period_counts(conn, flt, WINDOW_SETS["mid-month"], ["revoked"]) is not None
         for windows in WINDOW_SETS.values():
@@ -345,12 +287,10 @@ def test_outlier_counts_with_the_stocks_equal_the_direct_counts(fixture_engine, 
 
 @pytest.mark.parametrize("use_rollups", [True, False])
 @pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
-def test_the_national_pool_names_each_unit_s_region(fixture_engine, level, use_rollups):
+def test_the_national_pool_names_each_unit_s_region(small_versioned, level, use_rollups):
     """Every row of the outlier pool carries the region of its unit (a scope keeps its
     rows by unit and the page by region), one row per window, entity and unit."""
-    from tests.test_outcome_rollups import WINDOW_SETS
-
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         regions = dict(conn.exec_driver_sql("SELECT id, region_code FROM units").all())
         for windows in WINDOW_SETS.values():
             # From memory (queries/outlier_pool.py) and by the statements.
@@ -362,7 +302,7 @@ def test_the_national_pool_names_each_unit_s_region(fixture_engine, level, use_r
                 assert not pool.duplicated(["idx", "entity_id", "unit_id"]).any()
 
 
-def test_a_day_just_before_a_stock_day_is_counted_back_from_it(fixture_engine, monkeypatch):
+def test_a_day_just_before_a_stock_day_is_counted_back_from_it(small_versioned, monkeypatch):
     """28 February 2024 (a leap year) is a day before a stock day and 28 after the one
     before: its edge reads 29 February alone and takes it away. Every edge reads at most
     half a month; the numbers are the direct count's."""
@@ -371,7 +311,7 @@ def test_a_day_just_before_a_stock_day_is_counted_back_from_it(fixture_engine, m
     monkeypatch.setattr(OS, "_add_edges", lambda *a: edges.extend(a[3]) or real(*a))
     periods = [Period(date(2024, 2, 1), date(2024, 2, 28)),
                Period(date(2025, 2, 10), date(2025, 3, 10))]
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         for by in (None, "region"):
             edges.clear()
             assert_same(conn, Scope.nation(), periods, Q.EVERYTHING, by)

@@ -4,19 +4,17 @@ for any unit to reach the minimum caseload the outlier rule needs."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.test_browser import PASSWORD, Watched, auth, browser, expect  # noqa: F401 - fixtures
+from dashboard import auth
+from tests.helpers import BROWSER_PASSWORD, LiveServer, Watched, expect
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def outcomes_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
+    """The app on a generated dataset (scale 0.1, seed 42): user minister, in English."""
     from dashboard import migrate
     from dashboard.config import Settings
     from dashboard.db import make_engine
@@ -27,18 +25,17 @@ def outcomes_server(tmp_path_factory):
     engine = make_engine(url)
     migrate.upgrade(engine)
     load.replace_all(engine, demo.generate(scale=0.1, seed=42))
-    auth.create_user(engine, "minister", "ministry", PASSWORD, language="en")
+    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
     app = create_app(Settings(database_url=url, secret_key="outcomes-browser-tests"))
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    server = LiveServer(app).start()
+    yield server.url
+    server.stop()
+    app.server.config["ENGINE"].dispose()
     engine.dispose()
 
 
 @pytest.fixture
-def watched(browser, outcomes_server):  # noqa: F811 - the imported browser fixture
+def watched(browser, outcomes_server):  # this module's server, not small_server
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     w = Watched(context.new_page(), outcomes_server)
     yield w

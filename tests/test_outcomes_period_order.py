@@ -5,10 +5,10 @@ from datetime import date as d
 
 from dashboard.metrics import Period
 from queries import outcomes as Q
-from tests.test_outcomes_queries import NATION, Y2014, Y2015, outcomes_db, rows  # noqa: F401
+from tests.fixture_outcomes import NATION, Y2014, Y2015, rows
 
 
-def test_counts_do_not_depend_on_the_order_of_the_periods(outcomes_db):  # noqa: F811
+def test_counts_do_not_depend_on_the_order_of_the_periods(outcomes_db):
     later_first = [Y2015, Period(d(2015, 3, 1), d(2015, 9, 30)), Y2014]
     with outcomes_db.connect() as conn:
         for query in (Q.repeat_offences, Q.closures):

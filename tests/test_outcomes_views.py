@@ -14,14 +14,13 @@ from dashboard.filters import Filters
 from dashboard.scope import Scope
 from layouts import outcomes as L
 from layouts.pages import View
-from tests.test_layouts import text_of
-from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
+from tests.helpers import text_of
 
 NATION = Scope.nation("minister")
 
 
 @pytest.fixture
-def make_ctx(outcomes_db):  # noqa: F811 - the fixture imported above
+def make_ctx(outcomes_db):
     # outcomes_db holds the data's period: 2014-01-01 to 2016-12-31.
     def make(scope=NATION, lang="en", small_min=3):
         return Context(engine=outcomes_db, scope=scope, lang=lang,

@@ -21,8 +21,7 @@ from dashboard.schema import (
 from dashboard.scope import Scope
 from queries import outcomes as Q
 from queries import outlier_pool, rollups
-from tests.test_outcome_rollups import NARROWINGS, SCOPES, WINDOW_SETS
-from tests.test_outcome_stocks import fixture_engine  # noqa: F401 - the versioned fixture
+from tests.readmodel_helpers import NARROWINGS, SCOPES, WINDOW_SETS
 
 YEAR_2025 = [Period(date(2025, 1, 1), date(2025, 12, 31))]
 
@@ -33,13 +32,13 @@ def _row(pool: pd.DataFrame, entity: int, unit: int, idx: int = 0) -> dict:
     return rows.iloc[0][["caseload_days", "repeat_offences", "revocations"]].to_dict()
 
 
-def test_hand_counted_officers_in_2025(fixture_engine):  # noqa: F811
+def test_hand_counted_officers_in_2025(small_versioned):
     """Officer 1 (unit 1): c1 all 365 days; c2 from 10 Feb, 325; c3 5 May to 5 Nov (closed
     that day), 184; c4 from 1 Jul when officer 2 handed it over, 184: 1,058. Officer 2:
     c4 1 Jan to 30 Jun, 181; c5 until it was revoked on 1 Mar, 59: 240, one revocation.
     Officer 4 (unit 3): new offences of c9 (15 Jun) and c12 (3 Mar): 2; officer 3 (unit
     2): c8's of 20 Dec: 1."""
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         pool = outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None)
     assert _row(pool, 1, 1) == {"caseload_days": 1058, "repeat_offences": 0, "revocations": 0}
     assert _row(pool, 2, 1) == {"caseload_days": 240, "repeat_offences": 0, "revocations": 1}
@@ -48,11 +47,11 @@ def test_hand_counted_officers_in_2025(fixture_engine):  # noqa: F811
     assert set(pool.region_code[pool.unit_id == 3]) == {"KZ-75"}
 
 
-def test_hand_counted_unit_at_a_mid_month_edge(fixture_engine):  # noqa: F811
+def test_hand_counted_unit_at_a_mid_month_edge(small_versioned):
     """Unit 3 from 16 Jul 2024 to 15 Jul 2025 (test_outcome_rollups.test_hand_counted_edge):
     562 days; sentence cases only (c9, c12): 196 + 365 = 561."""
     windows = WINDOW_SETS["mid-month"]
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         every = outlier_pool.pool(conn, "unit", windows, (), (), None)
         sentence = outlier_pool.pool(conn, "unit", windows, ("sentence",), (), None)
         elsewhere = outlier_pool.pool(conn, "unit", windows, (), (), "KZ-71")
@@ -62,8 +61,8 @@ def test_hand_counted_unit_at_a_mid_month_edge(fixture_engine):  # noqa: F811
     assert set(elsewhere.unit_id) == {1, 2}
 
 
-def test_the_pool_answers_what_the_statements_count(fixture_engine):  # noqa: F811
-    with fixture_engine.connect() as conn:
+def test_the_pool_answers_what_the_statements_count(small_versioned):
+    with small_versioned.connect() as conn:
         for windows in WINDOW_SETS.values():
             for level in Q.OUTLIER_LEVELS:
                 for narrowing in NARROWINGS:
@@ -81,26 +80,26 @@ def _new_version(conn, value: str) -> None:
                  .values(value=value))
 
 
-def test_a_new_data_version_is_read_again_and_stale_spells_are_not_used(fixture_engine):  # noqa: F811
+def test_a_new_data_version_is_read_again_and_stale_spells_are_not_used(small_versioned):
     """Case 12 (unit 3, all of the last mid-month window) removed: not counted once the
     load that removed it is refreshed; before the refresh the pool steps aside (and the
     statements answer, as they did before the pool)."""
     windows = WINDOW_SETS["mid-month"]
     last = len(windows) - 1
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         before = outlier_pool.pool(conn, "unit", windows, (), (), None)
     assert _row(before, 3, 3, last)["caseload_days"] == 562
-    with fixture_engine.begin() as conn:
+    with small_versioned.begin() as conn:
         for table in (case_assignments, milestones, violations, assistance):
             conn.execute(delete(table).where(table.c.case_id == 12))
         conn.execute(delete(cases).where(cases.c.id == 12))
         _new_version(conn, "small-v2")
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         # The spells read before belong to small-v1: not used for small-v2.
         assert outlier_pool.pool(conn, "unit", windows, (), (), None) is None
-    with fixture_engine.begin() as conn:
+    with small_versioned.begin() as conn:
         rollups.refresh(conn)
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         after = outlier_pool.pool(conn, "unit", windows, (), (), None)
     assert _row(after, 3, 3, last)["caseload_days"] == 562 - 365
 
@@ -123,17 +122,17 @@ def test_warming_up_against_a_database_that_is_down_reports_and_goes_on(caplog):
     assert "outlier pool not read ahead" in caplog.text
 
 
-def test_warming_up_reads_both_levels_ahead(fixture_engine):  # noqa: F811
+def test_warming_up_reads_both_levels_ahead(small_versioned):
     outlier_pool._held.clear()
-    assert outlier_pool.warm(fixture_engine) >= 0
-    url = str(fixture_engine.url)
+    assert outlier_pool.warm(small_versioned) >= 0
+    url = str(small_versioned.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
         "unit", "officer", "repeat_pairs", "repeat_assistance"}  # and pair_pool's, ...
     # The fixture's dozen cases and their assignments: a few hundred bytes, not nothing.
     assert 0 < outlier_pool.held_bytes() < 100_000
 
 
-def test_in_a_request_the_arrays_are_read_in_the_background(fixture_engine):  # noqa: F811
+def test_in_a_request_the_arrays_are_read_in_the_background(small_versioned):
     """A page does not wait for the read: the statements answer the first request after
     an import, the arrays the ones after the background read."""
     import threading
@@ -142,17 +141,17 @@ def test_in_a_request_the_arrays_are_read_in_the_background(fixture_engine):  # 
 
     outlier_pool._held.clear()
     app = flask.Flask(__name__)
-    with app.test_request_context(), fixture_engine.connect() as conn:
+    with app.test_request_context(), small_versioned.connect() as conn:
         assert outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None) is None
     for thread in threading.enumerate():
         if thread.name.startswith("outlier-pool"):
             thread.join(60)
-    with app.test_request_context(), fixture_engine.connect() as conn:
+    with app.test_request_context(), small_versioned.connect() as conn:
         pool = outlier_pool.pool(conn, "officer", YEAR_2025, (), (), None)
     assert _row(pool, 1, 1)["caseload_days"] == 1058
 
 
-def test_a_request_counts_the_national_pool_once_per_level(fixture_engine, monkeypatch):  # noqa: F811
+def test_a_request_counts_the_national_pool_once_per_level(small_versioned, monkeypatch):
     """A region head's page asks for the pool twice per level (its rows, the benchmark's
     national peers): counted once in a request; the same numbers as two requests."""
     import flask
@@ -162,7 +161,7 @@ def test_a_request_counts_the_national_pool_once_per_level(fixture_engine, monke
     real = outlier_pool.pool
     monkeypatch.setattr(outlier_pool, "pool", lambda *a: calls.append(a[1]) or real(*a))
     app = flask.Flask(__name__)
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         apart = [(Q.outlier_counts(conn, head, YEAR_2025, level),
                   Q.outlier_benchmarks(conn, head, YEAR_2025, level))
                  for level in ("unit", "officer")]
@@ -192,7 +191,7 @@ def test_cumulative_caseload_days_by_hand():
     assert held.tolist() == [[0, 0], [2, 7], [15, 15], [25, 25]]
 
 
-def test_whole_month_windows_subtract_the_cumulative_days(fixture_engine, monkeypatch):  # noqa: F811
+def test_whole_month_windows_subtract_the_cumulative_days(small_versioned, monkeypatch):
     """Windows ending on month ends (every type and category, any region): the spells
     are not looked at, and the counts are the clipped sums over them."""
     looked = []
@@ -200,7 +199,7 @@ def test_whole_month_windows_subtract_the_cumulative_days(fixture_engine, monkey
     monkeypatch.setattr(outlier_pool, "_kept", lambda rows, *a: looked.append(rows) or
                         real(rows, *a))
     windows = WINDOW_SETS["to-data-end"]
-    with fixture_engine.connect() as conn:
+    with small_versioned.connect() as conn:
         for level in Q.OUTLIER_LEVELS:
             spells = outlier_pool.held(conn, level).spells
             for region in (None, "KZ-71"):

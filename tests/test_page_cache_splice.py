@@ -14,8 +14,8 @@ import requests
 
 from dashboard import migrate
 from dashboard.db import make_engine
-from tests.test_auth_fixture import build_fixture, sign_in
-from tests.test_shared_cache import _free_port, _set_version, wait_until_up
+from tests.fixture_auth import build_fixture
+from tests.helpers import free_port, set_version, sign_in, wait_until_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
 SEARCH = "?period=year&to=2025-12-31"
@@ -28,10 +28,10 @@ def servers(postgres_server, tmp_path_factory):
     engine = make_engine(url)
     migrate.upgrade(engine)
     build_fixture(engine)
-    _set_version(engine, "v1")
+    set_version(engine, "v1")
     procs, bases = [], {}
     for name, seconds in (("cached", "300"), ("uncached", "0")):
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "splice-secret",
                "PROBATION_CACHE_SECONDS": seconds,
                "PROBATION_INSTANCE": str(tmp_path_factory.mktemp(name))}

@@ -15,13 +15,7 @@ from dashboard.scope import Scope
 from queries import assistance_pool, outlier_pool, pair_pool
 from queries import outcome_stocks as OS
 from service import demo, load
-from tests.test_outcome_stocks import (  # noqa: F401 - the shared fixtures
-    SPLITS,
-    outcomes_db,
-    random_narrowing,
-    random_period,
-    several_db,
-)
+from tests.readmodel_helpers import SPLITS, random_narrowing, random_period
 
 YEARS = [Period(date(y, 1, 1), date(y, 12, 31)) for y in (2014, 2015, 2016)]
 
@@ -40,7 +34,7 @@ def _statement(conn, flt, periods, by) -> dict:
     return out
 
 
-def test_hand_counted_pairs(several_db):  # noqa: F811
+def test_hand_counted_pairs(several_db):
     """p4 (c4 Dec 2014 - Mar 2015, c5 Mar - Sep 2015; unit 2, sentence, restriction) and
     p7 (c10 unit 1 sentence Feb - May 2016, c11 unit 2 post-penitentiary from Jul 2016) are
     the pairs; p6's three cases are counted by person. On the register together during
@@ -102,7 +96,7 @@ def _repeat_statements(engine) -> list[str]:
     return seen
 
 
-def test_no_statement_when_nobody_has_three_cases(outcomes_db):  # noqa: F811
+def test_no_statement_when_nobody_has_three_cases(outcomes_db):
     """The outcomes fixture's only repeat is p4's pair (together on the register in 2015;
     on 1-15 March 2015 c4, closed on the 1st, is not): the extra cases need no statement,
     and equal the statement's count."""
@@ -120,7 +114,7 @@ def test_no_statement_when_nobody_has_three_cases(outcomes_db):  # noqa: F811
 
 
 @pytest.mark.parametrize("by", [None, "region"])
-def test_three_cases_still_counted_by_statement(several_db, monkeypatch, by):  # noqa: F811
+def test_three_cases_still_counted_by_statement(several_db, monkeypatch, by):
     """With p6's three cases: one statement for them, the pairs from memory, the two
     added. Without the arrays (not read yet) one statement counts both, the same.
     Nation: 2014 p6 (c7, c8) 1; 2015 p4's pair and p6 (c8, c9) 2; 2016 p7's pair 1. By
@@ -138,7 +132,7 @@ def test_three_cases_still_counted_by_statement(several_db, monkeypatch, by):  #
                            else {(1, "KZ-75"): 1})
 
 
-def test_warmed_with_the_outlier_pool(several_db):  # noqa: F811
+def test_warmed_with_the_outlier_pool(several_db):
     outlier_pool._held.clear()
     outlier_pool.warm(several_db)
     url = str(several_db.url)

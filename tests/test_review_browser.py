@@ -9,8 +9,11 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from tests.test_browser import ARTIFACTS, AXE, browser, server, watched  # noqa: F401
+from tests.helpers import ARTIFACTS, AXE
+
+pytestmark = pytest.mark.browser
 
 YEAR_2025 = "/review?period=year&to=2025-12-31"
 # A4 landscape, 10 mm margins (assets/print.css): 277 mm of content at 96 px to the inch.
@@ -22,19 +25,12 @@ TOO_WIDE = """(limit) => [...document.querySelectorAll('#review-brief *')]
             + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
-def _exports_of(tmp_path_factory, username: str) -> list[str]:
+def _exports_of(served, username: str) -> list[str]:
     """The audit log's export records of `username`, from the test server's database."""
     from dashboard import audit
     from dashboard.db import make_engine
 
-    # The newest server's: test_browser.py's own, when it ran first, has an older one.
-    # mktemp numbers the folders in order (browser0, browser1, ...). Not the file's ctime:
-    # SQLite writes go to the -wal file, and an earlier server's connections, closed
-    # whenever its app is collected, can touch that server's file after this one's.
-    folders = [p for p in Path(tmp_path_factory.getbasetemp()).glob("browser*")
-               if p.name.removeprefix("browser").isdigit()]
-    path = max(folders, key=lambda p: int(p.name.removeprefix("browser"))) / "probation.db"
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(served.database_url)
     try:
         return [e.target for e in audit.entries(engine, username=username, event="export")]
     finally:
@@ -45,7 +41,7 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
-def test_the_review_of_a_year_prints_to_a4_landscape(watched):  # noqa: F811
+def test_the_review_of_a_year_prints_to_a4_landscape(watched):
     if AXE.exists():
         # An init script, not a <script> tag: the app's CSP rightly refuses inline scripts.
         watched.page.context.add_init_script(path=str(AXE))
@@ -85,10 +81,12 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):  # noqa: F811
     kk_pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (ARTIFACTS / "review-2025-kk.pdf").write_bytes(kk_pdf)
     assert 2 <= _pages(kk_pdf) <= 5, _pages(kk_pdf)
+    page.emulate_media(media="screen")
+    watched.open("/language/en")  # leave the user as the other tests (one server) expect
 
 
-def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,  # noqa: F811
-                                                               tmp_path, tmp_path_factory):
+def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser, tmp_path,
+                                                               small_server):
     watched.sign_in("head71")
     watched.open(YEAR_2025)
     with watched.page.expect_download() as download:
@@ -113,11 +111,11 @@ def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser,
         assert "Yesil District" in page.inner_text("#review-table-behind-caseload")
     finally:
         context.close()
-    assert _exports_of(tmp_path_factory, "head71")[-1] == (
+    assert _exports_of(small_server, "head71")[-1] == (
         "review.html scope=region_head:KZ-71 ?period=year&to=2025-12-31")
 
 
-def test_a_region_heads_workbook_download_holds_only_the_region(watched, tmp_path_factory):  # noqa: F811
+def test_a_region_heads_workbook_download_holds_only_the_region(watched, small_server):
     watched.sign_in("head71")
     watched.open(YEAR_2025)
     with watched.page.expect_download() as download:
@@ -126,4 +124,4 @@ def test_a_region_heads_workbook_download_holds_only_the_region(watched, tmp_pat
     text = "\n".join(str(v) for sheet in book.worksheets
                      for row in sheet.iter_rows(values_only=True) for v in row)
     assert "Astana" in text and "Almaty" not in text and "KZ-75" not in text
-    assert _exports_of(tmp_path_factory, "head71")[-1].startswith("review.xlsx scope=region_head")
+    assert _exports_of(small_server, "head71")[-1].startswith("review.xlsx scope=region_head")

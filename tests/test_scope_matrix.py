@@ -6,8 +6,9 @@ without touching this file. Path variables are given in-scope and out-of-scope v
 the literal segment before them (/region/<code>, /unit/<id>, /officer/<id>, /case/<id>);
 a page with a segment this file does not know fails loudly instead of going untested.
 
-Until the real pages land, a tiny test-only page and callback (registered here, never in
-the app) make the matrix bite: they use current_scope() the way the real ones must.
+A tiny test-only page and callback (tests/matrix_app.py, never in the app) make the
+matrix bite: they use current_scope() the way the real ones must. The app, its server
+and the signed-in sessions are conftest.py's matrix_* fixtures (one app per module).
 """
 
 from __future__ import annotations
@@ -19,17 +20,10 @@ from urllib.parse import quote
 import dash
 import pytest
 import requests
-from dash import Input, Output, html
-from sqlalchemy import func, select
 
-from dashboard import audit, i18n, migrate
-from dashboard.auth import audit_refusal, current_language, current_scope
-from dashboard.config import Settings
-from dashboard.db import make_engine
-from dashboard.schema import cases, regions, units
-from dashboard.scope import NotPermitted
-from service.factory import create_app
-from tests.test_auth_fixture import ROLES, UNITS, build_fixture, live, out_of_scope_markers, sign_in
+from dashboard import audit, i18n
+from tests.fixture_auth import ROLES, UNITS, out_of_scope_markers
+from tests.helpers import callback_body
 
 PAGES_CALLBACK_INPUT = {"id": "_pages_location", "property": "pathname"}
 CASE_IDS = {711: 1, 712: 4, 751: 6, 791: 10}  # the first case of each fixture unit
@@ -48,138 +42,6 @@ def target(role, kind: str, in_scope: bool):
 
 
 KINDS = ("region", "unit", "officer", "case")
-
-
-# --- the test-only page and callback -----------------------------------------------------
-
-def _engine():
-    from flask import current_app
-
-    return current_app.config["ENGINE"]
-
-
-def region_page_layout(code=None, **_query):
-    """Cases on the register in a region, as a real page would show them."""
-    scope = current_scope()
-    lang = current_language()
-    if not isinstance(code, str) or not scope.allows_region(code):
-        audit_refusal("region", str(code))
-        return html.P(i18n.t("auth.not_permitted", lang), className="alert alert-warning")
-    with _engine().connect() as conn:
-        name = conn.execute(select(regions.c[i18n.name_column(lang)])
-                            .where(regions.c.code == code)).scalar_one_or_none()
-        rows = conn.execute(
-            select(units.c.name_en, func.count(cases.c.id)).select_from(units.outerjoin(cases))
-            .where(units.c.region_code == code, scope.units_where(units))
-            .group_by(units.c.name_en).order_by(units.c.name_en)).all()
-    total = sum(n for _unit, n in rows)
-    return html.Div([html.H1(name), html.P(f"cases: {total}", id="testonly-total"),
-                     html.Ul([html.Li(f"{unit}: {n}") for unit, n in rows])])
-
-
-def unit_cases_callback(unit_id):
-    """Cases in one unit (the callback a unit dropdown would drive)."""
-    scope = current_scope()
-    try:
-        unit_id = int(unit_id)
-    except (TypeError, ValueError, OverflowError):
-        return "?"
-    if not -2**31 <= unit_id < 2**31:
-        return "?"
-    with _engine().connect() as conn:
-        row = conn.execute(select(units.c.name_en, func.count(cases.c.id))
-                           .select_from(units.outerjoin(cases))
-                           .where(units.c.id == unit_id, scope.units_where(units))
-                           .group_by(units.c.name_en)).first()
-    if row is None:
-        audit_refusal("unit", str(unit_id))
-        raise NotPermitted(f"unit {unit_id}")
-    return f"{row[0]}: {row[1]}"
-
-
-def build_app(database_url: str):
-    app = create_app(Settings(database_url=database_url, secret_key="matrix-secret"))
-    shell = app.layout  # the app's frame: a function, built per request for the user
-
-    def layout():
-        frame = shell() if callable(shell) else shell
-        return html.Main([html.Div(id="testonly-unit"), html.Div(id="testonly-unit-cases"),
-                          frame])
-
-    app.layout = layout
-    app.callback(Output("testonly-unit-cases", "children"),
-                 Input("testonly-unit", "value"))(unit_cases_callback)
-    return app
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    build_fixture(engine)
-    engine.dispose()
-    app = build_app(url)
-    dash.register_page("testonly_region", path_template="/testonly/region/<code>",
-                       layout=region_page_layout, title="test-only")
-    yield app
-    dash.page_registry.pop("testonly_region", None)
-
-
-@pytest.fixture(scope="module")
-def server(app):
-    with live(app) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def sessions(server):
-    return {name: sign_in(server.url, role.username) for name, role in ROLES.items()}
-
-
-@pytest.fixture(scope="module")
-def dependencies(sessions, server):
-    response = sessions["ministry"].get(server.url + "/_dash-dependencies", timeout=10)
-    return [d for d in response.json() if not d.get("clientside_function")]
-
-
-# --- building callback bodies from /_dash-dependencies -----------------------------------
-
-WILDCARDS = {'["MATCH"]': "1", '["ALL"]': "1", '["ALLSMALLER"]': "1"}
-
-
-def concrete_id(raw: str):
-    """A dependency id as the renderer sends it: a string, or a dict for pattern ids."""
-    if not raw.startswith("{"):
-        return raw
-    for wildcard, value in WILDCARDS.items():
-        raw = raw.replace(wildcard, value)
-    return json.loads(raw)
-
-
-def split_dependency(text: str) -> dict:
-    ident, prop = text.rsplit(".", 1)
-    return {"id": concrete_id(ident), "property": prop}
-
-
-def outputs_of(dep: dict):
-    output = dep["output"]
-    if output.startswith("..") and output.endswith(".."):
-        return [split_dependency(part) for part in output[2:-2].split("...")]
-    return split_dependency(output)
-
-
-def callback_body(dep: dict, value_for) -> dict:
-    """A well-formed call of the callback `dep`; `value_for(dependency)` gives each value."""
-    def filled(items):
-        return [{"id": concrete_id(d["id"]), "property": d["property"],
-                 "value": value_for(d)} for d in items]
-
-    inputs = filled(dep["inputs"])
-    return {"output": dep["output"], "outputs": outputs_of(dep), "inputs": inputs,
-            "state": filled(dep.get("state", [])),
-            "changedPropIds": [f"{json.dumps(i['id']) if isinstance(i['id'], dict) else i['id']}"
-                               f".{i['property']}" for i in inputs[:1]]}
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -239,26 +101,27 @@ def assert_clean(response, markers):
 
 @pytest.mark.parametrize("in_scope", [True, False], ids=["in-scope", "out-of-scope"])
 @pytest.mark.parametrize("role_name", ROLES)
-def test_every_page_for_every_role(server, sessions, dependencies, app, role_name, in_scope):
+def test_every_page_for_every_role(matrix_server, matrix_sessions, matrix_dependencies,
+                                   matrix_app, role_name, in_scope):
     role = ROLES[role_name]
-    http = sessions[role_name]
+    http = matrix_sessions[role_name]
     assert dash.page_registry, "no page registered"
     paths = page_paths(role, in_scope)
     for path, names_target in paths:
-        before = len(audit.entries(app.server.config["ENGINE"], event="refused"))
-        shell = http.get(server.url + path, timeout=10)
+        before = len(audit.entries(matrix_app.server.config["ENGINE"], event="refused"))
+        shell = http.get(matrix_server.url + path, timeout=10)
         assert shell.status_code == 200
         assert_clean(shell, out_of_scope_markers(role))
-        response = render_page(http, server.url, dependencies, path)
+        response = render_page(http, matrix_server.url, matrix_dependencies, path)
         assert_clean(response, out_of_scope_markers(role))
         # Dash passes ?query parameters to the layout as keyword arguments, *overriding*
         # path variables: a forged search must not widen the scope either.
         smuggled = "?" + "&".join(
             f"{name}={quote(str(target(role, kind, False)))}"
             for kind in KINDS for name in (kind, f"{kind}_id", "code", "id"))
-        assert_clean(render_page(http, server.url, dependencies, path, smuggled),
+        assert_clean(render_page(http, matrix_server.url, matrix_dependencies, path, smuggled),
                      out_of_scope_markers(role))
-        refused = len(audit.entries(app.server.config["ENGINE"], event="refused")) > before
+        refused = len(audit.entries(matrix_app.server.config["ENGINE"], event="refused")) > before
         if names_target and not in_scope and role.role != "ministry":
             assert response.status_code == 403 or any(
                 i18n.t("auth.not_permitted", lang) in payload(response)
@@ -269,17 +132,18 @@ def test_every_page_for_every_role(server, sessions, dependencies, app, role_nam
 @pytest.mark.parametrize("role_name, expected", [
     ("ministry", "cases: 4"), ("region_head", "cases: 5"),
 ])
-def test_the_test_only_page_shows_hand_counted_figures(server, sessions, dependencies,
-                                                       role_name, expected):
+def test_the_test_only_page_shows_hand_counted_figures(matrix_server, matrix_sessions,
+                                                       matrix_dependencies, role_name,
+                                                       expected):
     role = ROLES[role_name]
-    response = render_page(sessions[role_name], server.url, dependencies,
+    response = render_page(matrix_sessions[role_name], matrix_server.url, matrix_dependencies,
                            f"/testonly/region/{role.in_scope_region}")
     assert response.status_code == 200 and expected in response.text
 
 
-def test_a_region_head_asking_for_another_region_gets_not_permitted(server, sessions,
-                                                                    dependencies):
-    response = render_page(sessions["region_head"], server.url, dependencies,
+def test_a_region_head_asking_for_another_region_gets_not_permitted(matrix_server, matrix_sessions,
+                                                                    matrix_dependencies):
+    response = render_page(matrix_sessions["region_head"], matrix_server.url, matrix_dependencies,
                            "/testonly/region/KZ-75")
     assert i18n.t("auth.not_permitted", "kk") in payload(response)
     assert "Medeu" not in payload(response) and "Алматы" not in payload(response)
@@ -301,14 +165,16 @@ def value_for_kind(role, kind, in_scope, dependency):
 
 @pytest.mark.parametrize("in_scope", [True, False], ids=["in-scope", "out-of-scope"])
 @pytest.mark.parametrize("role_name", ROLES)
-def test_every_callback_for_every_role(server, sessions, dependencies, role_name, in_scope):
+def test_every_callback_for_every_role(matrix_server, matrix_sessions, matrix_dependencies,
+                                       role_name, in_scope):
     role = ROLES[role_name]
-    http = sessions[role_name]
-    assert dependencies, "no callbacks registered"
-    for dep in dependencies:
+    http = matrix_sessions[role_name]
+    assert matrix_dependencies, "no callbacks registered"
+    for dep in matrix_dependencies:
         for kind in KINDS:
             body = callback_body(dep, lambda d, k=kind: value_for_kind(role, k, in_scope, d))
-            response = http.post(server.url + "/_dash-update-component", json=body, timeout=30)
+            response = http.post(matrix_server.url + "/_dash-update-component", json=body,
+                                 timeout=30)
             assert_clean(response, out_of_scope_markers(role))
             if role.role == "admin":
                 for _region, name, _n in UNITS.values():
@@ -320,29 +186,30 @@ def test_every_callback_for_every_role(server, sessions, dependencies, role_name
     ("region_head", 712, "Saryarka-unit: 2"),
     ("unit_head", 711, "Esil-unit: 3"),
 ])
-def test_the_test_only_callback_answers_in_scope(server, sessions, role_name, unit, expected):
+def test_the_test_only_callback_answers_in_scope(matrix_server, matrix_sessions, role_name, unit,
+                                                 expected):
     body = {"output": "testonly-unit-cases.children",
             "outputs": {"id": "testonly-unit-cases", "property": "children"},
             "inputs": [{"id": "testonly-unit", "property": "value", "value": unit}],
             "changedPropIds": ["testonly-unit.value"]}
-    response = sessions[role_name].post(server.url + "/_dash-update-component", json=body,
-                                        timeout=10)
+    response = matrix_sessions[role_name].post(matrix_server.url + "/_dash-update-component",
+                                               json=body, timeout=10)
     assert response.status_code == 200 and expected in response.text
 
 
 @pytest.mark.parametrize("role_name, unit", [
     ("region_head", 751), ("unit_head", 712), ("admin", 711),
 ])
-def test_a_forged_callback_outside_the_scope_is_refused_and_logged(server, sessions, app,
-                                                                   role_name, unit):
-    engine = app.server.config["ENGINE"]
+def test_a_forged_callback_outside_the_scope_is_refused_and_logged(matrix_server, matrix_sessions,
+                                                                   matrix_app, role_name, unit):
+    engine = matrix_app.server.config["ENGINE"]
     before = len(audit.entries(engine, event="refused"))
     body = {"output": "testonly-unit-cases.children",
             "outputs": {"id": "testonly-unit-cases", "property": "children"},
             "inputs": [{"id": "testonly-unit", "property": "value", "value": unit}],
             "changedPropIds": ["testonly-unit.value"]}
-    response = sessions[role_name].post(server.url + "/_dash-update-component", json=body,
-                                        timeout=10)
+    response = matrix_sessions[role_name].post(matrix_server.url + "/_dash-update-component",
+                                               json=body, timeout=10)
     assert response.status_code == 403
     assert response.json() == {"error": "not permitted"}
     assert UNITS[unit][1] not in response.text
@@ -350,16 +217,16 @@ def test_a_forged_callback_outside_the_scope_is_refused_and_logged(server, sessi
     assert len(entries) > before and entries[-1].username == ROLES[role_name].username
 
 
-def test_anonymous_callers_get_401_for_every_callback(server, dependencies):
-    for dep in dependencies:
+def test_anonymous_callers_get_401_for_every_callback(matrix_server, matrix_dependencies):
+    for dep in matrix_dependencies:
         body = callback_body(dep, lambda d: "KZ-75")
-        response = requests.post(server.url + "/_dash-update-component", json=body,
+        response = requests.post(matrix_server.url + "/_dash-update-component", json=body,
                                  timeout=10)
         assert response.status_code == 401
         assert response.json() == {"error": "sign-in required"}
 
 
-def test_anonymous_callers_are_redirected_from_every_page(server):
+def test_anonymous_callers_are_redirected_from_every_page(matrix_server):
     for path, _ in page_paths(ROLES["ministry"], True):
-        response = requests.get(server.url + path, allow_redirects=False, timeout=10)
+        response = requests.get(matrix_server.url + path, allow_redirects=False, timeout=10)
         assert response.status_code == 302 and "/login" in response.headers["Location"]

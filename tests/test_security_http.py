@@ -14,7 +14,8 @@ from dashboard import audit, migrate, security
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
-from tests.test_auth_fixture import CSRF, PASSWORD, build_fixture, csrf_from, live, sign_in
+from tests.fixture_auth import PASSWORD, build_fixture
+from tests.helpers import CSRF, csrf_from, live, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
 

@@ -10,20 +10,18 @@ with the new numbers."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-from datetime import datetime
 
 import pytest
 import requests
-from sqlalchemy import delete, insert, update
+from sqlalchemy import update
 
 from dashboard import migrate
 from dashboard.db import make_engine
-from dashboard.schema import cases, dataset_info
-from tests.test_auth_fixture import build_fixture, sign_in
+from dashboard.schema import cases
+from tests.fixture_auth import build_fixture
+from tests.helpers import free_port, set_version, sign_in, wait_until_up
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
@@ -40,35 +38,6 @@ def _redis_or_skip():
         pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _set_version(engine, version: str) -> None:
-    now = datetime(2026, 1, 1)
-    with engine.begin() as conn:
-        conn.execute(delete(dataset_info))
-        conn.execute(insert(dataset_info), [
-            {"key": "data_from", "value": "2014-01-01", "updated_at": now},
-            {"key": "data_until", "value": "2025-12-31", "updated_at": now},
-            {"key": "data_version", "value": version, "updated_at": now}])
-
-
-def wait_until_up(bases) -> None:
-    """Each server answers /healthz within 20 s, or the test fails."""
-    for base in bases:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"{base} did not start")
-
-
 @pytest.fixture
 def two_servers(postgres_server, tmp_path):
     _redis_or_skip()
@@ -76,12 +45,12 @@ def two_servers(postgres_server, tmp_path):
     engine = make_engine(url)
     migrate.upgrade(engine)
     build_fixture(engine)
-    _set_version(engine, "v1")
+    set_version(engine, "v1")
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
            "SECRET_KEY": "shared-secret", "PROBATION_INSTANCE": str(tmp_path)}
     procs, bases = [], []
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1",
              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
@@ -119,5 +88,5 @@ def test_a_result_cached_by_one_process_is_served_by_the_other(two_servers):
     with engine.begin() as conn:  # a change the cache cannot know about
         conn.execute(update(cases).where(cases.c.unit_id == 711).values(unit_id=751))
     assert _overview(sign_in(b, "min"), b) == first  # B answered from A's entry
-    _set_version(engine, "v2")  # what generate and import do
+    set_version(engine, "v2")  # what generate and import do
     assert _overview(sign_in(b, "min"), b) != first

@@ -1,14 +1,13 @@
 """The staff page in headless Chromium: a ministry user runs a what-if and sees the
-recommended moves change. On the staff fixture (tests/test_staff_queries.py)."""
+recommended moves change. On the staff fixture (tests/fixture_staff.py)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.test_browser import CHROMIUM, PASSWORD, Watched, auth, browser, expect  # noqa: F401
-from tests.test_staff_queries import load_staff
+from dashboard import auth
+from tests import fixture_staff
+from tests.helpers import BROWSER_PASSWORD, LiveServer, Watched, expect
 
 pytestmark = pytest.mark.browser
 PAGE = "/staff?asof=2025-06-30&to=2025-12-31"
@@ -16,8 +15,8 @@ PAGE = "/staff?asof=2025-06-30&to=2025-12-31"
 
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
+    """The app on the staff fixture: user minister, in English. Module-scoped: the capacity
+    parameters it sets in the environment must not reach other modules."""
     from dashboard import migrate
     from dashboard.config import Settings
     from dashboard.db import make_engine
@@ -30,19 +29,19 @@ def staff_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('staff-browser') / 'probation.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    load_staff(engine)
-    auth.create_user(engine, "minister", "ministry", PASSWORD, language="en")
+    fixture_staff.load(engine)
+    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
     app = create_app(Settings(database_url=url, secret_key="staff-browser-tests"))
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    server = LiveServer(app).start()
+    yield server.url
+    server.stop()
+    app.server.config["ENGINE"].dispose()
     engine.dispose()
     mp.undo()
 
 
 @pytest.fixture
-def watched(browser, staff_server):  # noqa: F811 - the browser fixture imported above
+def watched(browser, staff_server):  # this module's server, not small_server
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     w = Watched(context.new_page(), staff_server)
     yield w

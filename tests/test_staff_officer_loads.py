@@ -16,7 +16,7 @@ from dashboard import schema as S
 from dashboard import workload as W
 from queries import staff as Q
 from queries import stocks
-from tests.test_staff_queries import (  # noqa: F401 - staff is a fixture
+from tests.fixture_staff import (
     ALMATY,
     AS_OF,
     ASTANA,
@@ -24,7 +24,6 @@ from tests.test_staff_queries import (  # noqa: F401 - staff is a fixture
     NATION,
     PARAMS,
     rows,
-    staff,
 )
 
 SCOPES = [(NATION, None, None), (NATION, "KZ-71", None), (NATION, None, 2), (ASTANA, None, None),
@@ -35,7 +34,7 @@ DAYS = [AS_OF, d(2025, 6, 17), d(2024, 12, 31), d(2020, 1, 31)]
 
 
 @pytest.fixture
-def stocked(staff):  # noqa: F811
+def stocked(staff):
     with staff.begin() as conn:
         conn.execute(insert(S.dataset_info).values(key="data_version", value="staff-1",
                                                    updated_at=datetime(2026, 1, 1)))

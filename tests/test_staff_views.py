@@ -8,15 +8,14 @@ from callbacks.context import Context
 from callbacks.views import parse_filters
 from dashboard import schema as S
 from dashboard.config import Settings
-from tests.test_cache_views import cached_request  # noqa: F401 - pytest fixture
-from tests.test_layouts import text_of
-from tests.test_staff_queries import ALMATY, ASTANA, MEDEU, NATION, staff  # noqa: F401
+from tests.fixture_staff import ALMATY, ASTANA, MEDEU, NATION
+from tests.helpers import text_of
 
 ASOF = "?asof=2025-06-30&to=2025-12-31"
 
 
 @pytest.fixture
-def make_ctx(staff, monkeypatch):  # noqa: F811 - the fixture imported above
+def make_ctx(staff, monkeypatch):
     monkeypatch.setenv("PROBATION_WORKLOAD_NOMINAL_TARGET", "20")
     monkeypatch.setenv("PROBATION_WORKLOAD_HEAD_REDUCTION", "0.5")
 
@@ -76,7 +75,7 @@ def test_another_regions_officer_or_unit_is_refused(make_ctx):
 
 
 def test_the_cached_page_follows_the_weights_and_the_capacity_parameters(
-        make_ctx, cached_request, monkeypatch):  # noqa: F811 - the fixture imported above
+        make_ctx, cached_request, monkeypatch):
     ctx = make_ctx()
 
     def officers():

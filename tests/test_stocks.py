@@ -17,7 +17,7 @@ from queries import milestones as M
 from queries import stocks as MS
 from queries.milestones import Where
 from service import demo, load
-from tests.test_milestones_queries import AS_OF, fixture  # noqa: F401  (the fixture)
+from tests.fixture_milestones import AS_OF
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
           Scope("unit_head", unit_id=3)]
@@ -37,9 +37,9 @@ def test_buckets_are_the_aging_buckets():
 
 
 @pytest.fixture
-def stocked(fixture):  # noqa: F811
+def stocked(milestones_conn):
     """The fixture with dataset_info (data up to the as-of day) and a refreshed stock."""
-    conn = fixture
+    conn = milestones_conn
     with conn.begin():
         conn.execute(insert(S.dataset_info), [
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
@@ -400,14 +400,14 @@ def test_the_officer_stock_holds_the_hand_counted_figures(stocked):
 
 
 @pytest.fixture
-def gaps(fixture):  # noqa: F811
+def gaps(milestones_conn):
     """The milestones fixture with a case nobody held for its first days, a deputy who
     held another unit's case for a month beside its officer, and a fresh stock.
 
     Case 14 (unit 1, sentence, registered 15 Jan 2025): officer 1 from 10 Feb; its
     registration m31 due 17 Jan, never done. Case 5 (unit 2, officer 3): also officer 2
     (unit 1) from 1 March to 2 April."""
-    conn = fixture
+    conn = milestones_conn
     with conn.begin():
         conn.execute(insert(S.persons).values(id=14, code="P-14", sex="F",
                                               birth_date=d(1990, 1, 1)))

@@ -7,7 +7,7 @@ from callbacks.context import Context
 from dashboard.config import Settings
 from dashboard.scope import Scope
 from tests import fixture_small
-from tests.test_layouts import text_of
+from tests.helpers import text_of
 
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 

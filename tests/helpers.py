@@ -1,0 +1,231 @@
+"""Plain helpers the test modules share (no fixtures: those are in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import plotly
+import pytest
+import requests
+from sqlalchemy import create_engine, delete, insert, text
+from werkzeug.serving import make_server
+
+from dashboard.schema import dataset_info
+from tests.fixture_auth import PASSWORD
+
+ADMIN_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing(what: str) -> None:
+    """Skip on a developer's machine; under CI=true a missing service or tool fails, so the
+    tests that need it never vanish silently from a CI run."""
+    if IN_CI:
+        pytest.fail(f"{what} (required under CI=true)", pytrace=False)
+    pytest.skip(what)
+
+
+def text_of(component) -> str:
+    """A Dash component as the JSON Dash sends (to search for what a page shows)."""
+    return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder,
+                      ensure_ascii=False)
+
+
+# --- a real HTTP server ------------------------------------------------------------------
+
+class LiveServer:
+    """The Flask server of a Dash app on 127.0.0.1 and a free port, in a thread."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app.server, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@contextmanager
+def live(app):
+    server = LiveServer(app).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    return CSRF.search(html).group(1)
+
+
+def sign_in(base: str, username: str, password: str = PASSWORD) -> requests.Session:
+    """A requests session signed in as `username` (asserts the sign-in worked)."""
+    http = requests.Session()
+    token = csrf_from(http.get(f"{base}/login", timeout=10).text)
+    response = http.post(f"{base}/login", data={
+        "csrf_token": token, "username": username, "password": password,
+    }, allow_redirects=False, timeout=30)
+    assert response.status_code == 302, response.text[:300]
+    return http
+
+
+# --- app processes (the multiprocess tests) ----------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def set_version(engine, version: str) -> None:
+    """dataset_info of a 2014-2025 dataset with data_version `version`."""
+    now = datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        conn.execute(delete(dataset_info))
+        conn.execute(insert(dataset_info), [
+            {"key": "data_from", "value": "2014-01-01", "updated_at": now},
+            {"key": "data_until", "value": "2025-12-31", "updated_at": now},
+            {"key": "data_version", "value": version, "updated_at": now}])
+
+
+def wait_until_up(bases) -> None:
+    """Each server answers /healthz within 20 s, or the test fails."""
+    for base in bases:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"{base} did not start")
+
+
+# --- PostgreSQL outages ------------------------------------------------------------------
+
+def set_connections(name: str, allowed: bool) -> None:
+    """Let connections to database `name` in, or throw them out and refuse new ones."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
+        if not allowed:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                         {"name": name})
+    admin.dispose()
+
+
+# --- callback bodies built from /_dash-dependencies --------------------------------------
+
+WILDCARDS = {'["MATCH"]': "1", '["ALL"]': "1", '["ALLSMALLER"]': "1"}
+
+
+def concrete_id(raw: str):
+    """A dependency id as the renderer sends it: a string, or a dict for pattern ids."""
+    if not raw.startswith("{"):
+        return raw
+    for wildcard, value in WILDCARDS.items():
+        raw = raw.replace(wildcard, value)
+    return json.loads(raw)
+
+
+def split_dependency(text: str) -> dict:
+    ident, prop = text.rsplit(".", 1)
+    return {"id": concrete_id(ident), "property": prop}
+
+
+def outputs_of(dep: dict):
+    output = dep["output"]
+    if output.startswith("..") and output.endswith(".."):
+        return [split_dependency(part) for part in output[2:-2].split("...")]
+    return split_dependency(output)
+
+
+def callback_body(dep: dict, value_for) -> dict:
+    """A well-formed call of the callback `dep`; `value_for(dependency)` gives each value."""
+    def filled(items):
+        return [{"id": concrete_id(d["id"]), "property": d["property"],
+                 "value": value_for(d)} for d in items]
+
+    inputs = filled(dep["inputs"])
+    return {"output": dep["output"], "outputs": outputs_of(dep), "inputs": inputs,
+            "state": filled(dep.get("state", [])),
+            "changedPropIds": [f"{json.dumps(i['id']) if isinstance(i['id'], dict) else i['id']}"
+                               f".{i['property']}" for i in inputs[:1]]}
+
+
+# --- the browser (the fixtures are conftest.py's browser, small_server and watched) --------
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # without playwright the browser fixture skips (fails under CI=true)
+    expect = None
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "artifacts"
+BROWSER_PASSWORD = "Correct-horse-battery-9"
+
+
+class Watched:
+    """A page with the console errors and the hosts it contacted recorded."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.hosts.add(r.url.split("/")[2]))
+
+    def open(self, path: str):
+        self.page.goto(self.base + path)
+        self.settle()
+
+    def settle(self):
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+    def reveal(self, selector: str):
+        """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
+        (assets/ag-grid-on-demand.js) and a chart is drawn only near the viewport."""
+        self.page.locator(selector).scroll_into_view_if_needed()
+        self.settle()
+
+    def sign_in(self, username: str, password: str = BROWSER_PASSWORD):
+        self.page.goto(self.base + "/login")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(lambda url: "/login" not in url)
+        self.settle()
+
+
+@dataclass(frozen=True)
+class Served:
+    """An app served on 127.0.0.1 for the browser tests, and its database."""
+
+    url: str
+    database_url: str
