@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PROBATION_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: demo test lint postgres redis browser-deps clean-demo bench loadtest lighthouse
+.PHONY: demo test test-quick lint postgres redis browser-deps clean-demo bench loadtest lighthouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || \
 		npm install --no-save --no-audit --no-fund --silent $(AXE_CORE)
 
+# Every tier (-m "" overrides the quick-tier selection in pyproject.toml; README "Tests").
 test: $(STAMP) postgres redis browser-deps
+	$(BIN)/python -m pytest -m ""
+
+# The quick tier alone: what a plain `pytest` runs (SQLite, no browser, nothing slow).
+test-quick: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

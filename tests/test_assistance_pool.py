@@ -7,6 +7,7 @@ import random
 from datetime import date
 
 import numpy as np
+import pytest
 
 from dashboard.metrics import Period
 from dashboard.scope import Scope
@@ -59,6 +60,7 @@ def test_extra_provisions_by_hand():
     assert assistance_pool.extra(p, nation, Period(date(2020, 2, 1), date(2020, 2, 29))) == {}
 
 
+@pytest.mark.slow
 def test_the_same_counts_as_the_statement_on_generated_data(engine):
     load.replace_all(engine, demo.generate(scale=0.02, seed=5))
     rng = random.Random(11)

@@ -123,6 +123,7 @@ def test_refresh_follows_the_data(fixture_engine):
     assert last.caseload_days.tolist() == [562 - 365]
 
 
+@pytest.mark.slow
 def test_generated_data_through_the_bulk_load(engine):
     """The load refreshes the rollups in its transaction; a few thousand generated cases
     cover what twelve hand-made ones cannot."""

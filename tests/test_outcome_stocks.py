@@ -130,6 +130,7 @@ def test_hand_counted_people_with_several_cases(several_db):
     assert post.on_register.tolist() == [3]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):
     rng = random.Random(seed)
@@ -142,6 +143,7 @@ def test_random_filters_on_the_outcomes_fixture(outcomes_db, seed):
                        date(2014, 1, 1), date(2016, 12, 31))
 
 
+@pytest.mark.slow
 def test_random_filters_on_the_small_fixture(small_versioned):
     rng = random.Random(7)
     scopes = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
@@ -153,6 +155,7 @@ def test_random_filters_on_the_small_fixture(small_versioned):
                         "admin_supervision"], date(2024, 9, 1), date(2025, 12, 31))
 
 
+@pytest.mark.slow
 def test_generated_data_through_the_bulk_load(engine):
     """A few thousand generated cases (people with several cases, assistance provided
     twice): what hand-made fixtures cannot cover; then a reload that is not refreshed

@@ -63,6 +63,7 @@ def test_hand_counted_pairs(several_db):
                                                                             by)
 
 
+@pytest.mark.slow
 def test_the_same_counts_as_the_statement_on_generated_data(engine):
     load.replace_all(engine, demo.generate(scale=0.02, seed=5))
     rng = random.Random(3)

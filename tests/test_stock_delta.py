@@ -117,6 +117,7 @@ def test_hand_counted_days_from_the_stock_plus_the_change(small):
             "conditionally_sentenced": 4, "restriction_of_freedom": 2}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", [None, "region", "unit"])
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.key())
 def test_kpis_equal_the_direct_count_on_many_days(small, monkeypatch, scope, level):
@@ -135,6 +136,7 @@ def test_kpis_equal_the_direct_count_on_many_days(small, monkeypatch, scope, lev
         assert changed > len(DAYS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.key())
 def test_caseload_tables_equal_the_direct_count_on_many_days(small, monkeypatch, scope):
     with small.connect() as conn:
@@ -148,6 +150,7 @@ def test_caseload_tables_equal_the_direct_count_on_many_days(small, monkeypatch,
                                                   check_dtype=False, obj=f"{day} {narrow}")
 
 
+@pytest.mark.slow
 def test_equal_the_direct_count_on_generated_data(engine, monkeypatch):
     """Random days of a small generated dataset (stocks from the bulk load)."""
     import random

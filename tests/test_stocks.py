@@ -218,6 +218,7 @@ def test_stale_or_officer_narrowed_falls_back(stocked):
     assert int(M.aging.uncached(conn, Scope.nation(), AS_OF).overdue.sum()) == 5
 
 
+@pytest.mark.slow
 def test_stock_equals_direct_on_generated_data(engine, monkeypatch):
     """A small national dataset through the bulk load (which refreshes the stock)."""
     load.replace_all(engine, demo.generate(scale=0.01, seed=3, until=d(2025, 8, 20)))
@@ -566,6 +567,7 @@ def test_officer_level_stock_equals_direct_on_random_days(gaps, monkeypatch, see
                                     rng.choice(wheres))
 
 
+@pytest.mark.slow
 def test_officer_level_stock_equals_direct_on_generated_data(engine, monkeypatch):
     """Many random month ends of a generated dataset (its stocks from the bulk load), for
     the nation, region and unit heads, with and without a narrowing."""
