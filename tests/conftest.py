@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -51,11 +55,13 @@ TIER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Before `-m` selects: a test using a tier's fixture carries the tier's marker."""
+    """Before `-m` selects: a test using a tier's fixture carries the tier's marker, and the
+    tests of the scale-1 dataset go last (it is generated meanwhile: scale_one)."""
     for item in items:
         for fixture, marker in TIER_OF_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+    items.sort(key=lambda item: "scale_one" in getattr(item, "fixturenames", ()))
 
 
 # --- databases -----------------------------------------------------------------------------
@@ -271,6 +277,109 @@ def generated(loaded_copy, dataset):
                            lambda eng: load.replace_all(eng, dataset(scale, seed, until)))
 
     return make
+
+
+# --- the national dataset at scale 1, generated in the background -------------------------
+
+SCALE_ONE = ("generate", "--scale", "1", "--seed", "42", "--until", "2026-11-24")
+
+
+class ScaleOne:
+    """`probation-dashboard generate` at scale 1 into a fresh database of one backend, run
+    as a process of its own from the start of the run (minutes: the rest of the suite runs
+    meanwhile, on the other core)."""
+
+    def __init__(self, backend: str, url: str, cleanup) -> None:
+        self.backend, self.url, self._cleanup = backend, url, cleanup
+        self.returncode: int | None = None
+        self.stderr = ""
+        self.finished = threading.Event()
+        self._process: subprocess.Popen | None = None
+        self._cancelled = False
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        """Generate (in the background thread); `finished` is set afterwards."""
+        env = {k: v for k, v in os.environ.items() if k != "PROBATION_DEBUG"}
+        with self._lock:
+            if self._cancelled:
+                return
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", *SCALE_ONE],
+                env={**env, "DATABASE_URL": self.url}, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, text=True)
+        _, self.stderr = self._process.communicate()
+        self.returncode = self._process.returncode
+        self.finished.set()
+
+    def stop(self) -> None:
+        """At the end of the run: kill the generation if it still runs, drop the database."""
+        with self._lock:
+            self._cancelled = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        if self._process is not None:
+            self._process.wait()
+        self._cleanup()
+
+
+_scale_one: dict[str, ScaleOne] = {}
+
+
+def pytest_collection_finish(session):
+    """Start generating the scale-1 dataset for each backend a selected test needs (the
+    backends one after the other: two cores, and the suite goes on meanwhile)."""
+    if session.config.option.collectonly:
+        return
+    backends = [item.callspec.params.get("backend") for item in session.items
+                if "scale_one" in getattr(item, "fixturenames", ())]
+    for backend in dict.fromkeys(b for b in backends if b):
+        if backend == "sqlite":
+            folder = tempfile.mkdtemp(prefix="probation-scale1-")
+            _scale_one[backend] = ScaleOne(backend, f"sqlite:///{folder}/probation.db",
+                                           lambda f=folder: shutil.rmtree(f, True))
+            continue
+        name = f"probation_test_scale1_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 5})
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception:  # noqa: BLE001 - no server: the test skips, or fails under CI
+            admin.dispose()
+            continue
+
+        def drop(admin=admin, name=name):
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+        _scale_one[backend] = ScaleOne(backend, _url(name), drop)
+    jobs = list(_scale_one.values())
+    if jobs:
+        threading.Thread(target=lambda: [job.run() for job in jobs], name="scale-one",
+                         daemon=True).start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for job in _scale_one.values():
+        job.stop()
+
+
+@pytest.fixture
+def scale_one(backend, request) -> ScaleOne:
+    """The database `generate --scale 1 --seed 42 --until 2026-11-24` (the command line, in a
+    process of its own) filled on `backend`, once it has finished: `.url`, `.returncode`,
+    `.stderr`. Started when the run's tests were collected; the tests asking for it run
+    last."""
+    if backend == "postgres":
+        request.getfixturevalue("postgres_server")  # skips, or fails under CI, without one
+    job = _scale_one.get(backend)
+    if job is None:
+        pytest.fail(f"the scale-1 generation on {backend} was not started")
+    if not job.finished.wait(timeout=1800):
+        pytest.fail(f"the scale-1 generation on {backend} did not finish within 30 minutes")
+    return job
 
 
 # --- the hand-counted fixture databases ----------------------------------------------------

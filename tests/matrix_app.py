@@ -1,8 +1,8 @@
 """The app of the scope matrix and the callback fuzzer (tests/test_scope_matrix.py,
 tests/test_fuzz_callbacks.py): the real app on the auth fixture (tests/fixture_auth.py),
-plus a tiny test-only page and callback (registered here, never in the app) that use
-current_scope() the way the real ones must. The fixtures matrix_app, matrix_server,
-matrix_sessions and matrix_dependencies of conftest.py serve it."""
+plus a tiny test-only page and callback (never in the app) that use current_scope() the
+way the real ones must. conftest.py's matrix_app builds it and registers the page for the
+module; matrix_server, matrix_sessions and matrix_dependencies serve it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Cases shared by the read-model equivalence tests (test_outcome_stocks, test_pair_pool,
 test_assistance_pool, test_outlier_pool, test_outcome_rollups): random periods and
-narrowings, scopes, narrowings and outlier windows. Goes when they go."""
+narrowings, the splits, scopes and narrowings they try, and outlier windows. Goes when they
+go."""
 
 from __future__ import annotations
 
