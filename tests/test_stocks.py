@@ -161,6 +161,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
                                   b.sort_values(keys, ignore_index=True), check_dtype=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("day", [AS_OF, d(2025, 3, 31), d(2025, 1, 31), d(2024, 12, 31)])
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.key())
 @pytest.mark.parametrize("where", WHERES, ids=repr)
@@ -280,6 +281,7 @@ KPI_FILTERS = [{}, {"region": "KZ-71"}, {"unit_id": 3}, {"probation_type": "sent
                {"legal_category": "parole"}]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of", [d(2025, 12, 31), d(2025, 6, 30), d(2024, 2, 29)])
 @pytest.mark.parametrize("level", [None, "region", "unit"])
 @pytest.mark.parametrize("narrow", KPI_FILTERS, ids=repr)
