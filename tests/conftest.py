@@ -301,16 +301,20 @@ class ScaleOne:
     def run(self) -> None:
         """Generate (in the background thread); `finished` is set afterwards."""
         env = {k: v for k, v in os.environ.items() if k != "PROBATION_DEBUG"}
-        with self._lock:
-            if self._cancelled:
-                return
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "service.cli", *SCALE_ONE],
-                env={**env, "DATABASE_URL": self.url}, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE, text=True)
-        _, self.stderr = self._process.communicate()
-        self.returncode = self._process.returncode
-        self.finished.set()
+        try:
+            with self._lock:
+                if self._cancelled:
+                    return
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "service.cli", *SCALE_ONE],
+                    env={**env, "DATABASE_URL": self.url}, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE, text=True)
+            _, self.stderr = self._process.communicate()
+            self.returncode = self._process.returncode
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            self.stderr = f"could not run the generation: {exc!r}"
+        finally:
+            self.finished.set()
 
     def stop(self) -> None:
         """At the end of the run: kill the generation if it still runs, drop the database."""
@@ -332,7 +336,8 @@ def pytest_collection_finish(session):
     if session.config.option.collectonly:
         return
     backends = [item.callspec.params.get("backend") for item in session.items
-                if "scale_one" in getattr(item, "fixturenames", ())]
+                if "scale_one" in getattr(item, "fixturenames", ())
+                and hasattr(item, "callspec")]
     for backend in dict.fromkeys(b for b in backends if b):
         if backend == "sqlite":
             folder = tempfile.mkdtemp(prefix="probation-scale1-")
