@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -146,20 +147,18 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         "paper_bgcolor": "white", "plot_bgcolor": "white"})
 
 
-def _joined(outlines: dict, codes, axis: int) -> list:
+def _joined(outlines: dict, codes, axis: int) -> np.ndarray:
     """The outlines of `codes` as one line with gaps (each gap closes a filled ring)."""
-    out: list = []
-    for code in codes:
-        if out:
-            out.append(None)
-        out.extend(outlines[code][axis])
-    return out
+    gap = np.array([np.nan], dtype=np.float32)
+    parts = [part for code in codes for part in (gap, outlines[code][axis])][1:]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.float32)
 
 
 @lru_cache(maxsize=1)
-def region_outlines() -> dict[str, tuple[list, list]]:
+def region_outlines() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each region's rings from assets/geo/kz-regions.geojson, projected (Web Mercator,
-    in degrees, as the tiled map drew them): x and y lists, rings separated by None."""
+    in degrees, as the tiled map drew them): x and y arrays (float32, 0.01 degree
+    steps), rings separated by NaN."""
     data = json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
     outlines = {}
     for feature in data["features"]:
@@ -180,5 +179,6 @@ def region_outlines() -> dict[str, tuple[list, list]]:
                     xs.append(point[0])
                     ys.append(point[1])
                     last = point
-        outlines[feature["id"]] = (xs, ys)
+        outlines[feature["id"]] = (np.array(xs, dtype=np.float32),
+                                   np.array(ys, dtype=np.float32))
     return outlines
