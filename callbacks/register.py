@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import dash
 import flask
-from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, hooks, html, no_update
 
 from callbacks import context, outage, review, staff, views
 from callbacks import milestones as milestones_views
@@ -156,9 +156,6 @@ def register(app: dash.Dash) -> None:
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)
-    _set_html_lang(app)
-    _preload_plotly(app)
-    _without_babel_polyfill(app)
     _ag_grid_on_demand(app)
 
 
@@ -240,67 +237,32 @@ def _register_language_route(app: dash.Dash) -> None:
         return flask.redirect(target)
 
 
-def _set_html_lang(app: dash.Dash) -> None:
-    original = app.interpolate_index
+# Dash's index page, changed through dash.hooks only. Hooks are global to the process:
+# registered once, here, not per app built (tests build many apps).
 
-    def interpolate_index(**kwargs) -> str:
-        html_text = original(**kwargs)
-        try:
-            lang = context.current_language()
-        except Exception:  # noqa: BLE001 - the sign-in gate handles anonymous requests
-            lang = app.server.config["SETTINGS"].default_language
-        return html_text.replace("<html>", f'<html lang="{lang}">', 1)
-
-    app.interpolate_index = interpolate_index
+@hooks.index()
+def _html_lang(index: str) -> str:
+    """<html lang> in the reader's language (kk by default), for screen readers and
+    hyphenation: Dash's index names none."""
+    return index.replace("<html>", f'<html lang="{context.current_language()}">', 1)
 
 
 # plotly.js as every page loads it: a bundle of the traces the app draws, built by
 # scripts/build-plotly-bundle.sh (assets/plotly-bundle.js points dcc.Graph at it; Dash's
 # index leaves it out, factory.ASSETS_IGNORE).
 PLOTLY_BUNDLE = "vendor/plotly-custom-4.1.1.min.js"
+SECTION_PATHS = frozenset(path for _, path in shell.SECTIONS)
 
 
-def _preload_plotly(app: dash.Dash) -> None:
+@hooks.index()
+def _preload_plotly(index: str) -> str:
     """Start fetching plotly.js with the page on the sections, which all draw charts:
-    dcc.Graph asks for plotly.js (0.4 MB compressed) only once the page's layout and its
-    own chunk have arrived, a waterfall that made the charts the last thing on the page.
+    dcc.Graph asks for it only once the page's layout and its own chunk have arrived.
     Not on the region, unit, officer and case pages, which have none."""
-    original = app.interpolate_index
-    url = app.get_asset_url(PLOTLY_BUNDLE)
-    with_charts = {path for _, path in shell.SECTIONS}
-
-    def interpolate_index(**kwargs) -> str:
-        html_text = original(**kwargs)
-        if not flask.has_request_context() or flask.request.path not in with_charts:
-            return html_text
-        return html_text.replace(
-            "</head>", f'<link rel="preload" href="{url}" as="script">\n</head>', 1)
-
-    app.interpolate_index = interpolate_index
-
-
-# The runtime of compiled generator functions, which the renderer and dcc need as a global.
-REGENERATOR_RUNTIME = "vendor/regenerator-runtime-0.13.11.js"
-_BABEL_POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
-
-
-def _without_babel_polyfill(app: dash.Dash) -> None:
-    """Load regenerator-runtime where Dash loads @babel/polyfill (core-js 2, for browsers
-    without ES2015). In a current browser the polyfill still replaces natives that its
-    feature tests reject, Object.prototype.toString, parseInt, parseFloat and String.trim
-    among them, with JavaScript versions that the renderer (Ramda's type checks) and
-    plotly.js then call everywhere: the slower page. What the bundles need of it is the
-    regenerator runtime only."""
-    original = app.interpolate_index
-    tag = f'<script src="{app.get_asset_url(REGENERATOR_RUNTIME)}"></script>'
-
-    def interpolate_index(**kwargs) -> str:
-        scripts, found = _BABEL_POLYFILL.subn(tag, kwargs.get("scripts", ""), count=1)
-        if found:
-            kwargs["scripts"] = scripts
-        return original(**kwargs)
-
-    app.interpolate_index = interpolate_index
+    if flask.request.path not in SECTION_PATHS:
+        return index
+    link = f'<link rel="preload" href="{dash.get_asset_url(PLOTLY_BUNDLE)}" as="script">'
+    return index.replace("</head>", f"{link}\n</head>", 1)
 
 
 AG_GRID_ON_DEMAND = "ag-grid-on-demand.js"
