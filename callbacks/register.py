@@ -266,7 +266,7 @@ def _preload_plotly(index: str) -> str:
 
 
 AG_GRID_ON_DEMAND = "ag-grid-on-demand.js"
-AG_GRID_LIBRARY = "/_dash-component-suites/dash_ag_grid/dash_ag_grid."
+AG_GRID_LIBRARY = "/dash_ag_grid/dash_ag_grid."  # in Dash's script tag for the library
 
 
 # Kept: Lighthouse A/B without it, caseload 0.95 -> 0.81 and milestones 0.95 -> 0.83 (< 0.9).
@@ -281,7 +281,7 @@ def _ag_grid_on_demand(index: str) -> str:
         return index
     start = index.rfind("<script ", 0, at)
     end = index.index("</script>", at) + len("</script>")
-    library = index[at:index.index('"', at)]
+    library = index[start:end].split('src="', 1)[1].split('"', 1)[0]
     app = dash.get_app()
     modified = os.path.getmtime(os.path.join(app.config.assets_folder, AG_GRID_ON_DEMAND))
     stand_in = f"{app.get_asset_url(AG_GRID_ON_DEMAND)}?m={modified}"  # as Dash marks assets
