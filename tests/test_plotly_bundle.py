@@ -10,7 +10,7 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs_version
 
-from callbacks.register import AG_GRID_ON_DEMAND, PLOTLY_BUNDLE
+from callbacks.register import AG_GRID_ON_DEMAND, PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from service.factory import ASSETS_IGNORE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -53,4 +53,11 @@ def test_dcc_graph_is_pointed_at_it_and_the_index_leaves_it_out():
     ignored = re.compile(ASSETS_IGNORE)
     assert {p.name for p in ASSETS.rglob("*") if p.suffix in (".js", ".css")
             and ignored.search(p.name)} == {Path(PLOTLY_BUNDLE).name,
-                                            AG_GRID_ON_DEMAND}
+                                            Path(REGENERATOR_RUNTIME).name, AG_GRID_ON_DEMAND}
+
+
+def test_the_regenerator_runtime_is_vendored_with_its_licence():
+    runtime = (ASSETS / REGENERATOR_RUNTIME).read_text(encoding="utf-8")
+    assert "regeneratorRuntime = runtime" in runtime
+    licence = (ASSETS / "vendor" / "LICENSE-regenerator-runtime.txt").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "regenerator-runtime 0.13.11" in licence

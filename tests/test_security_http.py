@@ -177,6 +177,15 @@ def test_dash_pages_name_the_readers_language(server, lang):
         http.get(f"{server.url}/language/kk", timeout=10)  # the default, as it was
 
 
+def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(server):
+    page = sign_in(server.url, "head71").get(server.url + "/", timeout=10).text
+    scripts = [line for line in page.splitlines() if "<script src=" in line]
+    assert "/assets/vendor/regenerator-runtime-0.13.11.js" in scripts[0]
+    assert "polyfill" not in page
+    assert requests.get(server.url + "/assets/vendor/regenerator-runtime-0.13.11.js",
+                        timeout=10).status_code == 200
+
+
 def test_no_page_loads_ag_grid_with_the_page_only_its_stand_in(server):
     # The grids load the library when they come near the viewport (ag-grid-on-demand.js).
     http = sign_in(server.url, "head71")
