@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from urllib.parse import urlsplit
 
 import dash
 import flask
-from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, hooks, html, no_update
 
 from callbacks import context, outage, review, staff, views
 from callbacks import milestones as milestones_views
@@ -156,10 +155,6 @@ def register(app: dash.Dash) -> None:
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)
-    _set_html_lang(app)
-    _preload_plotly(app)
-    _without_babel_polyfill(app)
-    _ag_grid_on_demand(app)
 
 
 def _bind_pages(app: dash.Dash) -> None:
@@ -240,86 +235,83 @@ def _register_language_route(app: dash.Dash) -> None:
         return flask.redirect(target)
 
 
-def _set_html_lang(app: dash.Dash) -> None:
-    original = app.interpolate_index
+# Dash's index page, changed through dash.hooks only. Hooks are global to the process:
+# registered once, here, not per app built (tests build many apps).
 
-    def interpolate_index(**kwargs) -> str:
-        html_text = original(**kwargs)
-        try:
-            lang = context.current_language()
-        except Exception:  # noqa: BLE001 - the sign-in gate handles anonymous requests
-            lang = app.server.config["SETTINGS"].default_language
-        return html_text.replace("<html>", f'<html lang="{lang}">', 1)
-
-    app.interpolate_index = interpolate_index
+@hooks.index()
+def _html_lang(index: str) -> str:
+    """<html lang> in the reader's language (kk by default), for screen readers and
+    hyphenation: Dash's index names none."""
+    return index.replace("<html>", f'<html lang="{context.current_language()}">', 1)
 
 
 # plotly.js as every page loads it: a bundle of the traces the app draws, built by
 # scripts/build-plotly-bundle.sh (assets/plotly-bundle.js points dcc.Graph at it; Dash's
 # index leaves it out, factory.ASSETS_IGNORE).
+# Kept: Lighthouse A/B with Dash's full plotly.js instead, overview 0.97 -> 0.77, caseload
+# 0.95 -> 0.62, milestones 0.93 -> 0.73.
 PLOTLY_BUNDLE = "vendor/plotly-custom-4.1.1.min.js"
+SECTION_PATHS = frozenset(path for _, path in shell.SECTIONS)
 
 
-def _preload_plotly(app: dash.Dash) -> None:
+# Kept: Lighthouse A/B without it, staff 0.87 -> 0.73 and 0.94 -> 0.82 (2 of 3 rounds).
+@hooks.index()
+def _preload_plotly(index: str) -> str:
     """Start fetching plotly.js with the page on the sections, which all draw charts:
-    dcc.Graph asks for plotly.js (0.4 MB compressed) only once the page's layout and its
-    own chunk have arrived, a waterfall that made the charts the last thing on the page.
+    dcc.Graph asks for it only once the page's layout and its own chunk have arrived.
     Not on the region, unit, officer and case pages, which have none."""
-    original = app.interpolate_index
-    url = app.get_asset_url(PLOTLY_BUNDLE)
-    with_charts = {path for _, path in shell.SECTIONS}
-
-    def interpolate_index(**kwargs) -> str:
-        html_text = original(**kwargs)
-        if not flask.has_request_context() or flask.request.path not in with_charts:
-            return html_text
-        return html_text.replace(
-            "</head>", f'<link rel="preload" href="{url}" as="script">\n</head>', 1)
-
-    app.interpolate_index = interpolate_index
+    if flask.request.path not in SECTION_PATHS:
+        return index
+    link = f'<link rel="preload" href="{dash.get_asset_url(PLOTLY_BUNDLE)}" as="script">'
+    return index.replace("</head>", f"{link}\n</head>", 1)
 
 
 # The runtime of compiled generator functions, which the renderer and dcc need as a global.
 REGENERATOR_RUNTIME = "vendor/regenerator-runtime-0.13.11.js"
-_BABEL_POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+BABEL_POLYFILL = "/deps/polyfill@"  # in Dash's script tag for @babel/polyfill
 
 
-def _without_babel_polyfill(app: dash.Dash) -> None:
+# Kept: Lighthouse A/B without -> with it, milestones 0.89 -> 0.98, outcomes 0.80 -> 0.87.
+@hooks.index()
+def _without_babel_polyfill(index: str) -> str:
     """Load regenerator-runtime where Dash loads @babel/polyfill (core-js 2, for browsers
     without ES2015). In a current browser the polyfill still replaces natives that its
     feature tests reject, Object.prototype.toString, parseInt, parseFloat and String.trim
     among them, with JavaScript versions that the renderer (Ramda's type checks) and
     plotly.js then call everywhere: the slower page. What the bundles need of it is the
     regenerator runtime only."""
-    original = app.interpolate_index
-    tag = f'<script src="{app.get_asset_url(REGENERATOR_RUNTIME)}"></script>'
+    start, end = _script_tag(index, BABEL_POLYFILL)
+    if start < 0:
+        return index
+    runtime = dash.get_asset_url(REGENERATOR_RUNTIME)
+    return f'{index[:start]}<script src="{runtime}"></script>{index[end:]}'
 
-    def interpolate_index(**kwargs) -> str:
-        scripts, found = _BABEL_POLYFILL.subn(tag, kwargs.get("scripts", ""), count=1)
-        if found:
-            kwargs["scripts"] = scripts
-        return original(**kwargs)
 
-    app.interpolate_index = interpolate_index
+def _script_tag(index: str, src_part: str) -> tuple[int, int]:
+    """Where the script tag whose src holds `src_part` starts and ends ((-1, -1): none)."""
+    at = index.find(src_part)
+    if at < 0:
+        return -1, -1
+    return (index.rfind("<script ", 0, at),
+            index.index("</script>", at) + len("</script>"))
 
 
 AG_GRID_ON_DEMAND = "ag-grid-on-demand.js"
-_AG_GRID = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid[^"]*\.min\.js)"></script>')
+AG_GRID_LIBRARY = "/dash_ag_grid/dash_ag_grid."  # in Dash's script tag for the library
 
 
-def _ag_grid_on_demand(app: dash.Dash) -> None:
-    """AG Grid's bundle (0.35 MB compressed) was loaded and run before every page could
-    render. Load assets/ag-grid-on-demand.js in its place: a stand-in that loads the
-    bundle itself once a grid comes near the viewport. The caseload and milestones grids
-    are at the foot of their pages, so their charts no longer wait for it either."""
-    original = app.interpolate_index
+# Kept: Lighthouse A/B without it, caseload 0.95 -> 0.81 and milestones 0.95 -> 0.83 (< 0.9).
+@hooks.index()
+def _ag_grid_on_demand(index: str) -> str:
+    """AG Grid's bundle (0.35 MB compressed) would be loaded and run before every page
+    could render. Dash's script tag for it becomes one for assets/ag-grid-on-demand.js, a
+    stand-in that loads the bundle (its data-src) once a grid comes near the viewport. The
+    caseload and milestones grids are at the foot of their pages, below the charts."""
+    start, end = _script_tag(index, AG_GRID_LIBRARY)
+    if start < 0:
+        return index
+    library = index[start:end].split('src="', 1)[1].split('"', 1)[0]
+    app = dash.get_app()
     modified = os.path.getmtime(os.path.join(app.config.assets_folder, AG_GRID_ON_DEMAND))
     stand_in = f"{app.get_asset_url(AG_GRID_ON_DEMAND)}?m={modified}"  # as Dash marks assets
-
-    def interpolate_index(**kwargs) -> str:
-        kwargs["scripts"] = _AG_GRID.sub(
-            lambda m: f'<script src="{stand_in}" data-src="{m.group(1)}"></script>',
-            kwargs.get("scripts", ""), count=1)
-        return original(**kwargs)
-
-    app.interpolate_index = interpolate_index
+    return f'{index[:start]}<script src="{stand_in}" data-src="{library}"></script>{index[end:]}'

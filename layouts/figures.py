@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.colors import sample_colorscale
 
 from dashboard.codes import PROBATION_TYPES
@@ -32,46 +31,19 @@ WIDENINGS = ((date(2015, 1, 1), "caseload.widening_2015"),
              (date(2017, 1, 1), "caseload.widening_2017"))
 
 
-# Page figures are plain dicts, handed to dcc.Graph as they are: plotly's validation, its
-# update_* paths and its template merge cost more than the queries of a page (tens of ms
-# a figure), and even an unvalidated go.Figure deep-copies its data twice and walks it
-# once more for typed arrays on the way to JSON (the map's 5,000 points: ~25 ms a page).
-# tests/test_lean_figures.py pins each builder to what plotly's validated API builds from
-# the same input, laid out by the reference `_base` kept there.
-
-def template() -> dict:
-    """The default template as plotly would attach it, computed once per template name."""
-    name = pio.templates.default
-    if name not in _TEMPLATES:
-        _TEMPLATES[name] = go.Figure().to_plotly_json()["layout"]["template"]
-    return _TEMPLATES[name]
+GRID_COLOUR = "#e5e5e5"
 
 
-_TEMPLATES: dict[str, dict] = {}
-
-
-def lean(traces: list[dict], height: int, **layout) -> dict:
-    """A figure in the common layout (every y axis gets the grid and starts at zero), from
-    trace and layout dicts that must already be valid plotly."""
+def figure(traces: list, height: int, **layout) -> go.Figure:
+    """A figure in the common layout: every y axis gets the grid and starts at zero, the
+    legend sits on top, the font is the page's."""
     for name in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
-        layout[name] = {**layout.get(name, {}), "gridcolor": "#e5e5e5", "rangemode": "tozero"}
-    layout.update(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                  font={"family": FONT, "size": 13}, plot_bgcolor="white",
-                  paper_bgcolor="white",
-                  legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                  template=template())
-    return {"data": traces, "layout": layout}
-
-
-def iso_datetimes(values) -> list[str]:
-    """Dates as plotly's validation writes them (it would turn them into these strings)."""
-    try:
-        seconds = np.asarray(values).astype("datetime64[s]")
-    except (TypeError, ValueError):
-        seconds = None
-    if seconds is None or np.isnat(seconds).any():  # as pandas writes a missing day
-        return pd.to_datetime(pd.Series(values)).dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
-    return np.datetime_as_string(seconds).tolist()
+        layout[name] = {**layout.get(name, {}), "gridcolor": GRID_COLOUR, "rangemode": "tozero"}
+    return go.Figure(traces, {
+        "height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": {"family": FONT, "size": 13}, "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **layout})
 
 
 def _rows_by_type(frame: pd.DataFrame):
@@ -84,40 +56,36 @@ def _rows_by_type(frame: pd.DataFrame):
             yield probation_type, rows
 
 
-def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:
+def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
     """Stacked bars of `cases` per `x` label, one colour per probation type."""
     labels, cases = frame[x].to_numpy(), frame["cases"].to_numpy()
     order = list(dict.fromkeys(labels.tolist()))
-    traces = []
-    for probation_type, rows in _rows_by_type(frame):
-        traces.append({"type": "bar", "x": labels[rows].tolist(), "y": cases[rows],
-                       "name": t(f"shell.type.{probation_type}", lang),
-                       "marker": {"color": TYPE_COLOURS[probation_type]}})
-    return lean(traces, 420, barmode="stack",
-                xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
-                yaxis={"title": {"text": t("caseload.axis.cases", lang)},
-                       "separatethousands": True})
+    traces = [go.Bar(x=labels[rows], y=cases[rows], name=t(f"shell.type.{probation_type}", lang),
+                     marker_color=TYPE_COLOURS[probation_type])
+              for probation_type, rows in _rows_by_type(frame)]
+    return figure(traces, 420, barmode="stack",
+                  xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
+                  yaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                         "separatethousands": True})
 
 
-def category_bars(frame: pd.DataFrame, lang: str) -> dict:
+def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     labels = [t(f"shell.category.{c}", lang) for c in frame.legal_category]
-    bar = {"type": "bar", "x": frame["cases"].to_numpy(), "y": labels, "orientation": "h",
-           "marker": {"color": "#0072B2"}}
-    return lean([bar], 320, yaxis={"autorange": "reversed"},
-                xaxis={"title": {"text": t("caseload.axis.cases", lang)},
-                       "gridcolor": "#e5e5e5"})
+    bar = go.Bar(x=frame["cases"], y=labels, orientation="h", marker_color="#0072B2")
+    return figure([bar], 320, yaxis={"autorange": "reversed"},
+                  xaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                         "gridcolor": GRID_COLOUR})
 
 
-def trend(frame: pd.DataFrame, lang: str) -> dict:
+def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Cases on the register at each month end, one line per probation type, with the
     2015 and 2017 widenings of the register marked."""
-    traces = []
-    month_ends, cases = frame["month_end"].to_numpy(), frame["cases"].to_numpy()
-    for probation_type, rows in _rows_by_type(frame):
-        traces.append({"type": "scatter", "x": iso_datetimes(month_ends[rows]),
-                       "y": cases[rows], "mode": "lines", "stackgroup": "one",
-                       "name": t(f"shell.type.{probation_type}", lang),
-                       "line": {"color": TYPE_COLOURS[probation_type], "width": 1}})
+    month_ends = pd.to_datetime(frame["month_end"]).to_numpy()
+    cases = frame["cases"].to_numpy()
+    traces = [go.Scatter(x=month_ends[rows], y=cases[rows], mode="lines", stackgroup="one",
+                         name=t(f"shell.type.{probation_type}", lang),
+                         line={"color": TYPE_COLOURS[probation_type], "width": 1})
+              for probation_type, rows in _rows_by_type(frame)]
     shapes, annotations = [], []
     for row, (when, key) in enumerate(WIDENINGS):
         x = pd.Timestamp(when).timestamp() * 1000
@@ -128,17 +96,16 @@ def trend(frame: pd.DataFrame, lang: str) -> dict:
                             "showarrow": False, "xanchor": "left", "yanchor": "top",
                             "align": "left", "font": {"size": 11},
                             "bgcolor": "rgba(255,255,255,0.85)"})
-    return lean(traces, 400, shapes=shapes, annotations=annotations,
-                yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
+    return figure(traces, 400, shapes=shapes, annotations=annotations,
+                  yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
 
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
-               all_regions: pd.DataFrame | None = None) -> dict:
+               all_regions: pd.DataFrame | None = None) -> go.Figure:
     """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code), drawn
     as filled outlines on plain cartesian axes: no map library, no tiles, no glyphs (the
     page then needs only plotly.js's cartesian bundle). A click on a region reports its
-    trace, whose `customdata` is the region's code (see assets/map.js). Built as plain
-    dicts, unvalidated: validating 5,000 points per figure took 70-200 ms."""
+    trace, whose `customdata` is the region's code (see assets/map.js)."""
     outlines = region_outlines()
     traces = []
     if all_regions is not None:
@@ -147,11 +114,10 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         # their outline).
         others = sorted(set(all_regions.code) - set(table.key))
         if others:
-            traces.append({
-                "type": "scatter", "x": _joined(outlines, others, 0),
-                "y": _joined(outlines, others, 1), "mode": "lines", "fill": "toself",
-                "fillcolor": OUT_OF_SCOPE_COLOUR, "line": {"color": "#999", "width": 0.5},
-                "hoverinfo": "skip", "showlegend": False})
+            traces.append(go.Scatter(
+                x=_joined(outlines, others, 0), y=_joined(outlines, others, 1), mode="lines",
+                fill="toself", fillcolor=OUT_OF_SCOPE_COLOUR,
+                line={"color": "#999", "width": 0.5}, hoverinfo="skip", showlegend=False))
     numbers = values.to_numpy()
     low, high = (float(numbers.min()), float(numbers.max())) if len(numbers) else (0.0, 1.0)
     if low == high:  # one value: plotly.js widens such a colour range the same way
@@ -161,49 +127,38 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     for code, name, value, colour in sorted(zip(table.key, table.name, numbers, colours,
                                                 strict=True)):
         x, y = outlines[code]
-        traces.append({
-            "type": "scatter", "x": x, "y": y, "mode": "lines", "fill": "toself",
-            "fillcolor": colour, "line": {"color": "#555", "width": 0.6}, "hoveron": "fills",
-            "hoverinfo": "text", "text": f"{name}<br>{number(value, lang, digits)}",
-            "customdata": [code], "showlegend": False})
+        traces.append(go.Scatter(
+            x=x, y=y, mode="lines", fill="toself", fillcolor=colour,
+            line={"color": "#555", "width": 0.6}, hoveron="fills", hoverinfo="text",
+            text=f"{name}<br>{number(value, lang, digits)}", customdata=[code],
+            showlegend=False))
     # The colour bar: an invisible marker carrying the colour scale of the fills.
     centre_x, centre_y = MAP_CENTRE
-    traces.append({
-        "type": "scatter", "x": [centre_x], "y": [centre_y], "mode": "markers",
-        "hoverinfo": "skip", "showlegend": False,
-        "marker": {"color": [low], "cmin": low, "cmax": high,
-                   "colorscale": _colourscale(MAP_COLOURSCALE), "showscale": True,
-                   "opacity": 0, "size": 1,
-                   "colorbar": {"title": {"text": label}, "thickness": 12}}})
+    traces.append(go.Scatter(
+        x=[centre_x], y=[centre_y], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
+                "showscale": True, "opacity": 0, "size": 1,
+                "colorbar": {"title": {"text": label}, "thickness": 12}}))
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    layout = {"xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
-              "dragmode": "pan", "hovermode": "closest", "height": 400,
-              "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-              "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-              "plot_bgcolor": "white", "template": template()}
-    return {"data": traces, "layout": layout}
+    return go.Figure(traces, {
+        "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
+        "dragmode": "pan", "hovermode": "closest", "height": 400,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "font": {"family": FONT, "size": 13},
+        "paper_bgcolor": "white", "plot_bgcolor": "white"})
 
 
-@lru_cache(maxsize=4)
-def _colourscale(name: str) -> list:
-    """A named colour scale as plotly.py's validation spells it out."""
-    return [list(step) for step in go.scatter.Marker(colorscale=name).colorscale]
-
-
-def _joined(outlines: dict, codes, axis: int) -> list:
+def _joined(outlines: dict, codes, axis: int) -> np.ndarray:
     """The outlines of `codes` as one line with gaps (each gap closes a filled ring)."""
-    out: list = []
-    for code in codes:
-        if out:
-            out.append(None)
-        out.extend(outlines[code][axis])
-    return out
+    gap = np.array([np.nan], dtype=np.float32)
+    parts = [part for code in codes for part in (gap, outlines[code][axis])][1:]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.float32)
 
 
 @lru_cache(maxsize=1)
-def region_outlines() -> dict[str, tuple[list, list]]:
+def region_outlines() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each region's rings from assets/geo/kz-regions.geojson, projected (Web Mercator,
-    in degrees, as the tiled map drew them): x and y lists, rings separated by None."""
+    in degrees, as the tiled map drew them): x and y arrays (float32, 0.01 degree
+    steps), rings separated by NaN."""
     data = json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
     outlines = {}
     for feature in data["features"]:
@@ -224,5 +179,6 @@ def region_outlines() -> dict[str, tuple[list, list]]:
                     xs.append(point[0])
                     ys.append(point[1])
                     last = point
-        outlines[feature["id"]] = (xs, ys)
+        outlines[feature["id"]] = (np.array(xs, dtype=np.float32),
+                                   np.array(ys, dtype=np.float32))
     return outlines

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import rules as R
@@ -16,7 +17,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
-from layouts.tables import lean_link, lean_span, table_body
+from layouts.tables import table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -108,14 +109,15 @@ def _headline_row(h: Headline, gaps: NewTypeGaps, timeliness, lang: str,
 
 # --- the places table -------------------------------------------------------------------
 
-def _badge(text: str, colour: str, title: str | None = None) -> dict:
-    return lean_span(text, f"badge text-bg-{colour}", title)
+def _badge(text: str, colour: str, title: str | None = None) -> html.Span:
+    return html.Span(text, className=f"badge text-bg-{colour}",
+                     **({"title": title} if title else {}))
 
 
 def flag_badge(flag: str | None, caseload: int, min_caseload: int, lang: str):
     if flag is None:
-        return lean_span(t("milestones.flag.small", lang, n=caseload, min=min_caseload),
-                         "small text-muted") if caseload < min_caseload else "—"
+        return html.Span(t("milestones.flag.small", lang, n=caseload, min=min_caseload),
+                         className="small text-muted") if caseload < min_caseload else "—"
     return _badge(t(f"milestones.flag.{flag}", lang), FLAG_COLOURS[flag])
 
 
@@ -132,20 +134,18 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
         header.append(t("milestones.col.profile", lang))
         classes += (None,)
     unassigned, profile = t("milestones.unassigned", lang), t("milestones.col.profile", lang)
-    # The rows as the JSON Dash sends (layouts.tables.Lean): a unit head's officers are
-    # hundreds of rows at national scale, a dozen components each.
     rows = []
     for r in frame.itertuples(index=False):
         known = r.key is not None and not pd.isna(r.key)
         name = str(r.name) if known and isinstance(r.name, str) else unassigned
         band = (_badge(percent(r.timeliness / 100, lang, 1), BAND_COLOURS[r.band],
                        t(f"milestones.band.{r.band}", lang)) if r.band else "—")
-        row = [lean_link(name, href(r.key)) if known else name,
+        row = [dcc.Link(name, href=href(r.key)) if known else name,
                number(r.caseload, lang), number(r.due, lang), number(r.overdue, lang),
                percent(None if pd.isna(r.overdue_rate) else r.overdue_rate, lang, 1),
                band, flag_badge(r.flag, r.caseload, min_caseload, lang)]
         if profile_href:
-            row.append(lean_link("↗", profile_href(r.key), profile) if known else "")
+            row.append(dcc.Link("↗", href=profile_href(r.key), title=profile) if known else "")
         rows.append(row)
     help_text = t("milestones.flag.help", lang, rate=percent(benchmark.rate, lang, 1),
                   iqr=percent(benchmark.iqr, lang, 1), peers=benchmark.peers, min=min_caseload)
@@ -162,24 +162,23 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
 # --- figures ----------------------------------------------------------------------------
 
 def _bars(labels: list[str], values: list[int], lang: str, colours=None,
-          hover: list[str] | None = None, horizontal: bool = False) -> dict:
-    bar = {"type": "bar", "x": values if horizontal else labels,
-           "y": labels if horizontal else values, "orientation": "h" if horizontal else "v",
-           "marker": {"color": colours or "#0072B2"}}
-    if hover:
-        bar.update(customdata=hover, hovertemplate="%{customdata}<extra></extra>")
+          hover: list[str] | None = None, horizontal: bool = False) -> go.Figure:
+    bar = go.Bar(x=values if horizontal else labels, y=labels if horizontal else values,
+                 orientation="h" if horizontal else "v", marker_color=colours or "#0072B2",
+                 customdata=hover,
+                 hovertemplate="%{customdata}<extra></extra>" if hover else None)
     axis = {"title": {"text": t("milestones.axis.count", lang)}, "separatethousands": True}
     if horizontal:
-        return figures.lean([bar], 300, xaxis=axis, yaxis={"autorange": "reversed"})
-    return figures.lean([bar], 300, yaxis=axis)
+        return figures.figure([bar], 300, xaxis=axis, yaxis={"autorange": "reversed"})
+    return figures.figure([bar], 300, yaxis=axis)
 
 
-def aging_figure(frame: pd.DataFrame, lang: str) -> dict:
+def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     labels = [t(f"milestones.aging.{b}", lang) for b in frame.bucket]
     return _bars(labels, frame.overdue.tolist(), lang, list(AGING_COLOURS))
 
 
-def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> dict:
+def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> go.Figure:
     """Overdue per milestone kind; hovering shows the rule that sets its deadline."""
     labels = [kind_label(k, lang) for k in frame.key]
     hover = [f"{kind_label(k, lang)}: {number(o, lang)} / {number(d, lang)}<br>"
@@ -188,27 +187,27 @@ def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> dict:
     return _bars(labels, frame.overdue.tolist(), lang, hover=hover, horizontal=True)
 
 
-def type_figure(frame: pd.DataFrame, lang: str) -> dict:
+def type_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     labels = [t(f"shell.type.{p}", lang) for p in frame.key]
     colours = [figures.TYPE_COLOURS[p] for p in frame.key]
     return _bars(labels, frame.overdue.tolist(), lang, colours, horizontal=True)
 
 
-def trend_figure(frame: pd.DataFrame, lang: str) -> dict:
-    line = {"type": "scatter", "x": figures.iso_datetimes(frame.day),
-            "y": frame.overdue.to_numpy(), "mode": "lines+markers",
-            "line": {"color": "#D55E00"}, "customdata": [day(d, lang) for d in frame.day],
-            "hovertemplate": "%{customdata}: %{y}<extra></extra>"}
-    return figures.lean([line], 300, yaxis={"title": {"text": t("milestones.axis.count", lang)},
-                                            "separatethousands": True})
+def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    line = go.Scatter(x=pd.to_datetime(frame.day), y=frame.overdue, mode="lines+markers",
+                      line_color="#D55E00", customdata=[day(d, lang) for d in frame.day],
+                      hovertemplate="%{customdata}: %{y}<extra></extra>")
+    return figures.figure([line], 300,
+                          yaxis={"title": {"text": t("milestones.axis.count", lang)},
+                                 "separatethousands": True})
 
 
-def due_soon_figure(frame: pd.DataFrame, lang: str) -> dict:
+def due_soon_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return _bars([kind_label(k, lang) for k in frame.kind], frame.due.tolist(), lang,
                  "#009E73", horizontal=True)
 
 
-def graph(id_: str, figure: dict, lang: str, title: str, help_text: str | None = None):
+def graph(id_: str, figure: go.Figure, lang: str, title: str, help_text: str | None = None):
     return html.Section([
         html.H2(title, className="h6"),
         html.P(help_text, className="small text-muted mb-1") if help_text else None,

@@ -10,6 +10,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import metrics as M
@@ -167,7 +168,7 @@ def _label(start: date, grain: str, lang: str) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
-def trend_figure(d: Outcomes, lang: str, small_min: int) -> dict:
+def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     """Bars: repeat offences per bucket; line: the rate per 1,000 (gaps where the people
     on the register are too few to trust)."""
     offences = _rows(d.offences)
@@ -176,41 +177,39 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> dict:
     counts = [int(r.get("repeat_offences", 0)) for r in rows]
     rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
              zip(counts, rows, strict=True)]
-    bars = {"type": "bar", "x": x, "y": counts, "name": t("outcomes.trend.count", lang),
-            "marker": {"color": "#0072B2"}}
-    line = {"type": "scatter", "x": x, "y": [r.value for r in rated],
-            "name": t("outcomes.trend.rate", lang), "yaxis": "y2", "mode": "lines+markers",
-            "line": {"color": "#D55E00"}, "connectgaps": False}
-    return figures.lean([bars, line], 360,
-                        yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
-                        yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero",
-                                "title": {"text": t("outcomes.trend.rate", lang)},
-                                "showgrid": False})
+    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2")
+    line = go.Scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
+                      yaxis="y2", mode="lines+markers", line_color="#D55E00",
+                      connectgaps=False)
+    return figures.figure([bars, line], 360,
+                          yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
+                          yaxis2={"overlaying": "y", "side": "right",
+                                  "title": {"text": t("outcomes.trend.rate", lang)},
+                                  "showgrid": False})
 
 
-def closures_figure(d: Outcomes, lang: str) -> dict:
+def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     closures = _rows(d.closures)
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang) for s, _ in d.trend]
-    traces = [{"type": "bar", "x": x, "y": [int(r.get(outcome, 0)) for r in rows],
-               "marker": {"color": colour}, "name": t(f"outcomes.closure.{outcome}", lang)}
+    traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
+                     name=t(f"outcomes.closure.{outcome}", lang))
               for outcome, colour in CLOSURE_COLOURS.items()]
-    return figures.lean(traces, 340, barmode="stack",
-                        yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
+    return figures.figure(traces, 340, barmode="stack",
+                          yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
 
 
-def escalation_figure(steps: Escalation, lang: str) -> dict:
+def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
     keys = ["violations", "malicious_violations", "grounds", "submitted", "revoked", "rejected"]
     values = [getattr(steps, k) for k in keys]
-    bar = {"type": "bar", "x": values, "y": [t(f"outcomes.step.{k}", lang) for k in keys],
-           "orientation": "h", "text": [number(v, lang) for v in values],
-           "textposition": "auto",
-           "marker": {"color": ["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
-                                "#009E73"]}}
-    return figures.lean([bar], 300, yaxis={"autorange": "reversed"})
+    bar = go.Bar(x=values, y=[t(f"outcomes.step.{k}", lang) for k in keys], orientation="h",
+                 text=[number(v, lang) for v in values], textposition="auto",
+                 marker_color=["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
+                               "#009E73"])
+    return figures.figure([bar], 300, yaxis={"autorange": "reversed"})
 
 
-def cohort_figure(d: Outcomes, lang: str, small_min: int) -> dict:
+def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     """The share of each cohort with a new offence within 12 months; cohorts whose 12
     months are not over, or too small, are drawn hollow with no value."""
     cohort_grain = "year" if d.grain == "year" else "quarter"
@@ -223,9 +222,10 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> dict:
         text.append(t("outcomes.cohort.open", lang) if not r.complete
                     else (t("shell.small_sample", lang) if shown is None else None))
         colours.append("#0072B2" if shown is not None else "#cccccc")
-    bar = {"type": "bar", "x": x, "y": [v if v is not None else 0 for v in y], "text": text,
-           "marker": {"color": colours}, "hovertext": text}
-    return figures.lean([bar], 320, yaxis={"title": {"text": t("outcomes.cohort.axis", lang)}})
+    bar = go.Bar(x=x, y=[v if v is not None else 0 for v in y], text=text,
+                 marker_color=colours, hovertext=text)
+    return figures.figure([bar], 320,
+                          yaxis={"title": {"text": t("outcomes.cohort.axis", lang)}})
 
 
 # --- tables -----------------------------------------------------------------------------

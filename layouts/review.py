@@ -168,7 +168,7 @@ def method_lines(brief: Brief) -> list[str]:
     ]
 
 
-def brief_figure(fig: dict) -> go.Figure:
+def brief_figure(fig: go.Figure) -> go.Figure:
     """A chart at the brief's fixed size (so it prints the size it shows)."""
     return go.Figure(fig).update_layout(width=CHART_WIDTH, height=CHART_HEIGHT,
                                         autosize=False)

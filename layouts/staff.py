@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
@@ -14,7 +15,7 @@ from dashboard.i18n import t
 from dashboard.redistribution import Redistribution
 from dashboard.staffing import StaffData, place_key, posts_by_place
 from dashboard.workload import CapacityParams
-from layouts.figures import lean
+from layouts.figures import figure
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _graph, _heading
 from layouts.tables import _table
@@ -41,10 +42,9 @@ def _pct(value: float, lang: str) -> str:
 
 
 # --- figures ---------------------------------------------------------------------------
-# Plain dicts through figures.lean (test_lean_figures_match_plotly_s_own pins them).
 
 def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
-                           lang: str) -> dict:
+                           lang: str) -> go.Figure:
     """Posts authorised per place, stacked by source (2012 establishment, transfer year)."""
     key = place_key(level)
     frame = posts.assign(label=_sources(posts, lang), place=posts[key].map(names))
@@ -52,65 +52,58 @@ def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
     traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
         sums = part.groupby("place")["authorised"].sum()
-        traces.append({"type": "bar", "x": list(sums.index), "y": list(sums.values),
-                       "name": label,
-                       "marker": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)]}})
-    return lean(traces, 380, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
-                   barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
-                                           "tickangle": -40})
+        traces.append(go.Bar(x=list(sums.index), y=sums.to_numpy(), name=label,
+                             marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)]))
+    return figure(traces, 380, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
+                  barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
+                                          "tickangle": -40})
 
 
-def _iso_days(days) -> list[str]:
-    return [f"{d.isoformat()}T00:00:00" for d in days]
-
-
-def headcount_figure(timeline: pd.DataFrame, lang: str) -> dict:
+def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
     """Posts on each day by source (stacked areas) and the posts filled (a line)."""
     frame = timeline.assign(label=_sources(timeline, lang))
     traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
-        traces.append({"type": "scatter", "x": _iso_days(part["day"]),
-                       "y": part["authorised"].to_numpy(), "name": label, "mode": "lines",
-                       "stackgroup": "posts",
-                       "line": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)], "width": 1}})
+        traces.append(go.Scatter(x=pd.to_datetime(part["day"]), y=part["authorised"],
+                                 name=label, mode="lines", stackgroup="posts",
+                                 line={"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
+                                       "width": 1}))
     filled = frame.groupby("day")["filled"].sum()
-    traces.append({"type": "scatter", "x": _iso_days(filled.index), "y": filled.to_numpy(),
-                   "name": t("staff.timeline.filled", lang), "mode": "lines+markers",
-                   "line": {"color": "#222", "dash": "dot"}})
-    return lean(traces, 360, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
+    traces.append(go.Scatter(x=pd.to_datetime(filled.index), y=filled,
+                             name=t("staff.timeline.filled", lang), mode="lines+markers",
+                             line={"color": "#222", "dash": "dot"}))
+    return figure(traces, 360, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
 
 
-def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> dict:
+def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> go.Figure:
     """One box of officer capacity % per place (staffing.Box: five numbers per place,
     not every officer), with the overload line."""
     traces = []
     if boxes:
-        traces.append({"type": "box", "x": [str(names.get(b.place, b.place)) for b in boxes],
-                       "q1": [b.q1 for b in boxes], "median": [b.median for b in boxes],
-                       "q3": [b.q3 for b in boxes], "lowerfence": [b.low for b in boxes],
-                       "upperfence": [b.high for b in boxes],
-                       "marker": {"color": "#0072B2"}, "showlegend": False,
-                       "name": t("staff.axis.capacity", lang)})
+        traces.append(go.Box(x=[str(names.get(b.place, b.place)) for b in boxes],
+                             q1=[b.q1 for b in boxes], median=[b.median for b in boxes],
+                             q3=[b.q3 for b in boxes], lowerfence=[b.low for b in boxes],
+                             upperfence=[b.high for b in boxes], marker_color="#0072B2",
+                             showlegend=False, name=t("staff.axis.capacity", lang)))
     line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
             "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
-    return lean(traces, 380, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
-                shapes=[line], xaxis={"tickangle": -40})
+    return figure(traces, 380, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+                  shapes=[line], xaxis={"tickangle": -40})
 
 
-def spread_figure(r: Redistribution, names: Mapping, lang: str) -> dict:
+def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
     """Capacity of each place now and after the recommended redistribution."""
     frame = r.places.sort_values("capacity_before", ascending=False)
     labels = [str(names.get(p, p)) for p in frame["place"]]
     traces = [
-        {"type": "scatter", "x": labels, "y": frame["capacity_before"].to_numpy(),
-         "mode": "markers", "name": t("staff.spread.before", lang),
-         "marker": {"color": "#999", "size": 9}},
-        {"type": "scatter", "x": labels, "y": frame["capacity_after"].to_numpy(),
-         "mode": "markers", "name": t("staff.spread.after", lang),
-         "marker": {"color": "#0072B2", "size": 9, "symbol": "diamond"}},
+        go.Scatter(x=labels, y=frame["capacity_before"], mode="markers",
+                   name=t("staff.spread.before", lang), marker={"color": "#999", "size": 9}),
+        go.Scatter(x=labels, y=frame["capacity_after"], mode="markers",
+                   name=t("staff.spread.after", lang),
+                   marker={"color": "#0072B2", "size": 9, "symbol": "diamond"}),
     ]
-    return lean(traces, 340, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
-                   xaxis={"tickangle": -40})
+    return figure(traces, 340, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+                  xaxis={"tickangle": -40})
 
 
 # --- tables ----------------------------------------------------------------------------

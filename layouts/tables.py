@@ -8,74 +8,27 @@ from collections.abc import Callable
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
-from layouts.formatting import day, number, percent
-
-
-class Lean:
-    """Part of a component tree written directly as the JSON Dash sends for it (Dash's
-    encoder asks any object for `to_plotly_json`). A table row was a dozen component
-    objects, each validated and then turned into this same dict: on the staff page's
-    ~1,300 components that was 35-45 ms a page. tests/test_lean_tables.py pins the dicts
-    to what the components give."""
-
-    __slots__ = ("tree",)
-
-    def __init__(self, tree) -> None:
-        self.tree = tree
-
-    def to_plotly_json(self):
-        return self.tree
-
-
-def _html(tag: str, children, **props) -> dict:
-    return {"props": {"children": children, **props}, "type": tag,
-            "namespace": "dash_html_components"}
-
-
-def lean_span(children, className: str, title: str | None = None) -> dict:
-    """html.Span(children, className=..., title=...) as its JSON (no title: none sent)."""
-    return _html("Span", children, className=className, **({"title": title} if title else {}))
-
-
-def lean_link(children, href: str, title: str | None = None) -> dict:
-    """dcc.Link(children, href=..., title=...) as its JSON."""
-    props = {"children": children, "href": href, **({"title": title} if title else {})}
-    return {"props": props, "type": "Link", "namespace": "dash_core_components"}
-
-
-def lean_rate(value: float | None, denominator: int, lang: str, small_min: int) -> dict:
-    """layouts.kpis.rate(value, denominator, lang, small_min) as its JSON."""
-    text = percent(value, lang)
-    if value is None or denominator >= small_min:
-        return _html("Span", text)
-    help_text = t("shell.small_sample_help", lang, n=denominator, min=small_min)
-    return _html("Span", [lean_span(text, "text-muted"), " ",
-                          lean_span(t("shell.small_sample", lang),
-                                    "badge text-bg-warning small-sample", help_text),
-                          lean_span(help_text, "visually-hidden")],
-                 className="rate-small-sample")
-
-
-def _td(cell, class_name: str | None) -> dict:
-    return _html("Td", cell, className=class_name) if class_name else _html("Td", cell)
+from layouts.formatting import day, number
+from layouts.kpis import rate
 
 
 def table_body(header: list, rows: list[list],
-               classes: tuple[str | None, ...] | None = None) -> list[Lean]:
+               classes: tuple[str | None, ...] | None = None) -> list:
     """Thead and Tbody of a drill table: the first cell of a row heads it (a link, most
     often), the others are numbers, right-aligned, unless `classes` gives each of them its
     class (None: no class)."""
-    head = _html("Thead", _html("Tr", [_html("Th", h, scope="col") for h in header]))
-    body = _html("Tbody", [
-        _html("Tr", [_html("Th", row[0], scope="row", className="fw-normal"),
-                     *[_td(c, "text-end" if classes is None else classes[i])
-                       for i, c in enumerate(row[1:])]])
-        for row in rows])
-    return [Lean(head), Lean(body)]
+    def cell(value, i: int) -> html.Td:
+        class_name = "text-end" if classes is None else classes[i]
+        return html.Td(value, className=class_name) if class_name else html.Td(value)
+
+    return [html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody([html.Tr([html.Th(row[0], scope="row", className="fw-normal"),
+                                 *[cell(c, i) for i, c in enumerate(row[1:])]])
+                        for row in rows])]
 
 
 def _table(header: list[str], rows: list[list], lang: str, table_id: str,
@@ -99,9 +52,9 @@ def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[
         share = r.completed / r.closed if r.closed else None
         per_post = r.on_register / r.filled_posts if r.filled_posts else None
         rows.append([
-            lean_link(str(r.name), href(r.key)),
+            dcc.Link(str(r.name), href=href(r.key)),
             number(r.on_register, lang), number(r.registered, lang), number(r.closed, lang),
-            lean_rate(share, r.closed, lang, small_min), number(r.overdue, lang),
+            rate(share, r.closed, lang, small_min), number(r.overdue, lang),
             number(r.filled_posts, lang), number(per_post, lang, 1),
             number(r.repeat_offences, lang),
         ])
@@ -118,11 +71,11 @@ def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], st
         upcoming = (f"{t(f'caseload.milestone.{r.next_kind}', lang)}, "
                     f"{t('caseload.due', lang, date=day(r.next_due, lang))}"
                     if r.next_kind else "—")
-        overdue = (lean_span(t("caseload.overdue_since", lang, n=r.overdue,
-                               date=day(r.first_overdue_due, lang)), "text-danger")
+        overdue = (html.Span(t("caseload.overdue_since", lang, n=r.overdue,
+                               date=day(r.first_overdue_due, lang)), className="text-danger")
                    if r.overdue else "0")
         rows.append([
-            lean_link(f"№ {r.case_id}", href(r.case_id)), r.person_code,
+            dcc.Link(f"№ {r.case_id}", href=href(r.case_id)), r.person_code,
             t(f"shell.type.{r.probation_type}", lang),
             t(f"shell.category.{r.legal_category}", lang),
             t(f"caseload.risk.{r.risk_tier}", lang), day(r.registered_on, lang), upcoming,

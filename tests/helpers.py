@@ -42,6 +42,29 @@ def text_of(component) -> str:
                       ensure_ascii=False)
 
 
+def shown(value) -> str:
+    """The text a component (or a cell's children) puts on screen."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "".join(shown(v) for v in value)
+    return shown(getattr(value, "children", None))
+
+
+def header_of(table) -> list[str]:
+    """The column headings of a drill table (dbc.Table: caption, head, body)."""
+    _caption, head, _body = table.children
+    return [shown(th) for th in head.children.children]
+
+
+def rows_of(table) -> list[list]:
+    """The body rows of a drill table, each as its cells (html.Th, then html.Td)."""
+    _caption, _head, body = table.children
+    return [row.children for row in body.children]
+
+
 # --- a real HTTP server ------------------------------------------------------------------
 
 class LiveServer:

@@ -8,6 +8,7 @@ asked no host but the app for anything.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -109,10 +110,10 @@ def _inside(code: str) -> tuple[float, float]:
     largest ring, the point inside it farthest from the ring's vertices."""
     from layouts.figures import region_outlines
 
-    xs, ys = region_outlines()[code]
+    xs, ys = region_outlines()[code]  # rings separated by NaN
     rings, ring = [], []
-    for point in zip(xs + [None], ys + [None], strict=True):
-        if point[0] is None:
+    for point in zip([*xs.tolist(), math.nan], [*ys.tolist(), math.nan], strict=True):
+        if math.isnan(point[0]):
             rings.append(ring)
             ring = []
         else:

@@ -3,11 +3,12 @@
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
+from dash import html
 
 from dashboard import codes, i18n
 from dashboard.filters import Notice
@@ -16,9 +17,9 @@ from layouts.formatting import day, number, percent
 from layouts.kpis import kpi_cards, rate
 from layouts.plotly_locale import graph_config
 from layouts.shell import breadcrumbs, notices, top_bar
-from layouts.tables import caseload_frame
+from layouts.tables import caseload_frame, officer_cases_table, places_table
 from queries.kpis import Headline
-from tests.helpers import text_of
+from tests.helpers import header_of, rows_of, shown, text_of
 
 
 def test_numbers_and_dates_per_language():
@@ -54,26 +55,17 @@ def test_kazakh_locale_travels_in_the_graph_config():
     assert "locales" not in graph_config("en")
 
 
-def _raw_map(values=(4, 9), lang="en") -> dict:
+def _map(values=(4, 9), lang="en") -> go.Figure:
     table = pd.DataFrame({"key": ["KZ-75", "KZ-71"], "name": ["Almaty", "Astana"]})
     every_region = pd.DataFrame({"code": sorted(figures.region_outlines())})
     return figures.region_map(table, pd.Series(list(values)), lang, "Cases", every_region)
 
 
-def _map(values=(4, 9), lang="en") -> go.Figure:
-    """The map's dict, validated by plotly (which raises on anything invalid)."""
-    return go.Figure(_raw_map(values, lang))
-
-
 def test_the_map_is_cartesian_and_needs_nothing_from_another_host():
-    raw = _raw_map()
-    # Built as a plain dict: plotly's own validation accepts it as it is.
-    assert json.loads(pio.to_json(raw, validate=True)) == json.loads(pio.to_json(raw,
-                                                                                  validate=False))
     fig = _map()
     assert {trace.type for trace in fig.data} == {"scatter"}
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.scaleanchor == "x"
-    assert "http" not in json.dumps(raw, cls=plotly.utils.PlotlyJSONEncoder)
+    assert "http" not in json.dumps(fig, cls=plotly.utils.PlotlyJSONEncoder)
 
 
 def test_the_map_draws_every_region_once():
@@ -83,8 +75,9 @@ def test_the_map_draws_every_region_once():
     grey, *regions, scale = fig.data
     # One trace for the 18 regions outside the scope, one per region within it.
     assert [trace.customdata for trace in regions] == [("KZ-71",), ("KZ-75",)]
-    assert grey.y.count(None) + 1 == sum(outlines[c][1].count(None) + 1 for c in outlines
-                                         if c not in ("KZ-71", "KZ-75"))
+    rings = {code: np.isnan(y).sum() + 1 for code, (_, y) in outlines.items()}
+    assert np.isnan(grey.y).sum() + 1 == sum(n for code, n in rings.items()
+                                             if code not in ("KZ-71", "KZ-75"))
     assert all(trace.fill == "toself" for trace in (grey, *regions))
 
 
@@ -114,7 +107,7 @@ def test_map_hover_names_the_region_and_its_value_in_the_language():
 def test_trend_marks_the_2015_and_2017_widenings():
     frame = pd.DataFrame({"month_end": [date(2014, 1, 31)], "probation_type": ["sentence"],
                           "cases": [3]})
-    texts = [a.text for a in go.Figure(figures.trend(frame, "ru")).layout.annotations]
+    texts = [a.text for a in figures.trend(frame, "ru").layout.annotations]
     assert texts[0].startswith("2015") and texts[1].startswith("2017")
 
 
@@ -141,14 +134,85 @@ def test_caseload_frame_of_nothing_and_of_an_unknown_type():
     assert odd["Total"].dtype == "int64"
 
 
-def test_iso_datetimes_as_plotly_writes_them():
-    assert figures.iso_datetimes(pd.Series([date(2024, 2, 29), date(2025, 1, 31)])) == [
-        "2024-02-29T00:00:00", "2025-01-31T00:00:00"]
-    assert figures.iso_datetimes(pd.to_datetime(pd.Series(["2025-03-31"]))) == [
-        "2025-03-31T00:00:00"]
-    missing = figures.iso_datetimes(pd.Series([date(2025, 1, 31), None]))
-    assert missing[0] == "2025-01-31T00:00:00" and pd.isna(missing[1])
-    assert figures.iso_datetimes([]) == []
+# --- the drill tables ---------------------------------------------------------------------
+
+DRILL = pd.DataFrame({
+    "key": ["KZ-71", "KZ-75", "KZ-79"], "name": ["Астана", "Алматы", "Шымкент"],
+    "on_register": [1234, 7, 0], "registered": [300, 2, 0], "closed": [250, 3, 0],
+    "completed": [200, 1, 0], "overdue": [12, 0, 0], "filled_posts": [40, 0, 1],
+    "repeat_offences": [5, 1, 0], "repeat_offences_year_before": [4, 0, 0]})
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_drill_table_links_each_place_one_level_down(lang):
+    table = places_table(DRILL, lang, 10, lambda key: f"/region/{key}?period=year",
+                         "units-table", "Regions")
+    assert table.id == "units-table" and shown(table.children[0]) == "Regions"
+    assert header_of(table) == [i18n.t(f"shell.col.{c}", lang) for c in (
+        "name", "on_register", "registered", "closed", "completion", "overdue", "posts",
+        "caseload", "repeat")]
+    rows = rows_of(table)
+    assert [(row[0].scope, row[0].children.href, shown(row[0])) for row in rows] == [
+        ("row", "/region/KZ-71?period=year", "Астана"),
+        ("row", "/region/KZ-75?period=year", "Алматы"),
+        ("row", "/region/KZ-79?period=year", "Шымкент")]
+    astana = rows[0]
+    assert [shown(cell) for cell in astana[1:]] == [
+        number(1234, lang), number(300, lang), number(250, lang), percent(0.8, lang),
+        number(12, lang), number(40, lang), number(1234 / 40, lang, 1), number(5, lang)]
+    assert {cell.className for row in rows for cell in row[1:]} == {"text-end"}
+    assert shown(rows[1][7]) == "—"  # no filled post: no caseload per post
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_drill_table_marks_a_completion_share_on_few_closures(lang):
+    rows = rows_of(places_table(DRILL, lang, 10, str, "units-table", "Regions"))
+    plain, small, none = (row[4].children for row in rows)  # 250, 3 and 0 closures
+    assert "small-sample" not in text_of(plain) and "small-sample" not in text_of(none)
+    assert small.className == "rate-small-sample"
+    value, _, badge, hidden = small.children
+    help_text = i18n.t("shell.small_sample_help", lang, n=3, min=10)
+    assert (shown(value), value.className) == (percent(1 / 3, lang), "text-muted")
+    assert shown(badge) == i18n.t("shell.small_sample", lang) and badge.title == help_text
+    assert "small-sample" in badge.className
+    assert (shown(hidden), hidden.className) == (help_text, "visually-hidden")
+
+
+def test_a_table_with_no_rows_is_a_note():
+    empty = places_table(DRILL.iloc[0:0], "ru", 10, str, "units-table", "Regions")
+    assert isinstance(empty, html.P) and empty.id == "units-table"
+    assert shown(empty) == "Нет данных для показа."
+
+
+OFFICER_CASES = pd.DataFrame({
+    "case_id": [4, 9], "person_code": ["P-4", "P-9"],
+    "probation_type": ["sentence", "pre_trial"],
+    "legal_category": ["conditionally_sentenced", "suspect_protected"],
+    "risk_tier": ["high", "low"], "registered_on": [date(2024, 1, 5), date(2025, 3, 1)],
+    "planned_end": [date(2026, 1, 5), None], "next_kind": [None, "check_in"],
+    "next_due": [None, date(2026, 1, 10)], "overdue": [3, 0],
+    "first_overdue_due": [date(2025, 9, 1), None]}, dtype=object)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_officer_cases_link_each_case_with_next_and_overdue_milestones(lang):
+    t = i18n.t
+    table = officer_cases_table(OFFICER_CASES, lang, lambda case: f"/case/{case}")
+    assert table.id == "officer-cases"
+    assert header_of(table) == [t(f"caseload.col.{c}", lang) for c in (
+        "case", "person", "type", "category", "risk", "registered_on", "next", "overdue")]
+    overdue_case, other = rows_of(table)
+    assert (overdue_case[0].children.href, shown(overdue_case[0])) == ("/case/4", "№ 4")
+    assert [shown(cell) for cell in overdue_case[1:7]] == [
+        "P-4", t("shell.type.sentence", lang), t("shell.category.conditionally_sentenced", lang),
+        t("caseload.risk.high", lang), day(date(2024, 1, 5), lang), "—"]
+    note = overdue_case[7].children
+    assert note.className == "text-danger"
+    assert shown(note) == t("caseload.overdue_since", lang, n=3, date=day(date(2025, 9, 1),
+                                                                             lang))
+    assert shown(other[6]) == (f"{t('caseload.milestone.check_in', lang)}, "
+                               f"{t('caseload.due', lang, date=day(date(2026, 1, 10), lang))}")
+    assert other[7].children == "0"
 
 
 def test_top_bar_has_sections_languages_and_sign_out():

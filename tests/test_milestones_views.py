@@ -11,6 +11,7 @@ Due by then: unit 1 m1, m2, m3, m10 (4); unit 2 m6 (1), so Saryarka is the worst
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from callbacks import milestones as views
@@ -20,10 +21,10 @@ from dashboard.config import Settings
 from dashboard.i18n import LANGUAGES, catalog, t
 from dashboard.scope import NotPermitted, Scope
 from layouts import milestones as L
-from layouts.tables import Lean
+from layouts.formatting import percent
 from queries import milestones as M
 from tests import fixture_small
-from tests.helpers import text_of
+from tests.helpers import header_of, rows_of, shown, text_of
 
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 
@@ -147,8 +148,51 @@ def test_headline_cards():
 
 
 def test_flag_badge_marks_small_caseloads():
-    assert text_of(Lean(L.flag_badge(None, 4, 10, "en"))) .count("too few cases (4 < 10)") == 1
-    assert "far above national" in text_of(Lean(L.flag_badge("far", 40, 10, "en")))
+    small = L.flag_badge(None, 4, 10, "en")
+    assert (shown(small), small.className) == ("too few cases (4 < 10)", "small text-muted")
+    far = L.flag_badge("far", 40, 10, "en")
+    assert (shown(far), far.className) == ("far above national", "badge text-bg-danger")
+    assert L.flag_badge(None, 40, 10, "en") == "—"  # enough cases, no flag: peers too few
+
+
+PLACES = pd.DataFrame({
+    "key": pd.Series([7, 3, None, 9], dtype=object),
+    "name": pd.Series(["S-0007", "S-0003", None, "S-0009"], dtype=object),
+    "parent": [1, 1, 1, 1], "caseload": [40, 12, 5, 2], "due": [20, 10, 4, 0],
+    "overdue": [9, 1, 2, 0], "overdue_rate": [0.45, 0.1, 0.5, float("nan")],
+    "timeliness": [55.0, 90.0, 50.0, float("nan")],
+    "band": pd.Series(["poor", "good", "poor", None], dtype=object),
+    "flag": pd.Series(["far", "met", None, None], dtype=object)})
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_places_table_links_officers_and_shows_bands_and_flags(lang):
+    block = L.places_table(PLACES, "officer", lang, lambda k: f"/milestones/officer/{k}",
+                           lambda k: f"/officer/{k}", 10, M.Benchmark(0.2, 0.1, 0.3, 2))
+    table, help_text = block.children
+    assert table.id == "milestones-officers" and help_text.id == "milestones-flag-help"
+    assert header_of(table) == [t(f"milestones.col.{c}", lang) for c in (
+        "name", "caseload", "due", "overdue", "share", "timeliness", "flag", "profile")]
+    worst, good, unassigned, few = rows_of(table)
+    assert (worst[0].children.href, shown(worst[0])) == ("/milestones/officer/7", "S-0007")
+    assert [shown(cell) for cell in worst[1:5]] == ["40", "20", "9", percent(0.45, lang, 1)]
+    classes = [getattr(cell, "className", None) for cell in worst[1:]]
+    assert classes == ["text-end"] * 5 + [None, None]  # numbers right-aligned, badges not
+    band, flag, profile = (cell.children for cell in worst[5:])
+    assert (shown(band), band.className, band.title) == (
+        percent(0.55, lang, 1), "badge text-bg-danger", t("milestones.band.poor", lang))
+    assert (shown(flag), flag.className) == (t("milestones.flag.far", lang),
+                                             "badge text-bg-danger")
+    assert (shown(profile), profile.href, profile.title) == (
+        "↗", "/officer/7", t("milestones.col.profile", lang))
+    assert good[5].children.className == "badge text-bg-success"
+    assert good[6].children.className == "badge text-bg-success"
+    # Cases nobody is responsible for: a row of their own, with no link to anyone.
+    assert unassigned[0].children == t("milestones.unassigned", lang)
+    assert unassigned[7].children == ""
+    assert shown(unassigned[6]) == t("milestones.flag.small", lang, n=5, min=10)
+    assert [shown(cell) for cell in few[4:7]] == ["—", "—",
+                                                  t("milestones.flag.small", lang, n=2, min=10)]
 
 
 def test_aging_figure_keeps_bucket_order():

@@ -166,6 +166,18 @@ def test_sections_preload_the_apps_plotly_bundle_from_this_server(server):
     assert "plotly.js (probation: scatter, bar, box - minified) v4.1.1" in bundle.text[:200]
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_dash_pages_name_the_readers_language(server, lang):
+    http = sign_in(server.url, "head71")
+    try:
+        http.get(f"{server.url}/language/{lang}", timeout=10)
+        for path in ("/", "/region/KZ-71"):
+            page = http.get(server.url + path, timeout=10).text
+            assert page.count("<html") == 1 and f'<html lang="{lang}">' in page
+    finally:
+        http.get(f"{server.url}/language/kk", timeout=10)  # the default, as it was
+
+
 def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(server):
     page = sign_in(server.url, "head71").get(server.url + "/", timeout=10).text
     scripts = [line for line in page.splitlines() if "<script src=" in line]
