@@ -116,3 +116,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         f"PostgreSQL tests ({ADMIN_URL.rsplit('@', 1)[-1]}): {len(passed)} passed, "
         f"{len(failed)} failed, {len(skipped)} skipped")
+
+
+@pytest.fixture(scope="session")
+def generated_dataset(request, tmp_path_factory):
+    """generated_dataset(backend, scale, seed, until): an engine on a database holding the
+    synthetic dataset, its read models refreshed by the load; generated once per run for
+    each (backend, scale, seed, until) and shared: tests read it, never write to it."""
+    from service import demo, load
+
+    made: dict = {}
+
+    def make(backend: str, scale: float, seed: int, until):
+        key = (backend, scale, seed, until)
+        if key not in made:
+            url = _new_url(backend, request, tmp_path_factory, migrated=True)
+            engine = make_engine(url)
+            load.replace_all(engine, demo.generate(scale=scale, seed=seed, until=until))
+            made[key] = engine
+        return made[key]
+
+    yield make
+    for engine in made.values():
+        engine.dispose()

@@ -22,9 +22,8 @@ from dashboard import schema as S
 from dashboard.metrics import Period, buckets, trailing_months
 from dashboard.scope import NotPermitted, Scope
 from queries import outcomes as Q
-from queries import rollups
 from queries.national import year_summary
-from service import demo, load
+from service import demo, load, readmodel
 
 NATION = Scope.nation()
 Y2014, Y2015 = Period(d(2014, 1, 1), d(2014, 12, 31)), Period(d(2015, 1, 1), d(2015, 12, 31))
@@ -132,7 +131,7 @@ def outcomes_db(engine):
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
             for k, v in {"data_from": "2014-01-01", "data_until": "2016-12-31",
                          "data_version": "outcomes-v1"}.items()])
-        rollups.refresh(conn)  # as generate and import do after a load
+        readmodel.refresh(conn)  # as generate and import do after a load
     return engine
 
 

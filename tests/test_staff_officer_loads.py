@@ -15,7 +15,9 @@ from callbacks.staff import officer_capacity
 from dashboard import schema as S
 from dashboard import workload as W
 from queries import staff as Q
-from queries import stocks
+from queries.readmodel import stocks
+from service.readmodel import stocks as SB
+from tests.seam import definitions_only
 from tests.test_staff_queries import (  # noqa: F401 - staff is a fixture
     ALMATY,
     AS_OF,
@@ -39,7 +41,7 @@ def stocked(staff):  # noqa: F811
     with staff.begin() as conn:
         conn.execute(insert(S.dataset_info).values(key="data_version", value="staff-1",
                                                    updated_at=datetime(2026, 1, 1)))
-        stocks.refresh(conn)
+        SB.refresh(conn)
     return staff
 
 
@@ -85,11 +87,8 @@ def test_weights_that_do_not_add_up_exactly_are_weighed_in_python(stocked):
 
 
 def counted_directly(conn, call, monkeypatch):
-    monkeypatch.setattr(stocks, "headcount_holds", lambda *a: False)
-    try:
+    with definitions_only():
         return call()
-    finally:
-        monkeypatch.undo()
 
 
 @pytest.mark.parametrize("day", [AS_OF, d(2025, 1, 1), d(2018, 1, 1), d(2016, 1, 31)])

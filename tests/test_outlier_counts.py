@@ -1,6 +1,7 @@
-"""The outlier rule's rollups (queries/outcome_rollups.py) answer exactly what the direct
-count over the cases and assignments answers, on both backends: windows ending on a month
-end and mid-month, one day long, past the rollup's last month; narrowed by type and
+"""The outlier rule's counts from the arrays held in memory (queries/readmodel/
+outlier_pool.py) and the escalation's grounds from case_grounds answer exactly what the
+definitions count over the cases, assignments and violations, on both backends: windows
+ending on a month end and mid-month, one day long, past the data; narrowed by type and
 category; for the nation, a region head and a unit head; after a reload."""
 
 from datetime import date
@@ -12,10 +13,11 @@ from sqlalchemy import delete
 
 from dashboard.metrics import Period, month_ends, trailing_months
 from dashboard.scope import Scope
-from queries import outcome_rollups, rollups
 from queries import outcomes as Q
-from service import demo, load
+from service import readmodel
+from service.readmodel import rollups as RB
 from tests import fixture_small
+from tests.seam import both
 from tests.test_outcomes_queries import outcomes_db  # noqa: F401 - the shared fixture
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
@@ -51,14 +53,13 @@ def fixture_engine(engine):
 
 
 def _both(conn, scope, windows, level, narrowing):
-    rolled = Q.outlier_counts(conn, scope, windows, level, narrowing)
-    direct = Q.outlier_counts(conn, scope, windows, level, narrowing, use_rollups=False)
-    return rolled, direct
+    return both(lambda: Q.outlier_counts(conn, scope, windows, level, narrowing),
+                "outlier_pool")
 
 
 @pytest.mark.parametrize("name", list(WINDOW_SETS))
 @pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
-def test_rollup_counts_equal_the_direct_counts(fixture_engine, name, level):
+def test_counts_from_memory_equal_the_definition(fixture_engine, name, level):
     windows = WINDOW_SETS[name]
     with fixture_engine.connect() as conn:
         for scope in SCOPES:
@@ -67,21 +68,6 @@ def test_rollup_counts_equal_the_direct_counts(fixture_engine, name, level):
                 pd.testing.assert_frame_equal(rolled, direct)
         everything, _ = _both(conn, Scope.nation(), windows, level, Q.EVERYTHING)
     assert everything.caseload_days.sum() > 0
-
-
-@pytest.mark.parametrize("level", Q.OUTLIER_LEVELS)
-def test_mid_month_windows_are_answered_by_the_rollup(fixture_engine, level):
-    """Not by the fallback: the edges are where the rollup could go wrong."""
-    with fixture_engine.connect() as conn:
-        for name in ("to-data-end", "mid-month", "first-of-month", "leap-day", "short"):
-            assert Q._caseload_from_rollup(conn, level, WINDOW_SETS[name], Q.EVERYTHING) \
-                is not None, name
-        assert Q._caseload_from_rollup(conn, level, WINDOW_SETS["past-the-data"],
-                                       Q.EVERYTHING) is None
-        narrowed = Q._caseload_from_rollup(conn, level, WINDOW_SETS["mid-month"],
-                                           Q.Narrowing.of(["sentence"]))
-    # The officers' rollup knows no types or categories.
-    assert (narrowed is None) == (level == "officer")
 
 
 def test_hand_counted_edge(fixture_engine):
@@ -108,8 +94,9 @@ def test_grounds_from_case_grounds_equal_the_direct_ranking(fixture_engine, peri
     with fixture_engine.connect() as conn:
         for scope in SCOPES:
             for narrowing in NARROWINGS:
-                assert Q.escalation(conn, scope, periods, narrowing) == \
-                    Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
+                fast, plain = both(lambda s=scope, n=narrowing: Q.escalation(
+                    conn, s, periods, n), "rollups")
+                assert fast == plain
 
 
 def test_grounds_on_the_outcomes_fixture(outcomes_db):  # noqa: F811 - imported above
@@ -125,8 +112,9 @@ def test_grounds_on_the_outcomes_fixture(outcomes_db):  # noqa: F811 - imported 
                       Scope("unit_head", unit_id=2)]:
             for narrowing in NARROWINGS:
                 for cut in (periods, periods[:2], periods[2:]):
-                    assert Q.escalation(conn, scope, cut, narrowing) == \
-                        Q.escalation(conn, scope, cut, narrowing, use_rollups=False)
+                    fast, plain = both(lambda s=scope, n=narrowing, c=cut: Q.escalation(
+                        conn, s, c, n), "rollups")
+                    assert fast == plain
     assert [e.grounds for e in rolled] == [0, 1, 0, 2]
 
 
@@ -137,7 +125,7 @@ def test_refresh_follows_the_data(fixture_engine):
         for table in (case_assignments, milestones, violations, assistance):
             conn.execute(delete(table).where(table.c.case_id == 12))
         conn.execute(delete(cases).where(cases.c.id == 12))
-        rollups.refresh(conn)
+        readmodel.refresh(conn)
     with fixture_engine.connect() as conn:
         for level in Q.OUTLIER_LEVELS:
             rolled, direct = _both(conn, Scope.nation(), WINDOW_SETS["mid-month"], level,
@@ -148,49 +136,23 @@ def test_refresh_follows_the_data(fixture_engine):
     assert last.caseload_days.tolist() == [562 - 365]
 
 
-def test_generated_data_through_the_bulk_load(engine):
-    """The load refreshes the rollups in its transaction; a few thousand generated cases
-    cover what twelve hand-made ones cannot."""
-    dataset = demo.generate(scale=0.02, seed=11)
-    load.replace_all(engine, dataset)
-    with engine.connect() as conn:
-        grounds = conn.exec_driver_sql("SELECT COUNT(*) FROM case_grounds").scalar()
-        last = conn.exec_driver_sql("SELECT MAX(registered_on) FROM cases").scalar()
-        region = conn.exec_driver_sql("SELECT MIN(region_code) FROM units").scalar()
-        unit = conn.exec_driver_sql("SELECT MIN(id) FROM units").scalar()
-        last = date.fromisoformat(str(last)[:10])
-        scopes = [Scope.nation(), Scope("region_head", region_code=region),
-                  Scope("unit_head", unit_id=unit)]
-        for end in (last, date(2019, 5, 31), date(2019, 5, 17)):
-            for level in Q.OUTLIER_LEVELS:
-                for scope in scopes:
-                    for narrowing in NARROWINGS[:3]:
-                        rolled, direct = _both(conn, scope, windows_to(end), level,
-                                               narrowing)
-                        pd.testing.assert_frame_equal(rolled, direct)
-                        if scope.role == "ministry":
-                            assert rolled.caseload_days.sum() > 0
-            for scope in scopes:
-                periods = [Period(date(end.year, 1, 1), end),
-                           Period(date(end.year - 1, 1, 1), date(end.year - 1, 12, 31))]
-                for narrowing in NARROWINGS[:3]:
-                    assert Q.escalation(conn, scope, periods, narrowing) == \
-                        Q.escalation(conn, scope, periods, narrowing, use_rollups=False)
-    assert grounds > 0
+MIGRATIONS = Path(__file__).parent.parent / "dashboard" / "migrations" / "versions"
 
 
-MIGRATION = (Path(__file__).parent.parent / "dashboard" / "migrations" / "versions"
-             / "0008_outcome_rollups.py")
-
-
-def test_the_refresh_code_builds_what_the_migration_froze():
-    """PostgreSQL refreshes the view the migration defined; SQLite refills its table from
-    the refresh code's copy. The two must say the same."""
+def _frozen(name: str) -> dict:
+    path = MIGRATIONS / name
     namespace: dict = {}
-    exec(compile(MIGRATION.read_text(), str(MIGRATION), "exec"), namespace)  # noqa: S102
-    for level in Q.OUTLIER_LEVELS:
-        for dialect, suffix in (("postgresql", "PG"), ("sqlite", "SQLITE")):
-            frozen = namespace[f"{level.upper()}_ROLLUP_{suffix}"]
-            assert frozen.strip() == outcome_rollups.select_sql(dialect, level).strip()
-    assert namespace["SPELLS"].strip() == outcome_rollups.SPELLS_SQL.strip()
-    assert namespace["GROUNDS"].strip() == outcome_rollups.GROUNDS_SQL.strip()
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def _words(sql: str) -> list[str]:
+    return sql.split()
+
+
+def test_the_refresh_code_builds_what_the_migrations_froze():
+    """PostgreSQL refreshes the views the migrations defined; SQLite refills its tables
+    from the refresh code's copies. The two must say the same."""
+    assert _words(_frozen("0008_outcome_rollups.py")["GROUNDS"]) == _words(RB.CASE_GROUNDS_SQL)
+    assert _words(_frozen("0005_rollups.py")["ROLLUP_SQLITE"]) == \
+        _words(RB.MONTHLY_ROLLUP_SQLITE)
