@@ -54,8 +54,8 @@ def pre_fork(server, worker):
 
     if server is not None and server.cfg.preload_app:
         from app import server as flask_server
-        from queries import outlier_pool
+        from queries.readmodel import readers
 
-        outlier_pool.warm(flask_server.config.get("READ_ENGINE")
+        readers.warm(flask_server.config.get("READ_ENGINE")
                           or flask_server.config["ENGINE"])
     collector.settle()

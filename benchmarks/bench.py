@@ -504,7 +504,3 @@ def write_json(path, payload: dict) -> None:
     with open(path, "w", encoding="utf-8") as out:
         json.dump(payload, out, indent=2, ensure_ascii=False)
         out.write("\n")
-
-
-# The views of this branch register themselves on import.
-from benchmarks import views  # noqa: E402,F401

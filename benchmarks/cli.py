@@ -39,6 +39,9 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
 @click.option("--naive-runs", type=int, default=3, show_default=True,
               help="Runs of the naive pandas baseline per view (it is slow).")
 @click.option("--views", default="", help="Comma-separated view names (default: all).")
+@click.option("--without", default="",
+              help="Comma-separated read models to switch off (queries.readmodel.MODELS, "
+                   "or repeat_pairs / repeat_assistance): what the views cost without them.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
               help="Write the results here as JSON.")
 @click.option("--replace", is_flag=True,
@@ -49,13 +52,16 @@ def _dataset_matches(engine, scale: float, seed: int) -> bool | None:
               envvar="DATABASE_URL",
               help="Database to fill and time (default: DATABASE_URL).")
 def bench(scale: float, seed: int, runs: int, warmup: int,
-          naive_runs: int, views: str,
+          naive_runs: int, views: str, without: str,
           json_path: str | None, replace: bool, slowest: int, bench_url: str | None) -> None:
     """Time every view: server-side callback (uncached and cached), raw SQL, naive pandas."""
     from benchmarks import bench as b
+    from benchmarks import views as _views  # noqa: F401 - the views register themselves
+    from benchmarks import views_pages as _pages  # noqa: F401
     from dashboard import collector, migrate
-    from queries import outcome_stocks, outlier_pool, stocks
+    from queries import readmodel
     from queries.common import data_period
+    from queries.readmodel import outlier_pool, readers
     from service import demo, load
     from service.factory import create_app
 
@@ -65,7 +71,7 @@ def bench(scale: float, seed: int, runs: int, warmup: int,
     if matches:
         click.echo(f"reusing the synthetic dataset (scale {scale}, seed {seed})")
         with engine.connect() as conn:
-            stale = stocks.fresh(conn) is None or outcome_stocks.held_days(conn) is None
+            stale = not all(fresh(conn) for fresh in readmodel.MODELS.values())
         if stale:  # a database loaded before the rollup existed
             click.echo("refreshing the rollups ...")
             load.refresh_rollups(engine)
@@ -74,6 +80,12 @@ def bench(scale: float, seed: int, runs: int, warmup: int,
             raise UserError("the database holds other data; use --replace to overwrite it")
         click.echo(f"generating the synthetic dataset (scale {scale}, seed {seed}) ...")
         load.replace_all(engine, demo.generate(scale=scale, seed=seed, until=date(2026, 11, 24)))
+    switched_off = {m.strip() for m in without.split(",") if m.strip()}
+    known = {*readmodel.MODELS, "repeat_pairs", "repeat_assistance"}
+    if switched_off - known:
+        raise UserError(f"unknown read model(s) {', '.join(sorted(switched_off - known))}: "
+                        f"one of {', '.join(sorted(known))}")
+    readmodel.DISABLED.update(switched_off)
     chosen = [v.strip() for v in views.split(",") if v.strip()] or list(b.REGISTRY)
     unknown = [v for v in chosen if v not in b.REGISTRY]
     if unknown:
@@ -91,7 +103,7 @@ def bench(scale: float, seed: int, runs: int, warmup: int,
     world = b.build_world(engine, until)
     # As gunicorn's workers run (gunicorn.conf.py): the outlier pool read ahead, the
     # collector settled.
-    read = outlier_pool.warm(engines[-1])
+    read = readers.warm(engines[-1])
     if read is not None:
         click.echo(f"outlier pool read ahead in {read:.1f} s "
                    f"({outlier_pool.held_bytes() / 1e6:.0f} MB)")
@@ -107,7 +119,8 @@ def bench(scale: float, seed: int, runs: int, warmup: int,
             click.echo(f"  first error: {note}")
         for total, median, count, sql in result.slowest:
             click.echo(f"  {total:8.0f} ms total, {median:7.1f} ms median, x{count}: {sql[:300]}")
-    meta = {"runs_per_view": runs, "warmup_per_view": warmup, "naive_runs": naive_runs,
+    meta = {"without": sorted(switched_off), "runs_per_view": runs, "warmup_per_view": warmup,
+            "naive_runs": naive_runs,
             "cache": "redis" if getattr(settings, "redis_url", None) else "simple",
             "measured": "POST /_dash-update-component via Flask test client, signed in",
             "machine": f"{platform.machine()} {os.cpu_count()} cores, "

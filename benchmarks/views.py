@@ -222,6 +222,3 @@ register(ViewBenchmark("unit", unit_samples, naive_unit, KPI_TABLES))
 register(ViewBenchmark("officer", officer_samples, naive_officer, KPI_TABLES))
 register(ViewBenchmark("case", case_samples, naive_case,
                        ("cases", "milestones", "assistance", "violations", "case_assignments")))
-
-# The Milestones, Staff and Outcomes views register themselves on import.
-from benchmarks import views_pages  # noqa: E402,F401

@@ -147,8 +147,8 @@ def make_key(name: str, version: str, scope: Scope, args, kwargs, namespace: str
 class Prebuilt:
     """A page body already in JSON. Dash's encoder asks objects for `to_plotly_json`: in a
     request this one answers with a marker, and `splice` puts the text in its place once
-    Dash has written the response. Parsing the text only for Dash to write it again was
-    two thirds of a cached page's time (overview: 20 ms, of which json 13)."""
+    Dash has written the response, rather than parsing the text only for Dash to write it
+    again (the cached floor, docs/performance.md)."""
 
     def __init__(self, text: str) -> None:
         self.text = text

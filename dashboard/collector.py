@@ -1,13 +1,12 @@
 """The garbage collector of a serving process, settled once the app is built.
 
 A page request allocates tens of thousands of short-lived objects (frames, rows,
-components), so the collector runs often; every full collection walked the ~280,000
-objects start-up leaves behind (modules, SQLAlchemy metadata, Dash's registry): 8 full
-collections of ~230 ms in 60 outcomes requests, landing on whichever request triggered
-them. Frozen, start-up's objects are never walked again (and, in gunicorn's master before
-it forks, never written to by a worker's collector, so their pages stay shared); with
-higher thresholds the young collections run a quarter as often (1,702 -> 404). On 60 outcomes
-requests: time in the collector 2.9 s -> 1.1 s."""
+components), so the collector runs often, and every full collection walked the objects
+start-up leaves behind (modules, SQLAlchemy metadata, Dash's registry), landing on
+whichever request triggered it. Frozen, start-up's objects are never walked again (and,
+in gunicorn's master before it forks, never written to by a worker's collector, so their
+pages stay shared); with higher thresholds the young collections run less often. Kept
+for the load test's p95 (docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -29,8 +28,7 @@ def settle() -> None:
 def _trim() -> None:
     """glibc keeps the heap that start-up freed (reading the outlier pool parses a CSV of
     a million rows): a forked worker's resident set counted it. malloc_trim returns it to
-    the system: the master's RSS after reading the pool at scale 1, 185 -> 130 MB.
-    Elsewhere than glibc, nothing to do."""
+    the system. Elsewhere than glibc, nothing to do."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

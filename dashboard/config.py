@@ -68,9 +68,8 @@ class Settings:
     page_parallel_workers: int | None = 0
     """PROBATION_PAGE_PARALLEL_WORKERS: PostgreSQL's max_parallel_workers_per_gather for
     the pages' queries (empty: the server's setting). A page's queries are small: starting
-    workers cost more than they save (a unit's overdue count 21-29 ms with two, 6-7 ms
-    without), and with many users the cores are busy anyway. Loads and refreshes keep
-    the server's setting."""
+    workers costs more than they save, and with many users the cores are busy anyway.
+    Loads and refreshes keep the server's setting."""
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -31,7 +30,7 @@ from flask_login import current_user, logout_user
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from dashboard import audit, auth, i18n
+from dashboard import audit, auth, i18n, idle
 from dashboard.config import Settings, instance_dir
 from dashboard.db import DatabaseError, check
 from dashboard.scope import NotPermitted
@@ -62,18 +61,8 @@ CSP = {
 }
 
 
-def now() -> float:
-    """Seconds since the epoch (a function so tests can move the clock)."""
-    return time.time()
-
-
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
-
-
-def touch_session() -> None:
-    """Mark the session as active now (the idle timeout counts from here)."""
-    session["last_seen"] = int(now())
 
 
 def _settings() -> Settings:
@@ -113,7 +102,7 @@ def _idle_expired(settings: Settings) -> bool:
     last_seen = session.get("last_seen")
     if not isinstance(last_seen, int):
         return True
-    return now() - last_seen > settings.idle_timeout_minutes * 60
+    return idle.now() - last_seen > settings.idle_timeout_minutes * 60
 
 
 def _same_origin() -> bool:
@@ -206,8 +195,8 @@ def make_gate(dash_app):
                 logout_user()
                 session.clear()
                 return _refuse_anonymous(path, expired=True)
-            if now() - session.get("last_seen", 0) >= TOUCH_EVERY_SECONDS:
-                touch_session()
+            if idle.now() - session.get("last_seen", 0) >= TOUCH_EVERY_SECONDS:
+                idle.touch_session()
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
                 return _json_error("cross-origin request refused", 403)
             if path == CALLBACK_PATH and request.method == "POST":

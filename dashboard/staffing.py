@@ -46,9 +46,8 @@ class Box:
 
 @dataclass(frozen=True)
 class CapacitySummary:
-    """What the staff page shows of the officers in post: not every officer (17,000 on
-    the national page at scale 10, which were read, pickled into the cache and grouped
-    again on every page), but their counts, a box per place and the most overloaded."""
+    """What the staff page shows of the officers in post: not every officer (tens of
+    thousands nationally), but their counts, a box per place and the most overloaded."""
 
     officers: int
     overloaded: int

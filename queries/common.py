@@ -13,7 +13,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard.cache import dataset_days
 from dashboard.filters import DATA_FROM, Filters
-from dashboard.schema import case_assignments, cases, dataset_info, milestones, units
+from dashboard.schema import OPEN_RANGE, case_assignments, cases, dataset_info, milestones, units
 from dashboard.scope import Scope
 
 
@@ -94,6 +94,4 @@ def _overdue_default(element, compiler, **kw) -> str:
 @compiles(milestone_overdue_on, "postgresql")
 def _overdue_postgresql(element, compiler, **kw) -> str:
     day = compiler.process(list(element.clauses)[0], **kw)
-    from queries.rollups import OPEN_RANGE
-
     return f"{OPEN_RANGE.format(t='milestones.')} @> {day}"

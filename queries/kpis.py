@@ -4,7 +4,7 @@ either as one set (`headline`) or one row per region, unit or officer (`by_place
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,13 +13,11 @@ from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
 from dashboard.filters import Filters
-from dashboard.metrics import Period
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
-from queries import outcome_stocks as OS
-from queries import rollups, stock_delta, stocks
 from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
 from queries.national import officer_in_post_on, on_register_on
+from queries.readmodel import measure
 
 LEVELS = ("region", "unit", "officer")
 COLUMNS = ("on_register", "registered", "closed", "completed", "overdue", "filled_posts",
@@ -62,13 +60,14 @@ class Headline:
         return (self.repeat_offences - before) / before if before else None
 
 
-def _key(level: str | None):
+def key_of(level: str | None):
+    """The column a count is grouped by at `level` (None: not grouped)."""
     return {None: None, "region": units.c.region_code, "unit": units.c.id,
             "officer": cases.c.officer_id}[level]
 
 
 def _counts(conn: Connection, level: str | None, base, where, **measures) -> pd.DataFrame:
-    key = _key(level)
+    key = key_of(level)
     columns = [m.label(name) for name, m in measures.items()]
     query = select(*([key.label("key")] if key is not None else []), *columns)
     query = query.select_from(base).where(where)
@@ -78,8 +77,7 @@ def _counts(conn: Connection, level: str | None, base, where, **measures) -> pd.
 
 
 def _keyed(rows, keyed: bool, names: list[str]) -> pd.DataFrame:
-    """Rows (key first when `keyed`) as a frame indexed by `key`: columns handed over
-    whole, not a frame of records and then set_index (20 regions: 105 µs against 250)."""
+    """Rows (key first when `keyed`) as a frame indexed by `key`."""
     if not keyed:
         return pd.DataFrame([tuple(r) for r in rows], columns=names)
     if not rows:  # object columns, as a frame of no records has
@@ -96,54 +94,10 @@ def _between(column, first: date, last: date):
 def by_place(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
     """KPI counts (COLUMNS) per region, unit or officer (index `key`), or one row when
     `level` is None. Places with nothing to count are left out."""
-    where = cases_where(scope, f)
-    base = cases_with_units()
-    count = func.count()
-    if level == "officer" or f.officer_id is not None:
-        # Neither the stocks nor the rollup know officers: everything is counted from the
-        # cases: four statements (cases, overdue milestones, offences, posts) instead of seven.
-        parts = [_direct_case_counts(conn, f, level, base, where),
-                 _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
-                         and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
-                         overdue=count),
-                 _direct_offences(conn, f, level, base, where),
-                 _filled_posts(conn, scope, f, level)]
-        return _combined(parts, level)
-    offences = _offences_from_stock(conn, scope, f, level)
-    parts = [
-        *_stock_or_count(conn, scope, f, level, base, where),
-        *_period_events(conn, scope, f, level, base, where),
-        offences if offences is not None else _direct_offences(conn, f, level, base, where),
-        _filled_posts(conn, scope, f, level),
-    ]
+    parts = [on_register(conn, scope, f, level), registered_and_closed(conn, scope, f, level),
+             overdue(conn, scope, f, level), repeat_offences(conn, scope, f, level),
+             _filled_posts(conn, scope, f, level)]
     return _combined(parts, level)
-
-
-def _offences_from_stock(conn: Connection, scope: Scope, f: Filters,
-                         level: str | None) -> pd.DataFrame | None:
-    """New offences in the period and in the same period a year before, from the outcome
-    stocks' running totals (queries/outcome_stocks.py): two reads per group and period,
-    and at most a month of offences at either edge. Counted directly, the national year
-    walked every offence in it (14 ms at scale 10, against 2 at scale 1). None when the
-    stocks cannot answer: not fresh, a period before their first day, or a unit's page
-    (they hold units, but the filter that narrows them knows no single unit)."""
-    if f.unit_id is not None or level not in (None, "region", "unit"):
-        return None
-    flt = OS.Filter(scope, (f.probation_type,) if f.probation_type else (),
-                    (f.legal_category,) if f.legal_category else (), f.region)
-    periods = [Period(f.start, f.end), Period(*f.previous_year())]
-    found = OS.totals(conn, flt, OS.people_days(periods), ["new_offences"], by=level)
-    if found is None:
-        return None
-    # From the records, not through period_counts' long frame and a pivot: for 20 regions
-    # the frame operations took longer (~1.5 ms) than the statement.
-    counted = OS.between_records(found, ["new_offences"], periods, ["new_offences"])
-    names = ["repeat_offences", "repeat_offences_year_before"]
-    keys = sorted({k for _, k in counted}) if level is not None else [None]
-    rows = [[counted.get((i, k), (0,))[0] for i in range(2)] for k in keys]
-    if level is None:
-        return pd.DataFrame(rows, columns=names)
-    return pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=names)
 
 
 def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:
@@ -151,8 +105,6 @@ def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:
         row = {name: int(part.iloc[0, i]) if len(part) and pd.notna(part.iloc[0, i]) else 0
                for part in parts for i, name in enumerate(part.columns)}
         return pd.DataFrame([row], columns=list(COLUMNS))
-    # Merged in Python, one frame of columns at the end: pandas' outer concat, fillna,
-    # cast and reindex took 310 µs for six parts of 20 regions, this 180.
     slot = {name: i for i, name in enumerate(COLUMNS)}
     table: dict = {}
     for part in parts:
@@ -171,102 +123,61 @@ def _combined(parts: list[pd.DataFrame], level: str | None) -> pd.DataFrame:
 
 
 def _sum_if(condition):
-    return func.sum(case((condition, 1), else_=0))
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _only_counted(frame: pd.DataFrame, level: str | None) -> pd.DataFrame:
-    """A grouped count names only the places it counted something for (the separate
-    statements this replaces did so too: a place with nothing is left out)."""
+def only_counted(frame: pd.DataFrame, level: str | None) -> pd.DataFrame:
+    """A grouped count names only the places it counted something for."""
     if level is None:
         return frame
     return frame[(frame.fillna(0) != 0).any(axis=1)]
 
 
-def _direct_case_counts(conn: Connection, f: Filters, level: str | None, base,
-                        where) -> pd.DataFrame:
-    """On the register on f.as_of, registered, closed and completed in the period: one
-    pass over the cases the filters select."""
+@measure
+def on_register(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
+    """Cases on the register on f.as_of (column on_register), per place of `level`."""
+    return _counts(conn, level, cases_with_units(), and_(cases_where(scope, f),
+                                                         on_register_on(f.as_of)),
+                   on_register=func.count())
+
+
+@measure
+def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
+                          level: str | None) -> pd.DataFrame:
+    """Cases registered, closed and closed as completed in the period (columns registered,
+    closed, completed), per place of `level`: one pass over the cases."""
     closed = _between(cases.c.closed_on, f.start, f.end)
-    frame = _counts(conn, level, base, where,
-                    on_register=_sum_if(on_register_on(f.as_of)),
-                    registered=_sum_if(_between(cases.c.registered_on, f.start, f.end)),
-                    closed=_sum_if(closed),
+    registered = _between(cases.c.registered_on, f.start, f.end)
+    frame = _counts(conn, level, cases_with_units(),
+                    and_(cases_where(scope, f), or_(registered, closed)),
+                    registered=_sum_if(registered), closed=_sum_if(closed),
                     completed=_sum_if(and_(closed, cases.c.close_reason == "completed")))
-    return _only_counted(frame, level)
+    return only_counted(frame, level)
 
 
-def _direct_offences(conn: Connection, f: Filters, level: str | None, base,
-                     where) -> pd.DataFrame:
-    """New offences in the period and in the same period a year before."""
+@measure
+def overdue(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
+    """Milestones overdue on f.as_of of cases on the register then (column overdue), per
+    place of `level` (queries.national.overdue_on)."""
+    return _counts(conn, level, cases_with_units().join(milestones,
+                                                        milestones.c.case_id == cases.c.id),
+                   and_(cases_where(scope, f), on_register_on(f.as_of),
+                        milestone_overdue_on(f.as_of)), overdue=func.count())
+
+
+@measure
+def repeat_offences(conn: Connection, scope: Scope, f: Filters,
+                    level: str | None) -> pd.DataFrame:
+    """New offences in the period and in the same period a year before (columns
+    repeat_offences, repeat_offences_year_before), per place of `level`."""
     period, before = (_between(violations.c.occurred_on, f.start, f.end),
                       _between(violations.c.occurred_on, *f.previous_year()))
-    frame = _counts(conn, level, base.join(violations, violations.c.case_id == cases.c.id),
-                    and_(where, violations.c.kind == "new_offence", or_(period, before)),
+    frame = _counts(conn, level,
+                    cases_with_units().join(violations, violations.c.case_id == cases.c.id),
+                    and_(cases_where(scope, f), violations.c.kind == "new_offence",
+                         or_(period, before)),
                     repeat_offences=_sum_if(period), repeat_offences_year_before=_sum_if(before))
-    return _only_counted(frame, level)
-
-
-def _stock_or_count(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
-                    where) -> list[pd.DataFrame]:
-    """Cases on the register and overdue milestones on the as-of day: looked up in the
-    month-end stocks (queries/stocks.py) on the nearest stock day, plus the change from
-    it to the as-of day (queries/stock_delta.py); counted directly when the stocks do not
-    answer (stale, an officer, a day far outside the data)."""
-    e = stock_delta.base_day(conn, f, level, scope)
-    if e is not None:
-        narrowing = stocks.narrowing_of(f)
-        keys = [] if level is None else [_key(level).label("key")]
-        found = []
-        for table, measure, change in ((stocks.case_stock, "on_register",
-                                        stock_delta.on_register),
-                                       (stocks.milestone_stock, "overdue", stock_delta.overdue)):
-            frame = stocks.sums(conn, table, scope, [e], level, (measure,), **narrowing)
-            if e != f.as_of:
-                frame = stock_delta.add(frame, change(conn, where, e, f.as_of, keys),
-                                        [k.key for k in keys], measure)
-            found.append(frame)
-        return found if level is None else [frame.set_index("key") for frame in found]
-    count = func.count()
-    return [
-        _counts(conn, level, base, and_(where, on_register_on(f.as_of)), on_register=count),
-        _counts(conn, level, base.join(milestones, milestones.c.case_id == cases.c.id),
-                and_(where, on_register_on(f.as_of), milestone_overdue_on(f.as_of)),
-                overdue=count),
-    ]
-
-
-def _period_events(conn: Connection, scope: Scope, f: Filters, level: str | None, base,
-                   where, use_rollup: bool = True) -> list[pd.DataFrame]:
-    """Cases registered, closed and completed in the period. The calendar months wholly
-    inside it come from the monthly rollup (it knows no officers); the days at either
-    edge, or the whole period when it holds no whole month, are counted from the cases."""
-    months = (rollups.whole_months(f.start, f.end)
-              if use_rollup and level != "officer" and rollups.usable(scope, f) else None)
-    if months is None:
-        edges = [(f.start, f.end)]
-    else:
-        edges = [(first, last) for first, last in
-                 ((f.start, months[0] - timedelta(days=1)),
-                  (rollups.month_after(months[1]), f.end)) if first <= last]
-
-    def within(column):
-        return or_(*(_between(column, first, last) for first, last in edges))
-
-    completed = func.sum(case((cases.c.close_reason == "completed", 1), else_=0))
-    counted = [_counts(conn, level, base, and_(where, within(cases.c.registered_on)),
-                       registered=func.count()) if edges else None,
-               _counts(conn, level, base, and_(where, within(cases.c.closed_on)),
-                       closed=func.count(), completed=completed) if edges else None]
-    if months is None:
-        return counted
-    rolled = rollups.period_events(conn, scope, f, _key(level), months)
-    parts = [rolled[["registered"]], rolled[["closed", "completed"]]]
-    if not edges:
-        return parts
-    if level is None:
-        return [(part + edge.fillna(0).to_numpy()) for part, edge in zip(parts, counted,
-                                                                        strict=True)]
-    return [part.add(edge, fill_value=0) for part, edge in zip(parts, counted, strict=True)]
+    return only_counted(frame, level)
 
 
 def _filled_posts(conn: Connection, scope: Scope, f: Filters, level: str | None):

@@ -31,8 +31,8 @@ from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import case_assignments, cases, milestones, officers, regions, units
 from dashboard.scope import Scope
-from queries import stocks as S
 from queries.national import late_or_open, on_register_between, on_register_on, overdue_on
+from queries.readmodel import measure
 
 LEVELS = ("region", "unit", "officer")
 BREAKDOWNS = ("kind", "probation_type")
@@ -115,26 +115,6 @@ def _count_if(condition) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-# --- the month-end stocks (queries/stocks.py) ----------------------------------------
-
-_stock = S.milestone_stock
-
-
-def _from_stock(conn: Connection, where: Where, days: list[date],
-                level: str | None = None) -> bool:
-    """The stocks answer: they hold these days and know the narrowing. The page is not
-    narrowed to one officer (the officer stock holds due and overdue per officer for the
-    officer level of `timeliness`, not what the rest of the page asks)."""
-    return where.officer_id is None and S.holds(conn, days)
-
-
-def _stock_sums(conn: Connection, scope: Scope, where: Where, days: list[date], key,
-                measures: tuple[str, ...], stock=_stock) -> pd.DataFrame:
-    return S.sums(conn, stock, scope, days, key, measures, region=where.region,
-                  unit_id=where.unit_id, probation_type=where.probation_type,
-                  legal_category=where.legal_category)
-
-
 # --- overdue by place, timeliness and flags ---------------------------------------------
 
 def _level_key(level: str):
@@ -142,81 +122,36 @@ def _level_key(level: str):
             "officer": case_assignments.c.officer_id}[level]
 
 
-def _by_level(conn: Connection, place: ColumnElement[bool], as_of: date, level: str,
-              where: Where, stock_scope: Scope | None = None) -> pd.DataFrame:
-    """key, due, overdue, caseload per place at `level` (aggregated in SQL)."""
+@measure
+def due_and_overdue(conn: Connection, scope: Scope, as_of: date, level: str,
+                    where: Where = EVERYWHERE) -> pd.DataFrame:
+    """Per region, unit or officer (key; officer None: cases nobody held that day) on
+    `as_of`: milestones due, overdue, and the caseload (cases on the register). Columns
+    key, due, overdue, caseload."""
     officer = _needs_officer(where, level)
     key = _level_key(level).label("key")
-    if stock_scope is not None and _from_stock(conn, where, [as_of], level):
-        def sums(stock, measures):
-            return _stock_sums(conn, stock_scope, where, [as_of], level, measures, stock)
+    place = _place(scope, where)
+    due = pd.DataFrame(conn.execute(
+        select(key, func.count().label("due"),
+               _count_if(overdue_on(as_of)).label("overdue"))
+        .select_from(_from(as_of, officer))
+        .where(place, _officer_where(where), on_register_on(as_of),
+               milestones.c.due_on < as_of)
+        .group_by(key)).all(), columns=["key", "due", "overdue"])
+    load = pd.DataFrame(conn.execute(
+        select(key, func.count().label("caseload"))
+        .select_from(_from(as_of, officer, with_milestones=False))
+        .where(place, _officer_where(where), on_register_on(as_of))
+        .group_by(key)).all(), columns=["key", "caseload"])
+    return merged_counts(due, load)
 
-        if level == "officer" and stock_scope.role == "ministry" and _one_code(where):
-            # Every officer of the country: their totals, one row each, within the type or
-            # category picked (two sums over the officer stock's 135,000 rows of a day at
-            # scale 10 took 140 ms).
-            due, load = _officer_totals(conn, as_of, *_one_code(where))
-        elif level == "officer":
-            due = sums(S.officer_stock, ("due", "overdue"))
-            load = sums(S.officer_stock, ("cases_held",))
-        else:
-            due = sums(_stock, ("due", "overdue"))
-            load = sums(S.case_stock, ("on_register",))
-        load.columns = ["key", "caseload"]
-    else:
-        due = pd.DataFrame(conn.execute(
-            select(key, func.count().label("due"),
-                   _count_if(overdue_on(as_of)).label("overdue"))
-            .select_from(_from(as_of, officer))
-            .where(place, _officer_where(where), on_register_on(as_of),
-                   milestones.c.due_on < as_of)
-            .group_by(key)).all(), columns=["key", "due", "overdue"])
-        load = pd.DataFrame(conn.execute(
-            select(key, func.count().label("caseload"))
-            .select_from(_from(as_of, officer, with_milestones=False))
-            .where(place, _officer_where(where), on_register_on(as_of))
-            .group_by(key)).all(), columns=["key", "caseload"])
+
+def merged_counts(due: pd.DataFrame, load: pd.DataFrame) -> pd.DataFrame:
+    """(key, due, overdue) and (key, caseload) as one frame, zeros where one has no row."""
     frame = pd.merge(due, load, on="key", how="outer")
     for column in ("due", "overdue", "caseload"):
         frame[column] = frame[column].fillna(0).astype(int)
     return frame
-
-
-def _one_code(where: Where) -> tuple[str | None, str | None] | None:
-    """(column, code) of a page narrowed by a probation type or a legal category alone,
-    (None, None) when not narrowed at all; None otherwise (the officer stock's sums)."""
-    if where.region or where.unit_id or where.officer_id:
-        return None
-    if where.probation_type and where.legal_category:
-        return None
-    if where.probation_type:
-        return "probation_type", where.probation_type
-    if where.legal_category:
-        return "legal_category", where.legal_category
-    return None, None
-
-
-def _officer_totals(conn: Connection, as_of: date, narrowed_by: str | None = None,
-                    code: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(key, due, overdue) and (key, cases_held) of every officer on `as_of` (key None:
-    nobody), within the probation type or legal category `code` when given (`narrowed_by`
-    its column), as S.sums gives them from the officer stock: from officer_load_stock, or
-    officer_narrowed_stock."""
-    if narrowed_by is None:
-        s = S.officer_load_stock
-        on_day = s.c.day == as_of
-    else:
-        s = S.officer_narrowed_stock
-        on_day = and_(s.c.day == as_of, s.c.narrowed_by == narrowed_by, s.c.code == code)
-    rows = conn.execute(select(s.c.officer_id, s.c.due, s.c.overdue, s.c.cases_held)
-                        .where(on_day).order_by(s.c.officer_id)).all()
-    keys = [r[0] for r in rows] if rows else np.array([], dtype=object)
-
-    def column(j):
-        return np.fromiter((r[j] for r in rows), dtype=np.int64, count=len(rows))
-
-    return (pd.DataFrame({"key": keys, "due": column(1), "overdue": column(2)}),
-            pd.DataFrame({"key": keys, "cases_held": column(3)}))
 
 
 def _names(conn: Connection, level: str, keys, lang: str) -> pd.DataFrame:
@@ -287,8 +222,7 @@ def national_benchmark(conn: Connection, scope: Scope, as_of: date, level: str, 
                        min_caseload: int) -> Benchmark:
     """The national Benchmark at `level`: the same for every user, so it is asked (and
     cached) with the nation's scope, whoever looks; it names no place."""
-    nation = Scope.nation()
-    return _benchmark(_by_level(conn, _place(nation, where), as_of, level, where, nation),
+    return _benchmark(due_and_overdue(conn, Scope.nation(), as_of, level, where),
                       min_caseload)
 
 
@@ -305,7 +239,7 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
     assigned to that day."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
-    frame = _by_level(conn, _place(scope, where), as_of, level, where, scope)
+    frame = due_and_overdue(conn, scope, as_of, level, where)
     national_where = Where(probation_type=where.probation_type,
                            legal_category=where.legal_category)
     benchmark = (_benchmark(frame, min_caseload)
@@ -333,14 +267,12 @@ def timeliness(conn: Connection, scope: Scope, as_of: date, level: str,
 # --- breakdowns -------------------------------------------------------------------------
 
 @cached("milestones.overdue_breakdown")
+@measure
 def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
                       where: Where = EVERYWHERE) -> pd.DataFrame:
     """Milestones due and overdue on `as_of` per milestone kind or probation type.
 
     Columns: key, due, overdue. Kinds or types with nothing due are left out."""
-    if _from_stock(conn, where, [as_of]):
-        sums = _stock_sums(conn, scope, where, [as_of], by, ("due", "overdue"))
-        return sums[sums.due > 0].reset_index(drop=True)
     column = {"kind": milestones.c.kind, "probation_type": cases.c.probation_type}[by]
     key = column.label("key")
     q = (select(key, func.count().label("due"), _count_if(overdue_on(as_of)).label("overdue"))
@@ -352,15 +284,12 @@ def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
 
 
 @cached("milestones.aging")
+@measure
 def aging(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE
           ) -> pd.DataFrame:
     """Milestones overdue on `as_of` by how long: 1-7, 8-30, 31-90 and over 90 days.
 
     Columns: bucket, overdue; every bucket present, in order."""
-    if _from_stock(conn, where, [as_of]):
-        sums = _stock_sums(conn, scope, where, [as_of], None, S.BUCKET_COLUMNS)
-        return pd.DataFrame({"bucket": [b[0] for b in AGING_BUCKETS],
-                             "overdue": [int(sums[c].sum()) for c in S.BUCKET_COLUMNS]})
     whens = []
     for name, _first, last in AGING_BUCKETS:
         if last is None:
@@ -395,6 +324,7 @@ def month_ends(as_of: date, months: int) -> list[date]:
 
 
 @cached("milestones.overdue_at_month_ends")
+@measure
 def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: int = 12,
                           where: Where = EVERYWHERE) -> pd.DataFrame:
     """The overdue count as it stood at each month end (see `month_ends`), counted as of
@@ -404,10 +334,6 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
     per day. With an officer: the cases that officer held on each day.
     Columns: day, overdue."""
     days = month_ends(as_of, months)
-    if _from_stock(conn, where, days):
-        sums = _stock_sums(conn, scope, where, days, "day", ("overdue",))
-        counts = dict(zip(sums["key"], sums["overdue"], strict=True))
-        return pd.DataFrame({"day": days, "overdue": [int(counts.get(d, 0)) for d in days]})
     first, last = days[0], days[-1]
 
     def held(day: date):
@@ -434,14 +360,11 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
 
 
 @cached("milestones.due_soon")
+@measure
 def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
              days: int = DUE_SOON_DAYS) -> pd.DataFrame:
     """Open milestones due from `as_of` to `days` days after it (both inclusive), per kind,
     of cases on the register on `as_of`. Columns: kind, due."""
-    if days == DUE_SOON_DAYS and _from_stock(conn, where, [as_of]):
-        sums = _stock_sums(conn, scope, where, [as_of], "kind", ("due_soon",))
-        sums = sums[sums.due_soon > 0]
-        return pd.DataFrame({"kind": sums.key.tolist(), "due": sums.due_soon.tolist()})
     q = (select(milestones.c.kind, func.count())
          .select_from(_from(as_of, _needs_officer(where)))
          .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
@@ -470,9 +393,12 @@ class NewTypeGaps:
     """Of those, prisoners whose program is past its due day (the rest are still in time)."""
 
 
-def _hearings(conn: Connection, scope: Scope, as_of: date, start: date, last: date,
-              where: Where) -> tuple[int, int]:
-    """Hearings in [start, last] and those without a report handed in before, counted."""
+@measure
+def hearings(conn: Connection, scope: Scope, start: date, last: date,
+             where: Where = EVERYWHERE) -> tuple[int, int]:
+    """Court hearings in [start, last] of pre-trial cases on the register up to the
+    hearing, and of those the hearings with no pre-trial report handed in before the
+    hearing day."""
     hearing = and_(cases.c.probation_type == "pre_trial",
                    cases.c.hearing_on >= start, cases.c.hearing_on <= last,
                    cases.c.registered_on <= cases.c.hearing_on,
@@ -485,24 +411,37 @@ def _hearings(conn: Connection, scope: Scope, as_of: date, start: date, last: da
     # had to hand the report in.
     held = (true() if where.officer_id is None
             else cases.c.officer_id == where.officer_id)
-    hearings = (select(func.count(), _count_if(late_report))
-                .select_from(_from(as_of, officer=False, with_milestones=False))
-                .where(_place(scope, where), held, hearing))
-    total, late = conn.execute(hearings).one()
+    counted = (select(func.count(), _count_if(late_report))
+               .select_from(_from(last, officer=False, with_milestones=False))
+               .where(_place(scope, where), held, hearing))
+    total, late = conn.execute(counted).one()
     return int(total), int(late or 0)
 
 
-def _hearings_from_stock(conn: Connection, scope: Scope, start: date, last: date,
-                         where: Where) -> tuple[int, int]:
-    """The same from the running totals of `last` and the day before `start` (a probe per
-    hearing of the period otherwise: 18,000 a year at scale 10, 25-30 ms)."""
-    before = start - timedelta(days=1)
-    totals = _stock_sums(conn, scope, where, [last, before], "day",
-                         ("hearings", "hearings_late"), S.hearing_stock)
-    by_day = {k: (int(h), int(late)) for k, h, late in totals.itertuples(index=False)}
-    (total, late), (total_before, late_before) = (by_day.get(day, (0, 0))
-                                                  for day in (last, before))
-    return total - total_before, late - late_before
+@measure
+def releasing(conn: Connection, scope: Scope, as_of: date, months: int,
+              where: Where = EVERYWHERE) -> tuple[int, int, int]:
+    """Prisoners on the register on `as_of` released within `months` months of it; of
+    those, the ones with no release-preparation program drafted by `as_of`; and of those,
+    the ones whose program is past its due day."""
+    horizon = R.to_date(R.add_months(as_of, months))
+    # Each prisoner's programs read once (an outer join, one index probe per case).
+    program = and_(milestones.c.case_id == cases.c.id,
+                   milestones.c.kind == "release_prep_program")
+    per_case = (select(func.max(case((milestones.c.completed_on <= as_of, 1), else_=0))
+                       .label("drafted"),
+                       func.max(case((milestones.c.due_on < as_of, 1), else_=0))
+                       .label("past_due"))
+                .select_from(_from(as_of, _needs_officer(where), with_milestones=False)
+                             .outerjoin(milestones, program))
+                .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
+                       cases.c.probation_type == "penitentiary",
+                       cases.c.release_on > as_of, cases.c.release_on <= horizon)
+                .group_by(cases.c.id).subquery("per_case"))
+    counted = select(func.count(), _count_if(per_case.c.drafted == 0),
+                     _count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
+    total, without, overdue = conn.execute(counted).one()
+    return int(total), int(without or 0), int(overdue or 0)
 
 
 @cached("milestones.new_type_gaps")
@@ -512,41 +451,10 @@ def new_type_gaps(conn: Connection, scope: Scope, as_of: date, start: date, end:
     """Hearings in [start, end] (not after `as_of`) and prisoners releasing within
     `rules.release_prep_months_before_release` months of `as_of`."""
     rules = rules or R.DeadlineRules.from_env()
-    officer = _needs_officer(where)
-    place = and_(_place(scope, where), _officer_where(where))
     last = min(end, as_of)
-    if start <= last and _from_stock(conn, where, [last, start - timedelta(days=1)]):
-        h_total, h_late = _hearings_from_stock(conn, scope, start, last, where)
-    else:
-        h_total, h_late = _hearings(conn, scope, as_of, start, last, where)
-
-    months = rules.release_prep_months_before_release
-    if (_from_stock(conn, where, [as_of])
-            and S.page_info(conn).get(S.RELEASE_MONTHS) == str(months)):
-        # One index probe per prisoner releasing was 88 ms at scale 10; the stock's day
-        # is a few hundred rows whatever the size.
-        row = _stock_sums(conn, scope, where, [as_of], None, S.RELEASE_MEASURES,
-                          S.case_stock).iloc[0]
-        return NewTypeGaps(h_total, h_late, *(int(row[m]) for m in S.RELEASE_MEASURES))
-    horizon = R.to_date(R.add_months(as_of, months))
-    # Each prisoner's programs read once (an outer join, one index probe per case), not
-    # once per NOT EXISTS: the two counts below evaluated "drafted" twice (12.4 -> 9.4 ms
-    # at scale 1, and it grows with the prisoners releasing).
-    program = and_(milestones.c.case_id == cases.c.id,
-                   milestones.c.kind == "release_prep_program")
-    per_case = (select(func.max(case((milestones.c.completed_on <= as_of, 1), else_=0))
-                       .label("drafted"),
-                       func.max(case((milestones.c.due_on < as_of, 1), else_=0))
-                       .label("past_due"))
-                .select_from(_from(as_of, officer, with_milestones=False)
-                             .outerjoin(milestones, program))
-                .where(place, on_register_on(as_of), cases.c.probation_type == "penitentiary",
-                       cases.c.release_on > as_of, cases.c.release_on <= horizon)
-                .group_by(cases.c.id).subquery("per_case"))
-    releasing = select(func.count(), _count_if(per_case.c.drafted == 0),
-                       _count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
-    r_total, r_without, r_overdue = conn.execute(releasing).one()
-    return NewTypeGaps(h_total, h_late, int(r_total), int(r_without or 0), int(r_overdue or 0))
+    heard = hearings(conn, scope, start, last, where) if start <= last else (0, 0)
+    return NewTypeGaps(*heard, *releasing(conn, scope, as_of,
+                                          rules.release_prep_months_before_release, where))
 
 
 # --- the worklist -----------------------------------------------------------------------

@@ -19,14 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import flask
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, and_, case, func, literal, or_, select, true
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
-from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import name_column
 from dashboard.metrics import Benchmark, Period, benchmark_of
 from dashboard.schema import (
@@ -39,10 +37,8 @@ from dashboard.schema import (
     violations,
 )
 from dashboard.scope import NotPermitted, Scope
-from queries import outcome_stocks as OS
-from queries import outlier_pool
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
-from queries.outcome_rollups import case_grounds, officer_rollup, officer_spells, unit_rollup
+from queries.readmodel import measure
 
 # The groupings a trend can be split by.
 BY = {
@@ -86,24 +82,6 @@ def _where(scope: Scope, narrowing: Narrowing):
     return and_(*conditions)
 
 
-def _stock_filter(scope: Scope, narrowing: Narrowing) -> OS.Filter:
-    """The scope and narrowing on the outcome stocks (queries.outcome_stocks)."""
-    return OS.Filter(scope, narrowing.types, narrowing.categories, narrowing.region)
-
-
-def _from_stocks(counted: pd.DataFrame | None, periods, by, columns) -> pd.DataFrame | None:
-    """Period counts from the stocks as _frame gives the direct ones: the (period, key)
-    rows with anything counted."""
-    if counted is None:
-        return None
-    counted = counted[counted[columns].sum(axis=1) > 0].copy()
-    keys = ["idx"] + (["key"] if by else [])
-    counted.insert(1, "period_start", [periods[i].start for i in counted["idx"]])
-    counted.insert(2, "period_end", [periods[i].end for i in counted["idx"]])
-    return counted[keys[:1] + ["period_start", "period_end"] + keys[1:] + columns] \
-        .sort_values(keys, ignore_index=True)
-
-
 def _cases_units():
     return cases.join(units, cases.c.unit_id == units.c.id)
 
@@ -129,7 +107,7 @@ def _frame(conn: Connection, query, periods: Sequence[Period], value_columns: li
     return frame.sort_values(keys, ignore_index=True)
 
 
-def _outer(frames: list[pd.DataFrame], periods: Sequence[Period], by: str | None,
+def outer(frames: list[pd.DataFrame], periods: Sequence[Period], by: str | None,
            value_columns: list[str]) -> pd.DataFrame:
     """Outer-join count frames on (period, key); a period with nothing gets zeros, so a
     trend has every bucket."""
@@ -158,16 +136,8 @@ def _wide_to_long(wide: pd.DataFrame, by: str | None, value: str) -> pd.DataFram
     return long.drop(columns=["_k"], errors="ignore")
 
 
-def _on_register(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
-    if use_stocks:
-        found = OS.people_on_register(conn, _stock_filter(scope, narrowing), periods, by)
-        if found is not None:
-            found.insert(1, "period_start", [periods[i].start for i in found["idx"]])
-            found.insert(2, "period_end", [periods[i].end for i in found["idx"]])
-            return found
-    # One column per period in a single scan of the cases: joining cases to a periods table
-    # made PostgreSQL walk an index once per period (3 s for the yearly trend at scale 1,
-    # against 0.3 s this way).
+def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
+    # One column per period in a single scan of the cases.
     columns = [func.count(func.distinct(case(
         (and_(cases.c.registered_on <= literal(x.end, Date),
               or_(cases.c.closed_on.is_(None), cases.c.closed_on > literal(x.start, Date))),
@@ -187,23 +157,16 @@ def _on_register(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.Dat
 
 
 @cached("outcomes.on_register")
+@measure
 def on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
-                by: str | None = None, narrowing: Narrowing = EVERYTHING,
-                use_stocks: bool = True) -> pd.DataFrame:
+                by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """People on the register at any time in each period (a person with two cases in it
-    counts once): the denominator of the rates per 1,000. `use_stocks=False` counts from
-    the cases (the outcome stocks' equivalence tests), as every function below."""
-    return _outer([_on_register(conn, scope, periods, by, narrowing, use_stocks)], periods,
-                  by, ["on_register"])
+    counts once): the denominator of the rates per 1,000."""
+    return outer([_on_register(conn, scope, periods, by, narrowing)], periods, by,
+                 ["on_register"])
 
 
-def _offences(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
-    if use_stocks:
-        found = _from_stocks(OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
-                                              ["new_offences"], by), periods, by,
-                             ["new_offences"])
-        if found is not None:
-            return found.rename(columns={"new_offences": "repeat_offences"})
+def _offences(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     p = periods_table(periods)
     q = (select(p.c.idx, *_by(by), func.count(violations.c.id).label("repeat_offences"))
          .select_from(violations.join(cases, violations.c.case_id == cases.c.id)
@@ -219,23 +182,15 @@ def _offences(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFr
 CLOSURE_COLUMNS = ["completed", "revoked", "other", "closed"]
 
 
-def _closures(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFrame:
-    if use_stocks:
-        counted = OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
-                                   ["completed", "revoked", "closed"], by)
-        if counted is not None:
-            counted["other"] = counted["closed"] - counted["completed"] - counted["revoked"]
-            return _from_stocks(counted, periods, by, CLOSURE_COLUMNS)
+def _closures(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     p = periods_table(periods)
     reason = cases.c.close_reason
 
     def count_if(condition, label):
         return func.sum(case((condition, 1), else_=0)).label(label)
 
-    # Joined to the periods table: PostgreSQL reads the few cases closed in each period
-    # by ix_cases_closed. (Conditional aggregation over the cases on the register, one
-    # column per period, was tried: 1.2-1.9x slower than this and the count of people
-    # apart, as it evaluates every period's conditions on every case of the trend.)
+    # Joined to the periods table: the few cases closed in each period are read by
+    # ix_cases_closed.
     q = (select(p.c.idx, *_by(by),
                 count_if(reason == "completed", "completed"),
                 count_if(reason == "revoked", "revoked"),
@@ -250,93 +205,37 @@ def _closures(conn, scope, periods, by, narrowing, use_stocks=True) -> pd.DataFr
 
 
 @cached("outcomes.repeat_offences")
+@measure
 def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
-                    by: str | None = None, narrowing: Narrowing = EVERYTHING,
-                    use_stocks: bool = True) -> pd.DataFrame:
+                    by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """New offences committed by people on the register, per period (and `by`), with the
     people on the register in that period: columns period_start, period_end, [key],
     repeat_offences, on_register."""
-    if use_stocks:
-        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=False)
-        if found is not None:
-            return found[0]
-    cols = ["repeat_offences", "on_register"]
-    return _outer([_offences(conn, scope, periods, by, narrowing, use_stocks),
-                   _on_register(conn, scope, periods, by, narrowing, use_stocks)],
-                  periods, by, cols)
+    return outer([_offences(conn, scope, periods, by, narrowing),
+                  _on_register(conn, scope, periods, by, narrowing)],
+                 periods, by, ["repeat_offences", "on_register"])
 
 
 @cached("outcomes.closures")
+@measure
 def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
-             by: str | None = None, narrowing: Narrowing = EVERYTHING,
-             use_stocks: bool = True) -> pd.DataFrame:
+             by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Cases closed in each period, as completed, revoked (sentence replaced with
     imprisonment) and other (new offence, death, transfer, hand-over...): columns
     period_start, period_end, [key], completed, revoked, other, closed. (The people on
     the register, for a rate, come with repeat_offences: not counted twice.)"""
-    return _outer([_closures(conn, scope, periods, by, narrowing, use_stocks)], periods, by,
-                  CLOSURE_COLUMNS)
-
-
-def _assembled(rows: dict, periods: Sequence[Period], by: str | None,
-               columns: list[str]) -> pd.DataFrame:
-    """(period index, key) -> values as _outer gives them from frames: sorted by period
-    and key, with each period's start and end; not split, every period (zeros where
-    nothing was counted)."""
-    keys = sorted(rows) if by else [(i, None) for i in range(len(periods))]
-    data = {"period_start": [periods[i].start for i, _ in keys],
-            "period_end": [periods[i].end for i, _ in keys]}
-    if by:
-        # (No rows: an object column, as the frames gave; an empty list would be float.)
-        data["key"] = [k for _, k in keys] if keys else np.array([], dtype=object)
-    zeros = [0] * len(columns)
-    for j, column in enumerate(columns):
-        data[column] = np.array([rows.get(key, zeros)[j] for key in keys], dtype=np.int64)
-    return pd.DataFrame(data)
-
-
-def _stock_period_counts(conn, scope, periods, by, narrowing, closures: bool):
-    """repeat_offences' frame (and closures', or None) from one read of the outcome
-    stock; None when it cannot answer. Assembled from the totals in plain Python: the
-    frames merged per period were a tenth of the outcomes page."""
-    flt = _stock_filter(scope, narrowing)
-    names = ["registered", "closed_next_day", "new_offences",
-             *(["completed", "revoked", "closed"] if closures else [])]
-    found = OS.totals(conn, flt, OS.people_days(periods), names, by)
-    if found is None:
-        return None
-    rows: dict = {}
-    for (i, k), (offences,) in OS.between_records(found, names, periods,
-                                                  ["new_offences"]).items():
-        if offences > 0:
-            rows[(i, k)] = [offences, 0]
-    for i, *key, people in OS.people_on_register(conn, flt, periods, by, found,
-                                                 as_records=True):
-        rows.setdefault((i, key[0] if by else None), [0, 0])[1] = people
-    offences = _assembled(rows, periods, by, ["repeat_offences", "on_register"])
-    if not closures:
-        return offences, None
-    closed = {}
-    for key, (completed, revoked, total) in OS.between_records(
-            found, names, periods, ["completed", "revoked", "closed"]).items():
-        counts = [completed, revoked, total - completed - revoked, total]
-        if sum(counts) > 0:
-            closed[key] = counts
-    return offences, _assembled(closed, periods, by, CLOSURE_COLUMNS)
+    return outer([_closures(conn, scope, periods, by, narrowing)], periods, by,
+                 CLOSURE_COLUMNS)
 
 
 @cached("outcomes.period_counts")
+@measure
 def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
-                  by: str | None = None, narrowing: Narrowing = EVERYTHING,
-                  use_stocks: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(repeat_offences, closures) of the same periods (from one read of the outcome
-    stock when it answers)."""
-    if use_stocks:
-        found = _stock_period_counts(conn, scope, periods, by, narrowing, closures=True)
-        if found is not None:
-            return found
-    return (repeat_offences(conn, scope, periods, by, narrowing, use_stocks),
-            closures(conn, scope, periods, by, narrowing, use_stocks))
+                  by: str | None = None, narrowing: Narrowing = EVERYTHING
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(repeat_offences, closures) of the same periods."""
+    return (repeat_offences.definition(conn, scope, periods, by, narrowing),
+            closures.definition(conn, scope, periods, by, narrowing))
 
 
 @dataclass(frozen=True)
@@ -352,150 +251,124 @@ class Escalation:
     rejected: int
 
 
-@cached("outcomes.escalation")
-def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
-               narrowing: Narrowing = EVERYTHING, use_rollups: bool = True) -> list[Escalation]:
-    """One Escalation per period. Each step is counted by its own date: violations by
-    occurred_on, grounds by the day the case met them (its second ordinary violation or
-    its first malicious one), submissions by submitted_to_court_on, decisions by
-    decided_on. `use_rollups=False` ranks the violations here instead of reading
-    case_grounds (its equivalence tests)."""
+def _count_if(condition, label):
+    return func.sum(case((condition, 1), else_=0)).label(label)
+
+
+ESCALATION_STEPS = ("violations", "malicious", "submitted", "revoked", "rejected")
+
+
+@measure
+def escalation_steps(conn: Connection, scope: Scope, periods: Sequence[Period],
+                     narrowing: Narrowing = EVERYTHING) -> list[tuple[int, ...]]:
+    """Per period, one count per ESCALATION_STEPS, each step by its own date: ordinary and
+    malicious violations by occurred_on, submissions to the court by
+    submitted_to_court_on, the court's revocations and rejections by decided_on."""
     v = violations
-    joined = v.join(cases, v.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
-    in_scope = _where(scope, narrowing)
     first, last = min(p.start for p in periods), max(p.end for p in periods)
-
-    def count_if(condition, label):
-        return func.sum(case((condition, 1), else_=0)).label(label)
-
     columns = []
     for i, p in enumerate(periods):
         def within(column, p=p):
             return column.between(literal(p.start, Date), literal(p.end, Date))
         columns += [
-            count_if(and_(v.c.kind == "violation", within(v.c.occurred_on)), f"violations{i}"),
-            count_if(and_(v.c.kind == "malicious_violation", within(v.c.occurred_on)),
-                     f"malicious{i}"),
-            count_if(within(v.c.submitted_to_court_on), f"submitted{i}"),
-            count_if(and_(v.c.court_decision == "revoked", within(v.c.decided_on)),
-                     f"revoked{i}"),
-            count_if(and_(v.c.court_decision == "rejected", within(v.c.decided_on)),
-                     f"rejected{i}")]
-    steps = None
-    if use_rollups:
-        names = ["violations", "malicious", "submitted", "court_revoked", "court_rejected"]
-        counted = OS.period_counts(conn, _stock_filter(scope, narrowing), periods, names)
-        if counted is not None:
-            steps = {f"{label}{i}": 0 for i in range(len(periods))
-                     for label in ["violations", "malicious", "submitted", "revoked",
-                                   "rejected"]}
-            for row in counted.itertuples():
-                for label, name in zip(["violations", "malicious", "submitted", "revoked",
-                                        "rejected"], names, strict=True):
-                    steps[f"{label}{row.idx}"] = getattr(row, name)
-    # The whole country unnarrowed needs nothing from the cases: without the join
-    # PostgreSQL reads the few violations by index instead of hashing all 441,000 cases
-    # against them (60 ms -> ~10 ms at scale 1).
+            _count_if(and_(v.c.kind == "violation", within(v.c.occurred_on)), f"violations{i}"),
+            _count_if(and_(v.c.kind == "malicious_violation", within(v.c.occurred_on)),
+                      f"malicious{i}"),
+            _count_if(within(v.c.submitted_to_court_on), f"submitted{i}"),
+            _count_if(and_(v.c.court_decision == "revoked", within(v.c.decided_on)),
+                      f"revoked{i}"),
+            _count_if(and_(v.c.court_decision == "rejected", within(v.c.decided_on)),
+                      f"rejected{i}")]
+    # The whole country unnarrowed needs nothing from the cases: the violations alone,
+    # read by their date indexes.
     everything = scope.role == "ministry" and narrowing == EVERYTHING
-    steps = steps if steps is not None else conn.execute(
+    joined = v.join(cases, v.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
+    row = conn.execute(
         select(*columns).select_from(v if everything else joined)
-        .where(in_scope, v.c.kind != "new_offence",
+        .where(_where(scope, narrowing), v.c.kind != "new_offence",
                or_(v.c.occurred_on.between(first, last),
                    v.c.submitted_to_court_on.between(first, last),
                    v.c.decided_on.between(first, last)))).one()._mapping
-
-    if use_rollups:
-        # The day each case met the grounds does not depend on the periods: counting the
-        # cases whose day falls in each is a read of case_grounds (100-150 ms -> ~5 ms).
-        g = case_grounds
-        grounds = conn.execute(
-            select(*[count_if(g.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
-                              f"g{i}") for i, p in enumerate(periods)])
-            .select_from(g.join(units, units.c.id == g.c.unit_id))
-            .where(scope.units_where(units), _rollup_narrowing(g, narrowing),
-                   g.c.met_on.between(first, last))).one()._mapping
-    else:
-        # The n-th violation of each kind per case, to find the day a case met the grounds.
-        ranked = (select(v.c.case_id, v.c.kind, v.c.occurred_on,
-                         func.row_number().over(partition_by=[v.c.case_id, v.c.kind],
-                                                order_by=[v.c.occurred_on, v.c.id]).label("n"))
-                  .select_from(joined)
-                  .where(in_scope, v.c.kind.in_(["violation", "malicious_violation"]),
-                         v.c.occurred_on <= last)
-                  .subquery("ranked"))
-        met_on = (select(ranked.c.case_id, func.min(ranked.c.occurred_on).label("met_on"))
-                  .where(or_(and_(ranked.c.kind == "violation", ranked.c.n == 2),
-                             and_(ranked.c.kind == "malicious_violation", ranked.c.n == 1)))
-                  .group_by(ranked.c.case_id).subquery("met"))
-        grounds = conn.execute(select(*[
-            count_if(met_on.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
-                     f"g{i}") for i, p in enumerate(periods)]).select_from(met_on)).one()._mapping
-    return [Escalation(int(steps[f"violations{i}"] or 0), int(steps[f"malicious{i}"] or 0),
-                       int(grounds[f"g{i}"] or 0), int(steps[f"submitted{i}"] or 0),
-                       int(steps[f"revoked{i}"] or 0), int(steps[f"rejected{i}"] or 0))
+    return [tuple(int(row[f"{step}{i}"] or 0) for step in ESCALATION_STEPS)
             for i in range(len(periods))]
 
 
+@measure
+def grounds_met(conn: Connection, scope: Scope, periods: Sequence[Period],
+                narrowing: Narrowing = EVERYTHING) -> list[int]:
+    """Per period, the cases that met the grounds to ask the court in it: the day of
+    their second ordinary violation or of their first malicious one."""
+    v = violations
+    last = max(p.end for p in periods)
+    joined = v.join(cases, v.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
+    # The n-th violation of each kind per case.
+    ranked = (select(v.c.case_id, v.c.kind, v.c.occurred_on,
+                     func.row_number().over(partition_by=[v.c.case_id, v.c.kind],
+                                            order_by=[v.c.occurred_on, v.c.id]).label("n"))
+              .select_from(joined)
+              .where(_where(scope, narrowing),
+                     v.c.kind.in_(["violation", "malicious_violation"]),
+                     v.c.occurred_on <= last)
+              .subquery("ranked"))
+    met_on = (select(ranked.c.case_id, func.min(ranked.c.occurred_on).label("met_on"))
+              .where(or_(and_(ranked.c.kind == "violation", ranked.c.n == 2),
+                         and_(ranked.c.kind == "malicious_violation", ranked.c.n == 1)))
+              .group_by(ranked.c.case_id).subquery("met"))
+    row = conn.execute(select(*[
+        _count_if(met_on.c.met_on.between(literal(p.start, Date), literal(p.end, Date)),
+                  f"g{i}") for i, p in enumerate(periods)]).select_from(met_on)).one()
+    return [int(n or 0) for n in row]
+
+
+@cached("outcomes.escalation")
+def escalation(conn: Connection, scope: Scope, periods: Sequence[Period],
+               narrowing: Narrowing = EVERYTHING) -> list[Escalation]:
+    """One Escalation per period: the steps (escalation_steps) and the grounds met."""
+    steps = escalation_steps(conn, scope, periods, narrowing)
+    grounds = grounds_met(conn, scope, periods, narrowing)
+    return [Escalation(violations=n_violations, malicious_violations=malicious,
+                       grounds=g, submitted=submitted, revoked=revoked, rejected=rejected)
+            for (n_violations, malicious, submitted, revoked, rejected), g
+            in zip(steps, grounds, strict=True)]
+
+
+ASSISTANCE_COLUMNS = ["requested", "provided", "achieved", "partial", "not_achieved", "people"]
+
+
 @cached("outcomes.assistance_results")
+@measure
 def assistance_results(conn: Connection, scope: Scope, period: Period,
-                       narrowing: Narrowing = EVERYTHING,
-                       use_stocks: bool = True) -> pd.DataFrame:
+                       narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Assistance per kind: requested in `period`, provided in `period` by result
     (achieved / partial / not_achieved) and the people who received it. Columns: kind,
     requested, provided, achieved, partial, not_achieved, people."""
-    cols = ["requested", "provided", "achieved", "partial", "not_achieved", "people"]
-    if use_stocks:
-        flt = _stock_filter(scope, narrowing)
-        names = [m.name for m in OS.ASSISTANCE_MEASURES]
-        counted = OS.period_counts(conn, flt, [period], names)
-        if counted is not None:
-            rows = [{"kind": kind, **{step: int(counted[OS.assistance_column(kind, step)].sum())
-                                      for step in OS.ASSISTANCE_STEPS}}
-                    for kind in ASSISTANCE_KINDS]
-            frame = pd.DataFrame(rows, columns=["kind", *OS.ASSISTANCE_STEPS])
-            frame = frame[(frame.requested > 0) | (frame.provided > 0)]
-            extra = OS.extra_assistance(conn, flt, period)
-            frame["people"] = frame["provided"] - frame["kind"].map(extra).fillna(0)
-            for column in cols:
-                frame[column] = frame[column].astype(int)
-            return frame[["kind", *cols]].sort_values("kind", ignore_index=True)
     a = assistance
     joined = a.join(cases, a.c.case_id == cases.c.id).join(units, cases.c.unit_id == units.c.id)
-    in_scope = _where(scope, narrowing)
     requested = a.c.requested_on.between(period.start, period.end)
     provided = a.c.provided_on.between(period.start, period.end)
-
-    def count_if(condition, label):
-        return func.sum(case((condition, 1), else_=0)).label(label)
-
     # Requested and provided in one pass (either date in the period).
     frame = pd.read_sql_query(
-        select(a.c.kind, count_if(requested, "requested"), count_if(provided, "provided"),
-               count_if(and_(provided, a.c.result == "achieved"), "achieved"),
-               count_if(and_(provided, a.c.result == "partial"), "partial"),
-               count_if(and_(provided, a.c.result == "not_achieved"), "not_achieved"),
+        select(a.c.kind, _count_if(requested, "requested"), _count_if(provided, "provided"),
+               _count_if(and_(provided, a.c.result == "achieved"), "achieved"),
+               _count_if(and_(provided, a.c.result == "partial"), "partial"),
+               _count_if(and_(provided, a.c.result == "not_achieved"), "not_achieved"),
                func.count(func.distinct(case((provided, cases.c.person_id)))).label("people"))
         .select_from(joined)
-        .where(in_scope, or_(requested, provided))
+        .where(_where(scope, narrowing), or_(requested, provided))
         .group_by(a.c.kind), conn)
-    for column in cols:
+    for column in ASSISTANCE_COLUMNS:
         frame[column] = frame.get(column, pd.Series(dtype=float)).fillna(0).astype(int)
-    return frame[["kind", *cols]].sort_values("kind", ignore_index=True)
+    return frame[["kind", *ASSISTANCE_COLUMNS]].sort_values("kind", ignore_index=True)
 
 
 @cached("outcomes.cohort_repeat")
+@measure
 def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
-                  narrowing: Narrowing = EVERYTHING, use_stocks: bool = True) -> pd.DataFrame:
+                  narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
     """Registration cohorts: cases registered in each period and how many of them had a
     new offence within twelve months of registration (on or after the day registered,
     before the same day a year later). Columns: period_start, period_end, registered,
     reoffended_12m. Whether the twelve months are over is for the caller to judge."""
-    columns = ["registered", "reoffended_12m"]
-    if use_stocks:
-        found = _from_stocks(OS.period_counts(conn, _stock_filter(scope, narrowing), periods,
-                                              columns), periods, None, columns)
-        if found is not None:
-            return _outer([found], periods, None, columns)
     p = periods_table(periods)
     where = and_(_where(scope, narrowing),
                  cases.c.registered_on.between(min(x.start for x in periods),
@@ -504,7 +377,6 @@ def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
     registered = (select(p.c.idx, func.count().label("registered"))
                   .select_from(_cases_units().join(p, on_period))
                   .where(where).group_by(p.c.idx))
-    # (Counted apart: a CASE WHEN EXISTS over the cohort was 1.5x slower than the join.)
     reoffended = (select(p.c.idx, func.count(func.distinct(cases.c.id)).label("reoffended_12m"))
                   .select_from(_cases_units().join(p, on_period).join(violations, and_(
                       violations.c.case_id == cases.c.id,
@@ -512,9 +384,9 @@ def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
                       violations.c.occurred_on >= cases.c.registered_on,
                       violations.c.occurred_on < one_year_after(cases.c.registered_on))))
                   .where(where).group_by(p.c.idx))
-    return _outer([_frame(conn, registered, periods, ["registered"], None),
-                   _frame(conn, reoffended, periods, ["reoffended_12m"], None)],
-                  periods, None, ["registered", "reoffended_12m"])
+    return outer([_frame(conn, registered, periods, ["registered"], None),
+                  _frame(conn, reoffended, periods, ["reoffended_12m"], None)],
+                 periods, None, ["registered", "reoffended_12m"])
 
 
 # --- the outlier rule: counts per unit or officer over trailing windows -------------------
@@ -523,7 +395,7 @@ def cohort_repeat(conn: Connection, scope: Scope, periods: Sequence[Period],
 # serves every scope (a scope keeps the rows of its units and adds them up): a region or
 # unit head's page no longer counts its own rows and the national peers apart.
 _PLACE = [units.c.id.label("unit_id"), units.c.region_code]
-_KEYS = ["idx", "entity_id", "unit_id", "region_code"]
+KEYS = ["idx", "entity_id", "unit_id", "region_code"]
 
 
 def _wide(conn, entity, columns, source, where) -> pd.DataFrame:
@@ -551,8 +423,8 @@ def _melted(rows, n: int) -> pd.DataFrame:
 
 def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> pd.DataFrame:
     """Days each entity held spells [start, end) inside each window: one column per window
-    in a single scan. (Joining spells to a windows table made PostgreSQL rescan an index
-    once per window: 2.7 s against 0.3 s at scale 1.)"""
+    in a single scan (joined to a windows table, PostgreSQL would rescan an index once per
+    window)."""
     columns = []
     for i, w in enumerate(windows):
         first, after = literal(w.start, Date), literal(w.end + timedelta(days=1), Date)
@@ -568,8 +440,8 @@ def _caseload_days(conn, source, entity, start_col, end_col, where, windows) -> 
 
 def _events(conn, source, entity, day, where, windows) -> pd.DataFrame:
     """Events per entity on days inside each window, in one scan of the days from the
-    first window's start to the last one's end. (Joined to a windows table, PostgreSQL
-    read each event once per window holding it: 120 ms against ~10 ms at scale 1.)"""
+    first window's start to the last one's end (joined to a windows table, PostgreSQL
+    would read each event once per window holding it)."""
     columns = [func.sum(case((day.between(literal(w.start, Date), literal(w.end, Date)), 1),
                              else_=0)).label(f"w{i}") for i, w in enumerate(windows)]
     return _wide(conn, entity, columns, source,
@@ -577,108 +449,9 @@ def _events(conn, source, entity, day, where, windows) -> pd.DataFrame:
                                          max(w.end for w in windows))))
 
 
-def _month_after(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def _month_parts(w: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date, date]]]:
-    """A window as its whole months (the first and the last month's first days, or None)
-    and its parts of months at either edge, each as (first day of the month, a, b)."""
-    first = w.start if w.start.day == 1 else _month_after(w.start)
-    after = w.end + timedelta(days=1)
-    stop = after if after.day == 1 else w.end.replace(day=1)
-    whole = (first, (stop - timedelta(days=1)).replace(day=1)) if stop > first else None
-    edges = []
-    if w.start.day != 1:
-        month_end = _month_after(w.start) - timedelta(days=1)
-        edges.append((w.start.replace(day=1), w.start, min(month_end, w.end)))
-    if after.day != 1 and (w.start.day == 1 or w.end.replace(day=1) > w.start):
-        edges.append((w.end.replace(day=1), max(w.end.replace(day=1), w.start), w.end))
-    return whole, edges
-
-
-def _rollup_narrowing(table, narrowing: Narrowing):
-    conditions = []
-    if narrowing.types:
-        conditions.append(table.c.probation_type.in_(narrowing.types))
-    if narrowing.categories:
-        conditions.append(table.c.legal_category.in_(narrowing.categories))
-    if narrowing.region:
-        conditions.append(units.c.region_code == narrowing.region)
-    return and_(true(), *conditions)
-
-
-def _caseload_from_rollup(conn, level, windows, narrowing) -> pd.DataFrame | None:
-    """_caseload_days from the outlier rollups: whole months summed from the rollup, the
-    parts of months at a window's edges from the identity in queries.outcome_rollups (the
-    rollup's open_before and the spells that started or ended in the month up to the
-    edge, counted directly). None when the rollup cannot answer: a window reaching past
-    the months it holds, or officers narrowed by type or category."""
-    if level == "unit":
-        r, spells = unit_rollup, _cases_units()
-        entity, s, e = units.c.id, cases.c.registered_on, cases.c.closed_on
-        where = _where(Scope.nation(), narrowing)
-    else:
-        if narrowing.types or narrowing.categories:
-            return None
-        r, sp = officer_rollup, officer_spells
-        spells = sp.join(units, units.c.id == sp.c.unit_id)
-        entity, s, e = sp.c.officer_id, sp.c.assigned_on, sp.c.unassigned_on
-        where = _rollup_narrowing(sp, narrowing)
-    horizon = conn.execute(select(func.max(r.c.month))).scalar()
-    if horizon is None or windows[-1].end >= _month_after(horizon):
-        return None
-    parts = [_month_parts(w) for w in windows]
-    edges = sorted({edge for _, window_edges in parts for edge in window_edges})
-    months = [m for whole, window_edges in parts
-              for m in ([*whole] if whole else []) + [e[0] for e in window_edges]]
-    columns = [func.sum(case((r.c.month.between(literal(whole[0], Date),
-                                                literal(whole[1], Date)), r.c.caseload_days),
-                             else_=0)).label(f"w{i}")
-               for i, (whole, _) in enumerate(parts) if whole]
-    columns += [func.sum(case((r.c.month == literal(m, Date), r.c.open_before), else_=0))
-                .label(f"o{j}") for j, (m, _, _) in enumerate(edges)]
-    keys = ["entity_id", "unit_id", "region_code"]
-    frame = pd.read_sql_query(
-        select(r.c.entity_id, *_PLACE, *columns)
-        .select_from(r.join(units, units.c.id == r.c.unit_id))
-        .where(_rollup_narrowing(r, narrowing), r.c.month.between(min(months), max(months)))
-        .group_by(r.c.entity_id, units.c.id, units.c.region_code), conn)
-    if edges:
-        def after_edge(day, a, b):
-            return days_between(later_of(day, literal(a, Date)),
-                                literal(b + timedelta(days=1), Date))
-
-        moved = []
-        for j, (m, a, b) in enumerate(edges):
-            started = s.between(literal(m, Date), literal(b, Date))
-            ended = e.between(literal(m, Date), literal(b, Date))
-            moved.append((func.sum(case((started, after_edge(s, a, b)), else_=0))
-                          - func.sum(case((ended, after_edge(e, a, b)), else_=0)))
-                         .label(f"x{j}"))
-        in_edges = or_(*[or_(s.between(m, b), e.between(m, b)) for m, _, b in edges])
-        direct = pd.read_sql_query(
-            select(entity.label("entity_id"), *_PLACE, *moved).select_from(spells)
-            .where(where, in_edges)
-            .group_by(entity, units.c.id, units.c.region_code), conn)
-        frame = frame.merge(direct, on=keys, how="outer")
-    frame = frame.fillna(0)
-    out = pd.DataFrame({k: frame[k] for k in keys})
-    for i, (whole, window_edges) in enumerate(parts):
-        total = frame[f"w{i}"] if whole else 0
-        for edge in window_edges:
-            j = edges.index(edge)
-            m, a, b = edge
-            total = total + ((b - a).days + 1) * frame[f"o{j}"] + frame[f"x{j}"]
-        out[f"w{i}"] = total
-    return _melted(list(out.itertuples(index=False, name=None)), len(parts))
-
-
-def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
-    caseload = _caseload_from_rollup(conn, "unit", windows, narrowing) if use_rollups else None
-    if caseload is None:
-        caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
-                                  cases.c.closed_on, where, windows)
+def _unit_counts(conn, windows, where):
+    caseload = _caseload_days(conn, _cases_units(), units.c.id, cases.c.registered_on,
+                              cases.c.closed_on, where, windows)
     offences = _events(conn, violations.join(cases, violations.c.case_id == cases.c.id)
                        .join(units, cases.c.unit_id == units.c.id), units.c.id,
                        violations.c.occurred_on,
@@ -688,22 +461,14 @@ def _unit_counts(conn, windows, where, narrowing, use_rollups=True):
     return caseload, offences, revocations
 
 
-def _officer_counts(conn, windows, where, narrowing, use_rollups=True):
+def _officer_counts(conn, windows, where):
     # Officers are judged on the cases they held, when they held them: an officer who
     # took over a case last month answers for that month, not for the year before.
-    ca, sp = case_assignments, officer_spells
+    ca = case_assignments
     held = (ca.join(cases, ca.c.case_id == cases.c.id)
             .join(units, cases.c.unit_id == units.c.id))
-    caseload = (_caseload_from_rollup(conn, "officer", windows, narrowing)
-                if use_rollups else None)
-    if caseload is None and use_rollups:
-        # The assignments with their case's unit, type and category: no join to the cases.
-        caseload = _caseload_days(conn, sp.join(units, units.c.id == sp.c.unit_id),
-                                  sp.c.officer_id, sp.c.assigned_on, sp.c.unassigned_on,
-                                  _rollup_narrowing(sp, narrowing), windows)
-    elif caseload is None:
-        caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on,
-                                  ca.c.unassigned_on, where, windows)
+    caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on,
+                              ca.c.unassigned_on, where, windows)
     # The officer responsible on the day of the offence.
     offences = _events(conn, violations.join(held, violations.c.case_id == ca.c.case_id),
                        ca.c.officer_id, violations.c.occurred_on,
@@ -718,43 +483,23 @@ def _officer_counts(conn, windows, where, narrowing, use_rollups=True):
     return caseload, offences, revocations
 
 
-def _national_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
-                     narrowing: Narrowing, use_rollups: bool = True) -> pd.DataFrame:
+@measure
+def national_counts(conn: Connection, windows: tuple[Period, ...], level: str,
+                    narrowing: Narrowing) -> pd.DataFrame:
     """outlier_counts' counts over the whole country, per (window, entity, unit of the
     case): columns idx, entity_id, unit_id, region_code, caseload_days and the events;
-    a row has at least one of them above zero. `scope` is the nation's.
-
-    From the spells held in memory (queries/outlier_pool.py) when they are fresh: not
-    cached, as that takes about as long as pickling the ~12,000 officer rows would; else
-    counted by the statements, and cached."""
-    if use_rollups:
-        # A region's or a unit's head asks twice per level, for the rows in scope and for
-        # the benchmark's national peers: the same pool, counted once per request (16-25
-        # ms a level at scale 10). The frame is only read by the callers.
-        memo = flask.g.setdefault("national_pools", {}) if flask.has_request_context() else {}
-        key = (level, tuple(windows), narrowing)
-        if key in memo:
-            return memo[key]
-        held = outlier_pool.pool(conn, level, windows, narrowing.types, narrowing.categories,
-                                 narrowing.region)
-        if held is not None:
-            memo[key] = held[[*_KEYS, "caseload_days", *OUTLIER_EVENTS]]
-            return memo[key]
-    return _counted_pool(conn, scope, windows, level, narrowing, use_rollups)
+    a row has at least one of them above zero."""
+    return _counted_pool(conn, Scope.nation(), windows, level, narrowing)
 
 
 @cached("outcomes.outlier_pool")
 def _counted_pool(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
-                  narrowing: Narrowing, use_rollups: bool = True) -> pd.DataFrame:
-    """_national_counts by the statements."""
+                  narrowing: Narrowing) -> pd.DataFrame:
     count = _unit_counts if level == "unit" else _officer_counts
-    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing), narrowing,
-                                            use_rollups)
-    # An outer join of the three on (window, entity, unit), with numpy: pandas' merges on
-    # four keys cost more than the queries for the ~30,000 officer rows. (The region
-    # follows from the unit.)
+    caseload, offences, revocations = count(conn, windows, _where(scope, narrowing))
+    # An outer join of the three on (window, entity, unit), with numpy: one int64 per
+    # (window, entity, unit), 24 bits for each id. (The region follows from the unit.)
     parts = [caseload, offences, revocations]
-    # One int64 per (window, entity, unit): 24 bits for each id (16 million).
     keys = np.concatenate([(p["idx"].to_numpy(dtype=np.int64) << 48)
                            | (p["entity_id"].to_numpy(dtype=np.int64) << 24)
                            | p["unit_id"].to_numpy(dtype=np.int64) for p in parts])
@@ -775,7 +520,7 @@ def _counted_pool(conn: Connection, scope: Scope, windows: Sequence[Period], lev
         np.add.at(values, row[start:start + len(p)], p["value"].to_numpy(dtype=float))
         frame[name] = values
         start += len(p)
-    return frame[[*_KEYS, "caseload_days", *OUTLIER_EVENTS]]
+    return frame[[*KEYS, "caseload_days", *OUTLIER_EVENTS]]
 
 
 def _units_in(conn, scope: Scope) -> list[int]:
@@ -784,7 +529,7 @@ def _units_in(conn, scope: Scope) -> list[int]:
 
 def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                    narrowing: Narrowing = EVERYTHING, *,
-                   benchmark_pool: bool = False, use_rollups: bool = True) -> pd.DataFrame:
+                   benchmark_pool: bool = False) -> pd.DataFrame:
     """Per unit or officer and per window: repeat offences, revocations and the average
     daily caseload held in the window. Columns: window_start, window_end, entity_id,
     repeat_offences, revocations, caseload_days, average_caseload; rows ordered by window
@@ -792,33 +537,28 @@ def outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], le
 
     `benchmark_pool=True` counts every unit in the country (the narrowing still applies):
     the peers the rule compares against. Only `outlier_benchmarks` asks for it.
-    `use_rollups=False` counts the caseload from the cases and assignments themselves
-    (the rollups' equivalence tests).
 
-    The units' counts are kept in the server cache; the officers' are not: nationally at
-    scale 10 they are 121,000 rows, 5.3 MB pickled (3.3 ms, and as long again to read
-    back) into every entry of the shared cache, for a count that takes 16 ms from the
-    outlier pool in memory."""
+    The units' counts are kept in the server cache; the officers' are not: nationally
+    they are tens of thousands of rows, slower to pickle into the shared cache and read
+    back than to count again from the pool in memory."""
     if level == "officer":
         return _outlier_counts(conn, scope, windows, level, narrowing,
-                               benchmark_pool=benchmark_pool, use_rollups=use_rollups)
+                               benchmark_pool=benchmark_pool)
     return _kept_outlier_counts(conn, scope, windows, level, narrowing,
-                                benchmark_pool=benchmark_pool, use_rollups=use_rollups)
+                                benchmark_pool=benchmark_pool)
 
 
 def _outlier_counts(conn: Connection, scope: Scope, windows: Sequence[Period], level: str,
                     narrowing: Narrowing = EVERYTHING, *,
-                    benchmark_pool: bool = False, use_rollups: bool = True) -> pd.DataFrame:
+                    benchmark_pool: bool = False) -> pd.DataFrame:
     if level not in OUTLIER_LEVELS:
         raise ValueError(f"unknown level {level!r}")
     if not scope.sees_cases:
         raise NotPermitted("no case data for this role")
-    frame = _national_counts(conn, Scope.nation(), tuple(windows), level, narrowing,
-                             use_rollups)
+    frame = national_counts(conn, tuple(windows), level, narrowing)
     if not benchmark_pool and scope.role != "ministry":
         frame = frame[frame.unit_id.isin(_units_in(conn, scope))]
-    # Summed over the units per (window, entity) with numpy: pandas' groupby, sort and
-    # column assignments cost more than the sums (~12,000 officer rows per call).
+    # Summed over the units per (window, entity).
     measures = ["caseload_days", *OUTLIER_EVENTS]
     idx = frame["idx"].to_numpy(dtype=np.int64)
     keys, row = np.unique((idx << 32) | frame["entity_id"].to_numpy(dtype=np.int64),
@@ -848,8 +588,7 @@ outlier_counts.uncached = _outlier_counts
 def window_runs(counts: pd.DataFrame, windows: Sequence[Period]) -> dict[date, slice]:
     """The rows of each window in `counts`, a frame of outlier_counts (or rows taken from
     one in order), whose rows come ordered by window end: each window's are one run,
-    found by bisection. Comparing or hashing every row's date took 5-10 ms for the
-    121,000 officer rows of the nation at scale 10."""
+    found by bisection."""
     ends = counts["window_end"].to_numpy()
     return {end: slice(int(np.searchsorted(ends, end, side="left")),
                        int(np.searchsorted(ends, end, side="right")))

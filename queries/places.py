@@ -45,8 +45,7 @@ def regions_in_scope(conn: Connection, scope: Scope, lang: str = "kk") -> pd.Dat
 @cached("places.region_codes_in_scope")
 def region_codes_in_scope(conn: Connection, scope: Scope) -> frozenset[str]:
     """The codes of regions_in_scope: what every request's filters check a URL's region
-    against. From the cache, the set comes back in 2 µs; the frame took 80 µs to unpickle
-    and turn into a set, twice per navigation."""
+    against."""
     query = (select(regions.c.code).distinct()
              .select_from(regions.join(units, units.c.region_code == regions.c.code))
              .where(scope.units_where(units)))

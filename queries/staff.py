@@ -4,9 +4,7 @@ points and capacity are computed from the counts by dashboard.workload."""
 
 from __future__ import annotations
 
-import functools
 import itertools
-import operator
 from datetime import date
 
 import numpy as np
@@ -39,14 +37,14 @@ from dashboard.schema import (
     workload_weights,
 )
 from dashboard.scope import Scope
-from queries import stocks
 from queries.common import assigned_on, pre_trial_report_in_hand_on
 from queries.national import officer_in_post_on, on_register_on, post_exists_on
+from queries.readmodel import measure
 
 ITEM_COLUMNS = ["work_item", "probation_type", "legal_category", "risk_tier", "items"]
 
 
-def _place(scope: Scope, region: str | None, unit_id: int | None = None):
+def narrowed_place(scope: Scope, region: str | None, unit_id: int | None = None):
     """The scope, narrowed to a region or unit the user picked (never widened by it)."""
     where = [scope.units_where(units)]
     if region is not None:
@@ -56,7 +54,7 @@ def _place(scope: Scope, region: str | None, unit_id: int | None = None):
     return where
 
 
-def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
+def rows_frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
     rows = conn.execute(query).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
@@ -66,8 +64,8 @@ def units_in_scope(conn: Connection, scope: Scope, lang: str,
                    region: str | None = None) -> pd.DataFrame:
     """Units the user may see: unit_id, region_code, unit_name (in `lang`)."""
     q = (select(units.c.id, units.c.region_code, units.c[name_column(lang)])
-         .where(*_place(scope, region)).order_by(units.c.id))
-    return _frame(conn, q, ["unit_id", "region_code", "unit_name"])
+         .where(*narrowed_place(scope, region)).order_by(units.c.id))
+    return rows_frame(conn, q, ["unit_id", "region_code", "unit_name"])
 
 
 def _filled_posts(as_of: date):
@@ -78,31 +76,30 @@ def _transfer_year():
     return cast(extract("year", posts.c.transferred_on), Integer)
 
 
+POSTS_COLUMNS = ["region_code", "unit_id", "source", "transfer_year", "authorised", "filled"]
+
+
 @cached("staff.posts_by_unit")
+@measure
 def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
                   region: str | None = None) -> pd.DataFrame:
     """Posts existing on `as_of` per unit, source and year of transfer from the penal
     system (NULL for the 2012 establishment): authorised, filled (an officer in post that
     day) and vacant."""
-    if stocks.headcount_holds(conn, [as_of]):
-        h = stocks.headcount_stock
-        q = (select(units.c.region_code, h.c.unit_id, h.c.source, h.c.transfer_year,
-                    h.c.authorised, h.c.filled)
-             .select_from(stocks.joined(h)).where(h.c.day == as_of, *_place(scope, region))
-             .order_by(h.c.unit_id, h.c.source, h.c.transfer_year))
-    else:
-        filled = _filled_posts(as_of)
-        q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
-                    _transfer_year().label("transfer_year"), func.count().label("authorised"),
-                    func.count(filled.c.post_id).label("filled"))
-             .select_from(posts.join(units, units.c.id == posts.c.unit_id)
-                          .outerjoin(filled, filled.c.post_id == posts.c.id))
-             .where(post_exists_on(as_of), *_place(scope, region))
-             .group_by(units.c.region_code, posts.c.unit_id, posts.c.source,
-                       _transfer_year())
-             .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
-    df = _frame(conn, q, ["region_code", "unit_id", "source", "transfer_year", "authorised",
-                          "filled"])
+    filled = _filled_posts(as_of)
+    q = (select(units.c.region_code, posts.c.unit_id, posts.c.source,
+                _transfer_year().label("transfer_year"), func.count().label("authorised"),
+                func.count(filled.c.post_id).label("filled"))
+         .select_from(posts.join(units, units.c.id == posts.c.unit_id)
+                      .outerjoin(filled, filled.c.post_id == posts.c.id))
+         .where(post_exists_on(as_of), *narrowed_place(scope, region))
+         .group_by(units.c.region_code, posts.c.unit_id, posts.c.source, _transfer_year())
+         .order_by(posts.c.unit_id, posts.c.source, _transfer_year()))
+    return posts_frame(rows_frame(conn, q, POSTS_COLUMNS))
+
+
+def posts_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """posts_by_unit's rows with their types and the vacant posts."""
     df["transfer_year"] = df["transfer_year"].astype("Int64")
     df["vacant"] = df["authorised"] - df["filled"]
     return df
@@ -115,20 +112,17 @@ def _days_table(days: list[date]):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("days")
 
 
+TIMELINE_COLUMNS = ["day", "source", "transfer_year", "authorised", "filled"]
+
+
 @cached("staff.headcount_timeline")
+@measure
 def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                        region: str | None = None) -> pd.DataFrame:
     """Posts existing and filled on each of `days`, by source and year of transfer. One
     statement for all the days (a statement per day was planned and run once each)."""
     if not days:
-        return pd.DataFrame(columns=["day", "source", "transfer_year", "authorised", "filled"])
-    if stocks.headcount_holds(conn, days):
-        h = stocks.headcount_stock
-        q = (select(h.c.day, h.c.source, h.c.transfer_year, func.sum(h.c.authorised),
-                    func.sum(h.c.filled))
-             .select_from(stocks.joined(h)).where(h.c.day.in_(days), *_place(scope, region))
-             .group_by(h.c.day, h.c.source, h.c.transfer_year))
-        return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
+        return pd.DataFrame(columns=TIMELINE_COLUMNS)
     on = _days_table(days)
     filled = (select(on.c.day, officers.c.post_id)
               .select_from(on.join(officers, officer_in_post_on(on.c.day)))
@@ -139,15 +133,12 @@ def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                       .join(units, units.c.id == posts.c.unit_id)
                       .outerjoin(filled, (filled.c.post_id == posts.c.id)
                                  & (filled.c.day == on.c.day)))
-         .where(*_place(scope, region))
+         .where(*narrowed_place(scope, region))
          .group_by(on.c.label, posts.c.source, _transfer_year()))
-    return _timeline(_frame(conn, q, TIMELINE_COLUMNS))
+    return timeline_frame(rows_frame(conn, q, TIMELINE_COLUMNS))
 
 
-TIMELINE_COLUMNS = ["day", "source", "transfer_year", "authorised", "filled"]
-
-
-def _timeline(df: pd.DataFrame) -> pd.DataFrame:
+def timeline_frame(df: pd.DataFrame) -> pd.DataFrame:
     df["day"] = pd.to_datetime(df["day"]).dt.date
     df["transfer_year"] = df["transfer_year"].astype("Int64")
     for column in ("authorised", "filled"):
@@ -164,9 +155,9 @@ def officers_in_post(conn: Connection, scope: Scope, as_of: date, region: str | 
                 posts.c.grade, officers.c.contracted_hours)
          .select_from(officers.join(units, units.c.id == officers.c.unit_id)
                       .join(posts, posts.c.id == officers.c.post_id))
-         .where(officer_in_post_on(as_of), *_place(scope, region, unit_id))
+         .where(officer_in_post_on(as_of), *narrowed_place(scope, region, unit_id))
          .order_by(officers.c.id))
-    return _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
+    return rows_frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
                             "contracted_hours"])
 
 
@@ -174,26 +165,8 @@ def _item_keys():
     return (cases.c.probation_type, cases.c.legal_category, cases.c.risk_tier)
 
 
-def _items_from_stock(conn: Connection, stock, source, place: list,
-                      measures: tuple[str, str], as_of: date, where: list,
-                      columns: list[str]) -> pd.DataFrame:
-    """Work items from a month-end stock (queries/stocks.py): cases, then pre-trial
-    reports in hand, per `place` columns and item keys; the same rows the counts give.
-    One grouped read for both measures, split here."""
-    keys = (stock.c.probation_type, stock.c.legal_category, stock.c.risk_tier)
-    q = (select(*place, *keys, *(func.sum(stock.c[m]) for m in measures))
-         .select_from(source).where(stock.c.day == as_of, *where).group_by(*place, *keys))
-    names = columns[:len(place)] + ["probation_type", "legal_category", "risk_tier"]
-    read = _frame(conn, q, [*names, *measures])
-    parts = []
-    for work_item, measure in zip(("case", "pre_trial_report"), measures, strict=True):
-        part = read.loc[read[measure] > 0, names].assign(work_item=work_item)
-        part["items"] = read.loc[read[measure] > 0, measure].astype(int)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)[columns]
-
-
 @cached("staff.work_items_by_officer")
+@measure
 def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
                           region: str | None = None,
                           unit_id: int | None = None) -> pd.DataFrame:
@@ -201,18 +174,11 @@ def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
     category and risk tier: cases on the register assigned to them that day, and the
     pre-trial reports of those cases still in hand. An officer is placed (scope, region,
     unit) by their own unit."""
-    if stocks.holds(conn, [as_of]):
-        stock = stocks.officer_stock
-        source = (stock.join(officers, officers.c.id == stock.c.officer_id)
-                  .join(units, units.c.id == officers.c.unit_id))
-        return _items_from_stock(conn, stock, source, [stock.c.officer_id],
-                                 ("cases_held", "reports_held"), as_of,
-                                 _place(scope, region, unit_id), ["officer_id", *ITEM_COLUMNS])
     officer = case_assignments.c.officer_id
     base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
             .join(officers, officers.c.id == officer)
             .join(units, units.c.id == officers.c.unit_id))
-    where = [assigned_on(as_of), on_register_on(as_of), *_place(scope, region, unit_id)]
+    where = [assigned_on(as_of), on_register_on(as_of), *narrowed_place(scope, region, unit_id)]
     held = (select(officer, literal("case").label("work_item"), *_item_keys(),
                    func.count().label("items"))
             .select_from(base).where(*where).group_by(officer, *_item_keys()))
@@ -221,22 +187,17 @@ def work_items_by_officer(conn: Connection, scope: Scope, as_of: date,
                .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
                .where(*where, pre_trial_report_in_hand_on(as_of))
                .group_by(officer, *_item_keys()))
-    return _frame(conn, union_all(held, reports), ["officer_id", *ITEM_COLUMNS])
+    return rows_frame(conn, union_all(held, reports), ["officer_id", *ITEM_COLUMNS])
 
 
 @cached("staff.work_items_by_unit")
+@measure
 def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
                        region: str | None = None) -> pd.DataFrame:
     """Work items of each unit on `as_of` (its cases on the register and their pre-trial
     reports in hand), whoever holds them: the load that posts should follow."""
-    if stocks.holds(conn, [as_of]):
-        stock = stocks.case_stock
-        return _items_from_stock(conn, stock, stocks.joined(stock),
-                                 [units.c.region_code, stock.c.unit_id],
-                                 ("on_register", "reports_in_hand"), as_of,
-                                 _place(scope, region), ["region_code", "unit_id", *ITEM_COLUMNS])
     base = cases.join(units, units.c.id == cases.c.unit_id)
-    where = [on_register_on(as_of), *_place(scope, region)]
+    where = [on_register_on(as_of), *narrowed_place(scope, region)]
     place = (units.c.region_code, cases.c.unit_id)
     held = (select(*place, literal("case").label("work_item"), *_item_keys(),
                    func.count().label("items"))
@@ -246,7 +207,7 @@ def work_items_by_unit(conn: Connection, scope: Scope, as_of: date,
                .select_from(base.join(milestones, milestones.c.case_id == cases.c.id))
                .where(*where, pre_trial_report_in_hand_on(as_of))
                .group_by(*place, *_item_keys()))
-    return _frame(conn, union_all(held, reports), ["region_code", "unit_id", *ITEM_COLUMNS])
+    return rows_frame(conn, union_all(held, reports), ["region_code", "unit_id", *ITEM_COLUMNS])
 
 
 def _points_table(points: tuple):
@@ -269,7 +230,7 @@ def _points_table(points: tuple):
 
 def _counted_per_officer(as_of: date, points: tuple, where: list):
     """cases, reports and points of each officer on `as_of`, counted from the assignments
-    as work_items_by_officer does and weighed by `points` (a day the stocks do not hold)."""
+    as work_items_by_officer does, and weighed by `points`."""
     w = _points_table(points)
     officer = case_assignments.c.officer_id
     base = (case_assignments.join(cases, cases.c.id == case_assignments.c.case_id)
@@ -294,83 +255,75 @@ def _counted_per_officer(as_of: date, points: tuple, where: list):
             .group_by(items.c.officer_id).subquery("per_officer"))
 
 
-def _weighed_loads(loads, points: tuple):
-    """points of an officer_load_stock row: per weight, the counts of the item keys it
-    applies to added as integers, times the weight (a key with no points is left out).
-    One multiplication per weight instead of per key (10 against 21 with the seeded
-    weights; 17 of 40 ms nationally at scale 10); exact, as officer_loads' sums are."""
-    by_weight: dict[float, list] = {}
-    for item, ptype, category, risk, value in points:
-        if value and (ptype, category, risk) in stocks.LOAD_KEYS:
-            by_weight.setdefault(float(value), []).append(
-                loads.c[stocks.load_column(item, category, risk)])
-    total = cast(literal(0.0), Float)
-    for value, columns in by_weight.items():
-        total = total + cast(functools.reduce(operator.add, columns), Float) * cast(
-            literal(value), Float)
-    return total
-
-
 @cached("staff.officer_loads")
+@measure
 def officer_loads(conn: Connection, scope: Scope, as_of: date, points: tuple,
                   region: str | None = None, unit_id: int | None = None) -> pd.DataFrame:
     """officers_in_post with the work items each holds on `as_of` (work_items_by_officer's)
     summed in SQL: cases, pre_trial_reports and points, weighed by `points` (the rows of
-    workload.points_by_item). One row per officer, not one per officer and item key, so a
-    page never weighs every officer's items in Python.
+    workload.points_by_item). One row per officer.
 
     The database sums the points in its own order: equal to workload.officer_capacity's
     only when every sum is exact (workload.sums_exactly says when)."""
-    place = _place(scope, region, unit_id)
-    in_post = (officers.join(units, units.c.id == officers.c.unit_id)
-               .join(posts, posts.c.id == officers.c.post_id))
-    source, held = _with_loads(conn, in_post, as_of, points, place)
+    place = narrowed_place(scope, region, unit_id)
+    per = _counted_per_officer(as_of, points, place)
+    return loads_frame(conn, as_of, place,
+                       lambda source: source.outerjoin(per, per.c.officer_id == officers.c.id),
+                       (per.c.cases, per.c.reports, per.c.points))
+
+
+def _in_post(with_posts: bool):
+    source = officers.join(units, units.c.id == officers.c.unit_id)
+    return source.join(posts, posts.c.id == officers.c.post_id) if with_posts else source
+
+
+def _held(held: tuple) -> tuple:
+    """Cases, reports and points held, 0 for an officer with none."""
+    cases_held, reports_held, points_held = held
+    return (func.coalesce(cases_held, 0), func.coalesce(reports_held, 0),
+            func.coalesce(points_held, 0.0))
+
+
+def loads_frame(conn: Connection, as_of: date, place: list, join, held: tuple) -> pd.DataFrame:
+    """officer_loads' frame: the officers in post in `place`, their source joined by
+    `join` to what gives `held` (the cases, reports and points of each)."""
     q = (select(officers.c.id, officers.c.code, officers.c.unit_id, units.c.region_code,
-                posts.c.grade, officers.c.contracted_hours, *held)
-         .select_from(source).where(officer_in_post_on(as_of), *place)
+                posts.c.grade, officers.c.contracted_hours, *_held(held))
+         .select_from(join(_in_post(True))).where(officer_in_post_on(as_of), *place)
          .order_by(officers.c.id))
-    df = _frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
+    df = rows_frame(conn, q, ["officer_id", "code", "unit_id", "region_code", "grade",
                           "contracted_hours", "cases", "pre_trial_reports", "points"])
     return df.astype({"cases": int, "pre_trial_reports": int, "points": float})
-
-
-def _with_loads(conn: Connection, in_post, as_of: date, points: tuple, place) -> tuple:
-    """`in_post` joined to the items each officer holds on `as_of`, and the columns
-    cases, reports and points (0 for an officer with none)."""
-    if stocks.holds(conn, [as_of]):
-        loads = stocks.officer_load_stock
-        source = in_post.outerjoin(loads, (loads.c.officer_id == officers.c.id)
-                                   & (loads.c.day == as_of))
-        held = (loads.c.cases_held, loads.c.reports_held, _weighed_loads(loads, points))
-    else:
-        per = _counted_per_officer(as_of, points, place)
-        source = in_post.outerjoin(per, per.c.officer_id == officers.c.id)
-        held = (per.c.cases, per.c.reports, per.c.points)
-    cases_held, reports_held, points_held = held
-    return source, (func.coalesce(cases_held, 0), func.coalesce(reports_held, 0),
-                    func.coalesce(points_held, 0.0))
 
 
 LOAD_NUMBERS = ["officer_id", "unit_id", "head", "contracted_hours", "cases",
                 "pre_trial_reports", "points"]
 
 
+@measure
 def officer_load_numbers(conn: Connection, scope: Scope, as_of: date, points: tuple,
                          region: str | None = None) -> pd.DataFrame:
     """officer_loads' numbers only, in no order, and whether the officer holds a head's
-    post (head: 1 or 0) instead of the grade: the staff page summarises every officer in
-    post (17,000 nationally at scale 10), and their codes, regions and grades as text and
-    the sort took longer to read than the numbers. Columns LOAD_NUMBERS."""
-    place = _place(scope, region)
+    post (head: 1 or 0) instead of the grade: what the staff page summarises of every
+    officer in post. Columns LOAD_NUMBERS."""
+    place = narrowed_place(scope, region)
+    per = _counted_per_officer(as_of, points, place)
+    return load_numbers_frame(
+        conn, as_of, place,
+        lambda source: source.outerjoin(per, per.c.officer_id == officers.c.id),
+        (per.c.cases, per.c.reports, per.c.points))
+
+
+def load_numbers_frame(conn: Connection, as_of: date, place: list, join,
+                       held: tuple) -> pd.DataFrame:
+    """officer_load_numbers' frame (as loads_frame)."""
     head_posts = select(posts.c.id).where(posts.c.grade == "head")
     head = case((officers.c.post_id.in_(head_posts), 1), else_=0)
-    source, held = _with_loads(conn, officers.join(units, units.c.id == officers.c.unit_id),
-                               as_of, points, place)
-    q = (select(officers.c.id, officers.c.unit_id, head, officers.c.contracted_hours, *held)
-         .select_from(source).where(officer_in_post_on(as_of), *place))
+    q = (select(officers.c.id, officers.c.unit_id, head, officers.c.contracted_hours,
+                *_held(held))
+         .select_from(join(_in_post(False))).where(officer_in_post_on(as_of), *place))
     rows = conn.execute(q).all()
-    # Every value is a number (no NULLs: the columns are NOT NULL or coalesced); numpy
-    # given the rows themselves would look each value up as a key.
+    # Every value is a number (no NULLs: the columns are NOT NULL or coalesced).
     numbers = np.fromiter(itertools.chain.from_iterable(rows), dtype=float,
                           count=len(rows) * len(LOAD_NUMBERS))
     df = pd.DataFrame(numbers.reshape(len(rows), len(LOAD_NUMBERS)), columns=LOAD_NUMBERS)
@@ -402,7 +355,7 @@ def officer_cases(conn: Connection, scope: Scope, as_of: date, officer_id: int) 
          .where(case_assignments.c.officer_id == officer_id, assigned_on(as_of),
                 on_register_on(as_of), scope.units_where(units))
          .order_by(cases.c.id))
-    df = _frame(conn, q, ["case_id", "probation_type", "legal_category", "risk_tier",
+    df = rows_frame(conn, q, ["case_id", "probation_type", "legal_category", "risk_tier",
                           "registered_on", "planned_end", "pre_trial_report_in_hand"])
     df["pre_trial_report_in_hand"] = df["pre_trial_report_in_hand"].astype(bool)
     return df

@@ -113,11 +113,11 @@ def refresh_rollups(ctx: click.Context) -> None:
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the dashboard (development server; use gunicorn app:server in production)."""
     from dashboard import collector
-    from queries import outlier_pool
+    from queries.readmodel import readers
     from service.factory import create_app
 
     app = create_app()
-    outlier_pool.warm(app.server.config.get("READ_ENGINE") or app.server.config["ENGINE"])
+    readers.warm(app.server.config.get("READ_ENGINE") or app.server.config["ENGINE"])
     collector.settle()
     app.run(host=host, port=port, debug=debug)
 

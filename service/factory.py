@@ -12,6 +12,7 @@ from dashboard import cache
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from dashboard.security import init_app as init_security
+from queries.readmodel import readers  # noqa: F401 - the fast readers answer the pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Not in Dash's list of asset scripts: plotly.js is loaded by dcc.Graph when needed

@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -399,7 +398,7 @@ def milestones_conn(engine):
 
 @pytest.fixture
 def outcomes_db(loaded_copy):
-    """tests/fixture_outcomes.py's database, rollups refreshed (each backend; a copy)."""
+    """tests/fixture_outcomes.py's database, read models refreshed (each backend; a copy)."""
     return loaded_copy("outcomes", fixture_outcomes.load)
 
 
@@ -422,7 +421,7 @@ def several_db(outcomes_db):
     from datetime import date
 
     from dashboard import schema as S
-    from queries import rollups
+    from service import readmodel
     from tests.fixture_outcomes import COND, SENTENCE, case
 
     with outcomes_db.begin() as conn:
@@ -437,7 +436,7 @@ def several_db(outcomes_db):
             case(10, 7, 1, 2, SENTENCE, COND, date(2016, 2, 1), date(2016, 6, 1), "completed"),
             case(11, 7, 2, 4, *post, date(2016, 7, 1)),
         ])
-        rollups.refresh(conn)
+        readmodel.refresh(conn)
     return outcomes_db
 
 
@@ -450,15 +449,8 @@ def staff(engine):
 
 @pytest.fixture
 def small_versioned(engine):
-    """tests/fixture_small.py with a data version (a load writes one), refreshed."""
-    from dashboard.schema import dataset_info
-    from queries import rollups
-
+    """tests/fixture_small.py with its data version (a load writes one), refreshed."""
     fixture_small.load(engine)
-    with engine.begin() as conn:
-        conn.execute(insert(dataset_info).values(key="data_version", value="small-v1",
-                                                 updated_at=datetime(2026, 1, 1)))
-        rollups.refresh(conn)
     return engine
 
 
@@ -594,3 +586,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"PostgreSQL tests ({ADMIN_URL.rsplit('@', 1)[-1]}): {counts['passed']} passed, "
         f"{counts['failed']} failed, {counts['error']} errors, {counts['skipped']} skipped, "
         f"{counts['deselected']} not selected")
+
+
+@pytest.fixture(scope="session")
+def generated_dataset(request, tmp_path_factory):
+    """generated_dataset(backend, scale, seed, until): an engine on a database holding the
+    synthetic dataset, its read models refreshed by the load; generated once per run for
+    each (backend, scale, seed, until) and shared: tests read it, never write to it."""
+    from service import demo, load
+
+    made: dict = {}
+
+    def make(backend: str, scale: float, seed: int, until):
+        key = (backend, scale, seed, until)
+        if key not in made:
+            url = _new_url(backend, request, tmp_path_factory, migrated=True)
+            engine = make_engine(url)
+            load.replace_all(engine, demo.generate(scale=scale, seed=seed, until=until))
+            made[key] = engine
+        return made[key]
+
+    yield make
+    for engine in made.values():
+        engine.dispose()

@@ -22,7 +22,7 @@ from sqlalchemy import insert
 from dashboard import auth
 from dashboard.schema import cases, officers, persons, posts, regions, units
 from dashboard.scope import Scope
-from queries import rollups
+from service import readmodel
 
 PASSWORD = "correct horse battery staple"
 
@@ -110,7 +110,7 @@ def build_fixture(engine) -> None:
                     probation_type="sentence", legal_category="conditionally_sentenced",
                     risk_tier="low", appeared_on=started, registered_on=started,
                     planned_end=date(2030, 1, 1)))
-    rollups.refresh(engine)  # as generate and import do after a load
+    readmodel.refresh(engine)  # as generate and import do after a load
     for role in ROLES.values():
         auth.create_user(engine, role.username, role.role, PASSWORD,
                          region_code=role.region_code, unit_id=role.unit_id)

@@ -20,7 +20,7 @@ from sqlalchemy import insert
 from dashboard import schema as S
 from dashboard.metrics import Period
 from dashboard.scope import Scope
-from queries import rollups
+from service import readmodel
 
 NATION = Scope.nation()
 Y2014, Y2015 = Period(d(2014, 1, 1), d(2014, 12, 31)), Period(d(2015, 1, 1), d(2015, 12, 31))
@@ -61,7 +61,7 @@ SENTENCE, COND, RESTR = "sentence", "conditionally_sentenced", "restriction_of_f
 
 
 def load(engine) -> None:
-    """Write the fixture into a migrated, empty database (and refresh its rollups)."""
+    """Write the fixture into a migrated, empty database (and refresh its read models)."""
     with engine.begin() as conn:
         conn.execute(insert(S.regions), [region("KZ-71", "Astana"), region("KZ-75", "Almaty")])
         conn.execute(insert(S.units), [
@@ -121,14 +121,14 @@ def load(engine) -> None:
             aid(6, 3, "employment", d(2015, 11, 1), d(2016, 1, 10), "not_achieved"),
             aid(7, 3, "employment", d(2015, 5, 1), d(2015, 6, 1), "not_achieved"),
         ])
-        # The data's period and version, as a load writes them: the outcome stocks
-        # (queries.outcome_stocks) are built for it, so every count below goes through
-        # them (test_outcome_stocks holds them equal to the direct counts).
+        # The data's period and version, as a load writes them: the read models are
+        # built for it, so the counts go through them (tests/test_readmodel.py and
+        # test_outcome_stocks hold them equal to the measures' definitions).
         conn.execute(insert(S.dataset_info), [
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
             for k, v in {"data_from": "2014-01-01", "data_until": "2016-12-31",
                          "data_version": "outcomes-v1"}.items()])
-        rollups.refresh(conn)  # as generate and import do after a load
+        readmodel.refresh(conn)  # as generate and import do after a load
 
 
 def rows(frame, *columns):

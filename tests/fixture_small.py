@@ -26,7 +26,7 @@ from datetime import date, datetime
 from sqlalchemy import insert
 
 from dashboard import schema
-from queries import rollups
+from service import readmodel
 
 DATA_UNTIL = date(2025, 12, 31)
 D = date.fromisoformat
@@ -145,7 +145,8 @@ VIOLATIONS = [
      "decided_on": D(decided) if decided else None}
     for i, case, on, kind, sub, decision, decided in _VIOLATIONS
 ]
-INFO = {"data_from": "2014-01-01", "data_until": DATA_UNTIL.isoformat(), "source": "test"}
+INFO = {"data_from": "2014-01-01", "data_until": DATA_UNTIL.isoformat(), "source": "test",
+        "data_version": "small-1"}
 
 
 def load(engine) -> None:
@@ -160,4 +161,4 @@ def load(engine) -> None:
             conn.execute(insert(table), values)
         conn.execute(insert(schema.dataset_info), [
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)} for k, v in INFO.items()])
-        rollups.refresh(conn)  # as generate and import do after a load
+        readmodel.refresh(conn)  # as generate and import do after a load

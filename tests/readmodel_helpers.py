@@ -1,5 +1,5 @@
 """Cases shared by the read-model equivalence tests (test_outcome_stocks, test_pair_pool,
-test_assistance_pool, test_outlier_pool, test_outcome_rollups): random periods and
+test_assistance_pool, test_outlier_pool, test_outlier_counts): random periods and
 narrowings, the splits, scopes and narrowings they try, and outlier windows. Goes when they
 go."""
 

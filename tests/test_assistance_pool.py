@@ -11,9 +11,9 @@ import pytest
 
 from dashboard.metrics import Period
 from dashboard.scope import Scope
-from queries import assistance_pool
-from queries import outcome_stocks as OS
-from queries.outlier_pool import day_number
+from queries.readmodel import assistance_pool
+from queries.readmodel import outcome_stocks as OS
+from queries.readmodel.outlier_pool import day_number
 from service import demo, load
 from tests.readmodel_helpers import random_narrowing, random_period
 

@@ -71,6 +71,7 @@ def test_warming_up_leaves_the_timed_samples_as_they_were():
     import pandas as pd
 
     from benchmarks import bench as b
+    from benchmarks import views  # noqa: F401 - registers the views
 
     def world():
         return b.World(regions=["KZ-71", "KZ-75", "KZ-79"],

@@ -1,6 +1,6 @@
 """The KPIs' new offences (this period and the same period a year before) from the outcome
 stocks' running totals, against the hand-counted fixture (see fixture_small) and against
-the direct count they replace, on SQLite and PostgreSQL.
+the measure's definition (kpis.repeat_offences), on SQLite and PostgreSQL.
 
 New offences in the fixture: case 8 (unit 2, KZ-71, restriction of freedom) 2025-12-20;
 case 5 (unit 1, KZ-71) 2024-05-10; case 12 (unit 3, KZ-75) 2024-08-01 and 2025-03-03;
@@ -12,9 +12,12 @@ from sqlalchemy import update
 from dashboard.filters import Filters
 from dashboard.schema import dataset_info
 from dashboard.scope import Scope
-from queries import kpis, rollups
-from queries.common import cases_where, cases_with_units
+from queries import kpis
+from queries.readmodel import CannotAnswer
+from queries.readmodel import kpis as KR
+from service import readmodel
 from tests import fixture_small
+from tests.seam import definitions_only
 
 NATION = Scope.nation()
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71")
@@ -37,7 +40,15 @@ def no_direct_count(monkeypatch):
     """Fail if the offences are counted from the violations."""
     def refuse(*args, **kwargs):
         raise AssertionError("counted directly")
-    monkeypatch.setattr(kpis, "_direct_offences", refuse)
+    monkeypatch.setattr(kpis.repeat_offences, "definition", refuse)
+
+
+def from_stock(conn, scope, f, level):
+    """The outcome stocks' answer; None when they cannot answer."""
+    try:
+        return KR.repeat_offences(conn, scope, f, level)
+    except CannotAnswer:
+        return None
 
 
 def offences(conn, scope, f, level):
@@ -71,21 +82,21 @@ def test_stale_stocks_count_directly_with_the_same_figures(conn, engine):
                   .values(value="changed"))
     with engine.connect() as c:
         f = filters("from=2025-03-04&to=2025-12-19")
-        assert kpis._offences_from_stock(c, NATION, f, "unit") is None
+        assert from_stock(c, NATION, f, "unit") is None
         assert offences(c, NATION, f, "unit") == {1: (0, 1), 3: (1, 1)}
         assert offences(c, NATION, filters(""), None) == (3, 2)
     with engine.begin() as c:
-        rollups.refresh(c)
+        readmodel.refresh(c)
     with engine.connect() as c:
-        assert kpis._offences_from_stock(c, NATION, filters(""), None) is not None
+        assert from_stock(c, NATION, filters(""), None) is not None
 
 
 def test_a_unit_page_and_a_period_before_the_stocks_count_directly(conn):
-    assert kpis._offences_from_stock(conn, NATION, filters("").within(unit_id=3), None) is None
-    assert kpis._offences_from_stock(conn, NATION, filters(""), "officer") is None
+    assert from_stock(conn, NATION, filters("").within(unit_id=3), None) is None
+    assert from_stock(conn, NATION, filters(""), "officer") is None
     # The year before 2014 begins before the first stock day (the month before the data).
     early = filters("from=2014-01-01&to=2014-06-30")
-    assert kpis._offences_from_stock(conn, NATION, early, None) is None
+    assert from_stock(conn, NATION, early, None) is None
     assert offences(conn, NATION, early, None) == (0, 0)
 
 
@@ -99,9 +110,9 @@ def test_the_stocks_agree_with_the_direct_count(conn, scope, level):
         f = filters(query)
         if f.region and not scope.allows_region(f.region):
             continue
-        found = kpis._offences_from_stock(conn, scope, f, level)
-        direct = kpis._direct_offences(conn, f, level, cases_with_units(),
-                                       cases_where(scope, f))
+        found = from_stock(conn, scope, f, level)
+        with definitions_only():
+            direct = kpis.repeat_offences(conn, scope, f, level)
         assert found is not None, query
         if level is None:
             assert found.iloc[0].tolist() == [int(v) for v in direct.fillna(0).iloc[0]], query

@@ -1,5 +1,6 @@
-"""The outlier pool counted in memory (queries/outlier_pool.py), on both backends: the
-numbers worked out by hand on fixture_small, the same frames as the direct statements for
+"""The outlier pool counted in memory (queries/readmodel/outlier_pool.py), on both
+backends: the numbers worked out by hand on fixture_small, the same frames as the
+definitions' statements for
 every window set, scope and narrowing, a new data version read again, stale spells never
 used, and a database that cannot be read at start-up."""
 
@@ -20,8 +21,10 @@ from dashboard.schema import (
 )
 from dashboard.scope import Scope
 from queries import outcomes as Q
-from queries import outlier_pool, rollups
+from queries.readmodel import outlier_pool, readers
+from service import readmodel
 from tests.readmodel_helpers import NARROWINGS, SCOPES, WINDOW_SETS
+from tests.seam import both
 
 YEAR_2025 = [Period(date(2025, 1, 1), date(2025, 12, 31))]
 
@@ -48,7 +51,7 @@ def test_hand_counted_officers_in_2025(small_versioned):
 
 
 def test_hand_counted_unit_at_a_mid_month_edge(small_versioned):
-    """Unit 3 from 16 Jul 2024 to 15 Jul 2025 (test_outcome_rollups.test_hand_counted_edge):
+    """Unit 3 from 16 Jul 2024 to 15 Jul 2025 (test_outlier_counts.test_hand_counted_edge):
     562 days; sentence cases only (c9, c12): 196 + 365 = 561."""
     windows = WINDOW_SETS["mid-month"]
     with small_versioned.connect() as conn:
@@ -69,10 +72,9 @@ def test_the_pool_answers_what_the_statements_count(small_versioned):
                     assert outlier_pool.pool(conn, level, windows, narrowing.types,
                                              narrowing.categories, None) is not None
                     for scope in SCOPES:
-                        pd.testing.assert_frame_equal(
-                            Q.outlier_counts(conn, scope, windows, level, narrowing),
-                            Q.outlier_counts(conn, scope, windows, level, narrowing,
-                                             use_rollups=False))
+                        pd.testing.assert_frame_equal(*both(
+                            lambda w=windows, s=scope, n=narrowing, lv=level: Q.outlier_counts(
+                                conn, s, w, lv, n), "outlier_pool"))
 
 
 def _new_version(conn, value: str) -> None:
@@ -98,7 +100,7 @@ def test_a_new_data_version_is_read_again_and_stale_spells_are_not_used(small_ve
         # The spells read before belong to small-v1: not used for small-v2.
         assert outlier_pool.pool(conn, "unit", windows, (), (), None) is None
     with small_versioned.begin() as conn:
-        rollups.refresh(conn)
+        readmodel.refresh(conn)
     with small_versioned.connect() as conn:
         after = outlier_pool.pool(conn, "unit", windows, (), (), None)
     assert _row(after, 3, 3, last)["caseload_days"] == 562 - 365
@@ -109,7 +111,8 @@ def test_no_data_version_no_pool(engine):
 
     fixture_small.load(engine)
     with engine.begin() as conn:
-        rollups.refresh(conn)
+        conn.execute(delete(dataset_info).where(dataset_info.c.key == "data_version"))
+        readmodel.refresh(conn)
         assert outlier_pool.pool(conn, "unit", YEAR_2025, (), (), None) is None
         conn.execute(insert(dataset_info).values(key="data_version", value="v",
                                                  updated_at=datetime(2026, 1, 1)))
@@ -124,7 +127,7 @@ def test_warming_up_against_a_database_that_is_down_reports_and_goes_on(caplog):
 
 def test_warming_up_reads_both_levels_ahead(small_versioned):
     outlier_pool._held.clear()
-    assert outlier_pool.warm(small_versioned) >= 0
+    assert readers.warm(small_versioned) >= 0
     url = str(small_versioned.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
         "unit", "officer", "repeat_pairs", "repeat_assistance"}  # and pair_pool's, ...
@@ -217,7 +220,7 @@ def test_whole_month_windows_subtract_the_cumulative_days(small_versioned, monke
 def test_one_of_a_few_codes_by_hand():
     import numpy as np
 
-    from queries.outlier_pool import _one_of, coded_in
+    from queries.readmodel.outlier_pool import _one_of, coded_in
 
     codes = np.array([0, 1, 2, 1, 3, 0], dtype=np.int8)
     assert _one_of(codes, [1, 3]).tolist() == [False, True, False, True, True, False]

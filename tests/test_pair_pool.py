@@ -1,4 +1,4 @@
-"""The repeat pairs counted in memory (queries/pair_pool.py), on both backends: numbers
+"""The repeat pairs counted in memory (queries/readmodel/pair_pool.py), on both backends: numbers
 worked out by hand on the outcomes fixture with two more people, the same counts as the
 statement it replaces for random periods, filters, scopes and splits on generated data,
 and no statement at all when nobody has three or more cases."""
@@ -12,8 +12,8 @@ from sqlalchemy import event, func, select, union_all
 
 from dashboard.metrics import Period
 from dashboard.scope import Scope
-from queries import assistance_pool, outlier_pool, pair_pool
-from queries import outcome_stocks as OS
+from queries.readmodel import assistance_pool, outlier_pool, pair_pool
+from queries.readmodel import outcome_stocks as OS
 from service import demo, load
 from tests.readmodel_helpers import SPLITS, random_narrowing, random_period
 
@@ -21,7 +21,7 @@ YEARS = [Period(date(y, 1, 1), date(y, 12, 31)) for y in (2014, 2015, 2016)]
 
 
 def _statement(conn, flt, periods, by) -> dict:
-    """What the statement (queries.outcome_stocks._extra_of_pairs) counts."""
+    """What the statement (queries.readmodel.outcome_stocks._extra_of_pairs) counts."""
     q = OS._extra_of_pairs(flt, periods, by).subquery("pairs")
     keys = [q.c.key] if by else []
     rows = conn.execute(select(*keys, *[func.sum(q.c[f"n{i}"]) for i in range(len(periods))])

@@ -8,8 +8,10 @@ import pytest
 
 from dashboard.filters import Filters
 from dashboard.scope import Scope
-from queries import caseload, rollups
+from queries import caseload
+from service import readmodel
 from tests import fixture_small
+from tests.seam import both, definitions_only
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
           Scope("unit_head", unit_id=3)]
@@ -31,8 +33,7 @@ def test_rollup_trend_equals_the_direct_trend(fixture_engine, scope, as_of):
     with fixture_engine.connect() as conn:
         f = _filters(as_of)
         since = date(2023, 1, 1)
-        direct = caseload.monthly_trend(conn, scope, f, since, use_rollup=False)
-        rolled = caseload.monthly_trend(conn, scope, f, since, use_rollup=True)
+        rolled, direct = both(lambda: caseload.monthly_trend(conn, scope, f, since), "rollups")
     pd.testing.assert_frame_equal(rolled, direct, check_dtype=False)
     assert len(direct) > 0
 
@@ -47,12 +48,11 @@ def test_refresh_follows_the_data(fixture_engine):
         for table in (case_assignments, milestones, violations, assistance):
             conn.execute(delete(table).where(table.c.case_id == 12))
         conn.execute(delete(cases).where(cases.c.id == 12))
-        rollups.refresh(conn)
+        readmodel.refresh(conn)
     with fixture_engine.connect() as conn:
         f = _filters(date(2025, 12, 31))
-        frame = caseload.monthly_trend(conn, Scope.nation(), f, date(2025, 1, 1))
-        direct = caseload.monthly_trend(conn, Scope.nation(), f, date(2025, 1, 1),
-                                        use_rollup=False)
+        frame, direct = both(
+            lambda: caseload.monthly_trend(conn, Scope.nation(), f, date(2025, 1, 1)), "rollups")
     pd.testing.assert_frame_equal(frame, direct, check_dtype=False)
     last = frame[frame.month_end == date(2025, 11, 30)]
     assert dict(zip(last.probation_type, last.cases, strict=True))["sentence"] == 5
@@ -71,7 +71,6 @@ PERIODS = [
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.key())
 def test_period_counts_from_the_rollup_equal_the_direct_counts(fixture_engine, scope, level):
     from queries import kpis
-    from queries.common import cases_where, cases_with_units
 
     with fixture_engine.connect() as conn:
         seen = 0
@@ -79,10 +78,10 @@ def test_period_counts_from_the_rollup_equal_the_direct_counts(fixture_engine, s
             for narrowing in ({}, {"probation_type": "sentence"},
                               {"legal_category": "conditionally_sentenced"}):
                 f = Filters(period="custom", start=start, end=end, as_of=end, **narrowing)
-                args = (conn, scope, f, level, cases_with_units(), cases_where(scope, f))
-                rolled = kpis._period_events(*args)
-                direct = kpis._period_events(*args, use_rollup=False)
-                for r, d in zip(rolled, direct, strict=True):
+                rolled = kpis.registered_and_closed(conn, scope, f, level)
+                with definitions_only():
+                    direct = kpis.registered_and_closed(conn, scope, f, level)
+                for r, d in ((rolled, direct),):
                     r, d = r.fillna(0).astype(int), d.fillna(0).astype(int)
                     if level is not None:  # places with nothing in the period: absent or 0
                         r, d = r[r.sum(axis=1) > 0].sort_index(), d[d.sum(axis=1) > 0].sort_index()

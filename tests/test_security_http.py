@@ -10,7 +10,7 @@ import pytest
 import requests
 from dash import Input, Output, html
 
-from dashboard import audit, migrate, security
+from dashboard import audit, idle, migrate, security
 from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
@@ -315,10 +315,10 @@ def test_dash_inline_scripts_are_allowed_by_hash(app, server):
 def test_idle_timeout_signs_the_user_out(server, engine, monkeypatch):
     http = sign_in(server.url, "unit711")
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
-    real_now = security.now()
-    monkeypatch.setattr(security, "now", lambda: real_now + 29 * 60)
+    real_now = idle.now()
+    monkeypatch.setattr(idle, "now", lambda: real_now + 29 * 60)
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
-    monkeypatch.setattr(security, "now", lambda: real_now + 29 * 60 + 31 * 60)
+    monkeypatch.setattr(idle, "now", lambda: real_now + 29 * 60 + 31 * 60)
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
     page = http.get(server.url + "/caseload", allow_redirects=False, timeout=10)
     assert page.status_code == 302 and page.headers["Location"].startswith("/login")

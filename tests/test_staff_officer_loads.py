@@ -15,7 +15,8 @@ from callbacks.staff import officer_capacity
 from dashboard import schema as S
 from dashboard import workload as W
 from queries import staff as Q
-from queries import stocks
+from queries.readmodel import stocks
+from service.readmodel import stocks as SB
 from tests.fixture_staff import (
     ALMATY,
     AS_OF,
@@ -25,6 +26,7 @@ from tests.fixture_staff import (
     PARAMS,
     rows,
 )
+from tests.seam import definitions_only
 
 SCOPES = [(NATION, None, None), (NATION, "KZ-71", None), (NATION, None, 2), (ASTANA, None, None),
           (ALMATY, None, None), (MEDEU, None, None), (ASTANA, "KZ-75", None)]
@@ -38,7 +40,7 @@ def stocked(staff):
     with staff.begin() as conn:
         conn.execute(insert(S.dataset_info).values(key="data_version", value="staff-1",
                                                    updated_at=datetime(2026, 1, 1)))
-        stocks.refresh(conn)
+        SB.refresh(conn)
     return staff
 
 
@@ -84,11 +86,8 @@ def test_weights_that_do_not_add_up_exactly_are_weighed_in_python(stocked):
 
 
 def counted_directly(conn, call, monkeypatch):
-    monkeypatch.setattr(stocks, "headcount_holds", lambda *a: False)
-    try:
+    with definitions_only():
         return call()
-    finally:
-        monkeypatch.undo()
 
 
 @pytest.mark.parametrize("day", [AS_OF, d(2025, 1, 1), d(2018, 1, 1), d(2016, 1, 31)])

@@ -1,22 +1,20 @@
 """Cases on the register and overdue milestones on days that are not stock days: the
-nearest month-end stock plus the change (queries/stock_delta.py) equals the direct count,
-on hand-counted days of tests/fixture_small, on many days, scopes, levels and narrowings
-of it, and on a generated dataset; on both backends."""
+nearest month-end stock plus the change (queries/readmodel/stock_delta.py) equals the
+definitions' count, on hand-counted days of tests/fixture_small and on many days, scopes,
+levels and narrowings of it, on both backends (tests/test_readmodel.py checks the readers
+on a generated dataset)."""
 
 from datetime import date as d
-from datetime import datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import insert
 
-from dashboard import schema as S
 from dashboard.filters import Filters
 from dashboard.scope import Scope
-from queries import caseload, kpis, stock_delta
-from queries import stocks as MS
-from service import demo, load
+from queries import caseload, kpis
+from queries.readmodel import stock_delta
 from tests import fixture_small
+from tests.seam import definitions_only
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
           Scope("unit_head", unit_id=3)]
@@ -44,11 +42,7 @@ DAYS = [
 @pytest.fixture
 def small(engine):
     """fixture_small with a data version and fresh stocks."""
-    fixture_small.load(engine)
-    with engine.begin() as conn:
-        conn.execute(insert(S.dataset_info).values(key="data_version", value="small-1",
-                                                   updated_at=datetime(2026, 1, 1)))
-        MS.refresh(conn)
+    fixture_small.load(engine)  # with a data version: its read models are fresh
     return engine
 
 
@@ -65,8 +59,7 @@ def everywhere(monkeypatch):
 
 
 def _direct(monkeypatch, call):
-    with monkeypatch.context() as m:
-        m.setattr(stock_delta, "base_day", lambda *a, **k: None)
+    with definitions_only():
         return call()
 
 
@@ -148,41 +141,3 @@ def test_caseload_tables_equal_the_direct_count_on_many_days(small, monkeypatch,
                 for call in calls:
                     pd.testing.assert_frame_equal(call(), _direct(monkeypatch, call),
                                                   check_dtype=False, obj=f"{day} {narrow}")
-
-
-@pytest.mark.slow
-def test_equal_the_direct_count_on_generated_data(engine, monkeypatch):
-    """Random days of a small generated dataset (stocks from the bulk load)."""
-    import random
-
-    load.replace_all(engine, demo.generate(scale=0.01, seed=7, until=d(2025, 8, 20)))
-    rng = random.Random(3)
-    with engine.connect() as conn:
-        first, until = MS.fresh(conn)
-        regions = sorted({r for (r,) in conn.execute(
-            S.units.select().with_only_columns(S.units.c.region_code)).all()})
-        unit_id = conn.execute(S.cases.select().with_only_columns(S.cases.c.unit_id)
-                               .limit(1)).scalar_one()
-        scopes = [Scope.nation(), Scope("region_head", region_code=regions[0]),
-                  Scope("unit_head", unit_id=unit_id)]
-        days = [until, d(2025, 8, 1), d(2025, 7, 31), d(2024, 2, 29), d(2024, 3, 1)]
-        days += [first + (until - first) * rng.random() for _ in range(12)]
-        for day in days:
-            for scope in scopes:
-                narrow = rng.choice([{}, {"probation_type": "sentence"},
-                                     {"region": regions[-1]}, {"legal_category": "parole"}])
-                f = _filters(day, **narrow)
-                for level in (None, "region", "unit"):
-                    found = kpis.by_place.uncached(conn, scope, f, level)
-                    direct = _direct(monkeypatch,
-                                     lambda f=f, s=scope, lv=level: kpis.by_place.uncached(
-                                         conn, s, f, lv))
-                    pd.testing.assert_frame_equal(found.sort_index(), direct.sort_index(),
-                                                  check_dtype=False)
-                for call in (lambda f=f, s=scope: caseload.by_region_and_type.uncached(
-                                 conn, s, f, "en"),
-                             lambda f=f, s=scope: caseload.by_category.uncached(conn, s, f)):
-                    pd.testing.assert_frame_equal(call(), _direct(monkeypatch, call),
-                                                  check_dtype=False)
-        total = kpis.by_place.uncached(conn, Scope.nation(), _filters(d(2025, 3, 17)), None)
-        assert total.on_register.iloc[0] > 100 and total.overdue.iloc[0] > 0

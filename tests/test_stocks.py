@@ -14,10 +14,15 @@ from dashboard import rules as R
 from dashboard import schema as S
 from dashboard.scope import Scope
 from queries import milestones as M
-from queries import stocks as MS
+from queries import readmodel
 from queries.milestones import Where
+from queries.readmodel import CannotAnswer
+from queries.readmodel import milestones as MR
+from queries.readmodel import stocks as MS
 from service import demo, load
+from service.readmodel import stocks as SB
 from tests.fixture_milestones import AS_OF
+from tests.seam import answered, both, definitions_only
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
           Scope("unit_head", unit_id=3)]
@@ -45,7 +50,7 @@ def stocked(milestones_conn):
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
             for k, v in {"data_from": "2024-09-01", "data_until": AS_OF.isoformat(),
                          "data_version": "v1"}.items()])
-        MS.refresh(conn)
+        SB.refresh(conn)
     return conn
 
 
@@ -82,7 +87,7 @@ def test_the_case_stock_holds_the_prisoners_releasing(stocked):
     assert releasing(d(2024, 12, 31)) == (2, 1, 1)
     # 30 November + 12 months falls short of case 7's 1 December: case 12 alone, drafted.
     assert releasing(d(2024, 11, 30)) == (1, 0, 0)
-    assert MS.page_info(conn)[MS.RELEASE_MONTHS] == "12"
+    assert readmodel.page_info(conn)[MS.RELEASE_MONTHS] == "12"
 
 
 def test_the_hearing_stock_holds_running_totals(stocked, monkeypatch):
@@ -130,29 +135,17 @@ def test_first_day_within_is_where_the_horizon_reaches_the_release(months):
     horizons = R.add_months(days, months)
     releases = np.arange(np.datetime64("2025-01-01"), np.datetime64("2026-12-31"))
     expected = days[np.searchsorted(horizons, releases, side="left")]
-    found = MS.first_day_within(releases.astype(np.int64), months)
+    found = SB.first_day_within(releases.astype(np.int64), months)
     assert (found == expected.astype(np.int64)).all()
     # 31 May - 3 months: no 31 February, so 1 March (31 May is reached from 1 March only).
-    assert MS.first_day_within(np.array([np.datetime64("2025-05-31")]).astype(np.int64), 3
+    assert SB.first_day_within(np.array([np.datetime64("2025-05-31")]).astype(np.int64), 3
                                )[0] == np.datetime64("2025-03-01").astype(np.int64)
 
 
 def _both(conn, monkeypatch, call):
-    """(from the stock, direct) of the same call; asserts the stock was the one asked."""
-    asked = []
-    real = M._from_stock
-
-    def spy(*args, **kwargs):
-        asked.append(real(*args, **kwargs))
-        return asked[-1]
-
-    monkeypatch.setattr(M, "_from_stock", spy)
-    stocked = call()
-    monkeypatch.setattr(M, "_from_stock", lambda *a, **k: False)
-    direct = call()
-    monkeypatch.setattr(M, "_from_stock", real)
-    assert asked and all(asked)
-    return stocked, direct
+    """(as the pages get it, from the definitions alone) of the same call; asserts the
+    stocks answered the first."""
+    return both(call, MS.MARKER)
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
@@ -203,9 +196,12 @@ def test_another_release_horizon_is_counted_directly(stocked, monkeypatch):
 
 def test_stale_or_officer_narrowed_falls_back(stocked):
     conn = stocked
-    assert M._from_stock(conn, M.EVERYWHERE, [AS_OF])
-    assert not M._from_stock(conn, Where(officer_id=1), [AS_OF])
-    assert M._from_stock(conn, M.EVERYWHERE, [AS_OF], "officer")  # the officer stock
+    with answered() as used:
+        M.aging.uncached(conn, Scope.nation(), AS_OF)
+        M.due_and_overdue(conn, Scope.nation(), AS_OF, "officer")  # the officer stock
+    assert used == [MS.MARKER, MS.MARKER]
+    with pytest.raises(CannotAnswer):
+        MR.aging(conn, Scope.nation(), AS_OF, Where(officer_id=1))
     conn.rollback()  # end the reads' transaction
     with conn.begin():  # new data loaded without a refresh: the stock is not its own
         conn.execute(update(S.dataset_info).where(S.dataset_info.c.key == "data_version")
@@ -214,54 +210,9 @@ def test_stale_or_officer_narrowed_falls_back(stocked):
     conn.rollback()
     with conn.begin():
         conn.execute(delete(S.milestones).where(S.milestones.c.id == 2))
-        MS.refresh(conn)
+        SB.refresh(conn)
     assert MS.holds(conn, [AS_OF])
     assert int(M.aging.uncached(conn, Scope.nation(), AS_OF).overdue.sum()) == 5
-
-
-@pytest.mark.slow
-def test_stock_equals_direct_on_generated_data(engine, monkeypatch):
-    """A small national dataset through the bulk load (which refreshes the stock)."""
-    load.replace_all(engine, demo.generate(scale=0.01, seed=3, until=d(2025, 8, 20)))
-    nation, region = Scope.nation(), Scope("region_head", region_code="KZ-75")
-    with engine.connect() as conn:
-        assert MS.fresh(conn) is not None
-        for day in (d(2025, 8, 20), d(2024, 2, 29), d(2019, 12, 31), d(2014, 1, 31)):
-            for scope, where in ((nation, M.EVERYWHERE), (region, M.EVERYWHERE),
-                                 (nation, Where(probation_type="post_penitentiary"))):
-                for by in M.BREAKDOWNS:
-                    _same(*_both(conn, monkeypatch, lambda: M.overdue_breakdown.uncached(
-                        conn, scope, day, by, where)))  # noqa: B023
-                _same(*_both(conn, monkeypatch,
-                             lambda: M.aging.uncached(conn, scope, day, where)))  # noqa: B023
-                _same(*_both(conn, monkeypatch,
-                             lambda: M.due_soon.uncached(conn, scope, day, where)))  # noqa: B023
-                for level in M.LEVELS:
-                    (a, x), (b, y) = _both(conn, monkeypatch, lambda: M.timeliness.uncached(
-                        conn, scope, day, level, where))  # noqa: B023
-                    _same(a, b)
-                    assert x == y
-        for day in (d(2025, 8, 20), d(2024, 2, 29), d(2021, 3, 31), d(2019, 12, 31)):
-            for scope in (nation, region):
-                stocked, direct = _both(conn, monkeypatch, lambda: M.new_type_gaps.uncached(
-                    conn, scope, day, d(2019, 1, 1), day))  # noqa: B023
-                assert stocked == direct
-            assert direct.releasing_within_year > 0
-        _same(*_both(conn, monkeypatch, lambda: M.overdue_at_month_ends.uncached(
-            conn, nation, d(2025, 8, 20), 24)))
-        from queries import staff
-
-        for scope in (nation, region):
-            for call in (staff.work_items_by_unit.uncached, staff.work_items_by_officer.uncached):
-                stocked = call(conn, scope, d(2025, 8, 20))
-                monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
-                direct = call(conn, scope, d(2025, 8, 20))
-                monkeypatch.undo()
-                assert len(direct) > 10
-                pd.testing.assert_frame_equal(_sorted(stocked), _sorted(direct),
-                                              check_dtype=False)
-        due = M.overdue_breakdown.uncached(conn, nation, d(2025, 8, 20), "kind")
-        assert due.due.sum() > 1000 and due.overdue.sum() > 0
 
 
 @pytest.fixture
@@ -269,11 +220,7 @@ def small_stocked(engine):
     """tests/fixture_small with a data version, so that its stocks are fresh."""
     from tests import fixture_small
 
-    fixture_small.load(engine)
-    with engine.begin() as conn:
-        conn.execute(insert(S.dataset_info).values(key="data_version", value="small-1",
-                                                   updated_at=datetime(2026, 1, 1)))
-        MS.refresh(conn)
+    fixture_small.load(engine)  # with a data version: its read models are fresh
     return engine
 
 
@@ -295,9 +242,8 @@ def test_kpis_from_the_stock_equal_the_direct_count(small_stocked, monkeypatch, 
         assert MS.holds(conn, [as_of])
         for scope in SCOPES:
             stocked = kpis.by_place.uncached(conn, scope, f, level)
-            monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
-            direct = kpis.by_place.uncached(conn, scope, f, level)
-            monkeypatch.undo()
+            with definitions_only():
+                direct = kpis.by_place.uncached(conn, scope, f, level)
             pd.testing.assert_frame_equal(stocked.sort_index(), direct.sort_index(),
                                           check_dtype=False)
 
@@ -314,10 +260,9 @@ def test_caseload_tables_from_the_stock_equal_the_direct_count(small_stocked, mo
         for scope in SCOPES:
             stocked = (caseload.by_region_and_type.uncached(conn, scope, f, "ru"),
                        caseload.by_category.uncached(conn, scope, f))
-            monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
-            direct = (caseload.by_region_and_type.uncached(conn, scope, f, "ru"),
-                      caseload.by_category.uncached(conn, scope, f))
-            monkeypatch.undo()
+            with definitions_only():
+                direct = (caseload.by_region_and_type.uncached(conn, scope, f, "ru"),
+                          caseload.by_category.uncached(conn, scope, f))
             for a, b in zip(stocked, direct, strict=True):
                 pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
@@ -331,16 +276,17 @@ def test_the_trends_last_month_from_the_stock_equals_the_direct_count(small_stoc
     before: the same trend as one grouped count per event, without counting the month."""
     from dashboard.filters import Filters
     from queries import caseload
+    from queries.readmodel import caseload as CR
 
     f = Filters(period="custom", start=d(as_of.year, 1, 1), end=as_of, as_of=as_of, **narrow)
     with small_stocked.connect() as conn:
         sizes = []
         for scope in SCOPES:
-            monkeypatch.setattr(caseload, "_as_of_month", None)  # must not be called
+            monkeypatch.setattr(CR, "_as_of_month_counted", None)  # must not be called
             stocked = caseload.monthly_trend.uncached(conn, scope, f, d(2023, 1, 1))
             monkeypatch.undo()
-            direct = caseload.monthly_trend.uncached(conn, scope, f, d(2023, 1, 1),
-                                                     use_rollup=False)
+            with definitions_only():
+                direct = caseload.monthly_trend.uncached(conn, scope, f, d(2023, 1, 1))
             pd.testing.assert_frame_equal(stocked, direct, check_dtype=False)
             sizes.append(len(direct))
         assert sizes[0] > 0 or narrow  # the nation, unless a narrowing leaves nothing
@@ -364,9 +310,8 @@ def test_staff_work_items_from_the_stock_equal_the_direct_count(small_stocked, m
                      lambda: staff.work_items_by_officer.uncached(conn, scope, as_of,  # noqa: B023
                                                                   unit_id=1)]
             stocked = [call() for call in calls]
-            monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
-            direct = [call() for call in calls]
-            monkeypatch.undo()
+            with definitions_only():
+                direct = [call() for call in calls]
             for a, b in zip(stocked, direct, strict=True):
                 pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False)
         assert staff.work_items_by_unit.uncached(conn, Scope.nation(), d(2025, 12, 31))[
@@ -429,7 +374,7 @@ def gaps(milestones_conn):
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
             for k, v in {"data_from": "2024-09-01", "data_until": AS_OF.isoformat(),
                          "data_version": "v1"}.items()])
-        MS.refresh(conn)
+        SB.refresh(conn)
     return conn
 
 
@@ -469,7 +414,7 @@ def test_the_national_officer_level_reads_each_officers_totals(gaps, monkeypatch
     read = []
     real = MS.sums
     monkeypatch.setattr(MS, "sums", lambda *a, **k: read.append(a[1].name) or real(*a, **k))
-    due, held = M._officer_totals(conn, d(2025, 1, 31))
+    due, held = MR._officer_totals(conn, d(2025, 1, 31))
     nobody = due.key.isna()  # case 14 (test_the_officer_stock_counts_nobody_and_both_holders)
     assert (due[nobody].due.tolist(), due[nobody].overdue.tolist(),
             held[held.key.isna()].cases_held.tolist()) == ([1], [1], [1])
@@ -520,7 +465,7 @@ def test_the_officer_narrowed_stock_holds_the_hand_counted_figures(gaps):
     assert _narrowed_rows(conn, march, "probation_type", "pre_trial") == {2: (1, 2, 0)}
     assert _narrowed_rows(conn, march, "legal_category", "sentence") == {}
     assert _narrowed_rows(conn, d(2025, 1, 31), "probation_type", "sentence")[None] == (1, 1, 1)
-    due, held = M._officer_totals(conn, march, "probation_type", "sentence")
+    due, held = MR._officer_totals(conn, march, "probation_type", "sentence")
     assert dict(zip(due.key, zip(due.due, due.overdue, strict=True), strict=True)) == {
         k: v[1:] for k, v in sentence.items()}
     assert dict(zip(held.key, held.cases_held, strict=True)) == {
@@ -538,10 +483,9 @@ def _officer_level_pairs(conn, monkeypatch, scope, day, where):
     for unit_id in (None, where.unit_id):
         items.append(staff.work_items_by_officer.uncached(conn, scope, day, where.region,
                                                           unit_id))
-    monkeypatch.setattr(MS, "holds", lambda *a, **k: False)
-    direct_items = [staff.work_items_by_officer.uncached(conn, scope, day, where.region, u)
-                    for u in (None, where.unit_id)]
-    monkeypatch.undo()
+    with definitions_only():
+        direct_items = [staff.work_items_by_officer.uncached(conn, scope, day, where.region, u)
+                        for u in (None, where.unit_id)]
     return table, list(zip(items, direct_items, strict=True))
 
 
@@ -569,37 +513,6 @@ def test_officer_level_stock_equals_direct_on_random_days(gaps, monkeypatch, see
                                     rng.choice(wheres))
 
 
-@pytest.mark.slow
-def test_officer_level_stock_equals_direct_on_generated_data(engine, monkeypatch):
-    """Many random month ends of a generated dataset (its stocks from the bulk load), for
-    the nation, region and unit heads, with and without a narrowing."""
-    import random
-
-    load.replace_all(engine, demo.generate(scale=0.01, seed=5, until=d(2025, 8, 20)))
-    rng = random.Random(11)
-    with engine.connect() as conn:
-        first, until = MS.fresh(conn)
-        days = MS.stock_days(first, until)
-        unit_ids = [u for (u,) in conn.execute(select(S.units.c.id)).all()]
-        regions = sorted({r for (r,) in conn.execute(select(S.units.c.region_code)).all()})
-        checked = 0
-        for _ in range(25):
-            level = rng.choice(["nation", "region", "unit"])
-            scope = (Scope.nation() if level == "nation"
-                     else Scope("region_head", region_code=rng.choice(regions))
-                     if level == "region" else Scope("unit_head", unit_id=rng.choice(unit_ids)))
-            where = rng.choice([M.EVERYWHERE, Where(probation_type="sentence"),
-                                Where(legal_category="parole"),
-                                Where(unit_id=rng.choice(unit_ids)),
-                                Where(region=rng.choice(regions))])
-            day = rng.choice(days[12:])
-            _assert_officer_level_equal(conn, monkeypatch, scope, day, where)
-            checked += 1
-        assert checked == 25
-        table, _ = M.timeliness.uncached(conn, Scope.nation(), until, "officer")
-        assert len(table) > 20 and table.due.sum() > 500
-
-
 @pytest.mark.postgres
 def test_the_officer_load_stock_is_written_in_day_order(postgres_server):
     """The staff page reads officer_load_stock one day at a time: written in day order, a
@@ -612,7 +525,7 @@ def test_the_officer_load_stock_is_written_in_day_order(postgres_server):
     load.replace_all(engine, demo.generate(scale=0.01, seed=5, until=d(2025, 8, 20)))
     with engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL enable_sort = off")
-        MS.refresh(conn)
+        SB.refresh(conn)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT day, officer_id FROM officer_load_stock ORDER BY ctid").all()

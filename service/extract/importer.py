@@ -36,8 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard import schema
 from dashboard.db import is_postgres
-from queries import rollups
-from service import load
+from service import load, readmodel
 from service.extract.formats import BY_NAME, FILES, FileSpec
 from service.extract.rules import RULES, Lookups
 from service.load import new_data_version
@@ -633,7 +632,7 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
             job.drop_staging()
             if result.changed:
                 _record_import(conn, directory)
-                rollups.refresh(conn)
+                readmodel.refresh(conn)
             result.written = True
     finally:
         reporter.close()

@@ -1,20 +1,9 @@
-"""What stood on the register at every month end ("stocks"), for the pages to look up
-instead of counting: `milestone_stock` per unit x probation type x legal category x
-milestone kind, `case_stock` (cases on the register, and the prisoners among them released
-within the release-preparation horizon) per unit x type x category, and `officer_stock`
-per officer responsible on the day (NULL: nobody) x unit of the case x type x category x
-risk tier (cases held, reports in hand, milestones due and overdue); `hearing_stock`, the
-running totals of the pre-trial hearings per unit x type x category; and
-`headcount_stock`, posts existing and filled per unit x source x year of transfer, which
-also holds every 1 January (the staff page's timeline). `officer_load_stock` is the
-officer stock's totals and work items again, one row per officer and day (the staff page's
-loads, the milestones page's national officer level), and `officer_narrowed_stock` its
-totals per officer within each probation type and each legal category (that level with
-a type or a category picked).
+"""Builds the month-end stocks (queries/readmodel/stocks.py) from the case tables.
 
-The days held ("stock days") are every month end from the data's first month to the last
-day of the data, and that last day itself (the default "as of"). The counts follow the
-definitions of the direct queries exactly (queries/milestones.py, queries.national):
+Each stock counts, on each stock day D, the rows whose interval of days [start, end)
+contains D: a milestone is due from the day after its due day while its case is on the
+register, overdue until it is completed, and so on, exactly as the definitions in
+queries/milestones.py, queries/caseload.py and queries/staff.py count them:
 
     on_register on d  registered_on <= d < closed_on (or still open)
     due on d          due_on < d, of a case on the register on d
@@ -25,34 +14,22 @@ definitions of the direct queries exactly (queries/milestones.py, queries.nation
     held on d         an assignment of the case covers d (assigned_on <= d <
                       unassigned_on); the days none covers belong to officer NULL
 
-Each is a half-open interval of days per row, so the stock on each day is a running sum
-of +1 where an interval starts and -1 where it ends: computed with numpy from one read of
-the milestones and one of the cases, per stock (seconds at scale 1; the same in SQL, with
-a row per event, was ~10x slower on PostgreSQL). Refreshed with the other rollups after
-every generate and import, in the same transaction. `fresh` says whether the stocks belong
-to the data loaded now (dataset_info "stocks" = the data version); the queries count
-directly when they do not, when the day is not a stock day, or when the page narrows to
-one officer (only the officer level of the milestones page and the staff page's items per
-officer read the officer stock). The KPIs "on the register" and "overdue" and the caseload
-tables answer other days too: the nearest stock plus the change (queries/stock_delta.py).
+so the stock on each day is a running sum of +1 where an interval starts and -1 where it
+ends, computed with numpy from one read of the rows of a few units at a time.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Column,
     Date,
-    Index,
     Integer,
-    MetaData,
     String,
     Table,
     and_,
@@ -71,8 +48,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from dashboard.cache import dataset_info as dataset_info_brought
-from dashboard.codes import CATEGORY_TYPE, RISK_TIERS
 from dashboard.schema import (
     case_assignments,
     cases,
@@ -82,278 +57,42 @@ from dashboard.schema import (
     posts,
     units,
 )
-from dashboard.scope import Scope
 from queries.dates import days_between
-
-STOCK = "milestone_stock"
-MARKER = "stocks"
-"""dataset_info key: the data_version the stock was computed for."""
-
-# The aging buckets of queries.milestones.AGING_BUCKETS, as column names.
-BUCKETS = (("overdue_1_7", 1, 7), ("overdue_8_30", 8, 30), ("overdue_31_90", 31, 90),
-           ("overdue_over_90", 91, None))
-BUCKET_COLUMNS = tuple(b[0] for b in BUCKETS)
-MEASURES = ("due", "overdue", "due_soon", *BUCKET_COLUMNS)
-MILESTONE_GROUP = ("unit_id", "probation_type", "legal_category", "kind")
-CASE_GROUP = ("unit_id", "probation_type", "legal_category", "risk_tier")
-OFFICER_GROUP = ("officer_id", *CASE_GROUP)
-"""unit_id here is the case's unit (as in the other stocks, and as the milestones page
-places an officer's items); the staff page places an officer by the officer's own unit,
-through the officers table."""
-RELEASE_MEASURES = ("releasing", "releasing_without_program", "releasing_program_overdue")
-"""queries.milestones.new_type_gaps' prisoners on the register released within the
-release-preparation horizon, of those the ones with no program drafted, and of those the
-ones whose program is past its due day."""
-RELEASE_MONTHS = "stocks_release_months"
-"""dataset_info key: the horizon (DeadlineRules.release_prep_months_before_release) the
-release measures were counted with; the page counts directly under another."""
-NOBODY = -1
-"""officer_id of the days a case has no assignment, while the stock is computed; written
-as NULL (the direct counts' officer None)."""
-DUE_SOON_DAYS = 14
-"""queries.milestones.DUE_SOON_DAYS: due on the day or in the 14 days after it."""
-
-stock_metadata = MetaData()
-milestone_stock = Table(
-    STOCK, stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("kind", String(32), nullable=False),
-    *(Column(m, Integer, nullable=False) for m in MEASURES),
-    Index("ix_milestone_stock_day", "day", "unit_id"),
+from queries.readmodel import stored_info
+from queries.readmodel.stocks import (
+    BUCKETS,
+    CASE_GROUP,
+    DUE_SOON_DAYS,
+    LOAD_ITEMS,
+    LOAD_KEYS,
+    MARKER,
+    MILESTONE_GROUP,
+    NARROWED_BY,
+    NOBODY,
+    OFFICER_GROUP,
+    RELEASE_MONTHS,
+    case_stock,
+    headcount_days,
+    headcount_stock,
+    hearing_stock,
+    milestone_stock,
+    officer_load_stock,
+    officer_narrowed_stock,
+    officer_stock,
+    release_months,
+    stock_days,
 )
-case_stock = Table(
-    "case_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("risk_tier", String(10), nullable=False),
-    Column("on_register", Integer, nullable=False),
-    Column("reports_in_hand", Integer, nullable=False),
-    *(Column(m, Integer, nullable=False) for m in RELEASE_MEASURES),
-    Index("ix_case_stock_day", "day", "unit_id"),
-)
-officer_stock = Table(
-    "officer_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("officer_id", Integer),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("risk_tier", String(10), nullable=False),
-    Column("cases_held", Integer, nullable=False),
-    Column("reports_held", Integer, nullable=False),
-    Column("due", Integer, nullable=False),
-    Column("overdue", Integer, nullable=False),
-    Index("ix_officer_stock_day", "day", "unit_id"),
-)
-"""Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
-and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
-and those cases' milestones due and overdue (queries.milestones' officer level)."""
-
-hearing_stock = Table(
-    "hearing_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("hearings", Integer, nullable=False),
-    Column("hearings_late", Integer, nullable=False),
-    Index("ix_hearing_stock_day", "day", "unit_id"),
-)
-"""Running totals per unit, type and category: the court hearings up to and on the day of
-pre-trial cases on the register until their hearing, and of those the hearings with no
-pre-trial report handed in before the hearing day (queries.milestones.new_type_gaps). A
-period's hearings are the total on its last day less the total on the day before it."""
-
-LOAD_KEYS = tuple((CATEGORY_TYPE[c], c, r) for c in CATEGORY_TYPE for r in RISK_TIERS)
-"""The item keys (type, category, risk tier) a weight can cover (workload.points_by_item)."""
-LOAD_ITEMS = (("case", "cases_held"), ("pre_trial_report", "reports_held"))
-
-
-def load_column(work_item: str, category: str, risk: str) -> str:
-    return f"{'cases' if work_item == 'case' else 'reports'}_{category}_{risk}"
-
-
-officer_load_stock = Table(
-    "officer_load_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("officer_id", Integer),
-    Column("cases_held", Integer, nullable=False),
-    Column("reports_held", Integer, nullable=False),
-    Column("due", Integer, nullable=False),
-    Column("overdue", Integer, nullable=False),
-    *(Column(load_column(item, c, r), Integer, nullable=False)
-      for item, _ in LOAD_ITEMS for _, c, r in LOAD_KEYS),
-    Index("ix_officer_load_stock_day", "day", "officer_id"),
-)
-"""officer_stock per officer and day, one row each (NULL: the cases nobody held): cases
-held, reports in hand and milestones due and overdue in all, and by item key (a column per
-work item x category x risk tier; a row whose type is not its category's counts in the
-totals only, as it has no weight). Counts, not points: the weights can change at any time,
-so the page weighs these columns in its query. The national officer level of the
-milestones page reads the totals (17,000 rows a day at scale 10, officer_stock 135,000)."""
-
-NARROWED_BY = ("probation_type", "legal_category")
-officer_narrowed_stock = Table(
-    "officer_narrowed_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("narrowed_by", String(20), nullable=False),
-    Column("code", String(32), nullable=False),
-    Column("officer_id", Integer),
-    Column("cases_held", Integer, nullable=False),
-    Column("due", Integer, nullable=False),
-    Column("overdue", Integer, nullable=False),
-    Index("ix_officer_narrowed_stock_day", "day", "narrowed_by", "code"),
-)
-"""officer_load_stock's cases held, due and overdue within one probation type or one legal
-category (`narrowed_by` names the column, `code` its value): one row per officer (NULL:
-the cases nobody held), day and code. The milestones page's national officer level with a
-type or a category picked reads the rows of one code (at scale 10 the officer stock's
-sums by officer over a day's 135,000 rows took 62 + 69 ms)."""
-
-headcount_stock = Table(
-    "headcount_stock", stock_metadata,
-    Column("day", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("source", String(20), nullable=False),
-    Column("transfer_year", Integer),
-    Column("authorised", Integer, nullable=False),
-    Column("filled", Integer, nullable=False),
-    Index("ix_headcount_stock_day", "day", "unit_id"),
-)
-"""Per unit, source and year of transfer (NULL: the 2012 establishment): posts existing on
-the day (authorised) and those with an officer in post (filled), on the stock days and on
-1 January of every year (the staff page's timeline), as queries.staff counts them."""
+from service.bulk import write_table
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
-"""Units whose rows are read at once: bounds memory (~1M milestones a read at scale 10 on
-PostgreSQL). SQLite, the zero-setup demo, reads fewer, larger parts: each read filtered by
-unit walks the indexes row by row (one unfiltered read was 1.3x faster still, but doubled
-the peak memory of a scale-1 generate to 2.8 GB)."""
-
-
-def stock_days(first: date, until: date) -> list[date]:
-    """Every month end from `first`'s month up to `until`, then `until` if it is not one."""
-    days = []
-    month = first.replace(day=1)
-    while True:
-        end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if end > until:
-            break
-        days.append(end)
-        month = end + timedelta(days=1)
-    if not days or days[-1] != until:
-        days.append(until)
-    return days
-
-
-def _info(conn: Connection) -> dict[str, str]:
-    return dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value)).all())
-
-
-def page_info(conn: Connection) -> dict[str, str]:
-    """dataset_info as a page reads it: what came with the signed-in user's row when it
-    did (dashboard.cache.DATASET_KEYS), else from the database."""
-    brought = dataset_info_brought()
-    return brought if brought is not None else _info(conn)
-
-
-@functools.lru_cache(maxsize=16)
-def held_set(first: date, until: date) -> frozenset[date]:
-    return frozenset(stock_days(first, until))
-
-
-def fresh(conn: Connection) -> tuple[date, date] | None:
-    """(first, last day of the data) when the stock was computed for the data loaded now;
-    None when it was not (never refreshed, or the data changed since)."""
-    info = page_info(conn)
-    version = info.get("data_version")
-    if version is None or info.get(MARKER) != version:
-        return None
-    return date.fromisoformat(info["data_from"]), date.fromisoformat(info["data_until"])
-
-
-def holds(conn: Connection, days: list[date],
-          period: tuple[date, date] | None = None) -> bool:
-    """The stocks are fresh and hold every one of `days` (`period`: what `fresh` just
-    answered, to spare reading it again)."""
-    period = period or fresh(conn)
-    if period is None:
-        return False
-    held = held_set(*period)
-    return all(d in held for d in days)
-
-
-def joined(stock: Table):
-    """The stock with its units (for the scope and the region)."""
-    return stock.join(units, units.c.id == stock.c.unit_id)
-
-
-def where(stock: Table, scope: Scope, days: list[date], *, region: str | None = None,
-          unit_id: int | None = None, probation_type: str | None = None,
-          legal_category: str | None = None):
-    """Rows of `days` within the scope and the narrowing (needs `joined`)."""
-    conditions = [scope.units_where(units), stock.c.day.in_(days)]
-    if region is not None:
-        conditions.append(units.c.region_code == region)
-    if unit_id is not None:
-        conditions.append(stock.c.unit_id == unit_id)
-    if probation_type is not None:
-        conditions.append(stock.c.probation_type == probation_type)
-    if legal_category is not None:
-        conditions.append(stock.c.legal_category == legal_category)
-    return and_(*conditions)
-
-
-def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: str | None,
-         measures: tuple[str, ...], **narrowing) -> pd.DataFrame:
-    """Sums of `measures` on `days` within the scope and narrowing (`where`), per `key`
-    ("region", "unit" or a column of the stock such as "kind" or "day"; None: one row of
-    totals). Groups with nothing in the stock on those days are left out."""
-    if key is None:
-        column = None
-    elif key in ("region", "unit", "officer"):
-        column = {"region": units.c.region_code, "unit": stock.c.unit_id,
-                  "officer": stock.c.get("officer_id")}[key]
-    else:
-        column = stock.c[key]
-    totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
-    q = select(*totals) if column is None else select(column.label("key"), *totals)
-    q = q.select_from(joined(stock)).where(where(stock, scope, days, **narrowing))
-    if column is not None:
-        q = q.group_by(column).order_by(column)
-    rows = conn.execute(q).all()
-    # Columns handed over whole: a frame of the rows, then a cast per measure, was a
-    # tenth of a milestones page.
-    first = 0 if column is None else 1
-    # (No rows: an object column, as a frame of no rows has; an empty list would be float.)
-    data = {} if column is None else {"key": [r[0] for r in rows] if rows
-                                      else np.array([], dtype=object)}
-    for j, m in enumerate(measures, start=first):
-        data[m] = np.fromiter((int(r[j]) for r in rows), dtype=np.int64, count=len(rows))
-    return pd.DataFrame(data)
-
-
-def answers(conn: Connection, f, level: str | None = None) -> bool:
-    """The stocks answer for a page's Filters on their as-of day: they hold the day and
-    the page is not narrowed to (nor split by) an officer, whom they do not know."""
-    return f.officer_id is None and level != "officer" and holds(conn, [f.as_of])
-
-
-def narrowing_of(f) -> dict:
-    """The narrowing of a page's Filters (dashboard.filters), officer aside."""
-    return {"region": f.region, "unit_id": f.unit_id, "probation_type": f.probation_type,
-            "legal_category": f.legal_category}
-
+"""Units whose rows are read at once: bounds the memory of a read of a large dataset on
+PostgreSQL. SQLite, the zero-setup demo, reads fewer, larger parts (each read filtered by
+unit walks the indexes row by row)."""
 
 def _day_numbers(column):
     """Days since EPOCH on PostgreSQL; on SQLite the stored ISO date itself, converted
-    with numpy after the read (julianday() per value made SQLite's read 3x slower)."""
+    with numpy after the read (julianday() per value slows SQLite's read)."""
     return _day_number(column)
 
 
@@ -383,6 +122,7 @@ def _iso_to_day_numbers(values: pd.Series) -> pd.Series:
 
 NEVER = np.iinfo(np.int64).max // 4
 """An end day after any stock day: "not completed", "not closed"."""
+
 
 
 Intervals = Callable[[dict[str, np.ndarray]], dict[str, tuple[np.ndarray, np.ndarray]]]
@@ -514,12 +254,6 @@ def _hearing_totals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.
             "hearings_late": (hearing, np.where(x["late"] == 1, never, hearing))}
 
 
-def release_months() -> int:
-    from dashboard import rules as R
-
-    return R.DeadlineRules.from_env().release_prep_months_before_release
-
-
 def first_day_within(release: np.ndarray, months: int) -> np.ndarray:
     """The first day d (day numbers) whose horizon dashboard.rules.add_months(d, months)
     reaches `release`: the same day of the month `months` earlier, or the first day of
@@ -565,7 +299,7 @@ def _with_officers(frame: pd.DataFrame, conn: Connection,
                    unit_ids: list[int] | None) -> pd.DataFrame:
     """The rows once per assignment of their case (officer_id, assigned, unassigned), and
     the days no assignment covers as officer NOBODY (`with_nobody`). Joined here rather
-    than in SQL: PostgreSQL hashed every assignment for each part (2.3x slower)."""
+    than in SQL, where PostgreSQL hashes every assignment for each part."""
     a = case_assignments
     query = (select(a.c.case_id, a.c.officer_id,
                     _day_numbers(a.c.assigned_on).label("assigned"),
@@ -640,7 +374,7 @@ OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
          numbers=("row",), prepare=_with_officers),
     Read(lambda u: _held_rows(u, True), (*HELD_DAYS, "due", "done"), _held_milestones,
          numbers=("row", "report"), prepare=_with_officers),
-), units_per_read={"sqlite": 20})  # officers x days grids: 70 units took 3.2 GB at scale 1
+), units_per_read={"sqlite": 20})  # officers x days grids: fewer units per read
 HEARINGS = Spec(hearing_stock, ("unit_id", "probation_type", "legal_category"), (
     Read(_hearing_rows, ("hearing",), _hearing_totals, numbers=("late",)),))
 SPECS = (MILESTONES, CASES, OFFICERS, HEARINGS)
@@ -660,7 +394,7 @@ def _read(conn: Connection, query, group: tuple[str, ...], days: tuple[str, ...]
         for column in days:
             frame[column] = _iso_to_day_numbers(frame[column])
         return frame
-    # COPY and pandas' CSV parser: ~10x faster than fetching rows through the driver.
+    # COPY and pandas' CSV parser rather than fetching rows through the driver.
     sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
     buffer = io.StringIO()
     cursor = conn.connection.driver_connection.cursor()
@@ -674,7 +408,7 @@ def _read(conn: Connection, query, group: tuple[str, ...], days: tuple[str, ...]
 
 def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd.DataFrame]:
     """Each row's group number and the groups themselves. (Per-column codes combined
-    into one integer: pandas' MultiIndex factorize took seconds on scale 1.)"""
+    into one integer, not pandas' MultiIndex factorize.)"""
     key = np.zeros(len(frame), dtype=np.int64)
     values = []
     for column in group:
@@ -753,7 +487,7 @@ def _officer_loads():
                                   s.c.risk_tier == r), s.c[measure]), else_=0))
               for _, measure in LOAD_ITEMS for t, c, r in LOAD_KEYS]
     # Written in day order, as compute() writes the other stocks: the staff page reads one
-    # day, and in the aggregate's order a day's 17,000 rows (scale 10) lay on 15,000 pages.
+    # day, and in the aggregate's order a day's rows would each lie on a page of its own.
     return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
                    func.sum(s.c.reports_held), func.sum(s.c.due), func.sum(s.c.overdue),
                    *by_key)
@@ -773,25 +507,6 @@ def _officer_narrowed():
     rows = union_all(*parts).subquery("narrowed")
     return (select(*(rows.c[c.name] for c in officer_narrowed_stock.columns))
             .order_by(rows.c.day, rows.c.narrowed_by, rows.c.code, rows.c.officer_id))
-
-FIRST_TIMELINE_YEAR = 2014
-"""dashboard.filters.DATA_FROM's year: the staff timeline's first 1 January."""
-
-
-def headcount_days(first: date, until: date) -> list[date]:
-    """The days of the headcount stock: the stock days and 1 January of every year from
-    the timeline's first (or the data's, if earlier) up to `until`."""
-    years = range(min(first.year, FIRST_TIMELINE_YEAR), until.year + 1)
-    return sorted(set(stock_days(first, until)) | {date(y, 1, 1) for y in years})
-
-
-def headcount_holds(conn: Connection, days: list[date]) -> bool:
-    """The headcount stock is fresh and holds every one of `days`."""
-    period = fresh(conn)
-    if period is None:
-        return False
-    held = set(headcount_days(*period))
-    return all(d in held for d in days)
 
 
 def _numbered_days(values, missing: int) -> np.ndarray:
@@ -844,18 +559,17 @@ def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
     return number.astype(np.int64), frame.iloc[first].reset_index(drop=True)
 
 
+
 def refresh(conn: Connection) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written)."""
-    from service.load import write_table
-
     for spec in SPECS:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
     conn.execute(delete(officer_narrowed_stock))
     conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key.in_([MARKER, RELEASE_MONTHS])))
-    info = _info(conn)
+    info = stored_info(conn)
     if "data_version" not in info or "data_until" not in info:
         return
     first = date.fromisoformat(info.get("data_from", info["data_until"]))
@@ -873,6 +587,5 @@ def refresh(conn: Connection) -> None:
 
 
 def _now():
-    from datetime import datetime
 
     return datetime.now().replace(microsecond=0)

@@ -1,38 +1,30 @@
 """The outlier rule's spells and events held in memory, per serving process and data
-version.
+version: the read model behind queries.outcomes.national_counts.
 
-The outlier pool (queries.outcomes._national_counts) sums, for six trailing twelve-month
-windows, every unit's and officer's caseload days, new offences and revocations. Counted
-by statements on each request it took five of them and their Python, over a quarter of
-the outcomes page's time at scale 1, and a pool narrowed by type or category read the
-assignments themselves (80-100 ms for the officers). Here the same counts come from numpy
-arrays: the spells on the register (a case in its unit, an assignment with its officer)
-and the events, as day numbers with the codes a page narrows by. Each request keeps the
-rows in the narrowing that touch the windows' span and, per window, clips the spells to it
-and counts with a bincount: exact for any window, whole months or not, as the direct
-statements define it (`_caseload_days`, `_events`):
+The outlier counts sum, for six trailing twelve-month windows, every unit's and
+officer's caseload days, new offences and revocations. Here they come from numpy arrays:
+the spells on the register (a case in its unit, an assignment with its officer) and the
+events, as day numbers with the codes a page narrows by. Each request keeps the rows in
+the narrowing that touch the windows' span and, per window, clips the spells to it and
+counts with a bincount: exact for any window, whole months or not, as the definition's
+statements count (`_caseload_days`, `_events`):
 
     caseload days of a spell [s, e) in a window [a, b]  max(0, min(e, b + 1) - max(s, a))
     an event on day d                                   counted when a <= d <= b
 
-What is held: the cases (unit level), queries.outcome_rollups.officer_spells (officer
-level), the new offences (with the officer responsible on the day) and the revocations
-(cases.officer_id, responsible at closing), as day numbers and one-byte codes, the spells
-sorted by their end and the events by their day, so that a request looks only at the
-rows that can touch its windows. Measured (PostgreSQL, read through COPY): scale 1, 0.94
-million spells, 13 MB, read in 1.2 s, 3-9 ms per level and request; scale 10, 9.4
-million spells, 134 MB, read in 8-15 s (1.1 GB at the peak of the read), 15-60 ms.
-Windows of every type and category whose ends are month boundaries (the page's trailing
-windows, and the default one ending on the data's last day) subtract rows of each pair's
-caseload days up to every boundary (Held.cumulative) instead: scale 10, 52 MB more for
-the officers, 16.7 → 0.7 ms (units) and 20.5 → 6.4 ms (officers) per request. Read
-once per process and data version: ahead of the first request (gunicorn's master before
-it forks, so that the workers share the pages), or, after an import, by a background
-thread while the statements answer. The "outcome_stocks" marker says the
-spells belong to the version loaded (it is written in the transaction that refreshes
-them).
+What is held: the cases (unit level), the assignments with their case's unit, type and
+category (officer level), the new offences (with the officer responsible on the day) and
+the revocations (cases.officer_id, responsible at closing), as day numbers and one-byte
+codes, the spells sorted by their end and the events by their day, so that a request
+looks only at the rows that can touch its windows. Windows of every type and category
+whose ends are month boundaries (the page's trailing windows, and the default one ending
+on the data's last day) subtract rows of each pair's caseload days up to every boundary
+(Held.cumulative) instead of passing over the spells. Read once per process and data
+version: ahead of the first request (gunicorn's master before it forks, so that the
+workers share the pages), or, after an import, by a background thread while the
+definitions answer. The "outcome_stocks" marker says the data version loaded was
+refreshed (the pools follow it).
 """
-
 from __future__ import annotations
 
 import io
@@ -53,14 +45,21 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.metrics import Period, trailing_months
 from dashboard.schema import case_assignments, cases, units, violations
-from queries import stocks
+from queries import readmodel
 from queries.dates import days_between
-from queries.outcome_rollups import officer_spells
 
 log = logging.getLogger(__name__)
 
 MARKER = "outcome_stocks"
-"""dataset_info key written with the rollups (queries.outcome_stocks.MARKER)."""
+"""The pool follows the data version the outcome stocks were refreshed for."""
+NAME = "outlier_pool"
+
+
+@readmodel.model(NAME)
+def fresh(conn: Connection) -> bool:
+    return readmodel.marked(conn, MARKER)
+
+
 KEPT = 2
 """Data versions kept per process: the one loaded, and the one before it for the requests
 still running when an import lands."""
@@ -99,8 +98,8 @@ class Rows:
     def touching(self, first: int, after: int) -> slice:
         """The rows that may touch the days [first, after): spells ending after `first`,
         events on those days (a binary search: the rest are not looked at)."""
-        # The needles in the arrays' own int32: given a Python int, numpy widened (copied)
-        # the whole array first, 6.5 ms for the officers' spells at scale 10.
+        # The needles in the arrays' own int32: given a Python int, numpy widens (copies)
+        # the whole array first.
         if self.end is None:
             bounds = np.array((first, after), dtype=self.start.dtype)
             return slice(*(int(i) for i in np.searchsorted(self.start, bounds)))
@@ -141,9 +140,8 @@ COLUMNS = ["entity", "unit", "type", "category", "start", "end"]
 
 
 def _read(conn: Connection, query) -> dict[str, np.ndarray]:
-    """The query's integer columns (COLUMNS) as arrays. On PostgreSQL through COPY and
-    pandas' CSV reader: a million rows as Row objects into a DataFrame took 3.5 s at
-    scale 1, this 0.5 s."""
+    """The query's integer columns (COLUMNS) as arrays; on PostgreSQL through COPY and
+    pandas' CSV reader (millions of rows: no Row objects)."""
     names = COLUMNS[:len(query.selected_columns)]
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.dbapi_connection.cursor()
@@ -184,9 +182,11 @@ def _queries(level: str) -> tuple:
         revocations = select(cases.c.unit_id, *narrowing(cases),
                              _day(cases.c.closed_on)).where(revoked)
         return spells, offences, revocations
-    sp, ca = officer_spells, case_assignments
-    spells = select(sp.c.officer_id, *narrowing(sp), _day(sp.c.assigned_on),
-                    func.coalesce(_day(sp.c.unassigned_on), OPEN))
+    ca = case_assignments
+    # Each assignment with its case's unit, type and category.
+    spells = (select(ca.c.officer_id, *narrowing(cases), _day(ca.c.assigned_on),
+                     func.coalesce(_day(ca.c.unassigned_on), OPEN))
+              .select_from(ca.join(cases, cases.c.id == ca.c.case_id)))
     # As queries.outcomes._officer_counts counts them: the officer responsible on the day
     # of the offence; cases.officer_id (responsible at closing) for a revocation.
     offences = (select(ca.c.officer_id, *narrowing(cases), _day(violations.c.occurred_on))
@@ -219,7 +219,7 @@ def _build(conn: Connection, level: str) -> Held:
     pair_region = np.array([regions.get(u) for u in (pairs & 0xFFFFFF).tolist()],
                            dtype=object)
     spells = parts[0]
-    boundaries = _boundaries(spells.start, stocks.page_info(conn).get("data_until"))
+    boundaries = _boundaries(spells.start, readmodel.page_info(conn).get("data_until"))
     return Held(*parts, pairs=pairs, pair_region=pair_region, boundaries=boundaries,
                 cumulative=_cumulative(spells, len(pairs), boundaries))
 
@@ -264,9 +264,8 @@ def _cumulative(spells: Rows, n: int, boundaries: np.ndarray) -> np.ndarray:
 
 
 def _one_of(values: np.ndarray, codes: list[int]) -> np.ndarray:
-    """values in codes, one comparison per code in the values' own type: np.isin's table
-    method widened every row to intp in four passes (a type narrowing of the officers at
-    scale 10: a fifth of an outcomes page)."""
+    """values in codes, one comparison per code in the values' own type (np.isin's table
+    method widens every row to intp)."""
     keep = np.zeros(len(values), dtype=bool)
     for code in codes:
         keep |= values == values.dtype.type(code)
@@ -275,14 +274,14 @@ def _one_of(values: np.ndarray, codes: list[int]) -> np.ndarray:
 
 def coded_in(codes: np.ndarray, labels: Sequence, wanted: Sequence[str]) -> np.ndarray:
     """Which of `codes` (indexes into `labels`) stand for one of `wanted`: the filter of
-    the arrays held for OTHERS (queries.pair_pool, queries.assistance_pool)."""
+    the arrays held for OTHERS (queries/readmodel/pair_pool.py, assistance_pool.py)."""
     return _one_of(codes, [labels.index(w) for w in wanted if w in labels])
 
 
 OTHERS: dict = {}
 """Other arrays of the outcome stocks held the same way, per process and data version:
 level -> its builder (a function of the connection), registered by their modules
-(queries.pair_pool, queries.assistance_pool)."""
+(queries/readmodel/pair_pool.py, assistance_pool.py)."""
 _held: OrderedDict[tuple[str, str, str], Held] = OrderedDict()
 _reading: set[tuple[str, str, str]] = set()
 """Keys being read in the background."""
@@ -294,13 +293,13 @@ _read_lock = threading.Lock()
 
 def held(conn: Connection, level: str) -> Held | None:
     """The level's spells and events (for a level of OTHERS, what its builder made) for
-    the data loaded now; None when the rollups do not belong to it (never refreshed, or
-    the data changed since).
+    the data loaded now; None when the read models do not belong to it (never refreshed,
+    or the data changed since).
 
     Inside a request, arrays not read yet are read by a background thread and this
-    answers None (the statements count meanwhile): the first outcomes page after an
-    import does not wait for the read (1-2 s at scale 1, 15-20 s at scale 10). Elsewhere
-    (start-up, the CLI, tests) the read happens here."""
+    answers None (the definitions count meanwhile): the first outcomes page after an
+    import does not wait for the read. Elsewhere (start-up, the CLI, tests) the read
+    happens here."""
     key = _key(conn, level)
     if key is None:
         return None
@@ -317,11 +316,9 @@ def held(conn: Connection, level: str) -> Held | None:
 
 
 def _key(conn: Connection, level: str) -> tuple[str, str, str] | None:
-    info = stocks.page_info(conn)
-    version = info.get("data_version")
-    if version is None or info.get(MARKER) != version:
+    if not readmodel.marked(conn, MARKER):
         return None
-    return (str(conn.engine.url), version, level)
+    return (str(conn.engine.url), readmodel.page_info(conn)["data_version"], level)
 
 
 def _load(conn: Connection, level: str, key: tuple[str, str, str]) -> Held:
@@ -376,8 +373,7 @@ def pool(conn: Connection, level: str, windows: Sequence[Period], types: Sequenc
     bounds = [(day_number(w.start), day_number(w.end) + 1) for w in windows]
     first, after = min(a for a, _ in bounds), max(b for _, b in bounds)
     # Every type and category, both ends boundaries (whole months, the default window):
-    # the caseload is a subtraction of Held.cumulative's rows, not a pass over the spells
-    # (at scale 10, 5 million officer spells, 16-25 ms per level and request).
+    # the caseload is a subtraction of Held.cumulative's rows, not a pass over the spells.
     columns = [(h.column(a), h.column(b)) if not types and not categories else (None, None)
                for a, b in bounds]
     spells = h.spells
@@ -433,9 +429,7 @@ def warm(engine: Engine) -> float | None:
     """Read both levels (and the OTHERS) now: a serving process before its first
     request (gunicorn's master before it forks, so that its workers share the arrays).
     Seconds taken; None when the database could not be read (the first request that
-    needs them reads them)."""
-    from queries import assistance_pool, pair_pool  # noqa: F401 - register in OTHERS
-
+    needs them reads them). The OTHERS are those imported with queries.readmodel.readers."""
     started = time.perf_counter()
     try:
         with engine.connect() as conn:

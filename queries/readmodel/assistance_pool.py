@@ -1,13 +1,11 @@
-"""The repeated assistance (queries.outcome_stocks.repeat_assistance) held in memory, per
-serving process and data version, as queries.pair_pool holds the repeat pairs.
+"""The repeated assistance (outcome_tables.repeat_assistance) held in memory, per serving
+process and data version, as pair_pool holds the repeat pairs.
 
 The people who received a kind of assistance in a period are the provisions less, per
 kind, those beyond each person's first; only people who received a kind more than once
-are in repeat_assistance. A statement counted rows less distinct people per kind over the
-period's rows: at scale 10 (594,000 rows) 10-16 ms, two thirds of the outcomes page's
-SQL. Here the period's rows are one run of the day-sorted arrays, filtered and counted
-with numpy (12 MB held at scale 10, read in 5 s with the outlier pool; 1.2 MB, 0.6 s at
-scale 1). The statement still answers when the arrays are not held.
+are in repeat_assistance. Here the period's rows are one run of the day-sorted arrays,
+filtered and counted with numpy instead of a statement over the period's rows; the
+statement still answers when the arrays are not held.
 """
 
 from __future__ import annotations
@@ -20,9 +18,10 @@ from sqlalchemy import Date, literal, select
 from sqlalchemy.engine import Connection
 
 from dashboard.schema import units
-from queries import outlier_pool
 from queries.dates import days_between
-from queries.outlier_pool import coded_in
+from queries.readmodel import outlier_pool
+from queries.readmodel.outcome_tables import repeat_assistance
+from queries.readmodel.outlier_pool import coded_in
 
 LEVEL = "repeat_assistance"
 """The key outlier_pool holds these arrays under."""
@@ -50,7 +49,6 @@ class Provided:
 
 
 def _build(conn: Connection) -> Provided:
-    from queries.outcome_stocks import repeat_assistance
 
     r = repeat_assistance
     day = days_between(literal(outlier_pool.EPOCH, Date), r.c.provided_on)

@@ -1,7 +1,7 @@
 """Cases on the register and overdue milestones on any day, from the nearest month-end
 stock plus the change since (or until) it.
 
-The stocks (queries/stocks.py) hold these counts on their stock days only: every month end
+The stocks (queries/readmodel/stocks.py) hold these counts on their stock days only: every month end
 and the data's last day. For another as-of day d the pages used to count over every case
 or milestone, which grows with the data. Instead, with e the stock day nearest d:
 
@@ -62,9 +62,9 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from dashboard.codes import MILESTONE_KINDS
 from dashboard.schema import cases, milestones, units
-from queries import stocks
 from queries.common import milestone_overdue_on
 from queries.national import late_or_open, on_register_on
+from queries.readmodel import stocks
 
 MAX_GAP = 31
 """Days from the nearest stock day beyond which the change is not worth reading."""
@@ -73,7 +73,7 @@ MAX_GAP = 31
 ONE_UNIT_DIRECT = True
 """A page of one unit (a unit head, or narrowed to a unit) counts directly on days that
 are not stock days: its direct count reads only that unit's cases, while the change reads
-the whole nation's milestones due or completed in between (4x slower at scale 1)."""
+the whole nation's milestones due or completed in between."""
 
 
 def base_day(conn: Connection, f, level: str | None = None,
@@ -122,8 +122,8 @@ def _grouped(conn: Connection, source, where, keys: list, change, measure: str) 
 
 def _late_or_open_unindexed():
     """queries.national.late_or_open, written so that no planner matches it to the partial
-    index ix_milestones_late: at scale 10 PostgreSQL read that whole index (2.5M entries,
-    300 ms) rather than the date indexes' few thousand rows."""
+    index ix_milestones_late: PostgreSQL would read that whole index rather than the
+    date indexes' few thousand rows."""
     m = milestones.c
     return case((m.completed_on.is_(None), 1), (m.completed_on > m.due_on, 1), else_=0) == 1
 
@@ -165,7 +165,7 @@ def overdue(conn: Connection, where, e: date, d: date, keys: list, *, join=None,
                         not_(_within(milestones.c.completed_on, a, b))))
     # A: read by the two date indexes, with their cases (by primary key), before the
     # scope and narrowing apply (materialized on PostgreSQL: narrowed to a region, the
-    # planner otherwise read every case of the region, 5x slower).
+    # planner otherwise reads every case of the region).
     found = (select(milestones.c.due_on, milestones.c.completed_on, cases.c.unit_id,
                     cases.c.probation_type, cases.c.legal_category, cases.c.officer_id,
                     cases.c.registered_on, cases.c.closed_on)

@@ -1,7 +1,7 @@
-"""Running totals behind the outcomes page's period counts, refreshed with the other
-rollups (queries.rollups.refresh) after every generate and import; migration 0010 creates
-the tables empty, and the queries use them only once a refresh has marked them fresh for
-the data loaded (dataset_info "outcome_stocks" = the data version).
+"""Running totals behind the outcomes page's period counts, rebuilt after every generate
+and import (service/readmodel/outcome_stocks.py); migration 0010 creates the tables
+empty, and the readers use them only once a refresh has marked them fresh for the data
+loaded (dataset_info "outcome_stocks" = the data version).
 
 `outcome_stock` and `assistance_stock` hold, per unit x probation type x legal category
 and on every "stock day" (every month end from the month before the data begin to the
@@ -49,21 +49,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Column,
     Date,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
     and_,
     case,
-    delete,
     func,
-    insert,
     literal,
     or_,
     select,
@@ -72,189 +63,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from dashboard.codes import ASSISTANCE_KINDS, ASSISTANCE_RESULTS
 from dashboard.filters import period_bounds
 from dashboard.metrics import GRAINS, Period, previous_period, year_earlier
-from dashboard.schema import assistance, cases, dataset_info, units, violations
+from dashboard.schema import cases, units
 from dashboard.scope import Scope
-from queries import assistance_pool, pair_pool, stocks
-from queries.dates import one_year_after
-
-MARKER = "outcome_stocks"
-"""dataset_info key: the data_version the outcome stocks were computed for."""
-GROUP = ("unit_id", "probation_type", "legal_category")
-
-
-@dataclass(frozen=True)
-class Measure:
-    """Events counted on `day` (a date column of `source`) when `when` holds; the running
-    total on stock day D counts those with day - shift <= D."""
-
-    name: str
-    source: str
-    day: object
-    when: object = None
-    shift: int = 0
-
-
-_v, _a = violations, assistance
-_not_offence = _v.c.kind != "new_offence"
-
-
-def _reoffended():
-    """Whether the case (the enclosing statement's `cases` row) had a new offence within
-    twelve months of registration (on or after the day registered, before the same day a
-    year later): queries.outcomes.cohort_repeat. Correlated to the case, so that a read of
-    some units' cases looks up their own violations: as a list of every such case in the
-    country it was computed again for each group of units the build reads (163 of 182 ms
-    per group at scale 1, a quadratic refresh)."""
-    return (select(_v.c.case_id)
-            .where(_v.c.case_id == cases.c.id, _v.c.kind == "new_offence",
-                   _v.c.occurred_on >= cases.c.registered_on,
-                   _v.c.occurred_on < one_year_after(cases.c.registered_on))
-            .correlate(cases).exists())
-
-
-CASE_MEASURES = (
-    Measure("registered", "cases", cases.c.registered_on),
-    # closed_on <= D + 1: with `registered`, the cases on the register during a period.
-    Measure("closed_next_day", "cases", cases.c.closed_on, shift=1),
-    Measure("closed", "cases", cases.c.closed_on),
-    Measure("completed", "cases", cases.c.closed_on, cases.c.close_reason == "completed"),
-    Measure("revoked", "cases", cases.c.closed_on, cases.c.close_reason == "revoked"),
-    Measure("reoffended_12m", "cases", cases.c.registered_on, _reoffended()),
-)
-VIOLATION_MEASURES = (
-    Measure("new_offences", "violations", _v.c.occurred_on, _v.c.kind == "new_offence"),
-    Measure("violations", "violations", _v.c.occurred_on, _v.c.kind == "violation"),
-    Measure("malicious", "violations", _v.c.occurred_on, _v.c.kind == "malicious_violation"),
-    Measure("submitted", "violations", _v.c.submitted_to_court_on, _not_offence),
-    Measure("court_revoked", "violations", _v.c.decided_on,
-            and_(_not_offence, _v.c.court_decision == "revoked")),
-    Measure("court_rejected", "violations", _v.c.decided_on,
-            and_(_not_offence, _v.c.court_decision == "rejected")),
-)
-ASSISTANCE_STEPS = ("requested", "provided", *ASSISTANCE_RESULTS)
-
-
-def assistance_column(kind: str, step: str) -> str:
-    return f"{kind}_{step}"
-
-
-def _assistance_measure(kind: str, step: str) -> Measure:
-    day = _a.c.requested_on if step == "requested" else _a.c.provided_on
-    when = _a.c.kind == kind
-    if step in ASSISTANCE_RESULTS:
-        when = and_(when, _a.c.result == step)
-    return Measure(assistance_column(kind, step), "assistance", day, when)
-
-
-ASSISTANCE_MEASURES = tuple(_assistance_measure(k, s) for k in ASSISTANCE_KINDS
-                            for s in ASSISTANCE_STEPS)
-MEASURES = {m.name: m for m in (*CASE_MEASURES, *VIOLATION_MEASURES, *ASSISTANCE_MEASURES)}
-
-metadata = MetaData()
-
-
-def _stock_table(name: str, measures) -> Table:
-    return Table(
-        name, metadata,
-        Column("day", Date, nullable=False),
-        Column("unit_id", Integer, nullable=False),
-        Column("probation_type", String(20), nullable=False),
-        Column("legal_category", String(32), nullable=False),
-        *(Column(m.name, Integer, nullable=False) for m in measures),
-        Index(f"ix_{name}_day", "day", "unit_id"),
-    )
-
-
-outcome_stock = _stock_table("outcome_stock", (*CASE_MEASURES, *VIOLATION_MEASURES))
-assistance_stock = _stock_table("assistance_stock", ASSISTANCE_MEASURES)
-repeat_cases = Table(
-    "repeat_cases", metadata,
-    Column("person_id", Integer, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("registered_on", Date, nullable=False),
-    Column("closed_on", Date),
-    # How many cases the person has: those with three or more are counted by person.
-    Column("person_cases", Integer),
-    Index("ix_repeat_cases_person_cases", "person_cases"),
-)
-repeat_pairs = Table(
-    # The two cases of a person with exactly two, as one row: registered_on is the later
-    # registration and closed_on the earlier closure (None when both are open), so both
-    # are on the register during [a, b] when registered_on <= b and closed_on > a. The
-    # region codes spare the join to units.
-    "repeat_pairs", metadata,
-    Column("person_id", Integer, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("region_code", String(5), nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("other_unit_id", Integer, nullable=False),
-    Column("other_region_code", String(5), nullable=False),
-    Column("other_probation_type", String(20), nullable=False),
-    Column("other_legal_category", String(32), nullable=False),
-    Column("registered_on", Date, nullable=False),
-    Column("closed_on", Date),
-    # A region's or a unit's page: both cases are in the scope, so the first is.
-    Index("ix_repeat_pairs_region", "region_code"),
-    Index("ix_repeat_pairs_unit", "unit_id"),
-)
-repeat_assistance = Table(
-    "repeat_assistance", metadata,
-    Column("person_id", Integer, nullable=False),
-    Column("kind", String(24), nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("provided_on", Date, nullable=False),
-    Index("ix_repeat_assistance_provided", "provided_on"),
-)
-TABLES = (outcome_stock, assistance_stock, repeat_cases, repeat_pairs, repeat_assistance)
-TABLE_OF = {m.name: (outcome_stock if m.source != "assistance" else assistance_stock)
-            for m in MEASURES.values()}
-
-
-# --- the build -------------------------------------------------------------------------
-
-SOURCES = {
-    "cases": lambda: cases,
-    "violations": lambda: violations.join(cases, violations.c.case_id == cases.c.id),
-    "assistance": lambda: assistance.join(cases, assistance.c.case_id == cases.c.id),
-}
-
-
-def _event_days(measures, only=None):
-    """A read of the event days of `measures` (one source), of the rows where `only`
-    holds (default: all)."""
-    def rows(unit_ids):
-        columns = [stocks._day_numbers(m.day if m.when is None else case((m.when, m.day)))
-                   .label(m.name) for m in measures]
-        return (select(cases.c.unit_id, cases.c.probation_type, cases.c.legal_category,
-                       *columns)
-                .select_from(SOURCES[measures[0].source]())
-                .where(stocks._among(cases.c.unit_id, unit_ids),
-                       true() if only is None else only))
-
-    def intervals(x):
-        # Counted on every stock day from the event's day (less the shift) on.
-        return {m.name: (x[m.name] - m.shift, np.full(len(x[m.name]), stocks.NEVER))
-                for m in measures}
-
-    return stocks.Read(rows, tuple(m.name for m in measures), intervals)
-
-
-SPECS = (
-    stocks.Spec(outcome_stock, GROUP, (_event_days(CASE_MEASURES),
-                                       _event_days(VIOLATION_MEASURES))),
-    # One read per kind: five day columns of its rows, not 45 mostly empty ones of all.
-    stocks.Spec(assistance_stock, GROUP, tuple(
-        _event_days([m for m in ASSISTANCE_MEASURES if m.name.startswith(f"{kind}_")
-                     and m.name[len(kind) + 1:] in ASSISTANCE_STEPS], _a.c.kind == kind)
-        for kind in ASSISTANCE_KINDS)),
+from queries import readmodel
+from queries.readmodel import assistance_pool, pair_pool, stocks
+from queries.readmodel.outcome_tables import (
+    MARKER,
+    MEASURES,
+    SOURCES,
+    TABLE_OF,
+    repeat_assistance,
+    repeat_cases,
+    repeat_pairs,
 )
 
 
@@ -281,81 +103,13 @@ def anchor_days(until: date) -> list[date]:
     return sorted(d for d in days if d <= until)
 
 
-def _repeat_cases_select():
-    again = (select(cases.c.person_id, func.count().label("n")).group_by(cases.c.person_id)
-             .having(func.count() > 1).subquery("again"))
-    return (select(cases.c.person_id, *[cases.c[c] for c in GROUP], cases.c.registered_on,
-                   cases.c.closed_on, again.c.n)
-            .select_from(cases.join(again, again.c.person_id == cases.c.person_id)))
-
-
-def _repeat_pairs_select():
-    a, b = cases.alias("first_case"), cases.alias("other_case")
-    ua, ub = units.alias("first_unit"), units.alias("other_unit")
-    two = select(cases.c.person_id).group_by(cases.c.person_id).having(func.count() == 2)
-    return (select(a.c.person_id, a.c.unit_id, ua.c.region_code, a.c.probation_type,
-                   a.c.legal_category, b.c.unit_id, ub.c.region_code, b.c.probation_type,
-                   b.c.legal_category,
-                   case((a.c.registered_on >= b.c.registered_on, a.c.registered_on),
-                        else_=b.c.registered_on),
-                   case((a.c.closed_on.is_(None), b.c.closed_on),
-                        (b.c.closed_on.is_(None), a.c.closed_on),
-                        (a.c.closed_on <= b.c.closed_on, a.c.closed_on),
-                        else_=b.c.closed_on))
-            .select_from(a.join(b, and_(b.c.person_id == a.c.person_id, a.c.id < b.c.id))
-                         .join(ua, ua.c.id == a.c.unit_id).join(ub, ub.c.id == b.c.unit_id))
-            .where(a.c.person_id.in_(two)))
-
-
-def _repeat_assistance_select():
-    provided = (select(_a.c.kind, cases.c.person_id, *[cases.c[c] for c in GROUP],
-                       _a.c.provided_on)
-                .select_from(SOURCES["assistance"]()).where(_a.c.provided_on.is_not(None))
-                .subquery("provided"))
-    again = (select(provided.c.person_id, provided.c.kind)
-             .group_by(provided.c.person_id, provided.c.kind).having(func.count() > 1)
-             .subquery("again"))
-    return (select(provided.c.person_id, provided.c.kind,
-                   *[provided.c[c] for c in GROUP], provided.c.provided_on)
-            .select_from(provided.join(again, and_(again.c.person_id == provided.c.person_id,
-                                                   again.c.kind == provided.c.kind))))
-
-
-def refresh(conn: Connection) -> None:
-    """Recompute every table above for the data loaded now and mark them fresh (inside
-    the load's transaction, after dataset_info was written)."""
-    from service.load import write_table
-
-    for table in TABLES:
-        conn.execute(delete(table))
-    conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
-    info = stocks._info(conn)
-    if "data_version" not in info or "data_until" not in info:
-        return
-    first = date.fromisoformat(info.get("data_from", info["data_until"]))
-    until = date.fromisoformat(info["data_until"])
-    for spec in SPECS:
-        write_table(conn, spec.table, stocks.compute(conn, spec, first - timedelta(days=1),
-                                                     until, stock_days(first, until)))
-    conn.execute(insert(repeat_cases).from_select(
-        ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
-        _repeat_cases_select()))
-    conn.execute(insert(repeat_pairs).from_select(
-        [c.name for c in repeat_pairs.columns], _repeat_pairs_select()))
-    conn.execute(insert(repeat_assistance).from_select(
-        ["person_id", "kind", *GROUP, "provided_on"], _repeat_assistance_select()))
-    conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
-                                             updated_at=stocks._now()))
-
-
 # --- reading ---------------------------------------------------------------------------
 
 def held_days(conn: Connection) -> list[date] | None:
     """The stock days, when the outcome stocks belong to the data loaded now; else None."""
-    info = stocks.page_info(conn)
-    version = info.get("data_version")
-    if version is None or info.get(MARKER) != version:
+    if not readmodel.marked(conn, MARKER):
         return None
+    info = readmodel.page_info(conn)
     return list(_stock_days(date.fromisoformat(info["data_from"]),
                             date.fromisoformat(info["data_until"])))
 
@@ -440,8 +194,8 @@ def totals(conn: Connection, flt: Filter, days: Sequence[date], names: Sequence[
 def _nearest(held: Sequence[date], d: date) -> date:
     """The stock day nearest to d (held[0] <= d), the earlier one on a tie: the direct
     count at the edge reads the events between the two (by the day indexes, so a day
-    before a month end, such as 28 February of a leap year, reads one day, not a month:
-    at scale 10, 1-3 ms against 16-20)."""
+    before a month end, such as 28 February of a leap year, reads one day, not a
+    month)."""
     i = bisect.bisect_right(held, d) - 1
     before = held[i]
     if before == d or i + 1 == len(held):
@@ -528,7 +282,7 @@ def _extra_cases(conn: Connection, flt: Filter, periods: Sequence, by: str | Non
     counted by person from repeat_cases. The pairs from memory (queries.pair_pool) when
     it holds them, else with the rest in one statement; none when nobody has three or
     more cases and the pairs are in memory."""
-    pairs = pair_pool.held(conn)
+    pairs = pair_pool.held(conn) if readmodel.enabled(pair_pool.LEVEL) else None
     extra = None if pairs is None else pair_pool.extra(pairs, flt, periods, by)
     if extra is None:
         parts = [_extra_of_pairs(flt, periods, by), _extra_of_many(flt, periods, by)]
@@ -649,7 +403,8 @@ def people_days(periods: Sequence) -> list[date]:
 def extra_assistance(conn: Connection, flt: Filter, period) -> dict[str, int]:
     """Per kind: the assistance provided in `period` beyond the first to each person
     (rows - people), from repeat_assistance (held in memory: queries.assistance_pool)."""
-    held = assistance_pool.held(conn)
+    held = (assistance_pool.held(conn) if readmodel.enabled(assistance_pool.LEVEL)
+            else None)
     if held is not None:
         return assistance_pool.extra(held, flt, period)
     return extra_assistance_counted(conn, flt, period)
@@ -663,3 +418,8 @@ def extra_assistance_counted(conn: Connection, flt: Filter, period) -> dict[str,
          .where(flt.where(r), r.c.provided_on.between(period.start, period.end))
          .group_by(r.c.kind))
     return {kind: int(extra) for kind, extra in conn.execute(q).all()}
+
+
+@readmodel.model(MARKER)
+def fresh(conn: Connection) -> bool:
+    return held_days(conn) is not None

@@ -1,22 +1,18 @@
-"""The repeat pairs (queries.outcome_stocks.repeat_pairs) held in memory, per serving
-process and data version, the way queries.outlier_pool holds the outlier rule's spells.
+"""The repeat pairs (outcome_tables.repeat_pairs) held in memory, per serving process and
+data version, the way outlier_pool holds the outlier rule's spells.
 
 People on the register in a period are the cases on the register less, for each person,
-the cases beyond the first (queries/outcome_stocks.py). For the people with exactly two
-cases that is a count of pairs: those with both cases in the filter, under the same key
-when split, and on the register during the period:
+the cases beyond the first (outcome_stocks.py). For the people with exactly two cases
+that is a count of pairs: those with both cases in the filter, under the same key when
+split, and on the register during the period:
 
     registered_on <= period end  and  (closed_on is None or closed_on > period start)
 
-(registered_on is the later registration, closed_on the earlier closure). A statement
-counted it with a scan of repeat_pairs and a CASE per period, once for each split the
-outcomes page shows: at scale 10 (176,000 pairs) 20-36 ms each and four of them on a
-national page, about half of its SQL. Here the same counts are comparisons over arrays:
-0.3-2.3 ms at scale 10, 4.9 MB held, read in 1.3 s with the outlier pool (scale 1:
-17,600 pairs, 0.5 MB, 0.1 s). The people with three or more cases are still counted by a
-statement (by person, over repeat_cases), and only when the data has any.
+(registered_on is the later registration, closed_on the earlier closure). Here the counts
+are comparisons over arrays rather than a scan of repeat_pairs with a CASE per period for
+each split the outcomes page shows. The people with three or more cases are still
+counted by a statement (by person, over repeat_cases), and only when the data has any.
 """
-
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,9 +23,10 @@ import pandas as pd
 from sqlalchemy import Date, func, literal, select
 from sqlalchemy.engine import Connection
 
-from queries import outlier_pool
 from queries.dates import days_between
-from queries.outlier_pool import coded_in
+from queries.readmodel import outlier_pool
+from queries.readmodel.outcome_tables import repeat_cases, repeat_pairs
+from queries.readmodel.outlier_pool import coded_in
 
 LEVEL = "repeat_pairs"
 """The key outlier_pool holds these arrays under."""
@@ -78,7 +75,6 @@ def _codes(first: pd.Series, other: pd.Series) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _build(conn: Connection) -> Pairs:
-    from queries.outcome_stocks import repeat_cases, repeat_pairs
 
     r = repeat_pairs
     epoch = literal(outlier_pool.EPOCH, Date)

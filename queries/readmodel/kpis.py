@@ -1,0 +1,108 @@
+"""Readers of queries/kpis.py's measures: on the register and overdue from the month-end
+stocks (plus the change to the as-of day), registrations and closures from the monthly
+rollup (whole months) and the cases (the days at either edge), new offences from the
+outcome stocks' running totals. None of them knows officers."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from dashboard.filters import Filters
+from dashboard.metrics import Period
+from dashboard.scope import Scope
+from queries import kpis
+from queries.common import cases_where
+from queries.readmodel import CannotAnswer, outcome_stocks, reads, rollups, stock_delta, stocks
+
+
+def _not_officers(f: Filters, level: str | None) -> None:
+    if level == "officer" or f.officer_id is not None:
+        raise CannotAnswer
+
+
+def _from_stock(conn: Connection, scope: Scope, f: Filters, level: str | None, table,
+                measure: str, change) -> pd.DataFrame:
+    """The stock's `measure` on the stock day nearest f.as_of plus the change to it."""
+    _not_officers(f, level)
+    e = stock_delta.base_day(conn, f, level, scope)
+    if e is None:
+        raise CannotAnswer
+    keys = [] if level is None else [kpis.key_of(level).label("key")]
+    frame = stocks.sums(conn, table, scope, [e], level, (measure,), **stocks.narrowing_of(f))
+    if e != f.as_of:
+        frame = stock_delta.add(frame, change(conn, cases_where(scope, f), e, f.as_of, keys),
+                                [k.key for k in keys], measure)
+    return frame if level is None else frame.set_index("key")
+
+
+@reads(kpis.on_register, stocks.MARKER)
+def on_register(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
+    return _from_stock(conn, scope, f, level, stocks.case_stock, "on_register",
+                       stock_delta.on_register)
+
+
+@reads(kpis.overdue, stocks.MARKER)
+def overdue(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
+    return _from_stock(conn, scope, f, level, stocks.milestone_stock, "overdue",
+                       stock_delta.overdue)
+
+
+@reads(kpis.registered_and_closed, rollups.MARKER)
+def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
+                          level: str | None) -> pd.DataFrame:
+    """The calendar months wholly inside the period from the rollup, the days at either
+    edge counted from the cases (the definition, over those days)."""
+    _not_officers(f, level)
+    months = rollups.whole_months(f.start, f.end)
+    if months is None:
+        raise CannotAnswer
+    rolled = rollups.period_events(conn, scope, f, kpis.key_of(level), months)
+    edges = [(first, last) for first, last in
+             ((f.start, months[0] - timedelta(days=1)),
+              (rollups.month_after(months[1]), f.end)) if first <= last]
+    if level is None:
+        for first, last in edges:
+            counted = kpis.registered_and_closed.definition(conn, scope,
+                                                            _within(f, first, last), None)
+            rolled = rolled + counted.fillna(0).to_numpy()
+        return rolled
+    for first, last in edges:
+        counted = kpis.registered_and_closed.definition(conn, scope, _within(f, first, last),
+                                                        level)
+        rolled = rolled.add(counted, fill_value=0)
+    return kpis.only_counted(rolled, level)
+
+
+def _within(f: Filters, first, last) -> Filters:
+    """The filters with the period [first, last]."""
+    return dataclasses.replace(f, start=first, end=last)
+
+
+@reads(kpis.repeat_offences, outcome_stocks.MARKER)
+def repeat_offences(conn: Connection, scope: Scope, f: Filters,
+                    level: str | None) -> pd.DataFrame:
+    """From the outcome stocks' running totals: two reads per group and period, and at
+    most a month of offences at either edge. Not for a unit's page (the stocks hold
+    units, but their filter knows no single unit) nor officers."""
+    if f.unit_id is not None or f.officer_id is not None or level not in (None, "region",
+                                                                            "unit"):
+        raise CannotAnswer
+    flt = outcome_stocks.Filter(scope, (f.probation_type,) if f.probation_type else (),
+                                (f.legal_category,) if f.legal_category else (), f.region)
+    periods = [Period(f.start, f.end), Period(*f.previous_year())]
+    found = outcome_stocks.totals(conn, flt, outcome_stocks.people_days(periods),
+                                  ["new_offences"], by=level)
+    if found is None:
+        raise CannotAnswer
+    counted = outcome_stocks.between_records(found, ["new_offences"], periods,
+                                             ["new_offences"])
+    names = ["repeat_offences", "repeat_offences_year_before"]
+    keys = sorted({k for _, k in counted}) if level is not None else [None]
+    rows = [[counted.get((i, k), (0,))[0] for i in range(2)] for k in keys]
+    if level is None:
+        return pd.DataFrame(rows, columns=names)
+    return pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=names)

@@ -1,0 +1,75 @@
+"""Writing a whole frame into a table at once: COPY on PostgreSQL, executemany on SQLite.
+Used by the bulk load of the case tables and by the read models' refresh."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date
+from sqlalchemy.engine import Connection
+
+from dashboard.db import is_postgres
+
+
+def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:
+    """A column as strings with None for missing, the form both drivers load fastest."""
+    if is_date:
+        arr = values.to_numpy().astype("datetime64[D]")
+        out = np.datetime_as_string(arr, unit="D").astype(object)
+        out[np.isnat(arr)] = None
+        return out
+    out = np.array(values.astype(object).to_numpy(), dtype=object, copy=True)
+    out[pd.isna(values).to_numpy()] = None
+    return out
+
+
+def _prepared_columns(table, frame: pd.DataFrame) -> list[np.ndarray]:
+    columns = []
+    for column in table.columns:
+        values = frame[column.name]
+        if isinstance(column.type, Date):
+            columns.append(_text_column(values, True))
+        elif values.dtype.kind in "iuf" and not values.isna().any():
+            columns.append(values.to_numpy().tolist())
+        else:
+            columns.append(_text_column(values, False))
+    return columns
+
+
+def write_table(conn: Connection, table, frame: pd.DataFrame) -> None:
+    if len(frame) == 0:
+        return
+    missing = [c.name for c in table.columns if c.name not in frame.columns]
+    if missing:
+        raise ValueError(f"{table.name}: missing columns {missing}")
+    if is_postgres(conn):
+        _copy(conn, table, frame)
+    else:
+        rows = list(zip(*_prepared_columns(table, frame), strict=True))
+        names = ", ".join(c.name for c in table.columns)
+        marks = ", ".join("?" for _ in table.columns)
+        cursor = conn.connection.driver_connection.cursor()
+        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+        cursor.close()
+
+
+COPY_CHUNK_ROWS = 500_000
+
+
+def _copy(conn: Connection, table, frame: pd.DataFrame) -> None:
+    """COPY in chunks, so that a scale-10 table never becomes one giant string."""
+    names = [c.name for c in table.columns]
+    dates = [c.name for c in table.columns if isinstance(c.type, Date)]
+    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    cursor = conn.connection.driver_connection.cursor()
+    for start in range(0, len(frame), COPY_CHUNK_ROWS):
+        chunk = frame.iloc[start:start + COPY_CHUNK_ROWS][names].copy()
+        for name in dates:
+            chunk[name] = _text_column(chunk[name], True)
+        buffer = io.StringIO()
+        chunk.to_csv(buffer, index=False, header=False, na_rep="")
+        buffer.seek(0)
+        cursor.copy_expert(sql, buffer)
+    cursor.close()

@@ -1,0 +1,42 @@
+"""Refreshing the read models (queries/readmodel/): the one entry point that generate,
+import and `refresh-rollups` call, inside the transaction that loaded the case tables.
+The pools held in memory (queries/readmodel/outlier_pool.py) follow by themselves: they
+are keyed by the data version these refreshes mark."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.schema import DATA_TABLES, dataset_info
+from queries.readmodel import outcome_tables
+from queries.readmodel import rollups as rollup_tables
+from queries.readmodel import stocks as stock_tables
+from service.readmodel import outcome_stocks, rollups, stocks
+
+TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stock,
+          stock_tables.officer_narrowed_stock, stock_tables.headcount_stock,
+          *outcome_tables.TABLES)
+"""The read models' tables (the rollups are materialized views on PostgreSQL)."""
+
+
+def refresh(conn: Connection | Engine) -> None:
+    """Recompute every read model for the data loaded now and mark each fresh for its data
+    version (after dataset_info was written). Given an engine, in a transaction of its own."""
+    if isinstance(conn, Engine):
+        with conn.begin() as inside:
+            refresh(inside)
+        return
+    if conn.dialect.name == "postgresql":
+        # Inside the load's transaction, which autovacuum cannot see: without statistics
+        # of its own rows the planner judges the new case tables by the old ones.
+        conn.execute(text(f"ANALYZE {', '.join(t.name for t in DATA_TABLES)}"))
+    rollups.refresh(conn)
+    conn.execute(dataset_info.delete().where(dataset_info.c.key == rollup_tables.MARKER))
+    version = conn.execute(dataset_info.select().where(
+        dataset_info.c.key == "data_version")).first()
+    if version is not None:
+        conn.execute(dataset_info.insert().values(key=rollup_tables.MARKER, value=version.value,
+                                                  updated_at=stocks._now()))
+    stocks.refresh(conn)
+    outcome_stocks.refresh(conn)
