@@ -395,3 +395,17 @@ def test_healthz_is_503_when_the_database_does_not_answer():
 def test_healthz_reveals_no_data(server):
     body = requests.get(server.url + "/healthz", timeout=10).text
     assert json.loads(body).keys() == {"status", "database"}
+
+
+def test_a_body_whose_outputs_are_not_its_callback_s_is_refused():
+    """A single-output callback called with a list of outputs (or another output) is not a
+    call the renderer makes: 400 at the gate, never Dash's "wildcard multi-output" 500."""
+    callbacks = {"url.href@0a1b": {"output": "url.href", "inputs": [], "state": []}}
+    body = {"output": "url.href@0a1b", "inputs": [], "state": [], "changedPropIds": []}
+    assert security.callback_body_problem({**body, "outputs": []}, callbacks) \
+        == "outputs must be a dependency"
+    assert security.callback_body_problem(
+        {**body, "outputs": {"id": "url", "property": "search"}}, callbacks) \
+        == "outputs: expected url.href"
+    assert security.callback_body_problem(
+        {**body, "outputs": {"id": "url", "property": "href"}}, callbacks) is None
