@@ -303,7 +303,7 @@ AG_GRID_LIBRARY = "/dash_ag_grid/dash_ag_grid."  # in Dash's script tag for the 
 # Kept: Lighthouse A/B without it, caseload 0.95 -> 0.81 and milestones 0.95 -> 0.83 (< 0.9).
 @hooks.index()
 def _ag_grid_on_demand(index: str) -> str:
-    """AG Grid's bundle (0.35 MB compressed) would be loaded and run before every page
+    """AG Grid's bundle would be loaded and run before every page
     could render. Dash's script tag for it becomes one for assets/ag-grid-on-demand.js, a
     stand-in that loads the bundle (its data-src) once a grid comes near the viewport. The
     caseload and milestones grids are at the foot of their pages, below the charts."""

@@ -174,8 +174,8 @@ def callback_body_problem(body, callback_map) -> str | None:
                 return f"outputs: expected {len(declared)}, got {len(outputs)}"
         elif not _is_dependency(outputs):
             return "outputs must be a dependency"
-        elif f"{outputs.get('id')}.{outputs.get('property')}" != output.split("@", 1)[0]:
-            return f"outputs: expected {output.split('@', 1)[0]}"
+        elif f"{outputs.get('id')}.{outputs.get('property')}" != output:
+            return f"outputs: expected {output}"
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(x, str) for x in changed):
         return "changedPropIds must be a list of strings"

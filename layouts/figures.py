@@ -48,7 +48,7 @@ def figure(traces: list, height: int, **layout) -> go.Figure:
 
 def _rows_by_type(frame: pd.DataFrame):
     """(probation type, boolean mask of its rows) for each type the frame has, in
-    PROBATION_TYPES order: numpy masks, as a pandas filter per type cost ~0.2 ms each."""
+    PROBATION_TYPES order: one numpy mask per type, not a pandas filter each."""
     types = frame["probation_type"].to_numpy()
     for probation_type in PROBATION_TYPES:
         rows = types == probation_type

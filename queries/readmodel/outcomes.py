@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import flask
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, and_, case, func, literal, select, true
+from sqlalchemy import Date, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from dashboard.codes import ASSISTANCE_KINDS
@@ -132,17 +132,6 @@ def escalation_steps(conn: Connection, scope: Scope, periods: Sequence[Period],
     return steps
 
 
-def _narrowed(table, narrowing: Narrowing):
-    conditions = []
-    if narrowing.types:
-        conditions.append(table.c.probation_type.in_(narrowing.types))
-    if narrowing.categories:
-        conditions.append(table.c.legal_category.in_(narrowing.categories))
-    if narrowing.region:
-        conditions.append(units.c.region_code == narrowing.region)
-    return and_(true(), *conditions)
-
-
 @reads(O.grounds_met, rollups.MARKER)
 def grounds_met(conn: Connection, scope: Scope, periods: Sequence[Period],
                 narrowing: Narrowing = EVERYTHING) -> list[int]:
@@ -155,8 +144,7 @@ def grounds_met(conn: Connection, scope: Scope, periods: Sequence[Period],
                                                    literal(p.end, Date)), 1), else_=0))
                  for p in periods])
         .select_from(g.join(units, units.c.id == g.c.unit_id))
-        .where(scope.units_where(units), _narrowed(g, narrowing),
-               g.c.met_on.between(first, last))).one()
+        .where(_filter(scope, narrowing).where(g), g.c.met_on.between(first, last))).one()
     return [int(n or 0) for n in row]
 
 
