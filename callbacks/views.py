@@ -3,8 +3,6 @@ hand the results to layouts. Plain functions of a Context, so tests call them di
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
@@ -17,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.scope import NotPermitted
 from layouts import pages, shell
 from layouts.case import case_summary, timeline
+from layouts.export import download
 from layouts.shell import message_page
 from layouts.tables import caseload_frame, caseload_grid, officer_cases_table
 from queries import caseload as caseload_q
@@ -76,16 +75,8 @@ def caseload_export(ctx: Context, search: str | None, fmt: str) -> dict:
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
         frame = caseload_table(ctx, conn, f)
-    name = f"caseload_{f.as_of.isoformat()}"
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=t("caseload.title", ctx.lang)[:31])
-        return {"content": base64.b64encode(buffer.getvalue()).decode(), "base64": True,
-                "filename": f"{name}.xlsx",
-                "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    # A byte-order mark so that spreadsheet programs read the Cyrillic as UTF-8.
-    return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"{name}.csv",
-            "type": "text/csv"}
+    return download(frame, f"caseload_{f.as_of.isoformat()}", fmt,
+                    t("caseload.title", ctx.lang))
 
 
 def _guarded(ctx: Context, refuse: Refuse, what: str, target: str, build):
