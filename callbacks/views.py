@@ -179,9 +179,13 @@ def filter_controls(ctx: Context, search: str | None) -> tuple:
 
 def query_from_controls(period, first, last, as_of, probation_type, category, region,
                         search: str | None) -> str:
-    """The URL query for the filter bar's values; the map metric is kept. The as-of day
-    is dropped when it is the period's end, so a new period moves it along."""
-    kept = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if k == "metric"}
+    """The URL query for the filter bar's values; the map metric is kept, and the unit
+    picked (?unit=, the needs-attention list's) while the region stays the same. The as-of
+    day is dropped when it is the period's end, so a new period moves it along."""
+    before = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    same_region = (before.get("region") or ANY) == (region or ANY)
+    kept = {k: v for k, v in before.items()
+            if k == "metric" or (k == "unit" and same_region)}
     params = {"period": period or None, "to": last or None,
               "from": first if period == "custom" else None,
               "asof": as_of if as_of and as_of != last else None,

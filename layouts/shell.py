@@ -10,8 +10,11 @@ from dashboard.filters import PERIODS, Notice
 from dashboard.i18n import LANGUAGES, t
 
 # Sections in the top bar: only those that have landed (nothing leads to an empty page).
-SECTIONS = (("overview", "/"), ("caseload", "/caseload"), ("milestones", "/milestones"),
-            ("staff", "/staff"), ("outcomes", "/outcomes"), ("review", "/review"))
+SECTIONS = (("overview", "/"), ("attention", "/attention"), ("caseload", "/caseload"),
+            ("milestones", "/milestones"), ("staff", "/staff"), ("outcomes", "/outcomes"),
+            ("review", "/review"))
+CHARTLESS_SECTIONS = frozenset({"attention"})
+"""Sections that draw no chart (a grid only): plotly.js is not fetched ahead for them."""
 SIGN_OUT_PATH = "/logout"
 LANGUAGE_PATH = "/language/{lang}"
 ANY = "all"  # the "all" choice of a filter select (a native select cannot hold "")
