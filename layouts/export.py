@@ -27,7 +27,7 @@ def without_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     are left as numbers."""
     out = frame.rename(columns=inert)
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(inert)
     return out
 
