@@ -62,6 +62,12 @@ def rows(frame: pd.DataFrame, lang: str, officer_href: Callable[[int], str],
     return out
 
 
+def header_width(header: str) -> int:
+    """A column's least width in pixels: its header's longest word on one line beside the
+    filter button (the header wraps between words; a narrower column breaks a word)."""
+    return max(110, round(8.5 * max(len(word) for word in header.split()) + 50))
+
+
 def _text(field: str) -> dict:
     return {"function": f"params.data ? params.data.{field} : ''"}
 
@@ -69,9 +75,9 @@ def _text(field: str) -> dict:
 def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
     """Every column sortable and filterable; links sort and filter by their text."""
     def col(field: str, key: str, **extra) -> dict:
-        return {"field": field, "colId": field,
-                "headerName": t(f"attention.col.{key}", lang),
-                "headerTooltip": t(f"attention.col.{key}", lang), **extra}
+        header = t(f"attention.col.{key}", lang)
+        return {"field": field, "colId": field, "headerName": header, "headerTooltip": header,
+                "minWidth": header_width(header), **extra}
 
     def link(field: str, key: str, text_field: str, **extra) -> dict:
         return col(field, key, cellRenderer="markdown", filter="agTextColumnFilter",
@@ -85,24 +91,28 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
         return col(field, key, type="numericColumn", filter="agNumberColumnFilter",
                    valueFormatter=_text(text_field or f"{field}_text"), **extra)
 
-    columns = [link("officer_link", "officer", "officer", pinned="left", minWidth=150)]
-    if with_unit:
-        columns.append(link("unit_link", "unit", "unit", minWidth=170))
-    columns += [
+    # What needs action first, so that a phone shows it beside the officer; the unit and
+    # the counts behind the share after it.
+    columns = [
+        link("officer_link", "officer", "officer", pinned="left", flex=0, width=130,
+             tooltipField="officer"),
         count("overdue", "overdue"),
         count("overdue_share", "overdue_share"),
         count("due_soon", "due_soon"),
         count("without_program", "without_program"),
         count("capacity", "capacity"),
+    ]
+    if with_unit:
+        columns.append(link("unit_link", "unit", "unit", minWidth=180))
+    columns += [
         count("caseload", "caseload"),
         count("due", "due"),
-        col("worklist", "worklist", cellRenderer="markdown", filter="agTextColumnFilter",
-            minWidth=110),
+        col("worklist", "worklist", cellRenderer="markdown", filter="agTextColumnFilter"),
     ]
     return dag.AgGrid(
         id=GRID_ID, rowData=row_data, columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
-                       "minWidth": 120, "wrapHeaderText": True, "autoHeaderHeight": True},
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
         className="ag-theme-alpine", style={"width": "100%"})
 
