@@ -283,3 +283,15 @@ def test_every_column_of_the_grid_sorts_and_filters():
     assert defaults["sortable"] and defaults["filter"]
     assert all(c.get("sortable", True) and c.get("filter", True) for c in grid.columnDefs)
     assert len(grid.columnDefs) == 10
+
+
+def test_the_filter_bar_keeps_the_unit_while_the_region_stays():
+    from callbacks.views import query_from_controls
+
+    controls = ("year", "", "2025-12-31", "", "all", "all")
+    assert query_from_controls(*controls, "KZ-71", "?region=KZ-71&unit=1") == (
+        "?period=year&to=2025-12-31&region=KZ-71&unit=1")
+    assert query_from_controls(*controls, "all", "?unit=1") == (
+        "?period=year&to=2025-12-31&unit=1")
+    assert query_from_controls(*controls, "KZ-75", "?region=KZ-71&unit=1") == (
+        "?period=year&to=2025-12-31&region=KZ-75")
