@@ -17,6 +17,12 @@ from layouts.pages import View, _heading
 
 GRID_ID = "attention-grid"
 COUNTS = ("overdue", "due", "due_soon", "without_program", "caseload")
+TEXT_FILTER = {"filterOptions": ["contains"], "maxNumConditions": 1}
+NUMBER_FILTER = {"filterOptions": ["greaterThanOrEqual", "lessThanOrEqual", "equals"],
+                 "maxNumConditions": 1}
+GRID_TEXTS = ("noRowsToShow", "filterOoo", "contains", "equals", "greaterThanOrEqual",
+              "lessThanOrEqual")
+"""AG Grid's own words that the grid can show, with the filters above: in the catalogs."""
 
 
 def _present(value) -> bool:
@@ -81,7 +87,7 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
 
     def link(field: str, key: str, text_field: str, **extra) -> dict:
         return col(field, key, cellRenderer="markdown", filter="agTextColumnFilter",
-                   filterValueGetter=_text(text_field),
+                   filterParams=TEXT_FILTER, filterValueGetter=_text(text_field),
                    comparator={"function": "(a, b, na, nb) => (na && nb) ? "
                                f"String(na.data.{text_field}).localeCompare("
                                f"String(nb.data.{text_field})) : 0"},
@@ -89,6 +95,7 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
 
     def count(field: str, key: str, text_field: str | None = None, **extra) -> dict:
         return col(field, key, type="numericColumn", filter="agNumberColumnFilter",
+                   filterParams=NUMBER_FILTER,
                    valueFormatter=_text(text_field or f"{field}_text"), **extra)
 
     # What needs action first, so that a phone shows it beside the officer; the unit and
@@ -107,13 +114,16 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
     columns += [
         count("caseload", "caseload"),
         count("due", "due"),
-        col("worklist", "worklist", cellRenderer="markdown", filter="agTextColumnFilter"),
+        col("worklist", "worklist", cellRenderer="markdown", filter="agTextColumnFilter",
+            filterParams=TEXT_FILTER),
     ]
     return dag.AgGrid(
         id=GRID_ID, rowData=row_data, columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
+        dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
+                         "localeText": {key: t(f"attention.grid.{key}", lang)
+                                        for key in GRID_TEXTS}},
         className="ag-theme-alpine", style={"width": "100%"})
 
 
