@@ -1,6 +1,6 @@
-"""The benchmarks of the Milestones, Staff and Outcomes views (issues 5, 6, 7), and of the
-two callbacks of those pages that do their own work: the milestones worklist's first block
-and the staff what-if.
+"""The benchmarks of the Milestones, Staff and Outcomes views (issues 5, 6, 7), of the
+needs-attention list (issue 25), and of the two callbacks of those pages that do their own
+work: the milestones worklist's first block and the staff what-if.
 
 As in benchmarks/views.py: a sampler of varied requests and a naive implementation
 (whole tables in pandas, the same figures with masks and groupby), timed, not tested.
@@ -79,6 +79,26 @@ def whatif_samples(world: World, n: int) -> list[Sample]:
     return out
 
 
+def attention_samples(world: World, n: int) -> list[Sample]:
+    """The needs-attention list as its users open it: region heads and unit heads on their
+    own place (their landing page), the ministry on a region or a unit it picked."""
+    out = []
+    for _ in range(n):
+        roll, search = world.rng.random(), world.filters()
+        if roll < 0.4:
+            scope = world.scope("region")
+        elif roll < 0.6:
+            scope = world.scope("unit")
+        else:
+            scope = world.scope("ministry")
+            if roll < 0.85:
+                search += f"&region={world.rng.choice(world.regions)}"
+            else:
+                search += f"&unit={int(world.units.id.iloc[world.rng.randrange(len(world.units))])}"
+        out.append(Sample(scope, "/attention", search))
+    return out
+
+
 # --- naive implementations -------------------------------------------------------------------
 
 def _filters(sample: Sample, world: World) -> Filters:
@@ -121,6 +141,34 @@ def naive_worklist(t: dict, sample: Sample, world: World):
     overdue = pending[pending.due_on < _ts(f.as_of)].copy()
     overdue["days_overdue"] = (_ts(f.as_of) - overdue.due_on).dt.days
     return len(overdue), overdue.sort_values("days_overdue", ascending=False).head(100)
+
+
+def naive_attention(t: dict, sample: Sample, world: World):
+    """Per officer responsible on the day: cases, milestones due, overdue, due in 14 days,
+    cases without a program drafted."""
+    f = _filters(sample, world)
+    params = dict(p.split("=", 1) for p in sample.search.lstrip("?").split("&") if "=" in p)
+    if "unit" in params:
+        f = f.within(region=None, unit_id=int(params["unit"]))
+    day = _ts(f.as_of)
+    active = _active(_cases(t, sample.scope, f), f.as_of)
+    ca = _dates(t["case_assignments"].copy())
+    held = ca[(ca.assigned_on <= day) & (ca.unassigned_on.isna() | (ca.unassigned_on > day))]
+    held = active[["id"]].merge(held[["case_id", "officer_id"]], left_on="id",
+                                right_on="case_id", how="left")
+    m = _dates(t["milestones"].copy())
+    m = m[m.case_id.isin(active.id)].merge(held[["id", "officer_id"]], left_on="case_id",
+                                           right_on="id")
+    open_on = m.completed_on.isna() | (m.completed_on > day)
+    due = m[m.due_on < day]
+    soon = m[(m.due_on >= day) & (m.due_on <= day + pd.Timedelta(days=14)) & open_on]
+    drafted = m[m.kind.isin(["program_drafted", "release_prep_program"])
+                & (m.completed_on <= day)].case_id.unique()
+    key = held.officer_id.fillna(-1)
+    return (held.groupby(key).size(), due.groupby(due.officer_id.fillna(-1)).size(),
+            due[open_on.loc[due.index]].groupby("officer_id").size(),
+            soon.groupby("officer_id").size(),
+            held[~held.id.isin(drafted)].groupby(key).size())
 
 
 def naive_staff(t: dict, sample: Sample, world: World):
@@ -197,6 +245,7 @@ register(ViewBenchmark("milestones", _page("/milestones"), naive_milestones,
                        MILESTONE_TABLES, national=True))
 register(ViewBenchmark("worklist", worklist_samples, naive_worklist, MILESTONE_TABLES,
                        national=True))
+register(ViewBenchmark("attention", attention_samples, naive_attention, MILESTONE_TABLES))
 register(ViewBenchmark("staff", staff_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("whatif", whatif_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("outcomes", _page("/outcomes"), naive_outcomes, OUTCOME_TABLES,

@@ -19,6 +19,7 @@ from dashboard.i18n import t
 from dashboard.scope import NotPermitted
 from layouts import milestones as L
 from layouts import pages
+from layouts.export import download
 from layouts.formatting import day
 from queries import milestones as M
 from queries import places
@@ -217,9 +218,8 @@ def worklist_download(ctx: Context, pathname: str | None, search: str | None,
         page = M.worklist.uncached(conn, ctx.scope, f.as_of, where,
                                    worklist_query(request, ctx.lang, block=False),
                                    lang=ctx.lang)
-    frame = L.worklist_export(page.rows, ctx.lang)
-    return {"content": "\ufeff" + frame.to_csv(index=False),
-            "filename": f"overdue_{f.as_of.isoformat()}.csv", "type": "text/csv"}
+    return download(L.worklist_export(page.rows, ctx.lang), f"overdue_{f.as_of.isoformat()}",
+                    "csv", t("milestones.worklist", ctx.lang))
 
 
 def _text(value) -> str | None:

@@ -11,7 +11,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, dcc, hooks, html, no_update
 
-from callbacks import context, outage, review, staff, views
+from callbacks import attention, context, outage, review, staff, views
 from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
 from dashboard import cache
@@ -24,6 +24,7 @@ from queries import places
 # it, so the scope comes from the signed-in user like any callback's.
 PAGES = (
     ("overview", "/", views.overview),
+    ("attention", "/attention", attention.page),
     ("caseload", "/caseload", views.caseload),
     ("outcomes", "/outcomes", outcomes_view.outcomes),
     ("region", "/region/<code>", views.region),
@@ -38,6 +39,8 @@ PAGES = (
     ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
     ("review", "/review", review.page),
 )
+TAKES_REFUSE = frozenset({"attention"})
+"""Pages without an id in their path that may still refuse a place the URL asks for."""
 
 
 def _title_of(name: str) -> str:
@@ -134,7 +137,9 @@ def _page(name: str, view, with_id: bool):
             context.audit_refusal(what, target)
 
         def build():
-            return view(ctx, raw_id, search, refuse) if with_id else view(ctx, search)
+            if with_id:
+                return view(ctx, raw_id, search, refuse)
+            return view(ctx, search, refuse) if name in TAKES_REFUSE else view(ctx, search)
 
         return cache.page(name, ctx, (pathname, search), build, lambda: not refused)
     return layout
@@ -152,6 +157,7 @@ def register(app: dash.Dash) -> None:
     milestones_views.bind(app)
     staff.bind(app, context.current)
     review.bind(app, context.current, context.audit_export)
+    attention.bind(app, context.current, context.audit_export, context.audit_refusal)
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)
@@ -251,7 +257,8 @@ def _html_lang(index: str) -> str:
 # Kept: Lighthouse A/B with Dash's full plotly.js instead, overview 0.97 -> 0.77, caseload
 # 0.95 -> 0.62, milestones 0.93 -> 0.73.
 PLOTLY_BUNDLE = "vendor/plotly-custom-4.1.1.min.js"
-SECTION_PATHS = frozenset(path for _, path in shell.SECTIONS)
+SECTION_PATHS = frozenset(path for name, path in shell.SECTIONS
+                          if name not in shell.CHARTLESS_SECTIONS)
 
 
 # Kept: Lighthouse A/B without it, staff 0.87 -> 0.73 and 0.94 -> 0.82 (2 of 3 rounds).

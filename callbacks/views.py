@@ -3,8 +3,6 @@ hand the results to layouts. Plain functions of a Context, so tests call them di
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
@@ -17,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.scope import NotPermitted
 from layouts import pages, shell
 from layouts.case import case_summary, timeline
+from layouts.export import download
 from layouts.shell import message_page
 from layouts.tables import caseload_frame, caseload_grid, officer_cases_table
 from queries import caseload as caseload_q
@@ -76,16 +75,8 @@ def caseload_export(ctx: Context, search: str | None, fmt: str) -> dict:
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
         frame = caseload_table(ctx, conn, f)
-    name = f"caseload_{f.as_of.isoformat()}"
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=t("caseload.title", ctx.lang)[:31])
-        return {"content": base64.b64encode(buffer.getvalue()).decode(), "base64": True,
-                "filename": f"{name}.xlsx",
-                "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    # A byte-order mark so that spreadsheet programs read the Cyrillic as UTF-8.
-    return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"{name}.csv",
-            "type": "text/csv"}
+    return download(frame, f"caseload_{f.as_of.isoformat()}", fmt,
+                    t("caseload.title", ctx.lang))
 
 
 def _guarded(ctx: Context, refuse: Refuse, what: str, target: str, build):
@@ -188,9 +179,13 @@ def filter_controls(ctx: Context, search: str | None) -> tuple:
 
 def query_from_controls(period, first, last, as_of, probation_type, category, region,
                         search: str | None) -> str:
-    """The URL query for the filter bar's values; the map metric is kept. The as-of day
-    is dropped when it is the period's end, so a new period moves it along."""
-    kept = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if k == "metric"}
+    """The URL query for the filter bar's values; the map metric is kept, and the unit
+    picked (?unit=, the needs-attention list's) while the region stays the same. The as-of
+    day is dropped when it is the period's end, so a new period moves it along."""
+    before = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    same_region = (before.get("region") or ANY) == (region or ANY)
+    kept = {k: v for k, v in before.items()
+            if k == "metric" or (k == "unit" and same_region)}
     params = {"period": period or None, "to": last or None,
               "from": first if period == "custom" else None,
               "asof": as_of if as_of and as_of != last else None,

@@ -52,6 +52,9 @@ from dashboard.config import Settings
 from dashboard.schema import regions, units, users
 from dashboard.scope import ROLES, NotPermitted, Scope
 
+LANDING = {"region_head": "/attention", "unit_head": "/attention"}
+"""Where a user lands after signing in when no page was asked for: a region or unit head
+on the officers who need attention (the needs-attention list), everyone else on "/"."""
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
@@ -509,6 +512,8 @@ def login_view():
     session.clear()  # no fixation: a fresh session, a fresh CSRF token
     login_user(result.user)
     idle.touch_session()
+    if not request.values.get("next"):
+        next_path = LANDING.get(result.user.role, "/")
     return redirect(next_path)
 
 

@@ -10,8 +10,11 @@ from dashboard.filters import PERIODS, Notice
 from dashboard.i18n import LANGUAGES, t
 
 # Sections in the top bar: only those that have landed (nothing leads to an empty page).
-SECTIONS = (("overview", "/"), ("caseload", "/caseload"), ("milestones", "/milestones"),
-            ("staff", "/staff"), ("outcomes", "/outcomes"), ("review", "/review"))
+SECTIONS = (("overview", "/"), ("attention", "/attention"), ("caseload", "/caseload"),
+            ("milestones", "/milestones"), ("staff", "/staff"), ("outcomes", "/outcomes"),
+            ("review", "/review"))
+CHARTLESS_SECTIONS = frozenset({"attention"})
+"""Sections that draw no chart (a grid only): plotly.js is not fetched ahead for them."""
 SIGN_OUT_PATH = "/logout"
 LANGUAGE_PATH = "/language/{lang}"
 ANY = "all"  # the "all" choice of a filter select (a native select cannot hold "")
@@ -20,9 +23,11 @@ ANY = "all"  # the "all" choice of a filter select (a native select cannot hold 
 def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -> html.Header:
     nav = html.Nav(html.Ul([
         html.Li(dcc.Link(t(f"shell.nav.{name}", lang), href=path, id=f"nav-{name}",
-                         className="nav-link text-white"), className="nav-item")
+                         className="nav-link text-white text-nowrap"), className="nav-item")
         for name, path in SECTIONS
-    ], className="navbar-nav flex-row gap-3"), **{"aria-label": t("shell.nav.label", lang)})
+    # Wrapped, not cut off, on a narrow screen: seven sections do not fit 390 px.
+    ], className="navbar-nav flex-row flex-wrap column-gap-3"),
+        **{"aria-label": t("shell.nav.label", lang)})
     languages = html.Ul([
         html.Li(html.A(t(f"lang.{code}", code), href=LANGUAGE_PATH.format(lang=code),
                        lang=code, id=f"lang-{code}",

@@ -359,6 +359,13 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
     return pd.DataFrame({"day": days, "overdue": [int(v or 0) for v in row]})
 
 
+def due_soon_on(day: date, days: int = DUE_SOON_DAYS) -> ColumnElement[bool]:
+    """Milestones due from `day` to `days` days after it (both inclusive) and not
+    completed by `day`: what falls due soon. Combine with `on_register_on(day)`."""
+    return and_(milestones.c.due_on >= day, milestones.c.due_on <= day + timedelta(days=days),
+                or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > day))
+
+
 @cached("milestones.due_soon")
 @measure
 def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
@@ -368,9 +375,7 @@ def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
     q = (select(milestones.c.kind, func.count())
          .select_from(_from(as_of, _needs_officer(where)))
          .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
-                milestones.c.due_on >= as_of,
-                milestones.c.due_on <= as_of + timedelta(days=days),
-                or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > as_of))
+                due_soon_on(as_of, days))
          .group_by(milestones.c.kind).order_by(milestones.c.kind))
     return pd.DataFrame(conn.execute(q).all(), columns=["kind", "due"])
 

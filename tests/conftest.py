@@ -541,7 +541,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def small_server(tmp_path_factory) -> Served:
-    """The app on tests/fixture_small.py (users minister and head71, in English), one
+    """The app on tests/fixture_small.py (users minister, head71 and head-yesil, the head
+    of unit 1, in English), one
     server for every browser test of it in the run."""
     from dashboard import auth
     from dashboard.config import Settings
@@ -553,6 +554,8 @@ def small_server(tmp_path_factory) -> Served:
     fixture_small.load(engine)
     auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
     auth.create_user(engine, "head71", "region_head", BROWSER_PASSWORD, region_code="KZ-71",
+                     language="en")
+    auth.create_user(engine, "head-yesil", "unit_head", BROWSER_PASSWORD, unit_id=1,
                      language="en")
     app = create_app(Settings(database_url=url, secret_key="browser-tests"))
     server = LiveServer(app).start()

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_region_head_sees_only_the_region(watched):
-    watched.sign_in("head71")
+    watched.sign_in("head71")  # lands on /attention (tests/test_attention_browser.py)
+    watched.open("/")
     page = watched.page
     assert page.locator("#regions-table a").all_inner_texts() == ["Astana"]
     # (dbc.Select always renders a hidden, disabled placeholder option first)
@@ -56,6 +57,7 @@ def test_drill_from_region_to_case_by_clicking(watched):
 
 def test_switch_to_kazakh(watched):
     watched.sign_in("head71")
+    watched.open("/")
     page = watched.page
     page.click("#lang-kk")
     watched.settle()

@@ -1,0 +1,199 @@
+"""Needs attention: the officers of a place ranked by what needs action, as a grid (AG
+Grid, every column sortable and filterable) with CSV and XLSX export, or, for the ministry
+with no place picked, the regions to pick from. Pure: callbacks/attention.py fetches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import t
+from layouts.formatting import day, number, percent
+from layouts.pages import View, _heading
+
+GRID_ID = "attention-grid"
+COUNTS = ("overdue", "due", "due_soon", "without_program", "caseload")
+TEXT_FILTER = {"filterOptions": ["contains"], "maxNumConditions": 1}
+NUMBER_FILTER = {"filterOptions": ["greaterThanOrEqual", "lessThanOrEqual", "equals"],
+                 "maxNumConditions": 1}
+GRID_TEXTS = ("noRowsToShow", "filterOoo", "contains", "equals", "greaterThanOrEqual",
+              "lessThanOrEqual")
+"""AG Grid's own words that the grid can show, with the filters above: in the catalogs."""
+
+
+def _present(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def officer_label(row, lang: str) -> str:
+    """The officer's code (marked when not in post that day), or the row of the cases
+    nobody held."""
+    if not _present(row.officer_id):
+        return t("attention.unassigned", lang)
+    code = str(row.code)
+    return code if row.in_post else t("attention.not_in_post", lang, code=code)
+
+
+def rows(frame: pd.DataFrame, lang: str, officer_href: Callable[[int], str],
+         worklist_href: Callable[[int], str],
+         unit_href: Callable[[int], str] | None) -> list[dict]:
+    """The grid's rows: numbers as numbers (the grid sorts and filters them), their text
+    as the page writes numbers in `lang`, links as markdown."""
+    out = []
+    for r in frame.itertuples(index=False):
+        known = _present(r.officer_id)
+        label = officer_label(r, lang)
+        unit = str(r.unit) if _present(r.unit_id) else ""
+        share = r.overdue_share if _present(r.overdue_share) else None
+        capacity = r.capacity_pct if _present(r.capacity_pct) else None
+        out.append({
+            "officer": label,
+            "officer_link": f"[{label}]({officer_href(int(r.officer_id))})" if known else label,
+            "unit": unit,
+            "unit_link": (f"[{unit}]({unit_href(int(r.unit_id))})"
+                          if unit and unit_href is not None else unit),
+            **{c: int(getattr(r, c)) for c in COUNTS},
+            **{f"{c}_text": number(int(getattr(r, c)), lang) for c in COUNTS},
+            "overdue_share": None if share is None else round(share * 100, 1),
+            "overdue_share_text": percent(share, lang, 1),
+            "capacity": None if capacity is None else round(float(capacity), 1),
+            "capacity_text": percent(None if capacity is None else capacity / 100, lang, 1),
+            "worklist": (f"[{t('attention.worklist_link', lang)}]"
+                         f"({worklist_href(int(r.officer_id))})" if known else ""),
+        })
+    return out
+
+
+def header_width(header: str) -> int:
+    """A column's least width in pixels: its header's longest word on one line beside the
+    filter button (the header wraps between words; a narrower column breaks a word)."""
+    return max(110, round(8.5 * max(len(word) for word in header.split()) + 50))
+
+
+def _text(field: str) -> dict:
+    return {"function": f"params.data ? params.data.{field} : ''"}
+
+
+def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
+    """Every column sortable and filterable; links sort and filter by their text."""
+    def col(field: str, key: str, **extra) -> dict:
+        header = t(f"attention.col.{key}", lang)
+        return {"field": field, "colId": field, "headerName": header, "headerTooltip": header,
+                "minWidth": header_width(header), **extra}
+
+    def link(field: str, key: str, text_field: str, **extra) -> dict:
+        return col(field, key, cellRenderer="markdown", filter="agTextColumnFilter",
+                   filterParams=TEXT_FILTER, filterValueGetter=_text(text_field),
+                   comparator={"function": "(a, b, na, nb) => (na && nb) ? "
+                               f"String(na.data.{text_field}).localeCompare("
+                               f"String(nb.data.{text_field})) : 0"},
+                   **extra)
+
+    def count(field: str, key: str, text_field: str | None = None, **extra) -> dict:
+        return col(field, key, type="numericColumn", filter="agNumberColumnFilter",
+                   filterParams=NUMBER_FILTER,
+                   valueFormatter=_text(text_field or f"{field}_text"), **extra)
+
+    # What needs action first, so that a phone shows it beside the officer; the unit and
+    # the counts behind the share after it.
+    columns = [
+        link("officer_link", "officer", "officer", pinned="left", flex=0, width=130,
+             tooltipField="officer"),
+        count("overdue", "overdue"),
+        count("overdue_share", "overdue_share"),
+        count("due_soon", "due_soon"),
+        count("without_program", "without_program"),
+        count("capacity", "capacity"),
+    ]
+    if with_unit:
+        columns.append(link("unit_link", "unit", "unit", minWidth=180))
+    columns += [
+        count("caseload", "caseload"),
+        count("due", "due"),
+        col("worklist", "worklist", cellRenderer="markdown", filter="agTextColumnFilter",
+            filterParams=TEXT_FILTER),
+    ]
+    return dag.AgGrid(
+        id=GRID_ID, rowData=row_data, columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
+                         "localeText": {key: t(f"attention.grid.{key}", lang)
+                                        for key in GRID_TEXTS}},
+        className="ag-theme-alpine", style={"width": "100%"})
+
+
+def totals_text(frame: pd.DataFrame, lang: str) -> str:
+    due, overdue = int(frame.due.sum()), int(frame.overdue.sum())
+    return t("attention.totals", lang, overdue=number(overdue, lang),
+             share=percent(overdue / due if due else None, lang, 1),
+             due_soon=number(int(frame.due_soon.sum()), lang),
+             without=number(int(frame.without_program.sum()), lang))
+
+
+def page(v: View, title: str, crumbs, frame: pd.DataFrame, row_data: list[dict],
+         with_unit: bool) -> html.Div:
+    lang = v.lang
+    return html.Div([
+        *_heading(title, v, crumbs),
+        html.P(t("attention.lead", lang), className="mb-1"),
+        html.P(totals_text(frame, lang), className="small mb-2", id="attention-totals"),
+        html.Section([
+            html.Div([
+                html.H2(t("attention.grid", lang), className="h5 me-auto mb-0"),
+                dbc.Button(t("attention.export_csv", lang), id="attention-export-csv",
+                           size="sm", color="secondary", outline=True),
+                dbc.Button(t("attention.export_xlsx", lang), id="attention-export-xlsx",
+                           size="sm", color="secondary", outline=True),
+            ], className="d-flex align-items-center flex-wrap gap-2 mb-1"),
+            html.P(t("attention.grid_help", lang), className="small text-muted mb-1"),
+            grid(row_data, lang, with_unit),
+            dcc.Download(id="attention-download"),
+        ]),
+        html.Details([
+            html.Summary(t("attention.method", lang), className="fw-semibold"),
+            html.P(t("attention.method_text", lang, date=day(v.filters.as_of, lang)),
+                   className="small mb-0"),
+        ], id="attention-method", className="mt-3"),
+    ])
+
+
+def pick_region(v: View, regions: pd.DataFrame, href: Callable[[str], str]) -> html.Div:
+    """The ministry with no region or unit picked: the regions, each a link."""
+    lang = v.lang
+    return html.Div([
+        *_heading(t("attention.pick.title", lang), v),
+        html.P(t("attention.pick.help", lang), className="mb-2"),
+        html.Nav(html.Ul([
+            html.Li(dcc.Link(name, href=href(code), className="btn btn-outline-primary btn-sm"))
+            for code, name in zip(regions.code, regions.name, strict=True)
+        ], className="list-unstyled d-flex flex-wrap gap-2"), id="attention-regions",
+            **{"aria-label": t("attention.pick.regions", lang)}),
+    ])
+
+
+def export_frame(frame: pd.DataFrame, lang: str, with_unit: bool) -> pd.DataFrame:
+    """The grid as a file: plain values (no links), headers in `lang`, shares and capacity
+    as percentages rounded to 0.1."""
+    def h(key: str) -> str:
+        return t(f"attention.col.{key}", lang)
+
+    out = {h("officer"): [officer_label(r, lang) for r in frame.itertuples(index=False)]}
+    if with_unit:
+        out[h("unit")] = [str(u) if _present(i) else "" for u, i in zip(
+            frame.unit, frame.unit_id, strict=True)]
+    share = (frame.overdue_share * 100).round(1)
+    capacity = frame.capacity_pct.astype(float).round(1)
+    out.update({
+        h("overdue"): frame.overdue.astype(int), h("overdue_share"): share,
+        h("due_soon"): frame.due_soon.astype(int),
+        h("without_program"): frame.without_program.astype(int),
+        h("capacity"): capacity, h("caseload"): frame.caseload.astype(int),
+        h("due"): frame.due.astype(int),
+    })
+    return pd.DataFrame(out)
+

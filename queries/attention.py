@@ -1,0 +1,128 @@
+"""Needs attention: the officers of a place ranked by what needs action on a day.
+
+Definitions (the milestones page's, so that the two pages agree for the same place and
+day; see queries/milestones.py):
+- the officer of a case on day d is the one it was assigned to on d (case_assignments),
+  the assignment history on the day in view; cases nobody held that day form one row
+  with no officer (key None);
+- a case counts where its unit is (the page's region or unit, within the scope), and
+  only while it is on the register on d;
+- due, overdue: `queries.national.overdue_on(d)` over the milestones due before d;
+- due soon: `queries.milestones.due_soon_on(d, 14)`, due from d to 14 days after it and
+  not completed by d;
+- open cases without a program: cases on the register on d with no individual program
+  (in penitentiary probation the release-preparation program: `PROGRAM_KINDS`)
+  completed on or before d.
+Capacity % is the staff page's (dashboard.workload), per officer in post in the place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from dashboard.cache import cached
+from dashboard.codes import PROGRAM_KINDS
+from dashboard.i18n import name_column
+from dashboard.schema import case_assignments, cases, milestones, officers, units
+from dashboard.scope import Scope
+from queries.milestones import (
+    DUE_SOON_DAYS,
+    EVERYWHERE,
+    Where,
+    _count_if,
+    _from,
+    _place,
+    due_soon_on,
+)
+from queries.national import on_register_on, overdue_on
+from queries.readmodel import measure
+
+ACTION_COLUMNS = ["key", "caseload", "due", "overdue", "due_soon", "without_program"]
+RANKED_COLUMNS = ["officer_id", "code", "unit_id", "unit", "in_post", "caseload", "due",
+                  "overdue", "overdue_share", "due_soon", "without_program", "capacity_pct"]
+
+
+def program_drafted_by(day: date):
+    """Milestones that are a program (individual, or release-preparation) drafted on or
+    before `day`."""
+    return and_(milestones.c.kind.in_(PROGRAM_KINDS), milestones.c.completed_on <= day)
+
+
+@cached("attention.officer_actions")
+@measure
+def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
+                    days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Per officer responsible on `as_of` (key; None: cases nobody held that day), over the
+    place's cases on the register that day: caseload, milestones due and overdue, due in
+    the next `days` days, and open cases without a program. Columns ACTION_COLUMNS."""
+    officer = case_assignments.c.officer_id.label("key")
+    per_case = (
+        select(officer,
+               _count_if(milestones.c.due_on < as_of).label("due"),
+               _count_if(overdue_on(as_of)).label("overdue"),
+               _count_if(due_soon_on(as_of, days)).label("due_soon"),
+               func.max(case((program_drafted_by(as_of), 1), else_=0)).label("drafted"))
+        .select_from(_from(as_of, officer=True, with_milestones=False)
+                     .outerjoin(milestones, milestones.c.case_id == cases.c.id))
+        .where(_place(scope, where), on_register_on(as_of))
+        .group_by(cases.c.id, case_assignments.c.officer_id)
+        .subquery("per_case"))
+    q = (select(per_case.c.key, func.count().label("caseload"),
+                func.sum(per_case.c.due), func.sum(per_case.c.overdue),
+                func.sum(per_case.c.due_soon),
+                _count_if(func.coalesce(per_case.c.drafted, 0) == 0))
+         .group_by(per_case.c.key))
+    frame = pd.DataFrame([tuple(r) for r in conn.execute(q).all()], columns=ACTION_COLUMNS)
+    for column in ACTION_COLUMNS[1:]:
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["key"] = frame["key"].astype(object).where(frame["key"].notna(), None)
+    return frame
+
+
+@cached("attention.officer_places")
+def officer_places(conn: Connection, scope: Scope, officer_ids: tuple[int, ...],
+                   lang: str) -> pd.DataFrame:
+    """Code, unit and unit name (in `lang`) of each of `officer_ids` inside the scope.
+    Columns officer_id, code, unit_id, unit."""
+    q = (select(officers.c.id, officers.c.code, units.c.id, units.c[name_column(lang)])
+         .select_from(officers.join(units, units.c.id == officers.c.unit_id))
+         .where(officers.c.id.in_([int(i) for i in officer_ids]), scope.units_where(units))
+         .order_by(officers.c.id))
+    return pd.DataFrame([tuple(r) for r in conn.execute(q).all()],
+                        columns=["officer_id", "code", "unit_id", "unit"])
+
+
+def ranked(actions: pd.DataFrame, places: pd.DataFrame, capacity: pd.DataFrame
+           ) -> pd.DataFrame:
+    """One row per officer of the place: those with cases there on the day (`actions`)
+    and those in post there (`capacity`: officer_id, capacity_pct), named by `places`;
+    the cases nobody held last (officer_id None). Worst first: most overdue, then most due
+    soon, most without a program, highest capacity. Columns RANKED_COLUMNS."""
+    held = actions.rename(columns={"key": "officer_id"})
+    known = held[held.officer_id.notna()].astype({"officer_id": int})
+    nobody = held[held.officer_id.isna()]
+    in_post = capacity[["officer_id", "capacity_pct"]].astype({"officer_id": int})
+    frame = known.merge(in_post, on="officer_id", how="outer")
+    frame["in_post"] = frame.officer_id.isin(in_post.officer_id)
+    frame = frame.merge(places, on="officer_id", how="left")
+    if len(nobody):
+        frame = pd.concat([frame, nobody.assign(in_post=False, capacity_pct=np.nan)],
+                          ignore_index=True)
+    for column in ACTION_COLUMNS[1:]:
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["overdue_share"] = np.where(frame.due > 0, frame.overdue / frame.due.where(
+        frame.due > 0, 1), np.nan)
+    frame["unassigned"] = frame.officer_id.isna()
+    frame = frame.sort_values(
+        ["unassigned", "overdue", "due_soon", "without_program", "capacity_pct", "officer_id"],
+        ascending=[True, False, False, False, False, True], na_position="last",
+        ignore_index=True)
+    frame["officer_id"] = frame.officer_id.astype(object).where(frame.officer_id.notna(), None)
+    frame["officer_id"] = [None if v is None else int(v) for v in frame.officer_id]
+    frame["unit_id"] = [None if pd.isna(v) else int(v) for v in frame.unit_id]
+    return frame[RANKED_COLUMNS]
