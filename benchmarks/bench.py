@@ -190,23 +190,7 @@ def slowest(timed: list[tuple[str, float]], n: int) -> list[tuple[float, float, 
 
 def raw_sql_ms(engine: Engine, statements) -> float:
     """Execute `statements` again on a plain DBAPI cursor, rows fetched; rolled back."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        started = time.perf_counter()
-        for statement, parameters, many in statements:
-            if many:
-                cursor.executemany(statement, parameters)
-            else:
-                cursor.execute(statement, parameters)
-            if cursor.description is not None:
-                cursor.fetchall()
-        elapsed = time.perf_counter() - started
-        raw.rollback()
-        cursor.close()
-    finally:
-        raw.close()
-    return elapsed * 1000
+    return sum(ms for _, ms in statement_times(engine, statements))
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

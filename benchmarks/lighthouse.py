@@ -32,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,9 +40,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.serve import start_gunicorn, stop  # noqa: E402
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 COOKIE = "probation_session"
-PAGES = ("/", "/caseload", "/milestones", "/staff", "/outcomes")
+PAGES = ("/", "/attention?region=KZ-75", "/caseload", "/milestones", "/staff", "/outcomes")
 LOGIN = "/login"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 USERNAME = "lighthouse-ministry"
@@ -54,43 +55,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def start_gunicorn(database_url: str, port: int, timeout: float = 90,
-                   log_path: str | None = None) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "GUNICORN_ACCESSLOG": "", "SECRET_KEY": secrets.token_hex(16),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                       os.environ.get("PYTHONPATH")]))}
-    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
-                             str(ROOT / "gunicorn.conf.py"), "app:server"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return proc
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"gunicorn exited: {log.read().decode()[-2000:]}")
-        time.sleep(0.5)
-    stop(proc)
-    raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def ensure_user(database_url: str, username: str, lang: str) -> str:

@@ -35,8 +35,6 @@ import random
 import re
 import resource
 import secrets
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -47,6 +45,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.serve import start_gunicorn, stop  # noqa: E402
 
 MAX_DURATION = 600
 MAX_REQUESTS = 200_000
@@ -225,27 +225,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def start_gunicorn(database_url: str, port: int, env_extra: dict,
-                   app_dir: Path = ROOT) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "GUNICORN_ACCESSLOG": "", "SECRET_KEY": secrets.token_hex(16), **env_extra}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
-                             str(ROOT / "gunicorn.conf.py"), "app:server"], cwd=app_dir, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return proc
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -283,7 +262,7 @@ def main(argv=None) -> int:
 
     proc = None
     if args.start_gunicorn:
-        proc = start_gunicorn(args.database_url, args.port, {}, Path(args.app_dir))
+        proc = start_gunicorn(args.database_url, args.port, app_dir=Path(args.app_dir))
         base = f"http://127.0.0.1:{args.port}"
     else:
         base = args.base or f"http://127.0.0.1:{args.port}"
@@ -303,11 +282,7 @@ def main(argv=None) -> int:
         memory = worker_memory(proc.pid) if proc else []
     finally:
         if proc:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
     result = {
         "users": args.users, "seconds": round(elapsed, 1), "requests": len(run.latencies),
         "errors": sum(run.errors.values()), "error_kinds": run.errors,

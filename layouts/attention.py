@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import dash_ag_grid as dag
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard.i18n import t
+from layouts import export
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _heading
 
@@ -143,13 +143,7 @@ def page(v: View, title: str, crumbs, frame: pd.DataFrame, row_data: list[dict],
         html.P(t("attention.lead", lang), className="mb-1"),
         html.P(totals_text(frame, lang), className="small mb-2", id="attention-totals"),
         html.Section([
-            html.Div([
-                html.H2(t("attention.grid", lang), className="h5 me-auto mb-0"),
-                dbc.Button(t("attention.export_csv", lang), id="attention-export-csv",
-                           size="sm", color="secondary", outline=True),
-                dbc.Button(t("attention.export_xlsx", lang), id="attention-export-xlsx",
-                           size="sm", color="secondary", outline=True),
-            ], className="d-flex align-items-center flex-wrap gap-2 mb-1"),
+            export.heading(t("attention.grid", lang), "attention", lang),
             html.P(t("attention.grid_help", lang), className="small text-muted mb-1"),
             grid(row_data, lang, with_unit),
             dcc.Download(id="attention-download"),

@@ -6,7 +6,11 @@ from __future__ import annotations
 import base64
 import io
 
+import dash_bootstrap_components as dbc
 import pandas as pd
+from dash import html
+
+from dashboard.i18n import t
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell whose text begins so is taken for a formula by spreadsheet programs (OWASP,
@@ -43,3 +47,13 @@ def download(frame: pd.DataFrame, name: str, fmt: str, sheet: str) -> dict:
     # A byte-order mark so that spreadsheet programs read the Cyrillic as UTF-8.
     return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"{name}.csv",
             "type": "text/csv"}
+
+
+def heading(title: str, name: str, lang: str) -> html.Div:
+    """A table's title with its CSV and XLSX buttons (ids `{name}-export-csv`,
+    `{name}-export-xlsx`, which the page's download callback listens to)."""
+    return html.Div([
+        html.H2(title, className="h5 me-auto mb-0"),
+        *(dbc.Button(t(f"export.{kind}", lang), id=f"{name}-export-{kind}", size="sm",
+                     color="secondary", outline=True) for kind in ("csv", "xlsx")),
+    ], className="d-flex align-items-center flex-wrap gap-2 mb-2")

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard.filters import MAP_METRICS, Filters
 from dashboard.i18n import t
-from layouts import figures
+from layouts import export, figures
 from layouts.formatting import day
 from layouts.kpis import kpi_cards
 from layouts.plotly_locale import graph_box_style, graph_config
@@ -111,13 +111,7 @@ def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
                                          t("caseload.trend", lang))]), lg=7),
         ]),
         html.Section([
-            html.Div([
-                html.H2(t("caseload.table", lang), className="h5 me-auto mb-0"),
-                dbc.Button(t("caseload.export_csv", lang), id="caseload-export-csv",
-                           size="sm", color="secondary", outline=True),
-                dbc.Button(t("caseload.export_xlsx", lang), id="caseload-export-xlsx",
-                           size="sm", color="secondary", outline=True),
-            ], className="d-flex align-items-center gap-2 mb-2"),
+            export.heading(t("caseload.table", lang), "caseload", lang),
             grid,
         ], className="mt-3"),
     ])

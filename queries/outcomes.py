@@ -72,13 +72,19 @@ EVERYTHING = Narrowing()
 
 def _where(scope: Scope, narrowing: Narrowing):
     """Cases in scope and in the narrowing (needs cases joined to units)."""
-    conditions = [scope.units_where(units)]
+    return narrowed(scope, narrowing)
+
+
+def narrowed(scope: Scope, narrowing: Narrowing, table=cases, unit=units):
+    """Rows of `table` (with probation_type and legal_category) in scope and in the
+    narrowing; `unit`: where the unit's id and region_code are (units joined)."""
+    conditions = [scope.units_where(unit)]
     if narrowing.types:
-        conditions.append(cases.c.probation_type.in_(narrowing.types))
+        conditions.append(table.c.probation_type.in_(narrowing.types))
     if narrowing.categories:
-        conditions.append(cases.c.legal_category.in_(narrowing.categories))
+        conditions.append(table.c.legal_category.in_(narrowing.categories))
     if narrowing.region:
-        conditions.append(units.c.region_code == narrowing.region)
+        conditions.append(unit.c.region_code == narrowing.region)
     return and_(*conditions)
 
 

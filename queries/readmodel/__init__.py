@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -54,6 +56,25 @@ DISABLED: set[str] = set()
 def stored_info(conn: Connection) -> dict[str, str]:
     """dataset_info as the database holds it."""
     return dict(conn.execute(select(dataset_info.c.key, dataset_info.c.value)).all())
+
+
+class Loaded(NamedTuple):
+    """The data loaded now, as its load recorded it in dataset_info."""
+
+    version: str
+    first: date
+    until: date
+
+
+def loaded(conn: Connection) -> Loaded | None:
+    """Version and days of the data loaded now (None: no data version recorded, so no read
+    model to build)."""
+    info = stored_info(conn)
+    if "data_version" not in info or "data_until" not in info:
+        return None
+    until = date.fromisoformat(info["data_until"])
+    first = date.fromisoformat(info.get("data_from", info["data_until"]))
+    return Loaded(info["data_version"], first, until)
 
 
 def page_info(conn: Connection) -> dict[str, str]:

@@ -68,6 +68,7 @@ from dashboard.metrics import GRAINS, Period, previous_period, year_earlier
 from dashboard.schema import cases, units
 from dashboard.scope import Scope
 from queries import readmodel
+from queries.outcomes import Narrowing, narrowed
 from queries.readmodel import assistance_pool, pair_pool, stocks
 from queries.readmodel.outcome_tables import (
     MARKER,
@@ -131,14 +132,8 @@ class Filter:
 
     def where(self, table, unit=units):
         """`unit`: where the unit's id and region_code are (default: units joined)."""
-        conditions = [self.scope.units_where(unit)]
-        if self.types:
-            conditions.append(table.c.probation_type.in_(self.types))
-        if self.categories:
-            conditions.append(table.c.legal_category.in_(self.categories))
-        if self.region:
-            conditions.append(unit.c.region_code == self.region)
-        return and_(*conditions)
+        return narrowed(self.scope, Narrowing(self.types, self.categories, self.region),
+                        table, unit)
 
 
 def key_column(table, by: str | None):

@@ -4,7 +4,7 @@ behind the count of people."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, select, true
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.schema import assistance, cases, dataset_info, units
-from queries.readmodel import stored_info
+from queries.readmodel import loaded
 from queries.readmodel.outcome_stocks import stock_days
 from queries.readmodel.outcome_tables import (
     ASSISTANCE_MEASURES,
@@ -110,11 +110,10 @@ def refresh(conn: Connection) -> None:
     for table in TABLES:
         conn.execute(delete(table))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
-    info = stored_info(conn)
-    if "data_version" not in info or "data_until" not in info:
+    data = loaded(conn)
+    if data is None:
         return
-    first = date.fromisoformat(info.get("data_from", info["data_until"]))
-    until = date.fromisoformat(info["data_until"])
+    first, until = data.first, data.until
     for spec in SPECS:
         write_table(conn, spec.table, S.compute(conn, spec, first - timedelta(days=1),
                                                      until, stock_days(first, until)))
@@ -125,7 +124,7 @@ def refresh(conn: Connection) -> None:
         [c.name for c in repeat_pairs.columns], _repeat_pairs_select()))
     conn.execute(insert(repeat_assistance).from_select(
         ["person_id", "kind", *GROUP, "provided_on"], _repeat_assistance_select()))
-    conn.execute(insert(dataset_info).values(key=MARKER, value=info["data_version"],
+    conn.execute(insert(dataset_info).values(key=MARKER, value=data.version,
                                              updated_at=S._now()))
 
 

@@ -58,7 +58,7 @@ from dashboard.schema import (
     units,
 )
 from queries.dates import days_between
-from queries.readmodel import stored_info
+from queries.readmodel import loaded
 from queries.readmodel.stocks import (
     BUCKETS,
     CASE_GROUP,
@@ -569,11 +569,10 @@ def refresh(conn: Connection) -> None:
     conn.execute(delete(officer_narrowed_stock))
     conn.execute(delete(headcount_stock))
     conn.execute(delete(dataset_info).where(dataset_info.c.key.in_([MARKER, RELEASE_MONTHS])))
-    info = stored_info(conn)
-    if "data_version" not in info or "data_until" not in info:
+    data = loaded(conn)
+    if data is None:
         return
-    first = date.fromisoformat(info.get("data_from", info["data_until"]))
-    until = date.fromisoformat(info["data_until"])
+    first, until = data.first, data.until
     for spec in SPECS:
         write_table(conn, spec.table, compute(conn, spec, first, until))
     conn.execute(insert(officer_load_stock).from_select(
@@ -582,7 +581,7 @@ def refresh(conn: Connection) -> None:
         [c.name for c in officer_narrowed_stock.columns], _officer_narrowed()))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
-        {"key": MARKER, "value": info["data_version"], "updated_at": _now()},
+        {"key": MARKER, "value": data.version, "updated_at": _now()},
         {"key": RELEASE_MONTHS, "value": str(release_months()), "updated_at": _now()}])
 
 
