@@ -252,3 +252,14 @@ class Served:
 
     url: str
     database_url: str
+
+
+def delete_case(conn, case_id: int) -> None:
+    """Remove one case and every row that refers to it."""
+    from sqlalchemy import delete
+
+    from dashboard.schema import assistance, case_assignments, cases, milestones, violations
+
+    for table in (case_assignments, milestones, violations, assistance):
+        conn.execute(delete(table).where(table.c.case_id == case_id))
+    conn.execute(delete(cases).where(cases.c.id == case_id))

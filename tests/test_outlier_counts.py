@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete
 
 from dashboard.metrics import Period
 from dashboard.scope import Scope
@@ -94,12 +93,10 @@ def test_grounds_on_the_outcomes_fixture(outcomes_db):
 
 
 def test_refresh_follows_the_data(fixture_engine):
-    from dashboard.schema import assistance, case_assignments, cases, milestones, violations
+    from tests.helpers import delete_case
 
     with fixture_engine.begin() as conn:
-        for table in (case_assignments, milestones, violations, assistance):
-            conn.execute(delete(table).where(table.c.case_id == 12))
-        conn.execute(delete(cases).where(cases.c.id == 12))
+        delete_case(conn, 12)
         readmodel.refresh(conn)
     with fixture_engine.connect() as conn:
         for level in Q.OUTLIER_LEVELS:

@@ -40,14 +40,10 @@ def test_rollup_trend_equals_the_direct_trend(fixture_engine, scope, as_of):
 
 def test_refresh_follows_the_data(fixture_engine):
     """Sentence probation on 30 Nov 2025: cases 1, 2, 4, 8, 9, 12; without case 12, five."""
-    from sqlalchemy import delete
-
-    from dashboard.schema import assistance, case_assignments, cases, milestones, violations
+    from tests.helpers import delete_case
 
     with fixture_engine.begin() as conn:
-        for table in (case_assignments, milestones, violations, assistance):
-            conn.execute(delete(table).where(table.c.case_id == 12))
-        conn.execute(delete(cases).where(cases.c.id == 12))
+        delete_case(conn, 12)
         readmodel.refresh(conn)
     with fixture_engine.connect() as conn:
         f = _filters(date(2025, 12, 31))
