@@ -252,6 +252,22 @@ def _plain(v):
     return v
 
 
+def test_every_read_model_is_fresh_in_a_page_request(world_db):
+    """A page learns the data version and the read models' stamps with the signed-in
+    user's row (dashboard.cache.DATASET_KEYS), not from dataset_info: every stamp a read
+    model checks must come along, or the definitions answer every page."""
+    import flask
+    from sqlalchemy import select
+
+    from dashboard.cache import dataset_columns, remember_dataset
+
+    engine, _ = world_db
+    with engine.connect() as conn, flask.Flask(__name__).test_request_context():
+        remember_dataset(conn.execute(select(*dataset_columns())).one())
+        stale = [name for name, fresh in readmodel.MODELS.items() if not fresh(conn)]
+    assert not stale, f"stale in a request: {stale}"
+
+
 @pytest.mark.parametrize("pair", readmodel.READERS, ids=lambda p: f"{_name(p[0])}-{p[1].model}")
 def test_the_reader_answers_as_the_definition(world_db, pair):
     measure, reader = pair
