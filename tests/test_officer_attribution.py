@@ -148,3 +148,27 @@ def test_the_officer_page_before_the_hand_over_lists_case_4(engine_small):
                                    print))
     after = text_of(views.officer(ctx, "2", "?period=month&to=2025-12-31", print))
     assert "P-0000004" in before and "P-0000004" not in after
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_pages_say_the_rule(engine_small, lang):
+    """The officer page, the unit page and both milestones pages that count per officer
+    say the rule for the day in view; the needs-attention page's "How it is counted"
+    says the same."""
+    from callbacks import attention
+    from callbacks import milestones as milestones_views
+    from dashboard.i18n import t
+    from layouts.formatting import day
+
+    ctx = Context(engine=engine_small, scope=YESIL_HEAD, lang=lang,
+                  settings=Settings(database_url="sqlite://", small_sample_min=3))
+    search = "?period=month&to=2025-06-30&asof=2025-06-30"
+    rule = t("shell.officer_rule", lang, date=day(BEFORE, lang))
+    for page in (views.officer(ctx, "2", search, print), views.unit(ctx, "1", search, print),
+                 milestones_views.page(ctx, search),
+                 milestones_views.officer_page(ctx, "2", search, print)):
+        assert rule in text_of(page)
+    method = t("attention.method_text", lang, date=day(BEFORE, lang))
+    assert method in text_of(attention.page(ctx, search, print))
+    assert {"en": "assignment history", "ru": "истории закрепления",
+            "kk": "бекіту тарихы"}[lang] in method
