@@ -43,11 +43,15 @@ def _body(ctx: Context, conn, f: Filters, where: M.Where, level: str | None,
                           due_soon=int(soon.due.sum()))
     gaps = M.new_type_gaps(conn, scope, f.as_of, f.start, f.end, where, rules)
     parts = [L.headline_cards(headline, gaps, lang, day(f.as_of, lang))]
+    rule = pages.officer_rule(lang, f.as_of)  # figures per officer, or of one officer
+    if where.officer_id is not None:
+        parts.append(rule)
     if level is not None:
         table, bench = M.timeliness(conn, scope, f.as_of, level, where, lang=lang)
         parts.append(pages.child_section(
             t(f"milestones.places.{level}", lang),
-            L.places_table(table, level, lang, href, profile_href, M.MIN_CASELOAD, bench)))
+            L.places_table(table, level, lang, href, profile_href, M.MIN_CASELOAD, bench),
+            rule if level == "officer" else None))
     parts.append(L.charts(M.aging(conn, scope, f.as_of, where), by_kind,
                           M.overdue_breakdown(conn, scope, f.as_of, "probation_type", where),
                           M.overdue_at_month_ends(conn, scope, f.as_of, 12, where), soon,

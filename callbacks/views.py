@@ -126,7 +126,7 @@ def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.
         below = pages.child_section(t("shell.table.officers", ctx.lang), pages.places_table(
             staff, ctx.lang, ctx.settings.small_sample_min,
             lambda key: v.link(f"/officer/{key}"), "officers-table",
-            t("shell.table.officers", ctx.lang)))
+            t("shell.table.officers", ctx.lang)), pages.officer_rule(ctx.lang, f.as_of))
         return pages.place_page(v, place.unit_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "unit"),
                                 headline, below)
@@ -143,7 +143,8 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
             open_cases = drill.officer_cases(conn, ctx.scope, f)
         v = _view(ctx, f.within(officer_id=None))
         below = pages.child_section(t("caseload.officer.cases", ctx.lang), officer_cases_table(
-            open_cases, ctx.lang, lambda key: v.link(f"/case/{key}")))
+            open_cases, ctx.lang, lambda key: v.link(f"/case/{key}")),
+            pages.officer_rule(ctx.lang, f.as_of))
         title = f"{t('shell.level.officer', ctx.lang)} {place.officer_code}"
         return pages.place_page(v, title, pages.crumbs_for(v, place, t("shell.nation", ctx.lang),
                                                            "officer"), headline, below)

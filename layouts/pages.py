@@ -140,8 +140,16 @@ def place_page(v: View, title: str, crumbs, headline: Headline, below) -> html.D
                      below])
 
 
-def child_section(title: str, table) -> html.Section:
-    return html.Section([html.H2(title, className="h5"), table])
+def child_section(title: str, table, note=None) -> html.Section:
+    return html.Section([html.H2(title, className="h5"), table,
+                         *([note] if note is not None else [])])
+
+
+def officer_rule(lang: str, as_of) -> html.P:
+    """The one rule of "the officer's cases" (queries/common.py), said wherever figures
+    are counted per officer: the officer and unit pages, the milestones pages."""
+    return html.P(t("shell.officer_rule", lang, date=day(as_of, lang)),
+                  className="small text-muted", id="officer-rule")
 
 
 def case_page(v: View, title: str, crumbs, summary, timeline) -> html.Div:

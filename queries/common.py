@@ -1,5 +1,13 @@
 """Conditions every view shares: the user's scope plus the page's filters, on cases;
-who holds a case on a day; which pre-trial reports are still in hand."""
+who holds a case on a day; which pre-trial reports are still in hand.
+
+The officer of a case on day d, on every page: the one whose assignment
+(case_assignments) is in force on d, assigned_on <= d < unassigned_on. A case nobody
+held on d belongs to no officer that day. `cases.officer_id` (the officer now, or at
+close) is not used for counting. Point-in-time figures take the day in view; an event
+takes its own day (a registration its registered_on, a new offence its occurred_on), and
+a closure, a revocation or a court hearing the case's last day on the register before it
+(`held_before`), since assignments end on the day the case leaves the register."""
 
 from __future__ import annotations
 
@@ -48,8 +56,8 @@ def cases_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
     if f.legal_category:
         conditions.append(cases.c.legal_category == f.legal_category)
     if f.officer_id is not None:
-        # The officer responsible now, or when the case closed.
-        conditions.append(cases.c.officer_id == f.officer_id)
+        # The cases the officer held on the as-of day (the module's rule).
+        conditions.append(held_by(f.officer_id, f.as_of))
     return and_(*conditions) if conditions else true()
 
 
@@ -57,11 +65,51 @@ def cases_with_units():
     return cases.join(units, cases.c.unit_id == units.c.id)
 
 
-def assigned_on(day: date):
-    """Assignments in force on `day`: the officer responsible for the case that day."""
+OFFICER = case_assignments.c.officer_id
+"""The officer of a case, once `with_officer` has joined the assignment in force."""
+
+
+def assigned_on(day):
+    """Assignments in force on `day` (a date, or a date column such as a violation's
+    occurred_on): the officer responsible for the case that day."""
     return and_(case_assignments.c.assigned_on <= day,
                 or_(case_assignments.c.unassigned_on.is_(None),
                     case_assignments.c.unassigned_on > day))
+
+
+def assigned_before(day):
+    """Assignments in force on the day before `day` (a date or a date column): for a
+    case closed on `day` (exclusive), its officer on its last day on the register. Written
+    without date arithmetic, so that it runs on a column on both backends."""
+    return and_(case_assignments.c.assigned_on < day,
+                or_(case_assignments.c.unassigned_on.is_(None),
+                    case_assignments.c.unassigned_on >= day))
+
+
+def held_on(day) -> ColumnElement[bool]:
+    """Join condition: the assignment of each case (`cases`) in force on `day`."""
+    return and_(case_assignments.c.case_id == cases.c.id, assigned_on(day))
+
+
+def held_before(day) -> ColumnElement[bool]:
+    """Join condition: the assignment of each case in force on the day before `day`."""
+    return and_(case_assignments.c.case_id == cases.c.id, assigned_before(day))
+
+
+def with_officer(source, on: ColumnElement[bool], officer_id: int | None = None,
+                 outer: bool = False):
+    """`source` (which holds `cases`) joined to the assignment `on` picks (`held_on`,
+    `held_before`); group or pick by `OFFICER`. `officer_id`: only that officer's.
+    `outer`: keep the cases nobody held (OFFICER None) instead of leaving them out."""
+    if officer_id is not None:
+        on = and_(on, case_assignments.c.officer_id == officer_id)
+    return source.outerjoin(case_assignments, on) if outer else source.join(case_assignments, on)
+
+
+def held_by(officer_id: int, day) -> ColumnElement[bool]:
+    """Cases (`cases`) that `officer_id` held on `day` (a date or a date column)."""
+    return cases.c.id.in_(select(case_assignments.c.case_id).where(
+        case_assignments.c.officer_id == officer_id, assigned_on(day)))
 
 
 def pre_trial_report_in_hand_on(day: date):

@@ -13,7 +13,14 @@ from dashboard.i18n import name_column
 from dashboard.schema import cases, milestones, officers, persons, regions, units
 from dashboard.scope import Scope
 from queries import kpis
-from queries.common import cases_where, cases_with_units, place_where
+from queries.common import (
+    OFFICER,
+    cases_where,
+    cases_with_units,
+    held_on,
+    place_where,
+    with_officer,
+)
 from queries.national import officer_in_post_on, on_register_on
 
 
@@ -47,15 +54,16 @@ def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") ->
 
 @cached("drill.officers_table")
 def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
-    """One row per officer of the filters' unit who was in post on f.as_of or is
-    responsible for a case of it (key = officer id, name = staff code)."""
+    """One row per officer of the filters' unit who was in post on f.as_of or held a case
+    of it on the register that day (key = officer id, name = staff code)."""
     in_post = officer_in_post_on(f.as_of)
     query = (select(officers.c.id.label("key"), officers.c.code.label("name"),
                     case((in_post, True), else_=False).label("in_post"))
              .join_from(officers, units, units.c.id == officers.c.unit_id)
              .where(place_where(scope, f),
                     or_(in_post, officers.c.id.in_(
-                        select(cases.c.officer_id).select_from(cases_with_units())
+                        select(OFFICER)
+                        .select_from(with_officer(cases_with_units(), held_on(f.as_of)))
                         .where(cases_where(scope, f), on_register_on(f.as_of)))))
              .order_by(officers.c.code))
     places = pd.DataFrame(conn.execute(query).mappings().all(),
@@ -70,9 +78,10 @@ OFFICER_CASE_COLUMNS = ["case_id", "person_code", "probation_type", "legal_categ
 
 @cached("drill.officer_cases")
 def officer_cases(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
-    """The officer's (f.officer_id) cases on the register on f.as_of, each with its next
-    milestone not yet done and its overdue milestones on that day: columns
-    OFFICER_CASE_COLUMNS, object-typed, None where a case has no such milestone."""
+    """The cases the officer (f.officer_id) held on f.as_of (the assignment in force that
+    day, queries/common.py) while on the register, each with its next milestone not yet
+    done and its overdue milestones on that day: columns OFFICER_CASE_COLUMNS,
+    object-typed, None where a case has no such milestone."""
     open_on = or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > f.as_of)
     active = (select(cases.c.id, persons.c.code.label("person_code"), cases.c.probation_type,
                      cases.c.legal_category, cases.c.risk_tier, cases.c.registered_on,

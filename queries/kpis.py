@@ -1,5 +1,12 @@
 """The headline figures (KPIs) of a place: the whole scope, a region, a unit or an officer;
-either as one set (`headline`) or one row per region, unit or officer (`by_place`)."""
+either as one set (`headline`) or one row per region, unit or officer (`by_place`).
+
+An officer's figures (level "officer", or the filters' officer) follow the assignment
+history (queries/common.py): a case on the register or a milestone overdue on the as-of
+day counts for the officer who held the case that day; a registration for the one who
+held it on its first day, a closure for the one who held it on its last day on the
+register, a new offence for the one who held it on the day it was committed. A case
+nobody held on that day counts for no officer."""
 
 from __future__ import annotations
 
@@ -15,7 +22,16 @@ from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
 from dashboard.scope import Scope
-from queries.common import cases_where, cases_with_units, milestone_overdue_on, place_where
+from queries.common import (
+    OFFICER,
+    cases_where,
+    cases_with_units,
+    held_before,
+    held_on,
+    milestone_overdue_on,
+    place_where,
+    with_officer,
+)
 from queries.national import officer_in_post_on, on_register_on
 from queries.readmodel import measure
 
@@ -63,7 +79,23 @@ class Headline:
 def key_of(level: str | None):
     """The column a count is grouped by at `level` (None: not grouped)."""
     return {None: None, "region": units.c.region_code, "unit": units.c.id,
-            "officer": cases.c.officer_id}[level]
+            "officer": OFFICER}[level]
+
+
+def _by_officer(f: Filters, level: str | None) -> bool:
+    return level == "officer" or f.officer_id is not None
+
+
+def _held(source, f: Filters, level: str | None, on):
+    """`source` with the officer `on` picks (common.held_on, held_before) when the count
+    is per officer or narrowed to one; else `source` itself."""
+    return with_officer(source, on, f.officer_id) if _by_officer(f, level) else source
+
+
+def _unnarrowed(scope: Scope, f: Filters):
+    """cases_where without the officer, for counts that pick the officer by the event's
+    own day (`_held`), not by the as-of day."""
+    return cases_where(scope, f.within(officer_id=None))
 
 
 def _counts(conn: Connection, level: str | None, base, where, **measures) -> pd.DataFrame:
@@ -136,8 +168,8 @@ def only_counted(frame: pd.DataFrame, level: str | None) -> pd.DataFrame:
 @measure
 def on_register(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
     """Cases on the register on f.as_of (column on_register), per place of `level`."""
-    return _counts(conn, level, cases_with_units(), and_(cases_where(scope, f),
-                                                         on_register_on(f.as_of)),
+    return _counts(conn, level, _held(cases_with_units(), f, level, held_on(f.as_of)),
+                   and_(cases_where(scope, f), on_register_on(f.as_of)),
                    on_register=func.count())
 
 
@@ -145,13 +177,29 @@ def on_register(conn: Connection, scope: Scope, f: Filters, level: str | None) -
 def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
                           level: str | None) -> pd.DataFrame:
     """Cases registered, closed and closed as completed in the period (columns registered,
-    closed, completed), per place of `level`: one pass over the cases."""
+    closed, completed), per place of `level`: one pass over the cases. Per officer, two:
+    a registration counts for the officer on its day, a closure for the one on the case's
+    last day on the register."""
     closed = _between(cases.c.closed_on, f.start, f.end)
     registered = _between(cases.c.registered_on, f.start, f.end)
-    frame = _counts(conn, level, cases_with_units(),
-                    and_(cases_where(scope, f), or_(registered, closed)),
-                    registered=_sum_if(registered), closed=_sum_if(closed),
-                    completed=_sum_if(and_(closed, cases.c.close_reason == "completed")))
+    completed = _sum_if(cases.c.close_reason == "completed")
+    if not _by_officer(f, level):
+        frame = _counts(conn, level, cases_with_units(),
+                        and_(cases_where(scope, f), or_(registered, closed)),
+                        registered=_sum_if(registered), closed=_sum_if(closed),
+                        completed=_sum_if(and_(closed, cases.c.close_reason == "completed")))
+        return only_counted(frame, level)
+    where = _unnarrowed(scope, f)
+    entered = _counts(conn, level, _held(cases_with_units(), f, level,
+                                         held_on(cases.c.registered_on)),
+                      and_(where, registered), registered=func.count())
+    left = _counts(conn, level, _held(cases_with_units(), f, level,
+                                      held_before(cases.c.closed_on)),
+                   and_(where, closed), closed=func.count(), completed=completed)
+    if level is None:
+        return pd.concat([entered, left], axis=1)
+    frame = entered.join(left, how="outer").fillna(0).astype(np.int64)
+    frame.index.name = "key"
     return only_counted(frame, level)
 
 
@@ -159,8 +207,8 @@ def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
 def overdue(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd.DataFrame:
     """Milestones overdue on f.as_of of cases on the register then (column overdue), per
     place of `level` (queries.national.overdue_on)."""
-    return _counts(conn, level, cases_with_units().join(milestones,
-                                                        milestones.c.case_id == cases.c.id),
+    source = _held(cases_with_units(), f, level, held_on(f.as_of))
+    return _counts(conn, level, source.join(milestones, milestones.c.case_id == cases.c.id),
                    and_(cases_where(scope, f), on_register_on(f.as_of),
                         milestone_overdue_on(f.as_of)), overdue=func.count())
 
@@ -169,12 +217,13 @@ def overdue(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd
 def repeat_offences(conn: Connection, scope: Scope, f: Filters,
                     level: str | None) -> pd.DataFrame:
     """New offences in the period and in the same period a year before (columns
-    repeat_offences, repeat_offences_year_before), per place of `level`."""
+    repeat_offences, repeat_offences_year_before), per place of `level`; per officer, the
+    officer who held the case on the day of the offence."""
     period, before = (_between(violations.c.occurred_on, f.start, f.end),
                       _between(violations.c.occurred_on, *f.previous_year()))
-    frame = _counts(conn, level,
-                    cases_with_units().join(violations, violations.c.case_id == cases.c.id),
-                    and_(cases_where(scope, f), violations.c.kind == "new_offence",
+    source = cases_with_units().join(violations, violations.c.case_id == cases.c.id)
+    frame = _counts(conn, level, _held(source, f, level, held_on(violations.c.occurred_on)),
+                    and_(_unnarrowed(scope, f), violations.c.kind == "new_offence",
                          or_(period, before)),
                     repeat_offences=_sum_if(period), repeat_offences_year_before=_sum_if(before))
     return only_counted(frame, level)

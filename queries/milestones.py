@@ -7,7 +7,9 @@ Definitions, used by every function here (see `queries.national.overdue_on`):
   A milestone completed late is overdue on the days between its due day and completion.
 - days overdue on d: d - due_on (1 on the day after the due day).
 - responsible officer on d: the officer the case was assigned to on d (case_assignments),
-  so a past as-of day names who had to act then, not who holds the case today.
+  so a past as-of day names who had to act then, not who holds the case today; the one
+  rule of every page (queries/common.py). A court hearing's officer is the one who held
+  the case the day before it, the last day a report could be handed in.
 - timeliness: (1 - overdue / due) x 100 (design.md).
 
 Every function takes the user's Scope and keeps only units inside it. The one number taken
@@ -31,6 +33,7 @@ from dashboard.cache import cached
 from dashboard.i18n import name_column
 from dashboard.schema import case_assignments, cases, milestones, officers, regions, units
 from dashboard.scope import Scope
+from queries.common import OFFICER, held_before, held_on, with_officer
 from queries.national import late_or_open, on_register_between, on_register_on, overdue_on
 from queries.readmodel import measure
 
@@ -82,14 +85,6 @@ def _place(scope: Scope, where: Where) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
-def _responsible_on(day: date) -> ColumnElement[bool]:
-    """Join condition: the assignment of the case that covers `day`."""
-    return and_(case_assignments.c.case_id == cases.c.id,
-                case_assignments.c.assigned_on <= day,
-                or_(case_assignments.c.unassigned_on.is_(None),
-                    case_assignments.c.unassigned_on > day))
-
-
 def _from(day: date, officer: bool, with_milestones: bool = True):
     """Milestones (or cases) with their unit and, if asked, the officer responsible on
     `day`. Outer join: a case nobody held that day still counts for its unit."""
@@ -97,7 +92,7 @@ def _from(day: date, officer: bool, with_milestones: bool = True):
     if with_milestones:
         source = milestones.join(source, milestones.c.case_id == cases.c.id)
     if officer:
-        source = source.outerjoin(case_assignments, _responsible_on(day))
+        source = with_officer(source, held_on(day), outer=True)
     return source
 
 
@@ -339,8 +334,7 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
     def held(day: date):
         if where.officer_id is None:
             return true()
-        return exists().where(_responsible_on(day),
-                              case_assignments.c.officer_id == where.officer_id)
+        return exists().where(held_on(day), OFFICER == where.officer_id)
 
     counts = [_count_if(and_(overdue_on(day), on_register_on(day), held(day))).label(f"d{i}")
               for i, day in enumerate(days)]
@@ -412,10 +406,11 @@ def hearings(conn: Connection, scope: Scope, start: date, last: date,
     late_report = ~exists().where(milestones.c.case_id == cases.c.id,
                                   milestones.c.kind == "pre_trial_report",
                                   milestones.c.completed_on < cases.c.hearing_on)
-    # A pre-trial case closes on its hearing day, so its officer at close is the one who
-    # had to hand the report in.
+    # The officer who held the case the day before the hearing, the last day the report
+    # could be handed in on time (a pre-trial case closes on its hearing day, and its
+    # assignment ends with it).
     held = (true() if where.officer_id is None
-            else cases.c.officer_id == where.officer_id)
+            else exists().where(held_before(cases.c.hearing_on), OFFICER == where.officer_id))
     counted = (select(func.count(), _count_if(late_report))
                .select_from(_from(last, officer=False, with_milestones=False))
                .where(_place(scope, where), held, hearing))

@@ -37,6 +37,7 @@ from dashboard.schema import (
     violations,
 )
 from dashboard.scope import NotPermitted, Scope
+from queries.common import OFFICER, assigned_on, held_before, with_officer
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
 from queries.readmodel import measure
 
@@ -475,17 +476,15 @@ def _officer_counts(conn, windows, where):
             .join(units, cases.c.unit_id == units.c.id))
     caseload = _caseload_days(conn, held, ca.c.officer_id, ca.c.assigned_on,
                               ca.c.unassigned_on, where, windows)
-    # The officer responsible on the day of the offence.
+    # The officer responsible on the day of the offence (queries/common.py's rule).
     offences = _events(conn, violations.join(held, violations.c.case_id == ca.c.case_id),
                        ca.c.officer_id, violations.c.occurred_on,
                        and_(where, violations.c.kind == "new_offence",
-                            ca.c.assigned_on <= violations.c.occurred_on,
-                            or_(ca.c.unassigned_on.is_(None),
-                                ca.c.unassigned_on > violations.c.occurred_on)), windows)
-    # cases.officer_id is the officer responsible when the case closed.
-    revocations = _events(conn, _cases_units(), cases.c.officer_id, cases.c.closed_on,
-                          and_(where, cases.c.close_reason == "revoked",
-                               cases.c.officer_id.is_not(None)), windows)
+                            assigned_on(violations.c.occurred_on)), windows)
+    # A revocation: the officer who held the case on its last day on the register.
+    revocations = _events(conn, with_officer(_cases_units(), held_before(cases.c.closed_on)),
+                          OFFICER, cases.c.closed_on,
+                          and_(where, cases.c.close_reason == "revoked"), windows)
     return caseload, offences, revocations
 
 

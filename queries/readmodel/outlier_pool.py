@@ -14,9 +14,10 @@ statements count (`_caseload_days`, `_events`):
 
 What is held: the cases (unit level), the assignments with their case's unit, type and
 category (officer level), the new offences (with the officer responsible on the day) and
-the revocations (cases.officer_id, responsible at closing), as day numbers and one-byte
-codes, the spells sorted by their end and the events by their day, so that a request
-looks only at the rows that can touch its windows. Windows of every type and category
+the revocations (with the officer on the case's last day on the register: the one rule of
+queries/common.py), as day numbers and one-byte codes, the spells sorted by their end
+and the events by their day, so that a request looks only at the rows that can touch its
+windows. Windows of every type and category
 whose ends are month boundaries (the page's trailing windows, and the default one ending
 on the data's last day) subtract rows of each pair's caseload days up to every boundary
 (Held.cumulative) instead of passing over the spells. Read once per process and data
@@ -39,13 +40,14 @@ from datetime import date, timedelta
 import flask
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.metrics import Period, trailing_months
 from dashboard.schema import case_assignments, cases, units, violations
 from queries import readmodel
+from queries.common import assigned_on, held_before
 from queries.dates import days_between
 
 log = logging.getLogger(__name__)
@@ -187,16 +189,16 @@ def _queries(level: str) -> tuple:
     spells = (select(ca.c.officer_id, *narrowing(cases), _day(ca.c.assigned_on),
                      func.coalesce(_day(ca.c.unassigned_on), OPEN))
               .select_from(ca.join(cases, cases.c.id == ca.c.case_id)))
-    # As queries.outcomes._officer_counts counts them: the officer responsible on the day
-    # of the offence; cases.officer_id (responsible at closing) for a revocation.
+    # As queries.outcomes._officer_counts counts them (queries/common.py's rule): the
+    # officer responsible on the day of the offence; for a revocation, the one who held
+    # the case on its last day on the register.
     offences = (select(ca.c.officer_id, *narrowing(cases), _day(violations.c.occurred_on))
                 .select_from(violations.join(ca, ca.c.case_id == violations.c.case_id)
                              .join(cases, cases.c.id == ca.c.case_id))
-                .where(new_offence, ca.c.assigned_on <= violations.c.occurred_on,
-                       or_(ca.c.unassigned_on.is_(None),
-                           ca.c.unassigned_on > violations.c.occurred_on)))
-    revocations = (select(cases.c.officer_id, *narrowing(cases), _day(cases.c.closed_on))
-                   .where(revoked, cases.c.officer_id.is_not(None)))
+                .where(new_offence, assigned_on(violations.c.occurred_on)))
+    revocations = (select(ca.c.officer_id, *narrowing(cases), _day(cases.c.closed_on))
+                   .select_from(cases.join(ca, held_before(cases.c.closed_on)))
+                   .where(revoked))
     return spells, offences, revocations
 
 
