@@ -39,7 +39,8 @@ PAGES = (
     ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
     ("review", "/review", review.page),
 )
-TAKES_REFUSE = frozenset({"attention"})
+TAKES_REFUSE = frozenset({"overview", "attention", "caseload", "milestones", "staff",
+                          "outcomes", "review"})
 """Pages without an id in their path that may still refuse a place the URL asks for."""
 
 

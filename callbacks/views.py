@@ -27,6 +27,16 @@ Refuse = Callable[[str, str], None]
 ANY = shell.ANY
 
 
+def unit_param(search: str | None) -> str:
+    """The ?unit= of the URL as sent, for the audit record of a refusal."""
+    values = parse_qs((search or "").lstrip("?")).get("unit")
+    return values[-1].strip()[:40] if values else ""
+
+
+def _no_refusal(_what: str, _target: str) -> None:
+    return None
+
+
 def parse_filters(conn, ctx: Context, search: str | None) -> Filters:
     _, until = data_period(conn)
     allowed = places.region_codes_in_scope(conn, ctx.scope)
@@ -45,14 +55,48 @@ def map_values(table: pd.DataFrame, metric: str) -> pd.Series:
     return table[metric].astype(int)
 
 
-def overview(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        regions = drill.regions_table(conn, ctx.scope, f, ctx.lang)
-        headline = kpis.headline_of(regions)
-        outline = places.all_regions(conn, ctx.lang)
-    return pages.overview(_view(ctx, f), headline, regions, outline,
-                          map_values(regions, f.metric))
+BELOW_PATHS = {"region": "/region/{}", "unit": "/unit/{}", "officer": "/officer/{}"}
+"""Where a row of the level below leads: that place's own page."""
+
+
+def officer_label(code: str, lang: str) -> str:
+    return f"{t('shell.level.officer', lang)} {code}"
+
+
+def places_below(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
+    """The level below the place in view, one row each with its KPI counts (the drill
+    tables): the nation's regions, a region's units, a unit's officers."""
+    narrowed = view.filters(f)
+    if view.below == "region":
+        return drill.regions_table(conn, ctx.scope, narrowed, ctx.lang)
+    if view.below == "unit":
+        return drill.units_table(conn, ctx.scope, narrowed, ctx.lang)
+    staff = drill.officers_table(conn, ctx.scope, narrowed)
+    return staff.assign(name=[officer_label(code, ctx.lang) for code in staff.name])
+
+
+def headline_in_view(conn, ctx: Context, view: places.InView, f: Filters,
+                     below: pd.DataFrame) -> kpis.Headline:
+    """The place's own figures: the sum of its regions or units; a unit's are counted
+    for the unit (cases no officer holds belong to no officer's row)."""
+    if view.below == "officer":
+        return kpis.headline(conn, ctx.scope, view.filters(f))
+    return kpis.headline_of(below)
+
+
+def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view = places.in_view(conn, ctx.scope, f, ctx.lang)
+            below = places_below(conn, ctx, view, f)
+            headline = headline_in_view(conn, ctx, view, f, below)
+            outline = places.all_regions(conn, ctx.lang) if view.below == "region" else None
+        v = _view(ctx, f)
+        return pages.overview(v, view, headline, below, outline, map_values(below, f.metric),
+                              lambda key: BELOW_PATHS[view.below].format(key)
+                              + f.to_query(region=None, unit=None))
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def caseload_table(ctx: Context, conn, f: Filters) -> pd.DataFrame:

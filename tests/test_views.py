@@ -28,9 +28,11 @@ def refusals():
     return seen, lambda what, target: seen.append((what, target))
 
 
-def test_overview_of_a_region_head_lists_only_the_region(make_ctx):
+def test_overview_of_a_region_head_lists_the_units_of_the_region(make_ctx):
     text = text_of(views.overview(make_ctx(), ""))
-    assert "/region/KZ-71" in text and "/region/KZ-75" not in text
+    assert "Units of Astana" in text and "/unit/1" in text and "/unit/2" in text
+    assert "/unit/3" not in text and "Almaty" not in text and "KZ-75" not in text
+    assert "overview-map" not in text  # no map of one region coloured by one value
     assert "Period: 1 Jan 2025 – 31 Dec 2025; as of 31 Dec 2025" in text
 
 
