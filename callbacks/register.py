@@ -16,6 +16,7 @@ from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
 from dashboard import cache
 from dashboard.i18n import LANGUAGES, t
+from dashboard.scope import NotPermitted
 from layouts import outage as outage_layout
 from layouts import shell
 from queries import places
@@ -170,7 +171,13 @@ def _bind_pages(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def export_caseload(_csv, _xlsx, search):
         fmt = "xlsx" if dash.ctx.triggered_id == "caseload-export-xlsx" else "csv"
-        out = views.caseload_export(context.current(), _text(search), fmt)
+        try:
+            out = views.caseload_export(context.current(), _text(search), fmt)
+        except places.NotFound:
+            return no_update
+        except NotPermitted:
+            context.audit_refusal("unit", views.unit_param(_text(search)))
+            return no_update
         context.audit_export(f"caseload.{fmt}")
         return out
 

@@ -99,26 +99,42 @@ def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> 
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
-def caseload_table(ctx: Context, conn, f: Filters) -> pd.DataFrame:
-    return caseload_frame(caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang), ctx.lang)
+def caseload_by_place(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
+    """Cases on the register per place of the level below the place in view and
+    probation type (queries.caseload.by_place_and_type), officers named as on screen."""
+    frame = caseload_q.by_place_and_type(conn, ctx.scope, view.filters(f), view.below,
+                                         ctx.lang)
+    if view.below == "officer":
+        frame = frame.assign(place=[t("shell.no_officer", ctx.lang) if code is None
+                                    else officer_label(code, ctx.lang)
+                                    for code in frame.place])
+    return frame
 
 
-def caseload(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        data_from, _ = data_period(conn)
-        by_region_type = caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang)
-        by_category = caseload_q.by_category(conn, ctx.scope, f)
-        trend = caseload_q.monthly_trend(conn, ctx.scope, f, since=max(data_from, DATA_FROM))
-    return pages.caseload(_view(ctx, f), by_region_type, by_category, trend,
-                          caseload_grid(caseload_frame(by_region_type, ctx.lang), ctx.lang))
+def caseload(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view = places.in_view(conn, ctx.scope, f, ctx.lang)
+            narrowed = view.filters(f)
+            data_from, _ = data_period(conn)
+            by_place_type = caseload_by_place(conn, ctx, view, f)
+            by_category = caseload_q.by_category(conn, ctx.scope, narrowed)
+            trend = caseload_q.monthly_trend(conn, ctx.scope, narrowed,
+                                             since=max(data_from, DATA_FROM))
+        return pages.caseload(_view(ctx, f), view, by_place_type, by_category, trend,
+                              caseload_grid(caseload_frame(by_place_type, ctx.lang, view.below),
+                                            ctx.lang))
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def caseload_export(ctx: Context, search: str | None, fmt: str) -> dict:
-    """The caseload grid's rows as a dcc.Download payload (csv or xlsx)."""
+    """The caseload grid's rows as a dcc.Download payload (csv or xlsx): the level below
+    the place in view, as on screen. A ?unit= outside the scope raises NotPermitted."""
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
-        frame = caseload_table(ctx, conn, f)
+        view = places.in_view(conn, ctx.scope, f, ctx.lang)
+        frame = caseload_frame(caseload_by_place(conn, ctx, view, f), ctx.lang, view.below)
     return download(frame, f"caseload_{f.as_of.isoformat()}", fmt,
                     t("caseload.title", ctx.lang))
 

@@ -112,15 +112,18 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
     ])
 
 
-def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
+def caseload(v: View, view, by_place_type: pd.DataFrame, by_category: pd.DataFrame,
              trend: pd.DataFrame, grid) -> html.Div:
+    """The nation's regions, a region's units or a unit's officers by probation type."""
     lang = v.lang
+    title = (t("caseload.by_region", lang) if view.below == "region"
+             else t(f"caseload.by_{view.below}", lang, place=view.name(t("shell.nation", lang))))
     return html.Div([
         *_heading(t("caseload.title", lang), v),
-        html.Section([html.H2(t("caseload.by_region", lang), className="h5"),
+        html.Section([html.H2(title, className="h5"),
                       _graph("caseload-by-region",
-                             figures.stacked_by_type(by_region_type, "region", lang),
-                             lang, t("caseload.by_region", lang))]),
+                             figures.stacked_by_type(by_place_type, "place", lang),
+                             lang, title)]),
         dbc.Row([
             dbc.Col(html.Section([html.H2(t("caseload.by_category", lang), className="h5"),
                                   _graph("caseload-by-category",
@@ -132,7 +135,8 @@ def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
         ]),
         html.Section([
             html.Div([
-                html.H2(t("caseload.table", lang), className="h5 me-auto mb-0"),
+                html.H2(t("caseload.table", lang) if view.below == "region"
+                        else below_title(view, lang), className="h5 me-auto mb-0"),
                 dbc.Button(t("caseload.export_csv", lang), id="caseload-export-csv",
                            size="sm", color="secondary", outline=True),
                 dbc.Button(t("caseload.export_xlsx", lang), id="caseload-export-xlsx",
