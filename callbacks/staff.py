@@ -196,7 +196,7 @@ def unit_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refuse)
     def build():
         with ctx.engine.connect() as conn:
             place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             officers = officer_capacity(conn, ctx.scope, f.as_of,
                                         Q.workload_weights_table(conn),
                                         W.CapacityParams.from_env(), unit_id=place.unit_id)
@@ -213,7 +213,7 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
     def build():
         with ctx.engine.connect() as conn:
             place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             weights = Q.workload_weights_table(conn)
             params = W.CapacityParams.from_env()
             cap = officer_capacity(conn, ctx.scope, f.as_of, weights, params,

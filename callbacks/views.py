@@ -161,7 +161,7 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
     def build():
         with ctx.engine.connect() as conn:
             place = places.region(conn, ctx.scope, code, ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=code)
+            f = parse_filters(conn, ctx, search).within(region=code, unit_id=None)
             units = drill.units_table(conn, ctx.scope, f, ctx.lang)
             headline = kpis.headline_of(units)
         v = _view(ctx, f)
@@ -197,7 +197,7 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
     def build():
         with ctx.engine.connect() as conn:
             place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None,
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None,
                                                         officer_id=place.officer_id)
             headline = kpis.headline(conn, ctx.scope, f)
             open_cases = drill.officer_cases(conn, ctx.scope, f)
@@ -218,7 +218,7 @@ def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
             record_view(header.id)
             events = timeline_q.case_timeline(conn, header)
             f = parse_filters(conn, ctx, search)
-        v = _view(ctx, f.within(region=None))
+        v = _view(ctx, f.within(region=None, unit_id=None))
         title = t("caseload.case.title", ctx.lang, id=header.id)
         return pages.case_page(v, title, pages.crumbs_for(v, header.place,
                                                           t("shell.nation", ctx.lang), "case",
