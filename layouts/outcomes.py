@@ -52,6 +52,9 @@ class Outcomes:
     min_caseload: float = 10
     unit_benchmark: M.Benchmark | None = None
     """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
+    place_name: str | None = None
+    """The region or unit in view, whose units or officers by_place lists (None: the
+    nation, its regions)."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -237,24 +240,49 @@ def _table(header: list, rows: list[list], table_id: str, lang: str):
                      hover=True, responsive=True)
 
 
+PLACE_PATHS = {"region": "/region/{}", "unit": "/unit/{}", "officer": "/officer/{}"}
+
+
+def _place_key(key, level: str) -> str | None:
+    """A place's key as its link takes it (None: the cases no officer holds)."""
+    if key is None or (isinstance(key, float) and key != key):
+        return None
+    return str(key) if level == "region" else str(int(key))
+
+
+def place_title(d: Outcomes, lang: str) -> str:
+    """"By region" for the nation; "Units of Astana", "Officers of Yesil District"."""
+    if d.place_name is None:
+        return t(f"outcomes.by.{d.place_level}", lang)
+    return t(f"shell.below.{d.place_level}", lang, place=d.place_name)
+
+
 def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
-    """Regions (or the region's units) with repeat offences and revocations, this period
-    against a year earlier; each name links to its page."""
+    """Regions (a region's units, a unit's officers) with repeat offences and revocations,
+    this period against a year earlier; each name links to its page."""
     lang = v.lang
     names = dict(zip(d.place_names.key.astype(str), d.place_names.name, strict=True))
+    if d.place_level == "officer":
+        names = {k: f"{t('shell.level.officer', lang)} {n}" for k, n in names.items()}
     now = d.by_place[d.by_place.period_start == d.current.start]
     before = d.by_place[d.by_place.period_start == d.year_earlier.start]
-    before_rates = {str(r.key): M.rate(int(r.repeat_offences), int(r.on_register), small_min)
+    before_rates = {_place_key(r.key, d.place_level): M.rate(int(r.repeat_offences),
+                                                             int(r.on_register), small_min)
                     for r in before.itertuples(index=False)}
-    path = "/region/{}" if d.place_level == "region" else "/unit/{}"
-    query = v.filters.to_query(region=None)
+    path = PLACE_PATHS[d.place_level]
+    query = v.filters.to_query(region=None, unit=None)
     rows = []
-    for r in now.sort_values("key").itertuples(index=False):
-        key = str(int(r.key)) if d.place_level == "unit" else str(r.key)
+    for r in sorted(now.itertuples(index=False),
+                    key=lambda r: (_place_key(r.key, d.place_level) is None,
+                                   str(names.get(_place_key(r.key, d.place_level), "")))
+                    if d.place_level != "region" else (False, str(r.key))):
+        key = _place_key(r.key, d.place_level)
         rated = M.rate(int(r.repeat_offences), int(r.on_register), small_min)
         revoked = M.rate(int(r.revoked), int(r.on_register), small_min)
         earlier = before_rates.get(key)
-        rows.append([dcc.Link(names.get(key, key), href=path.format(key) + query),
+        label = (t("shell.no_officer", lang) if key is None
+                 else dcc.Link(names.get(key, key), href=path.format(key) + query))
+        rows.append([label,
                      number(int(r.repeat_offences), lang), number(int(r.on_register), lang),
                      _rate_text(rated, lang, small_min),
                      _change_text(rated.value, earlier.value if earlier else None, lang),
@@ -386,7 +414,8 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(t("outcomes.trend.help", lang, min=small_min), className="small"),
                  _graph("outcomes-trend", trend_figure(d, lang, small_min), lang,
                         t("outcomes.trend.title", lang))),
-        _section(f"outcomes.by.{d.place_level}", lang, place_table(d, v, small_min)),
+        html.Section([html.H2(place_title(d, lang), className="h5"),
+                      place_table(d, v, small_min)], className="mb-4"),
         dbc.Row([
             dbc.Col(_section("outcomes.by.probation_type", lang, split_table(
                 d.by_type, "shell.type", "outcomes-by-type", lang, small_min)), lg=6),
