@@ -10,7 +10,15 @@ import dash
 from dash import Input, Output, State, html
 
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _id, _view, parse_filters, unit_param
+from callbacks.views import (
+    Refuse,
+    _guarded,
+    _id,
+    _view,
+    counted_in,
+    parse_filters,
+    unit_param,
+)
 from dashboard import cache, staffing
 from dashboard import workload as W
 from dashboard.cache import cached
@@ -32,9 +40,7 @@ def _in_view(conn, ctx: Context, f: Filters) -> tuple[places.InView, Context]:
     unit picked with ?unit= (checked against the scope there) is counted with the scope
     narrowed to it, as its head's scope would count it."""
     view = places.in_view(conn, ctx.scope, f, ctx.lang)
-    if view.level == "unit" and ctx.scope.role != "unit_head":
-        ctx = dataclasses.replace(ctx, scope=ctx.scope.narrowed_to_unit(view.unit_id))
-    return view, ctx
+    return view, counted_in(ctx, view)
 
 
 def _region(view: places.InView) -> str | None:

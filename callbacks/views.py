@@ -3,6 +3,7 @@ hand the results to layouts. Plain functions of a Context, so tests call them di
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
@@ -73,6 +74,15 @@ def places_below(conn, ctx: Context, view: places.InView, f: Filters) -> pd.Data
         return drill.units_table(conn, ctx.scope, narrowed, ctx.lang)
     staff = drill.officers_table(conn, ctx.scope, narrowed)
     return staff.assign(name=[officer_label(code, ctx.lang) for code in staff.name])
+
+
+def counted_in(ctx: Context, view: places.InView) -> Context:
+    """The Context to count the place in view with: a unit picked with ?unit= (allowed by
+    in_view) is counted with the scope narrowed to it, as its head's scope counts it, for
+    the queries that narrow by scope and region only."""
+    if view.level == "unit" and ctx.scope.role != "unit_head":
+        return dataclasses.replace(ctx, scope=ctx.scope.narrowed_to_unit(view.unit_id))
+    return ctx
 
 
 def headline_in_view(conn, ctx: Context, view: places.InView, f: Filters,
