@@ -4,6 +4,7 @@ hand the results to layouts. Plain functions of a Context, so tests call them di
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
@@ -238,21 +239,53 @@ def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
     return _guarded(ctx, refuse, "case", raw_id, build)
 
 
-def filter_controls(ctx: Context, search: str | None) -> tuple:
+PLACE_PATHS = re.compile(r"^/(?:(region)/(KZ-\d{2})|(?:milestones/|staff/)?(unit)/(\d{1,12}))/?$")
+"""The pages about one region or unit: the filter bar shows that place."""
+
+
+def _place_of_path(conn, ctx: Context, pathname: str | None) -> places.Place | None:
+    """The region or unit a page's path names, within the scope (None: none, or one the
+    user may not see: the page itself says so)."""
+    match = PLACE_PATHS.match(pathname or "")
+    if not match:
+        return None
+    try:
+        if match.group(1):
+            return places.region(conn, ctx.scope, match.group(2), ctx.lang)
+        return places.unit(conn, ctx.scope, int(match.group(4)), ctx.lang)
+    except (places.NotFound, NotPermitted):
+        return None
+
+
+def filter_controls(ctx: Context, search: str | None, pathname: str | None = None) -> tuple:
     """The filter bar's values for the URL: period, from, to, as of, type, category,
-    region (ANY for all)."""
+    region (ANY for all), and the place line (the unit in view, or ""). The region is the
+    page's (/region/<ISO>, /unit/<id>), else the one picked, else the user's own (a region
+    or unit head's bar is fixed to it)."""
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
+        place = _place_of_path(conn, ctx, pathname)
+        if place is None:
+            try:
+                place = places.in_view(conn, ctx.scope, f, ctx.lang).place
+            except (places.NotFound, NotPermitted):
+                place = None
+    region = place.region_code if place is not None else f.region
+    unit = (f"{t('shell.level.unit', ctx.lang)}: {place.unit_name}"
+            if place is not None and place.unit_id is not None else "")
     return (f.period, f.start.isoformat(), f.end.isoformat(), f.as_of.isoformat(),
-            f.probation_type or ANY, f.legal_category or ANY, f.region or ANY)
+            f.probation_type or ANY, f.legal_category or ANY, region or ANY, unit)
 
 
 def query_from_controls(period, first, last, as_of, probation_type, category, region,
-                        search: str | None) -> str:
+                        search: str | None, fixed_region: bool = False) -> str:
     """The URL query for the filter bar's values; the map metric is kept, and the unit
-    picked (?unit=, the needs-attention list's) while the region stays the same. The as-of
-    day is dropped when it is the period's end, so a new period moves it along."""
+    picked (?unit=) while the region stays the same. The as-of day is dropped when it is
+    the period's end, so a new period moves it along. `fixed_region`: the bar's region is
+    the user's own (a region or unit head) and the URL's region is kept as it was."""
     before = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if fixed_region:
+        region = before.get("region") or ANY
     same_region = (before.get("region") or ANY) == (region or ANY)
     kept = {k: v for k, v in before.items()
             if k == "metric" or (k == "unit" and same_region)}
@@ -262,6 +295,31 @@ def query_from_controls(period, first, last, as_of, probation_type, category, re
               "type": probation_type, "category": category, "region": region, **kept}
     params = {k: v for k, v in params.items() if v and v != ANY}
     return "?" + urlencode(params) if params else ""
+
+
+def href_from_controls(pathname: str | None, region: str | None, page_region: str | None,
+                       query: str) -> str:
+    """Where Apply leads: the same page with the new query; from a region's or unit's
+    page (whose region is `page_region`) to the region picked, or to the overview for
+    all regions, when it is another."""
+    path = pathname if isinstance(pathname, str) and pathname.startswith("/") else "/"
+    if PLACE_PATHS.match(path) and page_region and (region or ANY) != page_region:
+        path = f"/region/{region}" if region and region != ANY else "/"
+    return path + query
+
+
+def apply_filters(ctx: Context, values: tuple, search: str | None,
+                  pathname: str | None) -> str:
+    """The href the filter bar's Apply leads to (see query_from_controls and
+    href_from_controls); a region or unit head's region stays their own."""
+    fixed = ctx.scope.role != "ministry"
+    query = query_from_controls(*values, search, fixed_region=fixed)
+    page_region = None
+    if not fixed and PLACE_PATHS.match(pathname or ""):
+        with ctx.engine.connect() as conn:
+            place = _place_of_path(conn, ctx, pathname)
+        page_region = place.region_code if place is not None else None
+    return href_from_controls(pathname, values[6], page_region, query)
 
 
 def with_metric(search: str | None, metric: str | None) -> str | None:
