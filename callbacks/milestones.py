@@ -240,14 +240,21 @@ def bind(app: dash.Dash) -> None:
                   Input(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"))
     def worklist_rows(request, pathname, search):
-        return worklist_block(context.current(), _text(pathname), _text(search), request)
+        try:
+            return worklist_block(context.current(), _text(pathname), _text(search), request)
+        except places.NotFound:  # a unit or officer that does not exist: no rows
+            return {"rowData": [], "rowCount": 0}
 
     @app.callback(Output("milestones-download", "data"),
                   Input("milestones-export-csv", "n_clicks"),
                   State(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
     def worklist_export(_clicks, request, pathname, search):
-        out = worklist_download(context.current(), _text(pathname), _text(search), request)
+        try:
+            out = worklist_download(context.current(), _text(pathname), _text(search),
+                                    request)
+        except places.NotFound:
+            return dash.no_update
         context.audit_export("milestones.worklist.csv")
         return out
 

@@ -243,7 +243,10 @@ def bind(app: dash.Dash, current, audit_export) -> None:
         search = search if isinstance(search, str) else None
         ctx = current()
         fmt = "xlsx" if dash.ctx.triggered_id == "review-export-xlsx" else "html"
-        out = export_xlsx(ctx, search) if fmt == "xlsx" else export_html(ctx, search)
+        try:
+            out = export_xlsx(ctx, search) if fmt == "xlsx" else export_html(ctx, search)
+        except places.NotFound:  # a ?unit= that names no unit: no file
+            return dash.no_update
         audit_export(audit_target(ctx, fmt, search))
         return out
 

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date
 
 import dash
-from dash import Input, Output, State, html
+from dash import Input, Output, State, html, no_update
 
 from callbacks.context import Context
 from callbacks.views import (
@@ -264,5 +264,8 @@ def bind(app: dash.Dash, current) -> None:
         *growth, search = values
         # A forged request can send anything: a query that is not text is no query.
         search = search if isinstance(search, str) else ""
-        return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
-                                                          strict=True)))
+        try:
+            return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
+                                                              strict=True)))
+        except places.NotFound:  # a ?unit= that names no unit: nothing to redistribute
+            return no_update
