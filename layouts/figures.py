@@ -112,10 +112,13 @@ def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) ->
     bar = go.Bar(x=shown, y=names, orientation="h", marker_color="#0072B2",
                  text=[number(v, lang, digits) for v in shown], textposition="auto",
                  hovertemplate="%{y}: %{text}<extra></extra>")
+    # Counts take whole ticks (no "0,5 cases" on a short axis).
+    whole = {"tickformat": ",d", "dtick": 1} if digits == 0 and max(shown, default=0) <= 5 \
+        else {}
     return figure([bar], max(200, 34 * len(names) + 70), showlegend=False,
                   yaxis={"autorange": "reversed", "automargin": True},
                   xaxis={"title": {"text": label}, "gridcolor": GRID_COLOUR,
-                         "rangemode": "tozero", "separatethousands": True})
+                         "rangemode": "tozero", "separatethousands": True, **whole})
 
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,

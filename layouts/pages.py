@@ -88,8 +88,8 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
                                 className="small text-muted mb-1"),
                          _graph("overview-bars", figures.place_bars(below, values, lang,
                                                                     metric_label),
-                                lang, f"{title}: {metric_label}")], xl=5),
-                dbc.Col(places_table(below, lang, v.small_min, href, table_id, title), xl=7),
+                                lang, f"{title}: {metric_label}")], xl=4),
+                dbc.Col(places_table(below, lang, v.small_min, href, table_id, title), xl=8),
             ])])])
     return html.Div([
         *heading,

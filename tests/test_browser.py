@@ -23,10 +23,14 @@ def test_a_region_head_sees_only_the_region(watched):
     watched.sign_in("head71")  # lands on /attention (tests/test_attention_browser.py)
     watched.open("/")
     page = watched.page
-    assert page.locator("#regions-table a").all_inner_texts() == ["Astana"]
+    # The level below the region: its units (tests/test_level_browser.py, every page).
+    assert sorted(page.locator("#units-table a").all_inner_texts()) == [
+        "Saryarka District", "Yesil District"]
+    assert page.locator("#regions-table, #overview-map").count() == 0
     # (dbc.Select always renders a hidden, disabled placeholder option first)
     assert page.locator("#filter-region option:not([hidden])").all_inner_texts() == [
-        "All", "Astana"]
+        "Astana"]
+    assert page.locator("#filter-region").is_disabled()
     assert page.locator("#kpi-on-register .kpi-value").inner_text() == "4"
     watched.open("/region/KZ-75")
     assert page.locator("#message-not-permitted").is_visible()
