@@ -186,7 +186,9 @@ def spread_table(r: Redistribution, lang: str):
     stats = ("min", "p25", "median", "p75", "max")
     rows = [[t(f"staff.spread.{when}", lang), *[_pct(s.loc[when, k], lang) for k in stats]]
             for when in ("before", "after")]
-    return _table(["", *[t(f"staff.spread.{k}", lang) for k in stats]], rows, lang,
+    # The first column's header is for screen readers (axe: empty-table-header).
+    return _table([html.Span(t("staff.spread.when", lang), className="visually-hidden"),
+                   *[t(f"staff.spread.{k}", lang) for k in stats]], rows, lang,
                   "staff-spread", t("staff.spread.title", lang))
 
 
