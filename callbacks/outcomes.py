@@ -162,6 +162,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
                            for end in cohorts.period_end]
     unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
+    regions = places.regions_in_scope(conn, scope, lang)
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
         trend=[(p.start, p.end) for p in trend],
@@ -171,6 +172,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
         place_level=by,
         place_names=Q.place_names(conn, scope, by, f.region, lang),
         place_name=view.place and view.name(""),
+        region_names=dict(zip(regions.code, regions.name, strict=True)),
         by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",
                                   narrowing=narrowing),
         by_category=Q.repeat_offences(conn, scope, [current], by="legal_category",

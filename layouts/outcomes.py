@@ -4,7 +4,7 @@ is hidden here is hidden everywhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -55,6 +55,9 @@ class Outcomes:
     place_name: str | None = None
     """The region or unit in view, whose units or officers by_place lists (None: the
     nation, its regions)."""
+    region_names: dict = field(default_factory=dict)
+    """ISO code -> name of the regions in scope: an outlier's region is named, never a
+    bare code."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -365,8 +368,12 @@ def flagged(judged: pd.DataFrame) -> pd.DataFrame:
                                                              strict=True)])
 
 
-def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):
+def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str,
+                  region_names: dict | None = None):
+    """The units or officers flagged NEAR or FAR, each with its region named (the code
+    kept in data-region)."""
     lang = v.lang
+    region_names = region_names or {}
     rows_frame = flagged(judged)
     if rows_frame.empty:
         return html.P(t("outcomes.outliers.none", lang), id=table_id, className="text-muted")
@@ -377,7 +384,9 @@ def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):
         href = (f"/unit/{r.entity_id}" if level == "unit" else f"/officer/{r.entity_id}") + query
         rows.append([dcc.Link(label, href=href, className=f"outlier-link-{r.status}"),
                      t(f"outcomes.outliers.event.{r.event}", lang),
-                     r.region_code, number(r.average_caseload, lang, 1),
+                     html.Span(region_names.get(r.region_code, r.region_code),
+                               **{"data-region": r.region_code}),
+                     number(r.average_caseload, lang, 1),
                      number(int(r.events), lang), number(r.rate, lang, 1),
                      _status_badge(r.status, lang),
                      html.Span([_status_badge(s, lang) for s in r.history],
@@ -444,8 +453,10 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload),
                         className="small"),
                  html.H3(t("outcomes.outliers.units", lang), className="h6"),
-                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units"),
+                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units",
+                               d.region_names),
                  html.H3(t("outcomes.outliers.officers", lang), className="h6"),
-                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers"),
+                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers",
+                               d.region_names),
                  id_="outcomes-outliers"),
     ])

@@ -16,16 +16,25 @@ from layouts.formatting import day, number
 from layouts.kpis import rate
 
 
+def sort_header(label) -> html.Th:
+    """A column header that sorts the table by its column when pressed (a button, so the
+    keyboard reaches it; assets/sortable-tables.js sorts the rows in the browser and sets
+    aria-sort). A header with no text sorts nothing."""
+    if label == "" or label is None:
+        return html.Th(label, scope="col")
+    return html.Th(html.Button(label, type="button", className="th-sort"), scope="col")
+
+
 def table_body(header: list, rows: list[list],
                classes: tuple[str | None, ...] | None = None) -> list:
     """Thead and Tbody of a drill table: the first cell of a row heads it (a link, most
     often), the others are numbers, right-aligned, unless `classes` gives each of them its
-    class (None: no class)."""
+    class (None: no class). Every column sorts (sort_header)."""
     def cell(value, i: int) -> html.Td:
         class_name = "text-end" if classes is None else classes[i]
         return html.Td(value, className=class_name) if class_name else html.Td(value)
 
-    return [html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+    return [html.Thead(html.Tr([sort_header(h) for h in header])),
             html.Tbody([html.Tr([html.Th(row[0], scope="row", className="fw-normal"),
                                  *[cell(c, i) for i, c in enumerate(row[1:])]])
                         for row in rows])]

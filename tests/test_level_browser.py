@@ -150,3 +150,22 @@ def test_the_pages_of_a_region_head_pass_axe(watched):
             "async () => (await axe.run()).violations.map(v => v.id + ': ' +"
             " v.nodes.map(n => n.target.join(' ')).join(', '))")
         assert violations == [], f"{name}: {violations}"
+
+
+def test_a_ranking_table_sorts_by_any_column(watched):
+    watched.sign_in("head71")
+    page = watched.page
+    watched.open("/")
+    names = "#units-table tbody th a"
+    header = page.locator("#units-table thead th").nth(1)  # on the register: 3 and 1
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    assert page.locator(names).all_inner_texts() == ["Saryarka District", "Yesil District"]
+    header.locator("button").press("Enter")  # the keyboard reaches it too
+    expect(header).to_have_attribute("aria-sort", "descending")
+    assert page.locator(names).all_inner_texts() == ["Yesil District", "Saryarka District"]
+    by_name = page.locator("#units-table thead th").nth(0)
+    by_name.locator("button").click()
+    expect(by_name).to_have_attribute("aria-sort", "ascending")
+    assert header.get_attribute("aria-sort") is None
+    assert page.locator(names).all_inner_texts() == ["Saryarka District", "Yesil District"]
