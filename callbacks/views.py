@@ -176,9 +176,10 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
             units = drill.units_table(conn, ctx.scope, f, ctx.lang)
             headline = kpis.headline_of(units)
         v = _view(ctx, f)
-        below = pages.child_section(t("shell.table.units", ctx.lang), pages.places_table(
+        title = t("shell.below.unit", ctx.lang, place=place.region_name)
+        below = pages.child_section(title, pages.places_table(
             units, ctx.lang, ctx.settings.small_sample_min,
-            lambda key: v.link(f"/unit/{key}"), "units-table", t("shell.table.units", ctx.lang)))
+            lambda key: v.link(f"/unit/{key}"), "units-table", title))
         return pages.place_page(v, place.region_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "region"),
                                 headline, below)
@@ -194,10 +195,10 @@ def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.
             staff = drill.officers_table(conn, ctx.scope, f)
         v = _view(ctx, f.within(unit_id=None))
         staff["name"] = [f"{t('shell.level.officer', ctx.lang)} {code}" for code in staff.name]
-        below = pages.child_section(t("shell.table.officers", ctx.lang), pages.places_table(
+        title = t("shell.below.officer", ctx.lang, place=place.unit_name)
+        below = pages.child_section(title, pages.places_table(
             staff, ctx.lang, ctx.settings.small_sample_min,
-            lambda key: v.link(f"/officer/{key}"), "officers-table",
-            t("shell.table.officers", ctx.lang)))
+            lambda key: v.link(f"/officer/{key}"), "officers-table", title))
         return pages.place_page(v, place.unit_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "unit"),
                                 headline, below)
