@@ -9,7 +9,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from callbacks.context import Context
 from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
@@ -272,8 +272,15 @@ def filter_controls(ctx: Context, search: str | None, pathname: str | None = Non
             except (places.NotFound, NotPermitted):
                 place = None
     region = place.region_code if place is not None else f.region
-    unit = (f"{t('shell.level.unit', ctx.lang)}: {place.unit_name}"
-            if place is not None and place.unit_id is not None else "")
+    unit: str | list = (f"{t('shell.level.unit', ctx.lang)}: {place.unit_name}"
+                        if place is not None and place.unit_id is not None else "")
+    if unit and f.unit_id is not None and ctx.scope.role != "unit_head":
+        # A unit picked with ?unit=: a way back up to its region, the filters kept.
+        path = pathname if isinstance(pathname, str) and pathname.startswith("/") else "/"
+        unit = [html.Span(unit, id="filter-place-unit"), " · ",
+                dcc.Link(t("shell.filters.whole_region", ctx.lang, region=place.region_name),
+                         href=path + f.to_query(unit=None, region=place.region_code),
+                         id="filter-place-up")]
     return (f.period, f.start.isoformat(), f.end.isoformat(), f.as_of.isoformat(),
             f.probation_type or ANY, f.legal_category or ANY, region or ANY, unit)
 

@@ -1,6 +1,7 @@
 """Page views called as plain functions with a hand-built Context, on the fixture."""
 
 import pytest
+from dash import html
 
 from callbacks import views
 from callbacks.context import Context
@@ -100,12 +101,22 @@ def test_filter_controls_round_trip_through_the_url(make_ctx):
     ("/region/KZ-75", "", "KZ-75", ""),
     ("/unit/1", "", "KZ-71", "Unit: Yesil District"),
     ("/milestones/unit/3", "?region=KZ-71", "KZ-75", "Unit: Medeu District"),
-    ("/caseload", "?unit=2", "KZ-71", "Unit: Saryarka District"),
+
     ("/", "?region=KZ-75", "KZ-75", ""),
 ])
 def test_the_filter_bar_shows_the_place_of_the_page(make_ctx, path, search, region, place):
     controls = views.filter_controls(make_ctx(Scope.nation()), search, path)
     assert controls[6:] == (region, place)
+
+
+def test_a_unit_picked_is_named_with_a_way_up_to_its_region(make_ctx):
+    controls = views.filter_controls(make_ctx(Scope.nation()), "?unit=2&type=sentence",
+                                     "/caseload")
+    assert controls[6] == "KZ-71"
+    text = text_of(html.Div(controls[7]))
+    assert "Unit: Saryarka District" in text and "The whole region: Astana" in text
+    assert "/caseload?period=year&to=2025-12-31&type=sentence&region=KZ-71" in text
+    assert "unit=" not in text
 
 
 def test_a_unit_head_bar_shows_the_unit_and_its_region(make_ctx):
