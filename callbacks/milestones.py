@@ -61,9 +61,9 @@ def _heading(v: pages.View, title: str, crumbs=None) -> list:
     return pages._heading(title, v, crumbs)
 
 
-def where_in_view(view: places.InView, f: Filters) -> M.Where:
+def where_in_view(view: places.InView, f: Filters, scope) -> M.Where:
     """The narrowing of the place in view (queries.places.in_view) and the filters."""
-    return M.Where(region=view.region_code, unit_id=view.unit_id,
+    return M.Where(region=view.region_code, unit_id=view.unit_to_narrow(scope),
                    probation_type=f.probation_type, legal_category=f.legal_category)
 
 
@@ -85,7 +85,7 @@ def page(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) -> 
                         "unit": lambda key: links.link(f"/unit/{key}"),
                         "officer": lambda key: links.link(f"/officer/{key}")}
             title = None if view.level == "nation" else pages.below_title(view, ctx.lang)
-            body = _body(ctx, conn, f, where_in_view(view, f), level, drills[level],
+            body = _body(ctx, conn, f, where_in_view(view, f, ctx.scope), level, drills[level],
                          profiles[level], title)
         return html.Div([*_heading(v, t("milestones.title", ctx.lang)), *body])
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
@@ -134,7 +134,7 @@ def place_of(ctx: Context, conn, pathname: str | None, f: Filters) -> M.Where:
     if level == "officer":
         officer = places.officer(conn, ctx.scope, int(raw))
         return _where(f.within(region=None, unit_id=None), officer_id=officer.officer_id)
-    return where_in_view(places.in_view(conn, ctx.scope, f), f)
+    return where_in_view(places.in_view(conn, ctx.scope, f), f, ctx.scope)
 
 
 LARGEST = 10**6

@@ -146,7 +146,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     view = places.in_view(conn, scope, f, lang)
     if view.level == "unit" and scope.role != "unit_head":
         scope = scope.narrowed_to_unit(view.unit_id)
-    f = view.filters(f).within(unit_id=None)
+    f = view.filters(f, scope).within(unit_id=None)
     current = M.Period(f.start, f.end)
     previous, earlier = M.previous_period(current), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)

@@ -96,7 +96,7 @@ def behind_outcomes(table: pd.DataFrame, small_min: int) -> pd.DataFrame:
 def behind_milestones(conn, ctx: Context, f: Filters, view: places.InView) -> pd.DataFrame:
     """Places with the lowest timeliness on the period's last day (the milestones view's
     own table, worst first)."""
-    where = milestones_cb.where_in_view(view, f)
+    where = milestones_cb.where_in_view(view, f, ctx.scope)
     table, _ = milestones_q.timeliness(conn, ctx.scope, f.as_of, view.below, where,
                                        lang=ctx.lang)
     if view.below == "officer":
@@ -158,11 +158,11 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
         periods = L.Periods(current, M.previous_period(current), M.year_earlier(current))
         view = places.in_view(conn, ctx.scope, f, lang)
         level = view.below
-        f = view.filters(f)
+        f = view.filters(f, ctx.scope)
         # The charts: each view's main figure, from that view's own query.
         by_place_type = views.caseload_by_place(conn, ctx, view, f)
         overdue_trend = milestones_q.overdue_at_month_ends(
-            conn, ctx.scope, f.as_of, 12, milestones_cb.where_in_view(view, f))
+            conn, ctx.scope, f.as_of, 12, milestones_cb.where_in_view(view, f, ctx.scope))
         staff_data, redistribution = staff_cb.gather(conn, ctx, f)
         outcomes = _outcomes_trend(conn, views.counted_in(ctx, view), f,
                                    max(data_from, DATA_FROM))

@@ -68,7 +68,7 @@ def officer_label(code: str, lang: str) -> str:
 def places_below(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
     """The level below the place in view, one row each with its KPI counts (the drill
     tables): the nation's regions, a region's units, a unit's officers."""
-    narrowed = view.filters(f)
+    narrowed = view.filters(f, ctx.scope)
     if view.below == "region":
         return drill.regions_table(conn, ctx.scope, narrowed, ctx.lang)
     if view.below == "unit":
@@ -91,7 +91,7 @@ def headline_in_view(conn, ctx: Context, view: places.InView, f: Filters,
     """The place's own figures: the sum of its regions or units; a unit's are counted
     for the unit (cases no officer holds belong to no officer's row)."""
     if view.below == "officer":
-        return kpis.headline(conn, ctx.scope, view.filters(f))
+        return kpis.headline(conn, ctx.scope, view.filters(f, ctx.scope))
     return kpis.headline_of(below)
 
 
@@ -113,8 +113,8 @@ def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> 
 def caseload_by_place(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
     """Cases on the register per place of the level below the place in view and
     probation type (queries.caseload.by_place_and_type), officers named as on screen."""
-    frame = caseload_q.by_place_and_type(conn, ctx.scope, view.filters(f), view.below,
-                                         ctx.lang)
+    frame = caseload_q.by_place_and_type(conn, ctx.scope, view.filters(f, ctx.scope),
+                                         view.below, ctx.lang)
     if view.below == "officer":
         frame = frame.assign(place=[t("shell.no_officer", ctx.lang) if code is None
                                     else officer_label(code, ctx.lang)
@@ -127,7 +127,7 @@ def caseload(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> 
         with ctx.engine.connect() as conn:
             f = parse_filters(conn, ctx, search)
             view = places.in_view(conn, ctx.scope, f, ctx.lang)
-            narrowed = view.filters(f)
+            narrowed = view.filters(f, ctx.scope)
             data_from, _ = data_period(conn)
             by_place_type = caseload_by_place(conn, ctx, view, f)
             by_category = caseload_q.by_category(conn, ctx.scope, narrowed)

@@ -129,15 +129,21 @@ class InView:
     def unit_id(self) -> int | None:
         return self.place.unit_id if self.level == "unit" else None
 
+    def unit_to_narrow(self, scope: Scope) -> int | None:
+        """The unit a query must narrow to: none when the scope is that unit already (a
+        unit head's queries stay as their scope asks, which the read models answer)."""
+        return None if scope.role == "unit_head" else self.unit_id
+
     def name(self, nation: str) -> str:
         """The place's name; `nation` names the whole country."""
         if self.place is None:
             return nation
         return self.place.unit_name if self.level == "unit" else self.place.region_name
 
-    def filters(self, f: Filters) -> Filters:
-        """`f` narrowed to exactly this place (region or unit), for the page's queries."""
-        return f.within(region=self.region_code, unit_id=self.unit_id)
+    def filters(self, f: Filters, scope: Scope) -> Filters:
+        """`f` narrowed to exactly this place (region or unit) within `scope`, for the
+        page's queries."""
+        return f.within(region=self.region_code, unit_id=self.unit_to_narrow(scope))
 
 
 def in_view(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> InView:
