@@ -377,7 +377,7 @@ def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str,
     rows_frame = flagged(judged)
     if rows_frame.empty:
         return html.P(t("outcomes.outliers.none", lang), id=table_id, className="text-muted")
-    query = v.filters.to_query(region=None)
+    query = v.filters.to_query(region=None, unit=None)
     rows = []
     for r in rows_frame.itertuples(index=False):
         label = getattr(r, f"label_{lang}")
