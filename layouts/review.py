@@ -21,6 +21,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import t
 from layouts.formatting import day, number
 from layouts.plotly_locale import graph_config
+from layouts.tables import sort_header
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "assets" / "print.css"
 CHART_WIDTH, CHART_HEIGHT = 480, 300  # fits half an A4-landscape page and half a screen
@@ -199,7 +200,9 @@ def _dash_table(table: Table, lang: str, titled: bool = True) -> html.Section:
     return html.Section([
         html.H3(table.title, className="h6") if titled else None,
         dbc.Table([
-            html.Thead(html.Tr([html.Th(c, scope="col") for c in frame.columns])),
+            # The rankings sort by any column; the other tables keep their order.
+            html.Thead(html.Tr([sort_header(c) if table.key.startswith("behind-")
+                                else html.Th(c, scope="col") for c in frame.columns])),
             html.Tbody([html.Tr([html.Td(cell_text(v, lang)) for v in row])
                         for row in frame.itertuples(index=False)]),
         ], id=f"review-table-{table.key}", size="sm", striped=True, bordered=True,

@@ -17,6 +17,7 @@ from dashboard.config import Settings
 from dashboard.scope import Scope
 from layouts import review as L
 from tests import fixture_small
+from tests.helpers import shown
 
 YEAR_2025 = "?period=year&to=2025-12-31"
 MINISTRY = Scope("ministry", username="minister")
@@ -50,7 +51,7 @@ def _page_tables(component) -> dict[str, list[list[str]]]:
             for section in c.children:
                 trs = section.children
                 for tr in trs if isinstance(trs, list) else [trs]:
-                    rows.append([cell.children for cell in tr.children])
+                    rows.append([shown(cell.children) for cell in tr.children])
             found[cid.removeprefix("review-table-")] = rows
         walk(getattr(c, "children", None))
     walk(component)
