@@ -82,15 +82,15 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
         title = below_title(view, lang)
         return html.Div([*heading, html.Section([
             html.H2(title, className="h5", id="below-title"),
-            dbc.Row([
-                dbc.Col([_metric_select(v, "shell.bars.metric"),
-                         html.P(t(f"shell.bars.help.{view.below}", lang),
-                                className="small text-muted mb-1"),
-                         _graph("overview-bars", figures.place_bars(below, values, lang,
-                                                                    metric_label),
-                                lang, f"{title}: {metric_label}")], xl=4),
-                dbc.Col(places_table(below, lang, v.small_min, href, table_id, title), xl=8),
-            ])])])
+            # The bars above the table: the table's nine columns need the whole width.
+            dbc.Row(dbc.Col([_metric_select(v, "shell.bars.metric"),
+                             html.P(t(f"shell.bars.help.{view.below}", lang),
+                                    className="small text-muted mb-1"),
+                             _graph("overview-bars", figures.place_bars(below, values, lang,
+                                                                        metric_label),
+                                    lang, f"{title}: {metric_label}")], lg=8, xl=6)),
+            places_table(below, lang, v.small_min, href, table_id, title),
+            ])])
     return html.Div([
         *heading,
         dbc.Row([
