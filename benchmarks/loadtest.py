@@ -148,9 +148,9 @@ def _bodies(deps: list[dict], pathname: str, search: str) -> list[dict]:
         ids = [i["id"] for i in dep["inputs"]]
         if "_pages_content.children" in dep["output"]:
             values = {"pathname": pathname, "search": search}
-        elif ids == ["url"] and dep["inputs"][0]["property"] == "search" and not dep.get(
+        elif set(ids) == {"url"} and dep["inputs"][0]["property"] == "search" and not dep.get(
                 "prevent_initial_call"):
-            values = {"search": search}
+            values = {"search": search, "pathname": pathname}  # the filter bar
         else:
             continue
         output = dep["output"]

@@ -6,15 +6,13 @@ Context, so tests call them directly; `bind` attaches the downloads."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, html, no_update
 
 from callbacks import staff
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
+from callbacks.views import Refuse, _guarded, _view, parse_filters, unit_param
 from dashboard import workload as W
 from dashboard.filters import Filters
 from dashboard.i18n import t
@@ -30,24 +28,11 @@ from queries.milestones import Where
 PATH = "/attention"
 
 
-def unit_param(search: str | None) -> str | None:
-    """The ?unit= of the URL as sent (checked against the scope by `place_of`)."""
-    values = parse_qs((search or "").lstrip("?")).get("unit")
-    return values[-1].strip() if values else None
-
-
-def place_of(ctx: Context, conn, f: Filters, search: str | None) -> places.Place | None:
-    """The place the list is about: ?unit= (NotFound, or NotPermitted outside the scope),
-    a unit head's unit, the region picked (parse_filters has checked it) or a region
-    head's region. None: the ministry has picked nothing."""
-    scope, raw = ctx.scope, unit_param(search)
-    if raw is not None:
-        return places.unit(conn, scope, _id(raw), ctx.lang)
-    if scope.role == "unit_head":
-        return places.unit(conn, scope, scope.unit_id, ctx.lang)
-    if f.region or scope.role == "region_head":
-        return places.region(conn, scope, f.region or scope.region_code, ctx.lang)
-    return None
+def place_of(ctx: Context, conn, f: Filters, search: str | None = None) -> places.Place | None:
+    """The place the list is about (queries.places.in_view: ?unit= within the scope, a
+    unit head's unit, the region picked or a region head's region). None: the ministry
+    has picked nothing."""
+    return places.in_view(conn, ctx.scope, f, ctx.lang).place
 
 
 def where_of(place: places.Place, f: Filters) -> Where:
@@ -72,11 +57,12 @@ def officers(ctx: Context, conn, f: Filters, where: Where) -> pd.DataFrame:
 def _crumbs(ctx: Context, f: Filters, place: places.Place):
     nation = t("shell.nation", ctx.lang)
     items: list[tuple[str, str | None]] = [
-        (nation, PATH + f.to_query(region=None) if ctx.scope.role == "ministry" else None)]
+        (nation, PATH + f.to_query(region=None, unit=None)
+         if ctx.scope.role == "ministry" else None)]
     if place.unit_id is None:
         items.append((place.region_name, None))
     else:
-        region_href = (PATH + f.to_query(region=place.region_code)
+        region_href = (PATH + f.to_query(region=place.region_code, unit=None)
                        if ctx.scope.allows_region(place.region_code) else None)
         items += [(place.region_name, region_href), (place.unit_name, None)]
     return breadcrumbs(items, ctx.lang)
@@ -90,10 +76,10 @@ def page(ctx: Context, search: str | None, refuse: Refuse) -> html.Div:
             if place is None:
                 regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
                 return L.pick_region(_view(ctx, f), regions,
-                                     lambda code: PATH + f.to_query(region=code))
+                                     lambda code: PATH + f.to_query(region=code, unit=None))
             frame = officers(ctx, conn, f, where_of(place, f))
         v = _view(ctx, f)
-        links = _view(ctx, f.within(region=None))
+        links = _view(ctx, f.within(region=None, unit_id=None))
         with_unit = place.unit_id is None
         row_data = L.rows(frame, ctx.lang, lambda o: links.link(f"/officer/{o}"),
                           lambda o: links.link(f"/milestones/officer/{o}"),
@@ -101,7 +87,7 @@ def page(ctx: Context, search: str | None, refuse: Refuse) -> html.Div:
         name = place.unit_name if place.unit_id is not None else place.region_name
         return L.page(v, t("attention.title", ctx.lang, place=name), _crumbs(ctx, f, place),
                       frame, row_data, with_unit)
-    return _guarded(ctx, refuse, "unit", unit_param(search) or "", build)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def export(ctx: Context, search: str | None, fmt: str) -> dict | None:
@@ -138,7 +124,7 @@ def bind(app: dash.Dash, current, audit_export, audit_refusal) -> None:
         except places.NotFound:
             return no_update
         except NotPermitted:
-            audit_refusal("unit", unit_param(search) or "")
+            audit_refusal("unit", unit_param(search))
             return no_update
         if out is None:
             return no_update

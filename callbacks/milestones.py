@@ -11,7 +11,7 @@ from dash import Input, Output, State, html
 
 from callbacks import context
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
+from callbacks.views import Refuse, _guarded, _id, _view, parse_filters, unit_param
 from dashboard import rules as R
 from dashboard.codes import MILESTONE_KINDS
 from dashboard.filters import Filters
@@ -34,7 +34,7 @@ def _where(f: Filters, unit_id: int | None = None, officer_id: int | None = None
 
 
 def _body(ctx: Context, conn, f: Filters, where: M.Where, level: str | None,
-          href, profile_href=None) -> list:
+          href, profile_href=None, title: str | None = None) -> list:
     rules = R.DeadlineRules.from_env()
     scope, lang = ctx.scope, ctx.lang
     by_kind = M.overdue_breakdown(conn, scope, f.as_of, "kind", where)
@@ -49,7 +49,7 @@ def _body(ctx: Context, conn, f: Filters, where: M.Where, level: str | None,
     if level is not None:
         table, bench = M.timeliness(conn, scope, f.as_of, level, where, lang=lang)
         parts.append(pages.child_section(
-            t(f"milestones.places.{level}", lang),
+            title or t(f"milestones.places.{level}", lang),
             L.places_table(table, level, lang, href, profile_href, M.MIN_CASELOAD, bench),
             rule if level == "officer" else None))
     parts.append(L.charts(M.aging(conn, scope, f.as_of, where), by_kind,
@@ -65,33 +65,41 @@ def _heading(v: pages.View, title: str, crumbs=None) -> list:
     return pages._heading(title, v, crumbs)
 
 
-def page(ctx: Context, search: str | None) -> html.Div:
-    """/milestones: regions for the ministry, units once a region is chosen (or for a
-    region head), officers for a unit head."""
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        v = _view(ctx, f)
-        if ctx.scope.role == "unit_head":
-            level = "officer"
-        elif ctx.scope.role == "ministry" and f.region is None:
-            level = "region"
-        else:
-            level = "unit"
-        links = {"region": lambda key: "/milestones" + f.to_query(region=key),
-                 "unit": lambda key: v.link(f"/milestones/unit/{key}"),
-                 "officer": lambda key: v.link(f"/milestones/officer/{key}")}
-        profiles = {"region": lambda key: v.link(f"/region/{key}"),
-                    "unit": lambda key: v.link(f"/unit/{key}"),
-                    "officer": lambda key: v.link(f"/officer/{key}")}
-        body = _body(ctx, conn, f, _where(f), level, links[level], profiles[level])
-    return html.Div([*_heading(v, t("milestones.title", ctx.lang)), *body])
+def where_in_view(view: places.InView, f: Filters, scope) -> M.Where:
+    """The narrowing of the place in view (queries.places.in_view) and the filters."""
+    return M.Where(region=view.region_code, unit_id=view.unit_to_narrow(scope),
+                   probation_type=f.probation_type, legal_category=f.legal_category)
+
+
+def page(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) -> html.Div:
+    """/milestones: the level below the place in view (queries.places.in_view): the
+    nation's regions, a region's units (a region head's, or the one picked), a unit's
+    officers (a unit head's, or ?unit=)."""
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view = places.in_view(conn, ctx.scope, f, ctx.lang)
+            v = _view(ctx, f)
+            links = _view(ctx, f.within(region=None, unit_id=None))
+            level = view.below
+            drills = {"region": lambda key: "/milestones" + f.to_query(region=key, unit=None),
+                      "unit": lambda key: links.link(f"/milestones/unit/{key}"),
+                      "officer": lambda key: links.link(f"/milestones/officer/{key}")}
+            profiles = {"region": lambda key: links.link(f"/region/{key}"),
+                        "unit": lambda key: links.link(f"/unit/{key}"),
+                        "officer": lambda key: links.link(f"/officer/{key}")}
+            title = None if view.level == "nation" else pages.below_title(view, ctx.lang)
+            body = _body(ctx, conn, f, where_in_view(view, f, ctx.scope), level, drills[level],
+                         profiles[level], title)
+        return html.Div([*_heading(v, t("milestones.title", ctx.lang)), *body])
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def unit_page(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.Div:
     def build():
         with ctx.engine.connect() as conn:
             place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             v = _view(ctx, f)
             body = _body(ctx, conn, f, _where(f, unit_id=place.unit_id), "officer",
                          lambda key: v.link(f"/milestones/officer/{key}"),
@@ -106,7 +114,7 @@ def officer_page(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) 
     def build():
         with ctx.engine.connect() as conn:
             place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             v = _view(ctx, f)
             body = _body(ctx, conn, f, _where(f, officer_id=place.officer_id), None, None)
         crumbs = pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "officer")
@@ -126,11 +134,11 @@ def place_of(ctx: Context, conn, pathname: str | None, f: Filters) -> M.Where:
     level, raw = match.groups()
     if level == "unit":
         unit = places.unit(conn, ctx.scope, int(raw))
-        return _where(f.within(region=None), unit_id=unit.unit_id)
+        return _where(f.within(region=None, unit_id=None), unit_id=unit.unit_id)
     if level == "officer":
         officer = places.officer(conn, ctx.scope, int(raw))
-        return _where(f.within(region=None), officer_id=officer.officer_id)
-    return _where(f)
+        return _where(f.within(region=None, unit_id=None), officer_id=officer.officer_id)
+    return where_in_view(places.in_view(conn, ctx.scope, f), f, ctx.scope)
 
 
 LARGEST = 10**6
@@ -205,7 +213,7 @@ def worklist_block(ctx: Context, pathname: str | None, search: str | None,
         where = place_of(ctx, conn, pathname, f)
         page = M.worklist(conn, ctx.scope, f.as_of, where,
                           worklist_query(request, ctx.lang), lang=ctx.lang)
-    v = _view(ctx, f.within(region=None))
+    v = _view(ctx, f.within(region=None, unit_id=None))
     rows = L.worklist_rows(page.rows, ctx.lang, lambda c: v.link(f"/case/{c}"),
                            lambda o: v.link(f"/milestones/officer/{o}"),
                            R.DeadlineRules.from_env())
@@ -236,14 +244,21 @@ def bind(app: dash.Dash) -> None:
                   Input(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"))
     def worklist_rows(request, pathname, search):
-        return worklist_block(context.current(), _text(pathname), _text(search), request)
+        try:
+            return worklist_block(context.current(), _text(pathname), _text(search), request)
+        except places.NotFound:  # a unit or officer that does not exist: no rows
+            return {"rowData": [], "rowCount": 0}
 
     @app.callback(Output("milestones-download", "data"),
                   Input("milestones-export-csv", "n_clicks"),
                   State(L.WORKLIST_ID, "getRowsRequest"),
                   State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
     def worklist_export(_clicks, request, pathname, search):
-        out = worklist_download(context.current(), _text(pathname), _text(search), request)
+        try:
+            out = worklist_download(context.current(), _text(pathname), _text(search),
+                                    request)
+        except places.NotFound:
+            return dash.no_update
         context.audit_export("milestones.worklist.csv")
         return out
 

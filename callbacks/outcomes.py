@@ -10,12 +10,13 @@ import pandas as pd
 from dash import html
 
 from callbacks.context import Context
-from callbacks.views import _view, parse_filters
+from callbacks.views import Refuse, _guarded, _view, parse_filters, unit_param
 from dashboard import metrics as M
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.scope import Scope
 from layouts import outcomes as L
 from queries import outcomes as Q
+from queries import places
 from queries.common import data_period
 
 # The trend behind each period choice: a year shows every year since the data begin, a
@@ -139,14 +140,20 @@ def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame) -> pd.Da
 
 def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
            lang: str) -> L.Outcomes:
-    """Everything the page shows, for the filters `f` within `scope`."""
+    """Everything the page shows, for the place in view (queries.places.in_view) and the
+    filters `f` within `scope`: the places ranked are the level below it. A unit picked
+    with ?unit= (allowed by in_view) is counted with the scope narrowed to it."""
+    view = places.in_view(conn, scope, f, lang)
+    if view.level == "unit" and scope.role != "unit_head":
+        scope = scope.narrowed_to_unit(view.unit_id)
+    f = view.filters(f, scope).within(unit_id=None)
     current = M.Period(f.start, f.end)
     previous, earlier = M.previous_period(current), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)
     narrowing = narrowing_of(f)
     every = _unique(trend + [current, previous, earlier])
     offences, closed = Q.period_counts(conn, scope, every, narrowing=narrowing)
-    by = "unit" if f.region else "region"
+    by = view.below
     cohort_grain = "year" if grain == "year" else "quarter"
     cohorts = Q.cohort_repeat(conn, scope, M.buckets(max(data_from, DATA_FROM), f.end,
                                                      cohort_grain)[-12:], narrowing)
@@ -155,6 +162,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
                            for end in cohorts.period_end]
     unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
+    regions = places.regions_in_scope(conn, scope, lang)
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
         trend=[(p.start, p.end) for p in trend],
@@ -163,6 +171,8 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                                       how="outer").fillna(0),
         place_level=by,
         place_names=Q.place_names(conn, scope, by, f.region, lang),
+        place_name=view.place and view.name(""),
+        region_names=dict(zip(regions.code, regions.name, strict=True)),
         by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",
                                   narrowing=narrowing),
         by_category=Q.repeat_offences(conn, scope, [current], by="legal_category",
@@ -179,9 +189,11 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     )
 
 
-def outcomes(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        data_from, data_until = data_period(conn)
-        data = gather(conn, ctx.scope, f, data_from, data_until, ctx.lang)
-    return L.page(_view(ctx, f), data)
+def outcomes(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            data_from, data_until = data_period(conn)
+            data = gather(conn, ctx.scope, f, data_from, data_until, ctx.lang)
+        return L.page(_view(ctx, f), data)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)

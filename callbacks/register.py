@@ -16,6 +16,7 @@ from callbacks import milestones as milestones_views
 from callbacks import outcomes as outcomes_view
 from dashboard import cache
 from dashboard.i18n import LANGUAGES, t
+from dashboard.scope import NotPermitted
 from layouts import outage as outage_layout
 from layouts import shell
 from queries import places
@@ -39,7 +40,8 @@ PAGES = (
     ("staff_officer", "/staff/officer/<officer_id>", staff.officer_workload),
     ("review", "/review", review.page),
 )
-TAKES_REFUSE = frozenset({"attention"})
+TAKES_REFUSE = frozenset({"overview", "attention", "caseload", "milestones", "staff",
+                          "outcomes", "review"})
 """Pages without an id in their path that may still refuse a place the URL asks for."""
 
 
@@ -87,7 +89,8 @@ def shell_layout():
         shell.top_bar(ctx.lang, ctx.scope.username, scope_label(ctx), context.csrf_token()),
         html.Main(dbc_container([
             outage_layout.banner(ctx.lang),
-            shell.filter_bar(ctx.lang, list(zip(regions.code, regions.name, strict=True))),
+            shell.filter_bar(ctx.lang, list(zip(regions.code, regions.name, strict=True)),
+                             fixed_region=ctx.scope.role != "ministry"),
             dash.page_container,
         ]), id="main"),
         dcc.Download(id="caseload-download"),
@@ -169,7 +172,13 @@ def _bind_pages(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def export_caseload(_csv, _xlsx, search):
         fmt = "xlsx" if dash.ctx.triggered_id == "caseload-export-xlsx" else "csv"
-        out = views.caseload_export(context.current(), _text(search), fmt)
+        try:
+            out = views.caseload_export(context.current(), _text(search), fmt)
+        except places.NotFound:
+            return no_update
+        except NotPermitted:
+            context.audit_refusal("unit", views.unit_param(_text(search)))
+            return no_update
         context.audit_export(f"caseload.{fmt}")
         return out
 
@@ -205,15 +214,18 @@ FILTER_IDS = ("filter-period", "filter-from", "filter-to", "filter-asof", "filte
 
 
 def _bind_filters(app: dash.Dash) -> None:
-    @app.callback([Output(i, "value") for i in FILTER_IDS], Input("url", "search"))
-    def show_filters(search):
-        return views.filter_controls(context.current(), _text(search))
+    @app.callback([Output(i, "value") for i in FILTER_IDS]
+                  + [Output("filter-place", "children")],
+                  Input("url", "search"), Input("url", "pathname"))
+    def show_filters(search, pathname):
+        return views.filter_controls(context.current(), _text(search), _text(pathname))
 
-    @app.callback(Output("url", "search", allow_duplicate=True), Input("filter-apply", "n_clicks"),
+    @app.callback(Output("url", "href", allow_duplicate=True), Input("filter-apply", "n_clicks"),
                   [State(i, "value") for i in FILTER_IDS], State("url", "search"),
-                  prevent_initial_call=True)
+                  State("url", "pathname"), prevent_initial_call=True)
     def apply_filters(_clicks, *values):
-        return views.query_from_controls(*map(_text, values))
+        *controls, search, pathname = map(_text, values)
+        return views.apply_filters(context.current(), tuple(controls), search, pathname)
 
     # In the browser: the links only append the page's own query, and a round trip per
     # navigation for that was a third of the app's requests.

@@ -11,11 +11,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, html
 
+from callbacks import milestones as milestones_cb
 from callbacks import outcomes as outcomes_cb
 from callbacks import staff as staff_cb
+from callbacks import views
 from callbacks.context import Context
 from callbacks.views import parse_filters
 from dashboard import metrics as M
+from dashboard import workload as W
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
 from layouts import figures
@@ -23,10 +26,10 @@ from layouts import milestones as milestones_l
 from layouts import outcomes as outcomes_l
 from layouts import review as L
 from layouts import staff as staff_l
-from queries import caseload as caseload_q
-from queries import drill, kpis, places
+from queries import kpis, places
 from queries import milestones as milestones_q
 from queries import outcomes as outcomes_q
+from queries import staff as staff_q
 from queries.common import data_period
 
 TOP = 5
@@ -34,21 +37,8 @@ MEASURES = ("on_register", "registered", "closed", "overdue", "caseload_per_post
             "repeat_offences")
 
 
-def _level(ctx: Context, f: Filters) -> str | None:
-    """Whose ranking the brief shows: regions for the ministry (units once it picks a
-    region), units for a region head, none for a unit head (one unit in view)."""
-    if ctx.scope.role == "unit_head":
-        return None
-    return "region" if ctx.scope.role == "ministry" and f.region is None else "unit"
-
-
-def _scope_name(conn, ctx: Context, f: Filters) -> str:
-    if ctx.scope.role == "unit_head":
-        return places.unit(conn, ctx.scope, ctx.scope.unit_id, ctx.lang).unit_name
-    region = f.region or (ctx.scope.region_code if ctx.scope.role == "region_head" else None)
-    if region:
-        return places.region(conn, ctx.scope, region, ctx.lang).region_name
-    return t("review.nation", ctx.lang)
+def _scope_name(ctx: Context, view: places.InView) -> str:
+    return view.name(t("review.nation", ctx.lang))
 
 
 def _headline_row(conn, ctx: Context, f: Filters, period: M.Period) -> dict:
@@ -76,10 +66,9 @@ def key_figures(conn, ctx: Context, f: Filters, periods: L.Periods) -> pd.DataFr
     return frame
 
 
-def _places(conn, ctx: Context, f: Filters, level: str) -> pd.DataFrame:
-    if level == "region":
-        return drill.regions_table(conn, ctx.scope, f, ctx.lang)
-    return drill.units_table(conn, ctx.scope, f, ctx.lang)
+def _places(conn, ctx: Context, f: Filters, view: places.InView) -> pd.DataFrame:
+    """The level below the place in view, each with its KPI counts (the overview's)."""
+    return views.places_below(conn, ctx, view, f)
 
 
 def behind_caseload(table: pd.DataFrame) -> pd.DataFrame:
@@ -104,15 +93,27 @@ def behind_outcomes(table: pd.DataFrame, small_min: int) -> pd.DataFrame:
                            na_position="last").head(TOP).reset_index(drop=True)
 
 
-def behind_milestones(conn, ctx: Context, f: Filters, level: str) -> pd.DataFrame:
+def behind_milestones(conn, ctx: Context, f: Filters, view: places.InView) -> pd.DataFrame:
     """Places with the lowest timeliness on the period's last day (the milestones view's
     own table, worst first)."""
-    where = milestones_q.Where(region=f.region, probation_type=f.probation_type,
-                               legal_category=f.legal_category)
-    table, _ = milestones_q.timeliness(conn, ctx.scope, f.as_of, level, where, lang=ctx.lang)
+    where = milestones_cb.where_in_view(view, f, ctx.scope)
+    table, _ = milestones_q.timeliness(conn, ctx.scope, f.as_of, view.below, where,
+                                       lang=ctx.lang)
+    if view.below == "officer":
+        table = table.assign(name=[views.officer_label(n, ctx.lang) for n in table.name])
     out = table[table.due > 0][["name", "due", "overdue", "timeliness"]].copy()
     out["timeliness"] = out["timeliness"].astype(float).round(1)
     return out.head(TOP).reset_index(drop=True)
+
+
+def behind_officers_staff(capacity: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A unit's officers with the most capacity used (the staff view's capacity %)."""
+    out = pd.DataFrame({"name": [views.officer_label(c, lang) for c in capacity["code"]],
+                        "posts": [1] * len(capacity),
+                        "points": capacity["points"].astype(float).round(1),
+                        "capacity": capacity["capacity_pct"].astype(float).round(1)})
+    return out.sort_values(["capacity", "name"], ascending=[False, True],
+                           na_position="first").head(TOP).reset_index(drop=True)
 
 
 def behind_staff(redistribution, names: dict) -> pd.DataFrame:
@@ -155,30 +156,37 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
         data_from, data_until = data_period(conn)
         current = M.Period(f.start, f.end)
         periods = L.Periods(current, M.previous_period(current), M.year_earlier(current))
-        level = _level(ctx, f)
+        view = places.in_view(conn, ctx.scope, f, lang)
+        level = view.below
+        f = view.filters(f, ctx.scope)
         # The charts: each view's main figure, from that view's own query.
-        by_region_type = caseload_q.by_region_and_type(conn, ctx.scope, f, lang)
-        where = milestones_q.Where(region=f.region, probation_type=f.probation_type,
-                                   legal_category=f.legal_category)
-        overdue_trend = milestones_q.overdue_at_month_ends(conn, ctx.scope, f.as_of, 12, where)
+        by_place_type = views.caseload_by_place(conn, ctx, view, f)
+        overdue_trend = milestones_q.overdue_at_month_ends(
+            conn, ctx.scope, f.as_of, 12, milestones_cb.where_in_view(view, f, ctx.scope))
         staff_data, redistribution = staff_cb.gather(conn, ctx, f)
-        outcomes = _outcomes_trend(conn, ctx, f, max(data_from, DATA_FROM))
-        behind = []
-        if level is not None:
-            table = _places(conn, ctx, f, level)
-            behind = [
-                ("caseload", behind_caseload(table)),
-                ("milestones", behind_milestones(conn, ctx, f, level)),
-                ("staff", behind_staff(redistribution, staff_data.names)),
-                ("outcomes", behind_outcomes(table, small_min)),
-            ]
+        outcomes = _outcomes_trend(conn, views.counted_in(ctx, view), f,
+                                   max(data_from, DATA_FROM))
+        table = _places(conn, ctx, f, view)
+        if level == "officer":
+            staff_behind = behind_officers_staff(staff_cb.officer_capacity(
+                conn, views.counted_in(ctx, view).scope, f.as_of,
+                staff_q.workload_weights_table(conn),
+                W.CapacityParams.from_env(), unit_id=view.unit_id), lang)
+        else:
+            staff_behind = behind_staff(redistribution, staff_data.names)
+        behind = [
+            ("caseload", behind_caseload(table)),
+            ("milestones", behind_milestones(conn, ctx, f, view)),
+            ("staff", staff_behind),
+            ("outcomes", behind_outcomes(table, small_min)),
+        ]
         brief = L.Brief(
-            lang=lang, filters=f, periods=periods, scope_name=_scope_name(conn, ctx, f),
+            lang=lang, filters=f, periods=periods, scope_name=_scope_name(ctx, view),
             level=level, data_until=data_until, small_min=small_min,
             key_figures=key_figures(conn, ctx, f, periods),
             charts=[
-                ("caseload", figures.stacked_by_type(by_region_type, "region", lang),
-                 L.caseload_data(by_region_type)),
+                ("caseload", figures.stacked_by_type(by_place_type, "place", lang),
+                 L.caseload_data(by_place_type)),
                 ("milestones", milestones_l.trend_figure(overdue_trend, lang),
                  overdue_trend[["day", "overdue"]].assign(day=lambda d: d.day.astype(str))),
                 ("staff", staff_l.headcount_figure(staff_data.timeline, lang),
@@ -188,12 +196,15 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
             ],
             behind=behind,
             made=datetime.now(UTC).replace(microsecond=0, tzinfo=None),
+            place_name=None if view.place is None else _scope_name(ctx, view),
         )
     return brief
 
 
-def page(ctx: Context, search: str | None) -> html.Div:
-    return L.page(gather(ctx, search))
+def page(ctx: Context, search: str | None,
+         refuse: views.Refuse = views._no_refusal) -> html.Div:
+    return views._guarded(ctx, refuse, "unit", views.unit_param(search),
+                          lambda: L.page(gather(ctx, search)))
 
 
 def _stem(brief: L.Brief) -> str:
@@ -232,7 +243,10 @@ def bind(app: dash.Dash, current, audit_export) -> None:
         search = search if isinstance(search, str) else None
         ctx = current()
         fmt = "xlsx" if dash.ctx.triggered_id == "review-export-xlsx" else "html"
-        out = export_xlsx(ctx, search) if fmt == "xlsx" else export_html(ctx, search)
+        try:
+            out = export_xlsx(ctx, search) if fmt == "xlsx" else export_html(ctx, search)
+        except places.NotFound:  # a ?unit= that names no unit: no file
+            return dash.no_update
         audit_export(audit_target(ctx, fmt, search))
         return out
 

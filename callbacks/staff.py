@@ -7,10 +7,18 @@ import dataclasses
 from datetime import date
 
 import dash
-from dash import Input, Output, State, html
+from dash import Input, Output, State, html, no_update
 
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _id, _view, parse_filters
+from callbacks.views import (
+    Refuse,
+    _guarded,
+    _id,
+    _view,
+    counted_in,
+    parse_filters,
+    unit_param,
+)
 from dashboard import cache, staffing
 from dashboard import workload as W
 from dashboard.cache import cached
@@ -18,6 +26,7 @@ from dashboard.codes import PROBATION_TYPES
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
 from dashboard.scope import Scope
+from layouts import pages
 from layouts import staff as L
 from layouts.shell import breadcrumbs
 from queries import places
@@ -26,16 +35,16 @@ from queries import staff as Q
 GROWTH_IDS = tuple(f"staff-growth-{p}" for p in PROBATION_TYPES)
 
 
-def _level(ctx: Context, f: Filters) -> str:
-    if ctx.scope.role == "unit_head":
-        return "unit"
-    if f.region or ctx.scope.role == "region_head":
-        return "region"
-    return "nation"
+def _in_view(conn, ctx: Context, f: Filters) -> tuple[places.InView, Context]:
+    """The place in view (queries.places.in_view) and the Context to count it with: a
+    unit picked with ?unit= (checked against the scope there) is counted with the scope
+    narrowed to it, as its head's scope would count it."""
+    view = places.in_view(conn, ctx.scope, f, ctx.lang)
+    return view, counted_in(ctx, view)
 
 
-def _region(ctx: Context, f: Filters) -> str | None:
-    return f.region or (ctx.scope.region_code if ctx.scope.role == "region_head" else None)
+def _region(view: places.InView) -> str | None:
+    return view.region_code
 
 
 def timeline_days(as_of: date) -> list[date]:
@@ -97,9 +106,11 @@ def _recommend(posts, unit_items, weights, as_of: date, level: str, growth, para
 
 
 def gather(conn, ctx: Context, f: Filters) -> tuple[staffing.StaffData, object]:
+    """The staff figures of the place in view (ctx: its Context from _in_view)."""
+    view, ctx = _in_view(conn, ctx, f)
     # The weights are read on every request (they are not data of a load, so the data
     # version does not cover them) and their rows are part of the key.
-    return _gathered(conn, ctx.scope, ctx.lang, f.as_of, _level(ctx, f), _region(ctx, f),
+    return _gathered(conn, ctx.scope, ctx.lang, f.as_of, view.level, _region(view),
                      W.CapacityParams.from_env(), Q.weight_rows(conn))
 
 
@@ -128,24 +139,37 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
     return data, r
 
 
-def staff(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        data, r = gather(conn, ctx, f)
-        region = _region(ctx, f)
-        region_name = (places.region(conn, ctx.scope, region, ctx.lang).region_name
-                       if region and data.level == "region" else None)
-    v = _view(ctx, f)
-    q = f.to_query(region=None)
-    place_href = ((lambda code: f"/staff{f.to_query(region=code)}") if data.level == "nation"
-                  else (lambda unit_id: f"/staff/unit/{unit_id}{q}"))
-    crumbs = [(t("shell.nation", ctx.lang), f"/staff{q}" if data.level != "nation" else None)]
-    if region_name:
-        crumbs.append((region_name, None))
-    body = L.redistribution_body(r, data.names, ctx.lang, data.params)
-    return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
-                        body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
-                        lambda officer_id: f"/staff/officer/{officer_id}{q}")
+def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) -> html.Div:
+    """The place in view and the level below it: the nation's regions, a region's units,
+    a unit's officers (their capacity, in place of posts by source of one unit)."""
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view, counted = _in_view(conn, ctx, f)
+            data, r = gather(conn, ctx, f)
+            officers = None
+            if view.level == "unit":
+                officers = officer_capacity(conn, counted.scope, f.as_of,
+                                            Q.workload_weights_table(conn),
+                                            W.CapacityParams.from_env(), unit_id=view.unit_id)
+        v = _view(ctx, f)
+        q = f.to_query(region=None, unit=None)
+        place_href = ((lambda code: f"/staff{f.to_query(region=code, unit=None)}")
+                      if data.level == "nation" else (lambda unit_id: f"/staff/unit/{unit_id}{q}"))
+        crumbs = [(t("shell.nation", ctx.lang), f"/staff{q}" if data.level != "nation" else None)]
+        if view.level == "region":
+            crumbs.append((view.place.region_name, None))
+        elif view.level == "unit":
+            region_href = (f"/staff{f.to_query(region=view.place.region_code, unit=None)}"
+                           if ctx.scope.allows_region(view.place.region_code) else None)
+            crumbs += [(view.place.region_name, region_href), (view.place.unit_name, None)]
+        body = L.redistribution_body(r, data.names, ctx.lang, data.params)
+        below = None if view.level == "nation" else pages.below_title(view, ctx.lang)
+        return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
+                            body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
+                            lambda officer_id: f"/staff/officer/{officer_id}{q}",
+                            below_title=below, officers=officers)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def redistribution(ctx: Context, search: str | None, growth_pct: dict):
@@ -160,10 +184,11 @@ def redistribution(ctx: Context, search: str | None, growth_pct: dict):
     def build() -> html.Div:
         with ctx.engine.connect() as conn:
             f = parse_filters(conn, ctx, search)
-            level = _level(ctx, f)
-            r = _redistributed(conn, ctx.scope, f.as_of, level, _region(ctx, f), growth,
+            view, counted = _in_view(conn, ctx, f)
+            level = view.level
+            r = _redistributed(conn, counted.scope, f.as_of, level, _region(view), growth,
                                params, rows)
-            region_names, unit_names = _names(conn, ctx.scope, ctx.lang, _region(ctx, f))
+            region_names, unit_names = _names(conn, counted.scope, ctx.lang, _region(view))
         names = region_names if level == "nation" else unit_names
         return L.redistribution_body(r, names, ctx.lang, params)
 
@@ -196,7 +221,7 @@ def unit_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refuse)
     def build():
         with ctx.engine.connect() as conn:
             place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             officers = officer_capacity(conn, ctx.scope, f.as_of,
                                         Q.workload_weights_table(conn),
                                         W.CapacityParams.from_env(), unit_id=place.unit_id)
@@ -213,7 +238,7 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
     def build():
         with ctx.engine.connect() as conn:
             place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None)
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None)
             weights = Q.workload_weights_table(conn)
             params = W.CapacityParams.from_env()
             cap = officer_capacity(conn, ctx.scope, f.as_of, weights, params,
@@ -239,5 +264,8 @@ def bind(app: dash.Dash, current) -> None:
         *growth, search = values
         # A forged request can send anything: a query that is not text is no query.
         search = search if isinstance(search, str) else ""
-        return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
-                                                          strict=True)))
+        try:
+            return redistribution(current(), search, dict(zip(PROBATION_TYPES, growth,
+                                                              strict=True)))
+        except places.NotFound:  # a ?unit= that names no unit: nothing to redistribute
+            return no_update

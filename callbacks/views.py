@@ -3,11 +3,13 @@ hand the results to layouts. Plain functions of a Context, so tests call them di
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from callbacks.context import Context
 from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
@@ -25,6 +27,16 @@ from queries.common import data_period
 
 Refuse = Callable[[str, str], None]
 ANY = shell.ANY
+
+
+def unit_param(search: str | None) -> str:
+    """The ?unit= of the URL as sent, for the audit record of a refusal."""
+    values = parse_qs((search or "").lstrip("?")).get("unit")
+    return values[-1].strip()[:40] if values else ""
+
+
+def _no_refusal(_what: str, _target: str) -> None:
+    return None
 
 
 def parse_filters(conn, ctx: Context, search: str | None) -> Filters:
@@ -45,36 +57,95 @@ def map_values(table: pd.DataFrame, metric: str) -> pd.Series:
     return table[metric].astype(int)
 
 
-def overview(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        regions = drill.regions_table(conn, ctx.scope, f, ctx.lang)
-        headline = kpis.headline_of(regions)
-        outline = places.all_regions(conn, ctx.lang)
-    return pages.overview(_view(ctx, f), headline, regions, outline,
-                          map_values(regions, f.metric))
+BELOW_PATHS = {"region": "/region/{}", "unit": "/unit/{}", "officer": "/officer/{}"}
+"""Where a row of the level below leads: that place's own page."""
 
 
-def caseload_table(ctx: Context, conn, f: Filters) -> pd.DataFrame:
-    return caseload_frame(caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang), ctx.lang)
+def officer_label(code: str, lang: str) -> str:
+    return f"{t('shell.level.officer', lang)} {code}"
 
 
-def caseload(ctx: Context, search: str | None) -> html.Div:
-    with ctx.engine.connect() as conn:
-        f = parse_filters(conn, ctx, search)
-        data_from, _ = data_period(conn)
-        by_region_type = caseload_q.by_region_and_type(conn, ctx.scope, f, ctx.lang)
-        by_category = caseload_q.by_category(conn, ctx.scope, f)
-        trend = caseload_q.monthly_trend(conn, ctx.scope, f, since=max(data_from, DATA_FROM))
-    return pages.caseload(_view(ctx, f), by_region_type, by_category, trend,
-                          caseload_grid(caseload_frame(by_region_type, ctx.lang), ctx.lang))
+def places_below(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
+    """The level below the place in view, one row each with its KPI counts (the drill
+    tables): the nation's regions, a region's units, a unit's officers."""
+    narrowed = view.filters(f, ctx.scope)
+    if view.below == "region":
+        return drill.regions_table(conn, ctx.scope, narrowed, ctx.lang)
+    if view.below == "unit":
+        return drill.units_table(conn, ctx.scope, narrowed, ctx.lang)
+    staff = drill.officers_table(conn, ctx.scope, narrowed)
+    return staff.assign(name=[officer_label(code, ctx.lang) for code in staff.name])
+
+
+def counted_in(ctx: Context, view: places.InView) -> Context:
+    """The Context to count the place in view with: a unit picked with ?unit= (allowed by
+    in_view) is counted with the scope narrowed to it, as its head's scope counts it, for
+    the queries that narrow by scope and region only."""
+    if view.level == "unit" and ctx.scope.role != "unit_head":
+        return dataclasses.replace(ctx, scope=ctx.scope.narrowed_to_unit(view.unit_id))
+    return ctx
+
+
+def headline_in_view(conn, ctx: Context, view: places.InView, f: Filters,
+                     below: pd.DataFrame) -> kpis.Headline:
+    """The place's own figures: the sum of its regions or units; a unit's are counted
+    for the unit (cases no officer holds belong to no officer's row)."""
+    if view.below == "officer":
+        return kpis.headline(conn, ctx.scope, view.filters(f, ctx.scope))
+    return kpis.headline_of(below)
+
+
+def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view = places.in_view(conn, ctx.scope, f, ctx.lang)
+            below = places_below(conn, ctx, view, f)
+            headline = headline_in_view(conn, ctx, view, f, below)
+            outline = places.all_regions(conn, ctx.lang) if view.below == "region" else None
+        v = _view(ctx, f)
+        return pages.overview(v, view, headline, below, outline, map_values(below, f.metric),
+                              lambda key: BELOW_PATHS[view.below].format(key)
+                              + f.to_query(region=None, unit=None))
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
+def caseload_by_place(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
+    """Cases on the register per place of the level below the place in view and
+    probation type (queries.caseload.by_place_and_type), officers named as on screen."""
+    frame = caseload_q.by_place_and_type(conn, ctx.scope, view.filters(f, ctx.scope),
+                                         view.below, ctx.lang)
+    if view.below == "officer":
+        frame = frame.assign(place=[t("shell.no_officer", ctx.lang) if code is None
+                                    else officer_label(code, ctx.lang)
+                                    for code in frame.place])
+    return frame
+
+
+def caseload(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> html.Div:
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view = places.in_view(conn, ctx.scope, f, ctx.lang)
+            narrowed = view.filters(f, ctx.scope)
+            data_from, _ = data_period(conn)
+            by_place_type = caseload_by_place(conn, ctx, view, f)
+            by_category = caseload_q.by_category(conn, ctx.scope, narrowed)
+            trend = caseload_q.monthly_trend(conn, ctx.scope, narrowed,
+                                             since=max(data_from, DATA_FROM))
+        return pages.caseload(_view(ctx, f), view, by_place_type, by_category, trend,
+                              caseload_grid(caseload_frame(by_place_type, ctx.lang, view.below),
+                                            ctx.lang))
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
 def caseload_export(ctx: Context, search: str | None, fmt: str) -> dict:
-    """The caseload grid's rows as a dcc.Download payload (csv or xlsx)."""
+    """The caseload grid's rows as a dcc.Download payload (csv or xlsx): the level below
+    the place in view, as on screen. A ?unit= outside the scope raises NotPermitted."""
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
-        frame = caseload_table(ctx, conn, f)
+        view = places.in_view(conn, ctx.scope, f, ctx.lang)
+        frame = caseload_frame(caseload_by_place(conn, ctx, view, f), ctx.lang, view.below)
     return download(frame, f"caseload_{f.as_of.isoformat()}", fmt,
                     t("caseload.title", ctx.lang))
 
@@ -101,13 +172,14 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
     def build():
         with ctx.engine.connect() as conn:
             place = places.region(conn, ctx.scope, code, ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=code)
+            f = parse_filters(conn, ctx, search).within(region=code, unit_id=None)
             units = drill.units_table(conn, ctx.scope, f, ctx.lang)
             headline = kpis.headline_of(units)
         v = _view(ctx, f)
-        below = pages.child_section(t("shell.table.units", ctx.lang), pages.places_table(
+        title = t("shell.below.unit", ctx.lang, place=place.region_name)
+        below = pages.child_section(title, pages.places_table(
             units, ctx.lang, ctx.settings.small_sample_min,
-            lambda key: v.link(f"/unit/{key}"), "units-table", t("shell.table.units", ctx.lang)))
+            lambda key: v.link(f"/unit/{key}"), "units-table", title))
         return pages.place_page(v, place.region_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "region"),
                                 headline, below)
@@ -123,10 +195,11 @@ def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.
             staff = drill.officers_table(conn, ctx.scope, f)
         v = _view(ctx, f.within(unit_id=None))
         staff["name"] = [f"{t('shell.level.officer', ctx.lang)} {code}" for code in staff.name]
-        below = pages.child_section(t("shell.table.officers", ctx.lang), pages.places_table(
+        title = t("shell.below.officer", ctx.lang, place=place.unit_name)
+        below = pages.child_section(title, pages.places_table(
             staff, ctx.lang, ctx.settings.small_sample_min,
-            lambda key: v.link(f"/officer/{key}"), "officers-table",
-            t("shell.table.officers", ctx.lang)), pages.officer_rule(ctx.lang, f.as_of))
+            lambda key: v.link(f"/officer/{key}"), "officers-table", title),
+            pages.officer_rule(ctx.lang, f.as_of))
         return pages.place_page(v, place.unit_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "unit"),
                                 headline, below)
@@ -137,7 +210,7 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
     def build():
         with ctx.engine.connect() as conn:
             place = places.officer(conn, ctx.scope, _id(raw_id), ctx.lang)
-            f = parse_filters(conn, ctx, search).within(region=None,
+            f = parse_filters(conn, ctx, search).within(region=None, unit_id=None,
                                                         officer_id=place.officer_id)
             headline = kpis.headline(conn, ctx.scope, f)
             open_cases = drill.officer_cases(conn, ctx.scope, f)
@@ -159,7 +232,7 @@ def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
             record_view(header.id)
             events = timeline_q.case_timeline(conn, header)
             f = parse_filters(conn, ctx, search)
-        v = _view(ctx, f.within(region=None))
+        v = _view(ctx, f.within(region=None, unit_id=None))
         title = t("caseload.case.title", ctx.lang, id=header.id)
         return pages.case_page(v, title, pages.crumbs_for(v, header.place,
                                                           t("shell.nation", ctx.lang), "case",
@@ -169,21 +242,60 @@ def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
     return _guarded(ctx, refuse, "case", raw_id, build)
 
 
-def filter_controls(ctx: Context, search: str | None) -> tuple:
+PLACE_PATHS = re.compile(r"^/(?:(region)/(KZ-\d{2})|(?:milestones/|staff/)?(unit)/(\d{1,12}))/?$")
+"""The pages about one region or unit: the filter bar shows that place."""
+
+
+def _place_of_path(conn, ctx: Context, pathname: str | None) -> places.Place | None:
+    """The region or unit a page's path names, within the scope (None: none, or one the
+    user may not see: the page itself says so)."""
+    match = PLACE_PATHS.match(pathname or "")
+    if not match:
+        return None
+    try:
+        if match.group(1):
+            return places.region(conn, ctx.scope, match.group(2), ctx.lang)
+        return places.unit(conn, ctx.scope, int(match.group(4)), ctx.lang)
+    except (places.NotFound, NotPermitted):
+        return None
+
+
+def filter_controls(ctx: Context, search: str | None, pathname: str | None = None) -> tuple:
     """The filter bar's values for the URL: period, from, to, as of, type, category,
-    region (ANY for all)."""
+    region (ANY for all), and the place line (the unit in view, or ""). The region is the
+    page's (/region/<ISO>, /unit/<id>), else the one picked, else the user's own (a region
+    or unit head's bar is fixed to it)."""
     with ctx.engine.connect() as conn:
         f = parse_filters(conn, ctx, search)
+        place = _place_of_path(conn, ctx, pathname)
+        if place is None:
+            try:
+                place = places.in_view(conn, ctx.scope, f, ctx.lang).place
+            except (places.NotFound, NotPermitted):
+                place = None
+    region = place.region_code if place is not None else f.region
+    unit: str | list = (f"{t('shell.level.unit', ctx.lang)}: {place.unit_name}"
+                        if place is not None and place.unit_id is not None else "")
+    if unit and f.unit_id is not None and ctx.scope.role != "unit_head":
+        # A unit picked with ?unit=: a way back up to its region, the filters kept.
+        path = pathname if isinstance(pathname, str) and pathname.startswith("/") else "/"
+        unit = [html.Span(unit, id="filter-place-unit"), " · ",
+                dcc.Link(t("shell.filters.whole_region", ctx.lang, region=place.region_name),
+                         href=path + f.to_query(unit=None, region=place.region_code),
+                         id="filter-place-up")]
     return (f.period, f.start.isoformat(), f.end.isoformat(), f.as_of.isoformat(),
-            f.probation_type or ANY, f.legal_category or ANY, f.region or ANY)
+            f.probation_type or ANY, f.legal_category or ANY, region or ANY, unit)
 
 
 def query_from_controls(period, first, last, as_of, probation_type, category, region,
-                        search: str | None) -> str:
+                        search: str | None, fixed_region: bool = False) -> str:
     """The URL query for the filter bar's values; the map metric is kept, and the unit
-    picked (?unit=, the needs-attention list's) while the region stays the same. The as-of
-    day is dropped when it is the period's end, so a new period moves it along."""
+    picked (?unit=) while the region stays the same. The as-of day is dropped when it is
+    the period's end, so a new period moves it along. `fixed_region`: the bar's region is
+    the user's own (a region or unit head) and the URL's region is kept as it was."""
     before = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if fixed_region:
+        region = before.get("region") or ANY
     same_region = (before.get("region") or ANY) == (region or ANY)
     kept = {k: v for k, v in before.items()
             if k == "metric" or (k == "unit" and same_region)}
@@ -193,6 +305,31 @@ def query_from_controls(period, first, last, as_of, probation_type, category, re
               "type": probation_type, "category": category, "region": region, **kept}
     params = {k: v for k, v in params.items() if v and v != ANY}
     return "?" + urlencode(params) if params else ""
+
+
+def href_from_controls(pathname: str | None, region: str | None, page_region: str | None,
+                       query: str) -> str:
+    """Where Apply leads: the same page with the new query; from a region's or unit's
+    page (whose region is `page_region`) to the region picked, or to the overview for
+    all regions, when it is another."""
+    path = pathname if isinstance(pathname, str) and pathname.startswith("/") else "/"
+    if PLACE_PATHS.match(path) and page_region and (region or ANY) != page_region:
+        path = f"/region/{region}" if region and region != ANY else "/"
+    return path + query
+
+
+def apply_filters(ctx: Context, values: tuple, search: str | None,
+                  pathname: str | None) -> str:
+    """The href the filter bar's Apply leads to (see query_from_controls and
+    href_from_controls); a region or unit head's region stays their own."""
+    fixed = ctx.scope.role != "ministry"
+    query = query_from_controls(*values, search, fixed_region=fixed)
+    page_region = None
+    if not fixed and PLACE_PATHS.match(pathname or ""):
+        with ctx.engine.connect() as conn:
+            place = _place_of_path(conn, ctx, pathname)
+        page_region = place.region_code if place is not None else None
+    return href_from_controls(pathname, values[6], page_region, query)
 
 
 def with_metric(search: str | None, metric: str | None) -> str | None:

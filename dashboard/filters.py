@@ -1,14 +1,17 @@
 """The filter state of every page, parsed from the URL query so that a link reproduces a view.
 
     ?period=month|quarter|year|custom  &from=YYYY-MM-DD  &to=YYYY-MM-DD  &asof=YYYY-MM-DD
-    &type=<probation type>  &category=<legal category>  &region=<ISO code>  &metric=<map metric>
+    &type=<probation type>  &category=<legal category>  &region=<ISO code>  &unit=<unit id>
+    &metric=<map metric>
 
 A month, quarter or year is the one that holds `to` (or `from`, or the data's last day);
 custom uses `from` and `to` as given. `asof` is the day for stock figures ("on the register
 now", "overdue now") and defaults to the period's last day. Periods never run past the
 data's last day (dataset_info.data_until): the default view is the data's last day, not
-today's date. A value that cannot be used is dropped for its default and reported in
-`notices`; parsing never fails.
+today's date. `unit` picks one unit (a section page then shows its officers): it is
+checked against the user's scope where the page finds the place (queries.places.in_view),
+and every query narrows to it within the scope anyway. A value that cannot be used is
+dropped for its default and reported in `notices`; parsing never fails.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ MAP_METRICS = ("on_register", "registered", "closed", "overdue", "caseload_per_p
                "repeat_offences")
 DEFAULT_METRIC = "on_register"
 DATA_FROM = date(2014, 1, 1)
-QUERY_KEYS = ("period", "from", "to", "asof", "type", "category", "region", "metric")
+QUERY_KEYS = ("period", "from", "to", "asof", "type", "category", "region", "unit", "metric")
+UNIT_ID_DIGITS = 12
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Filters:
     legal_category: str | None = None
     region: str | None = None
     metric: str = DEFAULT_METRIC
-    # Set by drill-down pages from their path, never from the query string.
+    # From ?unit=, or set by drill-down pages from their path.
     unit_id: int | None = None
     officer_id: int | None = None
     notices: tuple[Notice, ...] = field(default=(), compare=False)
@@ -119,10 +123,16 @@ class Filters:
             bad("region", "not_permitted")
             region = None
         metric = code("metric", MAP_METRICS) or DEFAULT_METRIC
+        unit = raw.get("unit") or None
+        if unit is not None and not (unit.isascii() and unit.isdigit()
+                                     and len(unit) <= UNIT_ID_DIGITS):
+            bad("unit")
+            unit = None
         return cls(period=period, start=start, end=end, as_of=as_of,
                    probation_type=code("type", PROBATION_TYPES),
                    legal_category=code("category", LEGAL_CATEGORIES),
-                   region=region, metric=metric, notices=tuple(notices))
+                   region=region, metric=metric,
+                   unit_id=int(unit) if unit is not None else None, notices=tuple(notices))
 
     def to_query(self, **changes) -> str:
         """The query string ("?..." or "") that reproduces these filters, with `changes`
@@ -144,6 +154,7 @@ class Filters:
             params["asof"] = self.as_of.isoformat()
         params.update({"type": self.probation_type, "category": self.legal_category,
                        "region": self.region,
+                       "unit": str(self.unit_id) if self.unit_id is not None else None,
                        "metric": self.metric if self.metric != DEFAULT_METRIC else None})
         params.update(changes)
         kept = {k: v for k, v in params.items() if v}

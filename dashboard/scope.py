@@ -55,6 +55,11 @@ class Scope:
             return True
         return self.role == "region_head" and region_code == self.region_code
 
+    def narrowed_to_unit(self, unit_id: int) -> Scope:
+        """This user's scope narrowed to one unit, for a page about a unit that a lookup
+        within this scope has already allowed (queries.places.unit): never wider."""
+        return Scope("unit_head", unit_id=unit_id, username=self.username)
+
     def key(self) -> str:
         """Part of every cache key: results for one scope never serve another."""
         return f"{self.role}:{self.region_code or ''}:{self.unit_id or ''}"

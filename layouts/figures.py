@@ -100,6 +100,27 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                   yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
 
 
+def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) -> go.Figure:
+    """One horizontal bar per place of `table` (its `name`), as long as its value in
+    `values` (indexed like `table`), largest on top: the level below a region or unit,
+    where a map would colour a single place."""
+    numbers = values.to_numpy()
+    digits = 1 if values.dtype.kind == "f" else 0
+    order = sorted(range(len(numbers)), key=lambda i: (-numbers[i], str(table.name.iloc[i])))
+    names = [str(table.name.iloc[i]) for i in order]
+    shown = [numbers[i] for i in order]
+    bar = go.Bar(x=shown, y=names, orientation="h", marker_color="#0072B2",
+                 text=[number(v, lang, digits) for v in shown], textposition="auto",
+                 hovertemplate="%{y}: %{text}<extra></extra>")
+    # Counts take whole ticks (no "0,5 cases" on a short axis).
+    whole = {"tickformat": ",d", "dtick": 1} if digits == 0 and max(shown, default=0) <= 5 \
+        else {}
+    return figure([bar], max(200, 34 * len(names) + 70), showlegend=False,
+                  yaxis={"autorange": "reversed", "automargin": True},
+                  xaxis={"title": {"text": label}, "gridcolor": GRID_COLOUR,
+                         "rangemode": "tozero", "separatethousands": True, **whole})
+
+
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                all_regions: pd.DataFrame | None = None) -> go.Figure:
     """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code), drawn

@@ -4,7 +4,7 @@ is hidden here is hidden everywhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -52,6 +52,12 @@ class Outcomes:
     min_caseload: float = 10
     unit_benchmark: M.Benchmark | None = None
     """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
+    place_name: str | None = None
+    """The region or unit in view, whose units or officers by_place lists (None: the
+    nation, its regions)."""
+    region_names: dict = field(default_factory=dict)
+    """ISO code -> name of the regions in scope: an outlier's region is named, never a
+    bare code."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -237,24 +243,49 @@ def _table(header: list, rows: list[list], table_id: str, lang: str):
                      hover=True, responsive=True)
 
 
+PLACE_PATHS = {"region": "/region/{}", "unit": "/unit/{}", "officer": "/officer/{}"}
+
+
+def _place_key(key, level: str) -> str | None:
+    """A place's key as its link takes it (None: the cases no officer holds)."""
+    if key is None or (isinstance(key, float) and key != key):
+        return None
+    return str(key) if level == "region" else str(int(key))
+
+
+def place_title(d: Outcomes, lang: str) -> str:
+    """"By region" for the nation; "Units of Astana", "Officers of Yesil District"."""
+    if d.place_name is None:
+        return t(f"outcomes.by.{d.place_level}", lang)
+    return t(f"shell.below.{d.place_level}", lang, place=d.place_name)
+
+
 def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
-    """Regions (or the region's units) with repeat offences and revocations, this period
-    against a year earlier; each name links to its page."""
+    """Regions (a region's units, a unit's officers) with repeat offences and revocations,
+    this period against a year earlier; each name links to its page."""
     lang = v.lang
     names = dict(zip(d.place_names.key.astype(str), d.place_names.name, strict=True))
+    if d.place_level == "officer":
+        names = {k: f"{t('shell.level.officer', lang)} {n}" for k, n in names.items()}
     now = d.by_place[d.by_place.period_start == d.current.start]
     before = d.by_place[d.by_place.period_start == d.year_earlier.start]
-    before_rates = {str(r.key): M.rate(int(r.repeat_offences), int(r.on_register), small_min)
+    before_rates = {_place_key(r.key, d.place_level): M.rate(int(r.repeat_offences),
+                                                             int(r.on_register), small_min)
                     for r in before.itertuples(index=False)}
-    path = "/region/{}" if d.place_level == "region" else "/unit/{}"
-    query = v.filters.to_query(region=None)
+    path = PLACE_PATHS[d.place_level]
+    query = v.filters.to_query(region=None, unit=None)
     rows = []
-    for r in now.sort_values("key").itertuples(index=False):
-        key = str(int(r.key)) if d.place_level == "unit" else str(r.key)
+    for r in sorted(now.itertuples(index=False),
+                    key=lambda r: (_place_key(r.key, d.place_level) is None,
+                                   str(names.get(_place_key(r.key, d.place_level), "")))
+                    if d.place_level != "region" else (False, str(r.key))):
+        key = _place_key(r.key, d.place_level)
         rated = M.rate(int(r.repeat_offences), int(r.on_register), small_min)
         revoked = M.rate(int(r.revoked), int(r.on_register), small_min)
         earlier = before_rates.get(key)
-        rows.append([dcc.Link(names.get(key, key), href=path.format(key) + query),
+        label = (t("shell.no_officer", lang) if key is None
+                 else dcc.Link(names.get(key, key), href=path.format(key) + query))
+        rows.append([label,
                      number(int(r.repeat_offences), lang), number(int(r.on_register), lang),
                      _rate_text(rated, lang, small_min),
                      _change_text(rated.value, earlier.value if earlier else None, lang),
@@ -337,19 +368,25 @@ def flagged(judged: pd.DataFrame) -> pd.DataFrame:
                                                              strict=True)])
 
 
-def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str):
+def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str,
+                  region_names: dict | None = None):
+    """The units or officers flagged NEAR or FAR, each with its region named (the code
+    kept in data-region)."""
     lang = v.lang
+    region_names = region_names or {}
     rows_frame = flagged(judged)
     if rows_frame.empty:
         return html.P(t("outcomes.outliers.none", lang), id=table_id, className="text-muted")
-    query = v.filters.to_query(region=None)
+    query = v.filters.to_query(region=None, unit=None)
     rows = []
     for r in rows_frame.itertuples(index=False):
         label = getattr(r, f"label_{lang}")
         href = (f"/unit/{r.entity_id}" if level == "unit" else f"/officer/{r.entity_id}") + query
         rows.append([dcc.Link(label, href=href, className=f"outlier-link-{r.status}"),
                      t(f"outcomes.outliers.event.{r.event}", lang),
-                     r.region_code, number(r.average_caseload, lang, 1),
+                     html.Span(region_names.get(r.region_code, r.region_code),
+                               **{"data-region": r.region_code}),
+                     number(r.average_caseload, lang, 1),
                      number(int(r.events), lang), number(r.rate, lang, 1),
                      _status_badge(r.status, lang),
                      html.Span([_status_badge(s, lang) for s in r.history],
@@ -386,7 +423,8 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(t("outcomes.trend.help", lang, min=small_min), className="small"),
                  _graph("outcomes-trend", trend_figure(d, lang, small_min), lang,
                         t("outcomes.trend.title", lang))),
-        _section(f"outcomes.by.{d.place_level}", lang, place_table(d, v, small_min)),
+        html.Section([html.H2(place_title(d, lang), className="h5"),
+                      place_table(d, v, small_min)], className="mb-4"),
         dbc.Row([
             dbc.Col(_section("outcomes.by.probation_type", lang, split_table(
                 d.by_type, "shell.type", "outcomes-by-type", lang, small_min)), lg=6),
@@ -415,8 +453,10 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload),
                         className="small"),
                  html.H3(t("outcomes.outliers.units", lang), className="h6"),
-                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units"),
+                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units",
+                               d.region_names),
                  html.H3(t("outcomes.outliers.officers", lang), className="h6"),
-                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers"),
+                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers",
+                               d.region_names),
                  id_="outcomes-outliers"),
     ])

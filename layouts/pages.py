@@ -53,54 +53,77 @@ def _heading(title: str, v: View, crumbs=None) -> list:
     ]
 
 
-def overview(v: View, headline: Headline, regions: pd.DataFrame, all_regions: pd.DataFrame,
-             map_values: pd.Series) -> html.Div:
+def below_title(view, lang: str) -> str:
+    """The title of a ranking of the level below the place in view ("Units of Almaty")."""
+    return t(f"shell.below.{view.below}", lang, place=view.name(t("shell.nation", lang)))
+
+
+def _metric_select(v: View, label_key: str) -> dbc.Row:
+    lang = v.lang
+    return dbc.Row([dbc.Col(dbc.Label(t(label_key, lang), html_for="overview-metric",
+                                      className="small"), width="auto"),
+                    dbc.Col(dbc.Select(id="overview-metric", value=v.filters.metric, size="sm",
+                                       options=[{"label": t(f"shell.metric.{m}", lang),
+                                                 "value": m} for m in MAP_METRICS]))],
+                   className="g-2 align-items-center mb-1")
+
+
+def overview(v: View, view, headline: Headline, below: pd.DataFrame,
+             all_regions: pd.DataFrame | None, values: pd.Series, href) -> html.Div:
+    """The nation: the map of its regions and their table. A region or a unit: bars of its
+    units or officers by the measure chosen (a map of one place would colour one value)
+    and their table."""
     lang = v.lang
     metric_label = t(f"shell.metric.{v.filters.metric}", lang)
+    heading = [*_heading(t("caseload.overview_title", lang), v),
+               kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang))]
+    if view.below != "region":
+        table_id = f"{view.below}s-table"
+        title = below_title(view, lang)
+        return html.Div([*heading, html.Section([
+            html.H2(title, className="h5", id="below-title"),
+            # The bars above the table: the table's nine columns need the whole width.
+            dbc.Row(dbc.Col([_metric_select(v, "shell.bars.metric"),
+                             html.P(t(f"shell.bars.help.{view.below}", lang),
+                                    className="small text-muted mb-1"),
+                             _graph("overview-bars", figures.place_bars(below, values, lang,
+                                                                        metric_label),
+                                    lang, f"{title}: {metric_label}")], lg=8, xl=6)),
+            places_table(below, lang, v.small_min, href, table_id, title),
+            ])])
     return html.Div([
-        *_heading(t("caseload.overview_title", lang), v),
-        kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang)),
+        *heading,
         dbc.Row([
             dbc.Col(html.Section([
                 html.H2(t("shell.map.title", lang), className="h5"),
-                dbc.Row([dbc.Col(dbc.Label(t("shell.map.metric", lang),
-                                           html_for="overview-metric", className="small"),
-                                 width="auto"),
-                         dbc.Col(dbc.Select(id="overview-metric", value=v.filters.metric,
-                                            size="sm", options=[
-                                                {"label": t(f"shell.metric.{m}", lang),
-                                                 "value": m} for m in MAP_METRICS]))],
-                        className="g-2 align-items-center mb-1"),
+                _metric_select(v, "shell.map.metric"),
                 html.P(t("shell.map.help", lang), className="small text-muted mb-1"),
-                _graph("overview-map", figures.region_map(regions, map_values, lang,
+                _graph("overview-map", figures.region_map(below, values, lang,
                                                           metric_label, all_regions),
                        lang, t("shell.map.title", lang)),
                 dcc.Store(id="overview-map-click"),
             ]), xl=5),
             dbc.Col(html.Section([
                 html.H2(t("shell.table.regions", lang), className="h5"),
-                _places_table(v, regions, "/region/{}", "regions-table",
-                              t("shell.table.regions", lang)),
+                places_table(below, lang, v.small_min, href, "regions-table",
+                             t("shell.table.regions", lang)),
             ]), xl=7),
         ]),
     ])
 
 
-def _places_table(v: View, frame: pd.DataFrame, path: str, table_id: str, caption: str):
-    query = v.filters.to_query(region=None)
-    return places_table(frame, v.lang, v.small_min, lambda key: path.format(key) + query,
-                        table_id, caption)
-
-
-def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
+def caseload(v: View, view, by_place_type: pd.DataFrame, by_category: pd.DataFrame,
              trend: pd.DataFrame, grid) -> html.Div:
+    """The nation's regions, a region's units or a unit's officers by probation type."""
     lang = v.lang
+    title = (t("caseload.by_region", lang) if view.below == "region"
+             else t(f"caseload.by_{view.below}", lang, place=view.name(t("shell.nation", lang))))
     return html.Div([
         *_heading(t("caseload.title", lang), v),
-        html.Section([html.H2(t("caseload.by_region", lang), className="h5"),
+        html.Section([html.H2(title, className="h5"),
                       _graph("caseload-by-region",
-                             figures.stacked_by_type(by_region_type, "region", lang),
-                             lang, t("caseload.by_region", lang))]),
+                             figures.stacked_by_type(by_place_type, "place", lang),
+                             lang, title)]),
         dbc.Row([
             dbc.Col(html.Section([html.H2(t("caseload.by_category", lang), className="h5"),
                                   _graph("caseload-by-category",
@@ -111,7 +134,8 @@ def caseload(v: View, by_region_type: pd.DataFrame, by_category: pd.DataFrame,
                                          t("caseload.trend", lang))]), lg=7),
         ]),
         html.Section([
-            export.heading(t("caseload.table", lang), "caseload", lang),
+            export.heading(t("caseload.table", lang) if view.below == "region"
+                           else below_title(view, lang), "caseload", lang),
             grid,
         ], className="mt-3"),
     ])

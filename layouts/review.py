@@ -21,6 +21,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import t
 from layouts.formatting import day, number
 from layouts.plotly_locale import graph_config
+from layouts.tables import sort_header
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "assets" / "print.css"
 CHART_WIDTH, CHART_HEIGHT = 480, 300  # fits half an A4-landscape page and half a screen
@@ -48,6 +49,21 @@ class Brief:
     charts: list  # (view, figure, the table behind it)
     behind: list  # (view, table of the five places most behind)
     made: datetime
+    place_name: str | None = None
+    """The region or unit in view, whose units or officers `level` ranks (None: the
+    nation)."""
+
+    def chart_title(self, view: str) -> str:
+        """A chart's title; the caseload chart names the level below and the place."""
+        if view == "caseload" and self.place_name and self.level in ("unit", "officer"):
+            return t(f"review.chart.caseload_{self.level}", self.lang, place=self.place_name)
+        return t(f"review.chart.{view}", self.lang)
+
+    def behind_note(self) -> str:
+        """What the rankings of the most behind list ("the five units of Astana ...")."""
+        if not self.level:
+            return t("review.behind.none", self.lang)
+        return t(f"review.behind.help_{self.level}", self.lang, place=self.scope_name)
 
 
 @dataclass(frozen=True)
@@ -59,8 +75,11 @@ class Table:
 
 # --- the tables behind the charts -------------------------------------------------------
 
-def caseload_data(by_region_type: pd.DataFrame) -> pd.DataFrame:
-    return by_region_type[["region", "probation_type", "cases"]].reset_index(drop=True)
+def caseload_data(by_place_type: pd.DataFrame) -> pd.DataFrame:
+    """The caseload chart's numbers: place (region, unit or officer), type, cases."""
+    if "region" in by_place_type.columns:
+        by_place_type = by_place_type.rename(columns={"region": "place"})
+    return by_place_type[["place", "probation_type", "cases"]].reset_index(drop=True)
 
 
 def headcount_data(timeline: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -91,7 +110,7 @@ def outcomes_data(d, small_min: int) -> pd.DataFrame:
 
 # --- one source for every table ---------------------------------------------------------
 
-HEADERS = {"name": "review.col.place", "region": "review.col.place",
+HEADERS = {"name": "review.col.place", "region": "review.col.place", "place": "review.col.place",
            "probation_type": "review.col.type"}
 
 
@@ -131,7 +150,7 @@ def tables(brief: Brief) -> list[Table]:
     out = [Table("key-figures", t("review.key_figures", lang), _key_figures(brief))]
     out += [Table(f"behind-{view}", t(f"review.behind.{view}", lang), _localised(frame, lang))
             for view, frame in brief.behind]
-    out += [Table(f"chart-{view}", t(f"review.chart.{view}", lang), _localised(frame, lang))
+    out += [Table(f"chart-{view}", brief.chart_title(view), _localised(frame, lang))
             for view, _, frame in brief.charts]
     return out
 
@@ -181,7 +200,9 @@ def _dash_table(table: Table, lang: str, titled: bool = True) -> html.Section:
     return html.Section([
         html.H3(table.title, className="h6") if titled else None,
         dbc.Table([
-            html.Thead(html.Tr([html.Th(c, scope="col") for c in frame.columns])),
+            # The rankings sort by any column; the other tables keep their order.
+            html.Thead(html.Tr([sort_header(c) if table.key.startswith("behind-")
+                                else html.Th(c, scope="col") for c in frame.columns])),
             html.Tbody([html.Tr([html.Td(cell_text(v, lang)) for v in row])
                         for row in frame.itertuples(index=False)]),
         ], id=f"review-table-{table.key}", size="sm", striped=True, bordered=True,
@@ -202,12 +223,12 @@ def page(brief: Brief) -> html.Div:
         dcc.Store(id="review-print-done"),
     ], className="d-flex gap-2 mb-3 d-print-none review-controls")
     charts = [dbc.Col(html.Section([
-        html.H3(t(f"review.chart.{view}", lang), className="h6"),
+        html.H3(brief.chart_title(view), className="h6"),
         html.Div(dcc.Graph(id=f"review-chart-{view}", figure=brief_figure(fig),
                            config={**graph_config(lang), "responsive": False}),
-                 role="figure", **{"aria-label": t(f"review.chart.{view}", lang)}),
+                 role="figure", **{"aria-label": brief.chart_title(view)}),
     ], className="review-chart review-block"), xs=12, md=6) for view, fig, _ in brief.charts]
-    behind = ([html.P(t(f"review.behind.help_{brief.level}", lang), className="small")]
+    behind = ([html.P(brief.behind_note(), className="small")]
               + [dbc.Col(_dash_table(by_key[f"behind-{v}"], lang), xs=12, md=6)
                  for v, _ in brief.behind]) if brief.level else [
         html.P(t("review.behind.none", lang), className="small")]
@@ -272,14 +293,13 @@ def html_document(brief: Brief) -> str:
     charts = []
     for i, (view, fig, _) in enumerate(brief.charts):
         charts.append(
-            f"<section class=\"review-chart review-block\"><h3>{e(t(f'review.chart.{view}', lang))}"
+            f"<section class=\"review-chart review-block\"><h3>{e(brief.chart_title(view))}"
             "</h3>" + brief_figure(fig).to_html(
                 full_html=False, include_plotlyjs=(i == 0), div_id=f"review-chart-{view}",
                 config={"displaylogo": False, "locale": lang, "locales": graph_config(lang)
                         .get("locales", {})}) + "</section>")
     behind = "".join(_html_table(by_key[f"behind-{v}"], lang) for v, _ in brief.behind)
-    behind_note = t(f"review.behind.help_{brief.level}" if brief.level else "review.behind.none",
-                    lang)
+    behind_note = brief.behind_note()
     chart_tables = "".join(_html_table(by_key[f"chart-{v}"], lang) for v, _, _ in brief.charts)
     method = "".join(f"<li>{e(line)}</li>" for line in method_lines(brief))
     title = t("review.title", lang, scope=brief.scope_name)

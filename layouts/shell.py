@@ -56,11 +56,13 @@ def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -
         className="navbar navbar-dark shell-bar py-2 mb-3 d-print-none")
 
 
-def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None):
+def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None,
+            disabled: bool = False):
     items = ([{"label": any_label, "value": ANY}] if any_label else []) + [
         {"label": text, "value": value} for value, text in options]
     return dbc.Col([dbc.Label(label, html_for=id_, className="small mb-0"),
-                    dbc.Select(id=id_, options=items, size="sm")], xs=12, sm=6, md=4, lg=2)
+                    dbc.Select(id=id_, options=items, size="sm", disabled=disabled)],
+                   xs=12, sm=6, md=4, lg=2)
 
 
 def _date(id_: str, label: str) -> dbc.Col:
@@ -69,8 +71,11 @@ def _date(id_: str, label: str) -> dbc.Col:
                    className="filter-date")
 
 
-def filter_bar(lang: str, regions: list[tuple[str, str]]) -> html.Section:
-    """The filters of every page. Values are filled from the URL; Apply writes the URL."""
+def filter_bar(lang: str, regions: list[tuple[str, str]],
+               fixed_region: bool = False) -> html.Section:
+    """The filters of every page. Values are filled from the URL; Apply writes the URL.
+    `fixed_region`: a region or unit head's bar shows their region, with no "All" and no
+    other choice. The place line under it names the unit in view, if any."""
     any_label = t("shell.filters.any", lang)
     return html.Section(dbc.Row([
         _select("filter-period", t("shell.filters.period", lang),
@@ -82,9 +87,12 @@ def filter_bar(lang: str, regions: list[tuple[str, str]]) -> html.Section:
                 [(p, t(f"shell.type.{p}", lang)) for p in PROBATION_TYPES], any_label),
         _select("filter-category", t("shell.filters.category", lang),
                 [(c, t(f"shell.category.{c}", lang)) for c in LEGAL_CATEGORIES], any_label),
-        _select("filter-region", t("shell.filters.region", lang), regions, any_label),
+        _select("filter-region", t("shell.filters.region", lang), regions,
+                None if fixed_region else any_label, disabled=fixed_region),
         dbc.Col(dbc.Button(t("shell.filters.apply", lang), id="filter-apply", size="sm",
                            color="primary", className="mt-3"), xs="auto"),
+        dbc.Col(html.Div(id="filter-place", className="small fw-semibold"), xs=12,
+                className="filter-place"),
     ], className="g-2 align-items-end"),
         className="border rounded p-2 mb-3 bg-light filter-bar d-print-none",
         **{"aria-label": t("shell.filters.title", lang)})

@@ -186,7 +186,9 @@ def spread_table(r: Redistribution, lang: str):
     stats = ("min", "p25", "median", "p75", "max")
     rows = [[t(f"staff.spread.{when}", lang), *[_pct(s.loc[when, k], lang) for k in stats]]
             for when in ("before", "after")]
-    return _table(["", *[t(f"staff.spread.{k}", lang) for k in stats]], rows, lang,
+    # The first column's header is for screen readers (axe: empty-table-header).
+    return _table([html.Span(t("staff.spread.when", lang), className="visually-hidden"),
+                   *[t(f"staff.spread.{k}", lang) for k in stats]], rows, lang,
                   "staff-spread", t("staff.spread.title", lang))
 
 
@@ -253,7 +255,11 @@ def redistribution_body(r: Redistribution | None, names: Mapping, lang: str,
 
 def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: html.Div,
                place_href: Callable[[object], str], unit_href: Callable[[int], str],
-               officer_href: Callable[[int], str]) -> html.Div:
+               officer_href: Callable[[int], str], below_title: str | None = None,
+               officers: pd.DataFrame | None = None) -> html.Div:
+    """The nation's regions or a region's units by posts; for a unit (`officers` given),
+    its officers by capacity in their place. `below_title` names the level below and the
+    place ("Units of Astana")."""
     lang, p = v.lang, data.params
     key = place_key(data.level) if data.level != "unit" else "unit_id"
     c = data.capacity
@@ -265,13 +271,18 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                       kpis(data, lang)]),  # the cards' titles are h3
         dbc.Row([
             dbc.Col(html.Section([
-                html.H2(t("staff.posts.title", lang), className="h5"),
+                html.H2(below_title, className="h5", id="staff-officers-title"),
+                officers_table(officers.sort_values("capacity_pct", ascending=False),
+                               data.unit_names, lang, officer_href, "staff-officers",
+                               below_title),
+            ]) if officers is not None else html.Section([
+                html.H2(t("staff.posts.title", lang) if below_title is None
+                        else f"{below_title} · {t('staff.posts.title', lang)}", className="h5"),
                 html.P(t("staff.posts.help", lang), className="small text-muted mb-1"),
                 _graph("staff-posts-figure", posts_by_source_figure(
-                    data.posts, data.names, data.level if data.level != "unit" else "region",
-                    lang), lang, t("staff.posts.title", lang)),
-                posts_table(data.posts, data.names,
-                            data.level if data.level != "unit" else "region", lang, place_href),
+                    data.posts, data.names, data.level, lang), lang,
+                    t("staff.posts.title", lang)),
+                posts_table(data.posts, data.names, data.level, lang, place_href),
             ]), xl=6),
             dbc.Col(html.Section([
                 html.H2(t("staff.timeline.title", lang), className="h5"),
@@ -304,7 +315,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
             dbc.Col(html.Section([
                 html.H2(t("staff.units.title", lang), className="h5"),
                 units_table(data.units, data.unit_names, lang, unit_href),
-            ]), xl=5),
+            ]), xl=5) if officers is None else None,
         ]),
         html.Section([
             html.H2(t("staff.redistribution.title", lang), className="h5"),

@@ -16,16 +16,25 @@ from layouts.formatting import day, number
 from layouts.kpis import rate
 
 
+def sort_header(label) -> html.Th:
+    """A column header that sorts the table by its column when pressed (a button, so the
+    keyboard reaches it; assets/sortable-tables.js sorts the rows in the browser and sets
+    aria-sort). A header with no text sorts nothing."""
+    if label == "" or label is None:
+        return html.Th(label, scope="col")
+    return html.Th(html.Button(label, type="button", className="th-sort"), scope="col")
+
+
 def table_body(header: list, rows: list[list],
                classes: tuple[str | None, ...] | None = None) -> list:
     """Thead and Tbody of a drill table: the first cell of a row heads it (a link, most
     often), the others are numbers, right-aligned, unless `classes` gives each of them its
-    class (None: no class)."""
+    class (None: no class). Every column sorts (sort_header)."""
     def cell(value, i: int) -> html.Td:
         class_name = "text-end" if classes is None else classes[i]
         return html.Td(value, className=class_name) if class_name else html.Td(value)
 
-    return [html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+    return [html.Thead(html.Tr([sort_header(h) for h in header])),
             html.Tbody([html.Tr([html.Th(row[0], scope="row", className="fw-normal"),
                                  *[cell(c, i) for i, c in enumerate(row[1:])]])
                         for row in rows])]
@@ -84,22 +93,29 @@ def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], st
     return _table(header, rows, lang, "officer-cases", t("caseload.officer.cases", lang))
 
 
-def caseload_frame(by_region_type: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Cases on the register per region (rows) and probation type (columns) plus a total,
-    with headers in `lang`: what the grid shows and the exports contain."""
+def caseload_frame(by_place_type: pd.DataFrame, lang: str,
+                   level: str = "region") -> pd.DataFrame:
+    """Cases on the register per place of `level` (rows) and probation type (columns) plus
+    a total, with headers in `lang`: what the grid shows and the exports contain. The frame
+    has columns key, place, probation_type, cases (or region_code, region for regions);
+    regions come in code order, units and officers by name."""
+    if "region_code" in by_place_type.columns:
+        by_place_type = by_place_type.rename(columns={"region_code": "key", "region": "place"})
     # A plain loop over the ~80 rows: cheaper than pandas' pivot_table at this size.
     wide: dict[tuple, dict[str, int]] = {}
-    for code, region, probation_type, cases in by_region_type[
-            ["region_code", "region", "probation_type", "cases"]].itertuples(index=False,
-                                                                             name=None):
-        row = wide.setdefault((code, region), dict.fromkeys(PROBATION_TYPES, 0))
+    for key, place, probation_type, cases in by_place_type[
+            ["key", "place", "probation_type", "cases"]].itertuples(index=False, name=None):
+        order = (str(key),) if level == "region" else (str(place), str(key))
+        row = wide.setdefault((*order, place), dict.fromkeys(PROBATION_TYPES, 0))
         if probation_type in row:
             row[probation_type] += int(cases)
-    region_col, total_col = t("caseload.col.region", lang), t("caseload.col.total", lang)
+    place_col = (t("caseload.col.region", lang) if level == "region"
+                 else t(f"shell.level.{level}", lang))
+    total_col = t("caseload.col.total", lang)
     type_cols = [t(f"shell.type.{p}", lang) for p in PROBATION_TYPES]
-    columns = [region_col, *type_cols, total_col]
-    records = [(region, *row.values(), sum(row.values()))
-               for (_, region), row in sorted(wide.items())]
+    columns = [place_col, *type_cols, total_col]
+    records = [(key[-1], *row.values(), sum(row.values()))
+               for key, row in sorted(wide.items())]
     frame = pd.DataFrame.from_records(records, columns=columns)
     # Python ints make int64 columns; the columns of an empty frame need the cast.
     return frame if records else frame.astype(dict.fromkeys([*type_cols, total_col], "int64"))

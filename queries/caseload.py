@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.i18n import name_column
-from dashboard.schema import cases, regions, units
+from dashboard.schema import cases, officers, regions, units
 from dashboard.scope import Scope
 from queries.common import cases_where, cases_with_units
 from queries.national import on_register_on
@@ -38,6 +38,36 @@ def by_region_and_type(conn: Connection, scope: Scope, f: Filters,
         .order_by(units.c.region_code, cases.c.probation_type)
     )
     return pd.DataFrame(conn.execute(query).mappings().all(), columns=REGION_TYPE_COLUMNS)
+
+
+PLACE_TYPE_COLUMNS = ["key", "place", "probation_type", "cases"]
+
+
+@cached("caseload.by_place_and_type")
+def by_place_and_type(conn: Connection, scope: Scope, f: Filters, level: str,
+                      lang: str = "kk") -> pd.DataFrame:
+    """Cases on the register on f.as_of per place of `level` (region: the ISO code and
+    name; unit: its id and name; officer: the responsible officer's id and staff code, None
+    for cases no officer holds) and probation type: columns PLACE_TYPE_COLUMNS."""
+    if level == "region":
+        frame = by_region_and_type(conn, scope, f, lang)
+        return frame.rename(columns={"region_code": "key", "region": "place"})[
+            PLACE_TYPE_COLUMNS]
+    if level == "unit":
+        key, name = units.c.id, units.c[name_column(lang)]
+        source = cases_with_units()
+    elif level == "officer":
+        key, name = cases.c.officer_id, officers.c.code
+        source = cases_with_units().outerjoin(officers, officers.c.id == cases.c.officer_id)
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    query = (select(key.label("key"), name.label("place"), cases.c.probation_type,
+                    func.count().label("cases"))
+             .select_from(source)
+             .where(cases_where(scope, f), on_register_on(f.as_of))
+             .group_by(key, name, cases.c.probation_type)
+             .order_by(name, cases.c.probation_type))
+    return pd.DataFrame(conn.execute(query).mappings().all(), columns=PLACE_TYPE_COLUMNS)
 
 
 @cached("caseload.by_category")

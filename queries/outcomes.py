@@ -47,6 +47,9 @@ BY = {
     "probation_type": cases.c.probation_type,
     "legal_category": cases.c.legal_category,
     "unit": units.c.id,
+    # The officer responsible now (cases.officer_id; None: no officer), as the drill's
+    # officer rows count; answered by the definitions only.
+    "officer": cases.c.officer_id,
 }
 # Closures as leadership reads them; every other reason is "other".
 CLOSURE_OUTCOMES = ("completed", "revoked", "other")
@@ -675,9 +678,16 @@ def entity_names(conn: Connection, scope: Scope, level: str,
 @cached("outcomes.place_names")
 def place_names(conn: Connection, scope: Scope, by: str, region: str | None,
                 lang: str | None) -> pd.DataFrame:
-    """Regions (by="region") or units (by="unit", within `region` if given) in scope,
-    named in `lang`: columns key, name."""
+    """Regions (by="region"), units (by="unit", within `region` if given) or officers
+    (by="officer": their staff code) in scope, named in `lang`: columns key, name."""
     column = name_column(lang)
+    if by == "officer":
+        q = (select(officers.c.id.label("key"), officers.c.code.label("name"))
+             .select_from(officers.join(units, officers.c.unit_id == units.c.id))
+             .where(scope.units_where(units)))
+        if region:
+            q = q.where(units.c.region_code == region)
+        return pd.read_sql_query(q.order_by("name"), conn)
     if by == "region":
         q = (select(regions.c.code.label("key"), regions.c[column].label("name"))
              .where(regions.c.code.in_(select(units.c.region_code)

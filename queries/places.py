@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from dashboard.cache import cached
+from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, officers, persons, regions, units
 from dashboard.scope import NotPermitted, Scope
@@ -101,6 +102,63 @@ def officer(conn: Connection, scope: Scope, officer_id: int, lang: str = "kk") -
         raise NotFound
     place = _unit_place(conn, scope, row.unit_id, lang)
     return Place(**{**place.__dict__, "officer_id": row.id, "officer_code": row.code})
+
+
+LEVEL_BELOW = {"nation": "region", "region": "unit", "unit": "officer"}
+"""What a section page ranks for the place in view: the nation its regions, a region its
+units, a unit its officers."""
+
+
+@dataclass(frozen=True)
+class InView:
+    """The place a section page is about (None: the nation) and its level."""
+
+    level: str
+    place: Place | None = None
+
+    @property
+    def below(self) -> str:
+        """The level the page's rankings list: region, unit or officer."""
+        return LEVEL_BELOW[self.level]
+
+    @property
+    def region_code(self) -> str | None:
+        return self.place.region_code if self.level == "region" else None
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.place.unit_id if self.level == "unit" else None
+
+    def unit_to_narrow(self, scope: Scope) -> int | None:
+        """The unit a query must narrow to: none when the scope is that unit already (a
+        unit head's queries stay as their scope asks, which the read models answer)."""
+        return None if scope.role == "unit_head" else self.unit_id
+
+    def name(self, nation: str) -> str:
+        """The place's name; `nation` names the whole country."""
+        if self.place is None:
+            return nation
+        return self.place.unit_name if self.level == "unit" else self.place.region_name
+
+    def filters(self, f: Filters, scope: Scope) -> Filters:
+        """`f` narrowed to exactly this place (region or unit) within `scope`, for the
+        page's queries."""
+        return f.within(region=self.region_code, unit_id=self.unit_to_narrow(scope))
+
+
+def in_view(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") -> InView:
+    """The place a section page shows, from the signed-in user's scope and the URL's
+    filters: ?unit= (within the scope, else NotPermitted; unknown: NotFound), a unit
+    head's unit, the ?region= picked (the filters have checked it) or a region head's
+    region, else the nation. Every section page asks this, and ranks `below` it."""
+    if f.unit_id is not None:
+        return InView("unit", unit(conn, scope, f.unit_id, lang))
+    if scope.role == "unit_head":
+        return InView("unit", unit(conn, scope, scope.unit_id, lang))
+    code = f.region or (scope.region_code if scope.role == "region_head" else None)
+    if code:
+        return InView("region", region(conn, scope, code, lang))
+    return InView("nation")
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,14 @@ def test_a_region_head_sees_only_the_region(watched):
     watched.sign_in("head71")  # lands on /attention (tests/test_attention_browser.py)
     watched.open("/")
     page = watched.page
-    assert page.locator("#regions-table a").all_inner_texts() == ["Astana"]
+    # The level below the region: its units (tests/test_level_browser.py, every page).
+    assert sorted(page.locator("#units-table a").all_inner_texts()) == [
+        "Saryarka District", "Yesil District"]
+    assert page.locator("#regions-table, #overview-map").count() == 0
     # (dbc.Select always renders a hidden, disabled placeholder option first)
     assert page.locator("#filter-region option:not([hidden])").all_inner_texts() == [
-        "All", "Astana"]
+        "Astana"]
+    assert page.locator("#filter-region").is_disabled()
     assert page.locator("#kpi-on-register .kpi-value").inner_text() == "4"
     watched.open("/region/KZ-75")
     assert page.locator("#message-not-permitted").is_visible()
@@ -83,8 +87,9 @@ def test_a_shared_url_reproduces_the_view_and_back_works(watched):
     # (a pinned column puts each row in two containers: count the pinned one)
     watched.reveal("#caseload-grid")
     page.wait_for_selector("#caseload-grid .ag-row")
+    # Astana picked: the grid lists its units (the level below the place in view).
     assert page.locator("#caseload-grid .ag-pinned-left-cols-container .ag-row"
-                        ).all_inner_texts() == ["Astana"]
+                        ).all_inner_texts() == ["Saryarka District", "Yesil District"]
     page.select_option("#filter-type", "all")
     page.click("#filter-apply")
     page.wait_for_url(lambda url: "type=" not in url)
@@ -191,7 +196,7 @@ def test_a_grid_loads_the_library_when_it_comes_into_view(watched):
     page.wait_for_url(lambda url: "region=KZ-75" in url)
     watched.settle()
     page.wait_for_function(f"() => [...document.querySelectorAll('{rows}')]"
-                           ".map(r => r.innerText).join() === 'Almaty'")
+                           ".map(r => r.innerText).join() === 'Medeu District'")
     # The library is here now: the worklist's grid renders without being scrolled to.
     page.set_viewport_size({"width": 1440, "height": 900})
     page.click("#nav-milestones")

@@ -51,7 +51,7 @@ def test_pick_a_region_compare_two_years_and_drill_to_a_flagged_unit(watched):
     far = page.locator("#outcomes-outlier-units a.outlier-link-FAR").first
     assert far.count() == 1, "no unit far above the national rate in the generated data"
     unit_name = far.inner_text()
-    region = far.locator("xpath=ancestor::tr/td[2]").inner_text()
+    region = far.locator("xpath=ancestor::tr/td[2]/span").get_attribute("data-region")
 
     page.select_option("#filter-region", region)
     page.fill("#filter-to", "2025-12-31")

@@ -47,8 +47,9 @@ def test_a_region_lists_its_units_and_a_region_head_only_their_region(make_ctx):
     assert "/unit/2?" in almaty and "/unit/1?" not in almaty
     head = text_of(view.outcomes(make_ctx(Scope("region_head", region_code="KZ-71")),
                                  "?period=year&to=2015-12-31"))
-    assert "/region/KZ-71?" in head and "/region/KZ-75" not in head
-    assert "Almaly" not in head
+    # Their region's units, not the one row of their region.
+    assert "/unit/1?" in head and "/region/KZ-71?" not in head
+    assert "/region/KZ-75" not in head and "/unit/2?" not in head and "Almaly" not in head
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
@@ -108,3 +109,20 @@ def test_flagged_equals_the_plain_pandas_reading():
     expected = (now.assign(_o=order).sort_values(["_o", "rate"], ascending=[True, False])
                 .drop(columns="_o").head(L.OUTLIER_ROWS))
     pd.testing.assert_frame_equal(L.flagged(judged), expected)
+
+
+def test_an_outlier_names_its_region_not_its_code(make_ctx):
+    from layouts import outcomes as L
+    from layouts.pages import View
+
+    judged = pd.DataFrame({
+        "window_end": [d(2025, 12, 31)] * 2, "entity_id": [2, 2],
+        "event": ["repeat_offences", "revocations"], "events": [9, 0],
+        "average_caseload": [20.0, 20.0], "rate": [450.0, 0.0], "small_sample": [False] * 2,
+        "status": ["FAR", "MET"], "target": [100.0] * 2, "iqr": [10.0] * 2,
+        "label_kk": ["Алмалы"] * 2, "label_ru": ["Алмалы"] * 2, "label_en": ["Almaly"] * 2,
+        "region_code": ["KZ-75"] * 2, "unit_id": [2, 2]})
+    v = View(lang="en", filters=Filters.default(d(2025, 12, 31)), small_min=3)
+    text = text_of(L.outlier_table(judged, "unit", v, "t", {"KZ-75": "Almaty"}))
+    assert '"children": "Almaty"' in text and '"data-region": "KZ-75"' in text
+    assert '"children": "KZ-75"' not in text

@@ -17,6 +17,7 @@ from dashboard.config import Settings
 from dashboard.scope import Scope
 from layouts import review as L
 from tests import fixture_small
+from tests.helpers import shown
 
 YEAR_2025 = "?period=year&to=2025-12-31"
 MINISTRY = Scope("ministry", username="minister")
@@ -50,7 +51,7 @@ def _page_tables(component) -> dict[str, list[list[str]]]:
             for section in c.children:
                 trs = section.children
                 for tr in trs if isinstance(trs, list) else [trs]:
-                    rows.append([cell.children for cell in tr.children])
+                    rows.append([shown(cell.children) for cell in tr.children])
             found[cid.removeprefix("review-table-")] = rows
         walk(getattr(c, "children", None))
     walk(component)
@@ -155,9 +156,12 @@ def test_an_export_is_audited_with_the_scope():
         "review.xlsx scope=region_head:KZ-71 ?period=year&to=2025-12-31")
 
 
-def test_a_unit_head_gets_the_brief_without_a_ranking(make_ctx):
+def test_a_unit_head_gets_the_brief_of_the_unit_its_officers_side_by_side(make_ctx):
     brief = review.gather(make_ctx(Scope("unit_head", unit_id=3, username="head3")), YEAR_2025)
-    assert brief.level is None and brief.behind == [] and brief.scope_name == "Medeu District"
+    assert brief.level == "officer" and brief.scope_name == "Medeu District"
+    behind = dict(brief.behind)
+    assert behind["caseload"].name.tolist() == ["Officer S-0004"]
+    assert "The five officers of Medeu District" in L.html_document(brief)
     # Unit 3 on 31 Dec 2025: cases 9, 11, 12.
     assert brief.key_figures.set_index("measure").loc["on_register", "current"] == 3
     assert "Astana" not in L.html_document(brief)

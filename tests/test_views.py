@@ -1,6 +1,7 @@
 """Page views called as plain functions with a hand-built Context, on the fixture."""
 
 import pytest
+from dash import html
 
 from callbacks import views
 from callbacks.context import Context
@@ -28,9 +29,11 @@ def refusals():
     return seen, lambda what, target: seen.append((what, target))
 
 
-def test_overview_of_a_region_head_lists_only_the_region(make_ctx):
+def test_overview_of_a_region_head_lists_the_units_of_the_region(make_ctx):
     text = text_of(views.overview(make_ctx(), ""))
-    assert "/region/KZ-71" in text and "/region/KZ-75" not in text
+    assert "Units of Astana" in text and "/unit/1" in text and "/unit/2" in text
+    assert "/unit/3" not in text and "Almaty" not in text and "KZ-75" not in text
+    assert "overview-map" not in text  # no map of one region coloured by one value
     assert "Period: 1 Jan 2025 – 31 Dec 2025; as of 31 Dec 2025" in text
 
 
@@ -83,11 +86,59 @@ def test_xlsx_export_is_a_workbook(make_ctx):
 
 
 def test_filter_controls_round_trip_through_the_url(make_ctx):
-    controls = views.filter_controls(make_ctx(), "?period=quarter&to=2025-08-15&type=sentence")
-    assert controls == ("quarter", "2025-07-01", "2025-09-30", "2025-09-30", "sentence",
-                        "all", "all")
-    assert views.query_from_controls(*controls, "?metric=overdue") == (
+    *controls, place = views.filter_controls(make_ctx(),
+                                             "?period=quarter&to=2025-08-15&type=sentence")
+    # A region head's bar shows their region, fixed; no unit in view.
+    assert tuple(controls) == ("quarter", "2025-07-01", "2025-09-30", "2025-09-30",
+                               "sentence", "all", "KZ-71") and place == ""
+    assert views.query_from_controls(*controls, "?metric=overdue", fixed_region=True) == (
         "?period=quarter&to=2025-09-30&type=sentence&metric=overdue")
+    nation = views.filter_controls(make_ctx(Scope.nation()), "?type=sentence")
+    assert nation[6] == "all"
+
+
+@pytest.mark.parametrize("path, search, region, place", [
+    ("/region/KZ-75", "", "KZ-75", ""),
+    ("/unit/1", "", "KZ-71", "Unit: Yesil District"),
+    ("/milestones/unit/3", "?region=KZ-71", "KZ-75", "Unit: Medeu District"),
+
+    ("/", "?region=KZ-75", "KZ-75", ""),
+])
+def test_the_filter_bar_shows_the_place_of_the_page(make_ctx, path, search, region, place):
+    controls = views.filter_controls(make_ctx(Scope.nation()), search, path)
+    assert controls[6:] == (region, place)
+
+
+def test_a_unit_picked_is_named_with_a_way_up_to_its_region(make_ctx):
+    controls = views.filter_controls(make_ctx(Scope.nation()), "?unit=2&type=sentence",
+                                     "/caseload")
+    assert controls[6] == "KZ-71"
+    text = text_of(html.Div(controls[7]))
+    assert "Unit: Saryarka District" in text and "The whole region: Astana" in text
+    assert "/caseload?period=year&to=2025-12-31&type=sentence&region=KZ-71" in text
+    assert "unit=" not in text
+
+
+def test_a_unit_head_bar_shows_the_unit_and_its_region(make_ctx):
+    controls = views.filter_controls(make_ctx(Scope("unit_head", unit_id=3)), "", "/")
+    assert controls[6:] == ("KZ-75", "Unit: Medeu District")
+
+
+@pytest.mark.parametrize("path, region, page_region, expected", [
+    ("/region/KZ-71", "KZ-75", "KZ-71", "/region/KZ-75?type=jail"),
+    ("/region/KZ-71", "all", "KZ-71", "/?type=jail"),
+    ("/region/KZ-71", "KZ-71", "KZ-71", "/region/KZ-71?type=jail"),
+    ("/unit/1", "KZ-75", "KZ-71", "/region/KZ-75?type=jail"),
+    ("/caseload", "KZ-75", None, "/caseload?type=jail"),
+])
+def test_apply_on_a_place_page_leads_to_the_place_picked(path, region, page_region, expected):
+    assert views.href_from_controls(path, region, page_region, "?type=jail") == expected
+
+
+def test_a_region_head_apply_keeps_the_url_region_and_unit():
+    controls = ("year", "", "2025-12-31", "2025-12-31", "all", "all", "KZ-71")
+    assert views.query_from_controls(*controls, "?unit=1", fixed_region=True) == (
+        "?period=year&to=2025-12-31&unit=1")
 
 
 def test_map_click_and_metric_change_the_url():

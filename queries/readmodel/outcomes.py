@@ -24,8 +24,10 @@ from queries.readmodel import outcome_stocks as OS
 from queries.readmodel import outcome_tables as OT
 
 
-def _filter(scope: Scope, narrowing: Narrowing) -> OS.Filter:
-    """The scope and narrowing on the outcome stocks."""
+def _filter(scope: Scope, narrowing: Narrowing, by: str | None = None) -> OS.Filter:
+    """The scope and narrowing on the outcome stocks, which are not split by officer."""
+    if by == "officer":
+        raise CannotAnswer
     return OS.Filter(scope, narrowing.types, narrowing.categories, narrowing.region)
 
 
@@ -65,7 +67,7 @@ def _assembled(rows: dict, periods: Sequence[Period], by: str | None,
 def _period_counts(conn, scope, periods, by, narrowing, closures: bool):
     """repeat_offences' frame (and closures', or None) from one read of the outcome
     stock, assembled from the totals."""
-    flt = _filter(scope, narrowing)
+    flt = _filter(scope, narrowing, by)
     names = ["registered", "closed_next_day", "new_offences",
              *(["completed", "revoked", "closed"] if closures else [])]
     found = _answered(OS.totals(conn, flt, OS.people_days(periods), names, by))
@@ -92,7 +94,7 @@ def _period_counts(conn, scope, periods, by, narrowing, closures: bool):
 @reads(O.on_register, OS.MARKER)
 def on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
                 by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
-    found = _answered(OS.people_on_register(conn, _filter(scope, narrowing), periods, by))
+    found = _answered(OS.people_on_register(conn, _filter(scope, narrowing, by), periods, by))
     found.insert(1, "period_start", [periods[i].start for i in found["idx"]])
     found.insert(2, "period_end", [periods[i].end for i in found["idx"]])
     return O.outer([found], periods, by, ["on_register"])
@@ -107,7 +109,7 @@ def repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
 @reads(O.closures, OS.MARKER)
 def closures(conn: Connection, scope: Scope, periods: Sequence[Period],
              by: str | None = None, narrowing: Narrowing = EVERYTHING) -> pd.DataFrame:
-    counted = _answered(OS.period_counts(conn, _filter(scope, narrowing), periods,
+    counted = _answered(OS.period_counts(conn, _filter(scope, narrowing, by), periods,
                                          ["completed", "revoked", "closed"], by))
     counted["other"] = counted["closed"] - counted["completed"] - counted["revoked"]
     return O.outer([_with_periods(counted, periods, by, O.CLOSURE_COLUMNS)], periods, by,

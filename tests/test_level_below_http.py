@@ -1,0 +1,182 @@
+"""The level below the place in view on every section page, through a real HTTP client
+(requests) against the app served on 127.0.0.1, on tests/fixture_small.py: a region head
+(Astana: units 1 Yesil and 2 Saryarka) and the ministry with ?region=KZ-71 see the units
+of Astana ranked, a unit head (unit 1) and the ministry with ?unit=1 the unit's officers
+(on 28 Feb 2025 officer 1 holds cases 1, 2, 4 and officer 2 case 5, both in post), and a
+region head's pages name nothing of Almaty (unit 3, officer 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from dashboard import auth, migrate
+from dashboard.config import Settings
+from dashboard.db import make_engine
+from service.factory import create_app
+from tests import fixture_small
+from tests.helpers import callback_body, live, sign_in
+
+PASSWORD = "Correct-horse-battery-9"
+USERS = {"minister": ("ministry", {}), "head71": ("region_head", {"region_code": "KZ-71"}),
+         "yesil": ("unit_head", {"unit_id": 1})}
+# Where each section page ranks the level below, and how a row names its place.
+RANKING = {"/": "{level}s-table", "/caseload": "caseload-grid",
+           "/milestones": "milestones-{level}s", "/staff": "staff-{posts}",
+           "/outcomes": "outcomes-by-place", "/review": "review-table-behind-caseload"}
+UNITS = {"/": ["/unit/1?", "/unit/2?"], "/caseload": ["Yesil District", "Saryarka District"],
+         "/milestones": ["/milestones/unit/1?", "/milestones/unit/2?"],
+         "/staff": ["/staff/unit/1?", "/staff/unit/2?"],
+         "/outcomes": ["/unit/1?", "/unit/2?"],
+         "/review": ["Yesil District", "Saryarka District"]}
+OFFICERS = {"/": ["/officer/1?", "/officer/2?"], "/caseload": ["S-0001", "S-0002"],
+            "/milestones": ["/milestones/officer/1?", "/milestones/officer/2?"],
+            "/staff": ["/staff/officer/1?", "/staff/officer/2?"],
+            "/outcomes": ["/officer/1?", "/officer/2?"],
+            "/review": ["S-0001", "S-0002"]}
+# Officer 2 left on 1 July 2025 and case 5 closed on 1 March: their rows are those of
+# early 2025 (the review takes stock on the period's last day: the quarter's, 31 March,
+# when officer 2 is in post but holds no case; its staff ranking lists both).
+EARLY = "period=month&to=2025-02-28"
+SECTIONS = list(RANKING)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('level') / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    fixture_small.load(engine)
+    for name, (role, place) in USERS.items():
+        auth.create_user(engine, name, role, PASSWORD, language="en", **place)
+    engine.dispose()
+    app = create_app(Settings(database_url=url, secret_key="level-http", small_sample_min=1))
+    yield app
+    app.server.config["ENGINE"].dispose()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    with live(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def sessions(server):
+    return {name: sign_in(server.url, name, PASSWORD) for name in USERS}
+
+
+def _page(http, base: str, path: str, search: str = "") -> dict:
+    """The page's layout as the router callback answers it."""
+    deps = http.get(base + "/_dash-dependencies", timeout=10).json()
+    (router,) = [d for d in deps if {"id": "_pages_location", "property": "pathname"}
+                 in d["inputs"]]
+    body = callback_body(router, lambda d: path if d["property"] == "pathname" else search)
+    response = http.post(base + "/_dash-update-component", json=body, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+def _component(tree, id_: str):
+    """The component with `id_` anywhere in a layout (None: not there)."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == id_:
+            return tree
+        children = tree.values()
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return None
+    for child in children:
+        found = _component(child, id_)
+        if found is not None:
+            return found
+    return None
+
+
+def _ranking(page: dict, path: str, level: str) -> str:
+    id_ = RANKING[path].format(level=level, posts="officers" if level == "officer"
+                               else "posts")
+    found = _component(page, id_)
+    assert found is not None, f"no #{id_} on {path}"
+    return json.dumps(found, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", SECTIONS)
+@pytest.mark.parametrize("who, search", [("head71", ""), ("minister", "?region=KZ-71")])
+def test_a_region_is_ranked_by_its_units(server, sessions, path, who, search):
+    page = _page(sessions[who], server.url, path, search)
+    ranking = _ranking(page, path, "unit")
+    for place in UNITS[path]:
+        assert place in ranking, (path, place)
+    text = json.dumps(page, ensure_ascii=False)
+    assert "Units of Astana" in text or "Astana" in text
+    if who == "head71":  # nothing per place of another region
+        assert "Almaty" not in text and "Medeu" not in text and "KZ-75" not in text
+        assert "/unit/3" not in text and "S-0004" not in text
+
+
+@pytest.mark.parametrize("path", SECTIONS)
+@pytest.mark.parametrize("who, search", [("yesil", f"?{EARLY}"),
+                                         ("minister", f"?unit=1&{EARLY}"),
+                                         ("head71", f"?unit=1&{EARLY}")])
+def test_a_unit_is_ranked_by_its_officers(server, sessions, path, who, search):
+    if path == "/review":  # the brief's stock day is the period's end: a quarter's
+        search = search.replace(EARLY, "period=quarter&to=2025-03-31")
+    page = _page(sessions[who], server.url, path, search)
+    ranking = _ranking(page, path, "officer")
+    officers = OFFICERS[path] if path != "/review" else ["S-0001"]
+    for officer in officers:
+        assert officer in ranking, (path, officer)
+    text = json.dumps(page, ensure_ascii=False)
+    assert "Yesil District" in text
+    assert "S-0003" not in text and "S-0004" not in text  # officers of other units
+
+
+@pytest.mark.parametrize("path", SECTIONS)
+def test_a_unit_of_another_region_is_not_permitted(server, sessions, path):
+    text = json.dumps(_page(sessions["head71"], server.url, path, "?unit=3"),
+                      ensure_ascii=False)
+    assert "message-not-permitted" in text
+    assert "Medeu" not in text and "S-0004" not in text
+
+
+def _caseload_export(http, base: str, search: str):
+    body = {"output": "caseload-download.data",
+            "outputs": {"id": "caseload-download", "property": "data"},
+            "inputs": [{"id": "caseload-export-csv", "property": "n_clicks", "value": 1},
+                       {"id": "caseload-export-xlsx", "property": "n_clicks", "value": None}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["caseload-export-csv.n_clicks"]}
+    return http.post(base + "/_dash-update-component", json=body, timeout=30)
+
+
+def test_the_caseload_export_of_a_region_head_lists_the_units(server, sessions):
+    response = _caseload_export(sessions["head71"], server.url, "")
+    assert response.status_code == 200
+    lines = response.json()["response"]["caseload-download"]["data"]["content"]
+    lines = lines.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Unit,")
+    assert [line.split(",")[0] for line in lines[1:]] == ["Saryarka District", "Yesil District"]
+
+
+def test_a_forged_unit_in_the_caseload_export_gets_nothing(server, sessions):
+    response = _caseload_export(sessions["head71"], server.url, "?unit=3")
+    assert '"content"' not in response.text and "Medeu" not in response.text
+
+
+def test_the_filter_bar_of_a_region_head_is_fixed_to_the_region(server, sessions):
+    http = sessions["head71"]
+    deps = http.get(server.url + "/_dash-dependencies", timeout=10).json()
+    (shown,) = [d for d in deps if "filter-place.children" in d["output"]]
+    body = callback_body(shown, lambda d: "" if d["property"] == "search" else "/caseload")
+    response = http.post(server.url + "/_dash-update-component", json=body, timeout=30)
+    assert response.status_code == 200
+    values = response.json()["response"]
+    assert values["filter-region"]["value"] == "KZ-71"
+    layout = requests.get(server.url + "/_dash-layout", cookies=http.cookies, timeout=10)
+    select = _component(layout.json(), "filter-region")
+    assert select["props"]["disabled"] is True
+    assert [o["value"] for o in select["props"]["options"]] == ["KZ-71"]
