@@ -15,7 +15,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, officers, regions, units
 from dashboard.scope import Scope
-from queries.common import cases_where, cases_with_units
+from queries.common import OFFICER, cases_where, cases_with_units, held_on, with_officer
 from queries.national import on_register_on
 from queries.readmodel import measure
 
@@ -47,8 +47,8 @@ PLACE_TYPE_COLUMNS = ["key", "place", "probation_type", "cases"]
 def by_place_and_type(conn: Connection, scope: Scope, f: Filters, level: str,
                       lang: str = "kk") -> pd.DataFrame:
     """Cases on the register on f.as_of per place of `level` (region: the ISO code and
-    name; unit: its id and name; officer: the responsible officer's id and staff code, None
-    for cases no officer holds) and probation type: columns PLACE_TYPE_COLUMNS."""
+    name; unit: its id and name; officer: the id and staff code of the officer who held the
+    case that day, None for cases nobody held) and probation type: columns PLACE_TYPE_COLUMNS."""
     if level == "region":
         frame = by_region_and_type(conn, scope, f, lang)
         return frame.rename(columns={"region_code": "key", "region": "place"})[
@@ -57,8 +57,10 @@ def by_place_and_type(conn: Connection, scope: Scope, f: Filters, level: str,
         key, name = units.c.id, units.c[name_column(lang)]
         source = cases_with_units()
     elif level == "officer":
-        key, name = cases.c.officer_id, officers.c.code
-        source = cases_with_units().outerjoin(officers, officers.c.id == cases.c.officer_id)
+        # The officer who held each case on f.as_of (queries/common.py's rule).
+        key, name = OFFICER, officers.c.code
+        source = with_officer(cases_with_units(), held_on(f.as_of), outer=True) \
+            .outerjoin(officers, officers.c.id == OFFICER)
     else:
         raise ValueError(f"unknown level {level!r}")
     query = (select(key.label("key"), name.label("place"), cases.c.probation_type,

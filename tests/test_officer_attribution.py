@@ -172,3 +172,16 @@ def test_the_pages_say_the_rule(engine_small, lang):
     assert method in text_of(attention.page(ctx, search, print))
     assert {"en": "assignment history", "ru": "истории закрепления",
             "kk": "бекіту тарихы"}[lang] in method
+
+
+@pytest.mark.parametrize("day", [BEFORE, HANDOVER, AFTER])
+def test_the_caseload_split_of_a_unit_by_officer_follows_the_rule(engine_small, day):
+    """The caseload page of a unit (its head's) splits the cases on the register by the
+    officer who held them that day: case 4 is officer 2's on 30 Jun, officer 1's after."""
+    from queries import caseload
+
+    with engine_small.connect() as conn:
+        frame = caseload.by_place_and_type(conn, YESIL_HEAD, _filters(day), "officer")
+    held = frame[frame.key.notna()].groupby("key")["cases"].sum()
+    assert {int(k): int(n) for k, n in held.items()} == \
+        {officer: figures[0] for officer, figures in EXPECTED[day].items()}
