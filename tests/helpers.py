@@ -263,3 +263,34 @@ def delete_case(conn, case_id: int) -> None:
     for table in (case_assignments, milestones, violations, assistance):
         conn.execute(delete(table).where(table.c.case_id == case_id))
     conn.execute(delete(cases).where(cases.c.id == case_id))
+
+
+SMALL_ROLES = {"minister": ("ministry", {}),
+               "head71": ("region_head", {"region_code": "KZ-71"}),
+               "yesil": ("unit_head", {"unit_id": 1})}
+"""A ministry user, Astana's region head and the Yesil unit's head on fixture_small."""
+SMALL_ROLES_PASSWORD = "Correct-horse-battery-9"
+
+
+@contextmanager
+def small_app_with_roles(folder: Path, secret: str, **settings):
+    """The app on a new SQLite file of tests/fixture_small.py with the SMALL_ROLES users
+    (English), settings as given; its engine disposed afterwards."""
+    from dashboard import auth, migrate
+    from dashboard.config import Settings
+    from dashboard.db import make_engine
+    from service.factory import create_app
+    from tests import fixture_small
+
+    url = f"sqlite:///{folder / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    fixture_small.load(engine)
+    for name, (role, place) in SMALL_ROLES.items():
+        auth.create_user(engine, name, role, SMALL_ROLES_PASSWORD, language="en", **place)
+    engine.dispose()
+    app = create_app(Settings(database_url=url, secret_key=secret, **settings))
+    try:
+        yield app
+    finally:
+        app.server.config["ENGINE"].dispose()

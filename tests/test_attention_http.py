@@ -10,30 +10,25 @@ import json
 import pytest
 import requests
 
-from dashboard import audit, auth, migrate
-from dashboard.config import Settings
-from dashboard.db import make_engine
-from service.factory import create_app
-from tests import fixture_small
-from tests.helpers import callback_body, csrf_from, live, sign_in
+from dashboard import audit
+from tests.helpers import (
+    SMALL_ROLES,
+    SMALL_ROLES_PASSWORD,
+    callback_body,
+    csrf_from,
+    live,
+    sign_in,
+    small_app_with_roles,
+)
 
-PASSWORD = "Correct-horse-battery-9"
-USERS = {"minister": ("ministry", {}), "head71": ("region_head", {"region_code": "KZ-71"}),
-         "yesil": ("unit_head", {"unit_id": 1})}
+PASSWORD = SMALL_ROLES_PASSWORD
+USERS = SMALL_ROLES
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('attention') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    fixture_small.load(engine)
-    for name, (role, place) in USERS.items():
-        auth.create_user(engine, name, role, PASSWORD, language="en", **place)
-    engine.dispose()
-    app = create_app(Settings(database_url=url, secret_key="attention-http"))
-    yield app
-    app.server.config["ENGINE"].dispose()
+    with small_app_with_roles(tmp_path_factory.mktemp("attention"), "attention-http") as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,17 @@ import json
 import pytest
 import requests
 
-from dashboard import auth, migrate
-from dashboard.config import Settings
-from dashboard.db import make_engine
-from service.factory import create_app
-from tests import fixture_small
-from tests.helpers import callback_body, live, sign_in
+from tests.helpers import (
+    SMALL_ROLES,
+    SMALL_ROLES_PASSWORD,
+    callback_body,
+    live,
+    sign_in,
+    small_app_with_roles,
+)
 
-PASSWORD = "Correct-horse-battery-9"
-USERS = {"minister": ("ministry", {}), "head71": ("region_head", {"region_code": "KZ-71"}),
-         "yesil": ("unit_head", {"unit_id": 1})}
+PASSWORD = SMALL_ROLES_PASSWORD
+USERS = SMALL_ROLES
 # Where each section page ranks the level below, and how a row names its place.
 RANKING = {"/": "{level}s-table", "/caseload": "caseload-grid",
            "/milestones": "milestones-{level}s", "/staff": "staff-{posts}",
@@ -45,16 +46,9 @@ SECTIONS = list(RANKING)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('level') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    fixture_small.load(engine)
-    for name, (role, place) in USERS.items():
-        auth.create_user(engine, name, role, PASSWORD, language="en", **place)
-    engine.dispose()
-    app = create_app(Settings(database_url=url, secret_key="level-http", small_sample_min=1))
-    yield app
-    app.server.config["ENGINE"].dispose()
+    with small_app_with_roles(tmp_path_factory.mktemp("level"), "level-http",
+                              small_sample_min=1) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
