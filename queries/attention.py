@@ -34,10 +34,10 @@ from queries.milestones import (
     DUE_SOON_DAYS,
     EVERYWHERE,
     Where,
-    _count_if,
-    _from,
-    _place,
+    count_if,
     due_soon_on,
+    milestone_source,
+    place_condition,
 )
 from queries.national import on_register_on, overdue_on
 from queries.readmodel import measure
@@ -63,19 +63,19 @@ def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = 
     officer = case_assignments.c.officer_id.label("key")
     per_case = (
         select(officer,
-               _count_if(milestones.c.due_on < as_of).label("due"),
-               _count_if(overdue_on(as_of)).label("overdue"),
-               _count_if(due_soon_on(as_of, days)).label("due_soon"),
+               count_if(milestones.c.due_on < as_of).label("due"),
+               count_if(overdue_on(as_of)).label("overdue"),
+               count_if(due_soon_on(as_of, days)).label("due_soon"),
                func.max(case((program_drafted_by(as_of), 1), else_=0)).label("drafted"))
-        .select_from(_from(as_of, officer=True, with_milestones=False)
+        .select_from(milestone_source(as_of, officer=True, with_milestones=False)
                      .outerjoin(milestones, milestones.c.case_id == cases.c.id))
-        .where(_place(scope, where), on_register_on(as_of))
+        .where(place_condition(scope, where), on_register_on(as_of))
         .group_by(cases.c.id, case_assignments.c.officer_id)
         .subquery("per_case"))
     q = (select(per_case.c.key, func.count().label("caseload"),
                 func.sum(per_case.c.due), func.sum(per_case.c.overdue),
                 func.sum(per_case.c.due_soon),
-                _count_if(func.coalesce(per_case.c.drafted, 0) == 0))
+                count_if(func.coalesce(per_case.c.drafted, 0) == 0))
          .group_by(per_case.c.key))
     frame = pd.DataFrame([tuple(r) for r in conn.execute(q).all()], columns=ACTION_COLUMNS)
     for column in ACTION_COLUMNS[1:]:

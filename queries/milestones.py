@@ -72,7 +72,9 @@ class Where:
 EVERYWHERE = Where()
 
 
-def _place(scope: Scope, where: Where) -> ColumnElement[bool]:
+def place_condition(scope: Scope, where: Where) -> ColumnElement[bool]:
+    """Units in scope and in `where` (region, unit, type, category): the milestones page's
+    place, shared with the needs-attention list."""
     conditions = [scope.units_where(units)]
     if where.region is not None:
         conditions.append(units.c.region_code == where.region)
@@ -85,7 +87,7 @@ def _place(scope: Scope, where: Where) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
-def _from(day: date, officer: bool, with_milestones: bool = True):
+def milestone_source(day: date, officer: bool, with_milestones: bool = True):
     """Milestones (or cases) with their unit and, if asked, the officer responsible on
     `day`. Outer join: a case nobody held that day still counts for its unit."""
     source = cases.join(units, cases.c.unit_id == units.c.id)
@@ -106,7 +108,8 @@ def _officer_where(where: Where) -> ColumnElement[bool]:
     return case_assignments.c.officer_id == where.officer_id
 
 
-def _count_if(condition) -> ColumnElement:
+def count_if(condition) -> ColumnElement:
+    """The rows where `condition` holds, 0 when none."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -125,17 +128,17 @@ def due_and_overdue(conn: Connection, scope: Scope, as_of: date, level: str,
     key, due, overdue, caseload."""
     officer = _needs_officer(where, level)
     key = _level_key(level).label("key")
-    place = _place(scope, where)
+    place = place_condition(scope, where)
     due = pd.DataFrame(conn.execute(
         select(key, func.count().label("due"),
-               _count_if(overdue_on(as_of)).label("overdue"))
-        .select_from(_from(as_of, officer))
+               count_if(overdue_on(as_of)).label("overdue"))
+        .select_from(milestone_source(as_of, officer))
         .where(place, _officer_where(where), on_register_on(as_of),
                milestones.c.due_on < as_of)
         .group_by(key)).all(), columns=["key", "due", "overdue"])
     load = pd.DataFrame(conn.execute(
         select(key, func.count().label("caseload"))
-        .select_from(_from(as_of, officer, with_milestones=False))
+        .select_from(milestone_source(as_of, officer, with_milestones=False))
         .where(place, _officer_where(where), on_register_on(as_of))
         .group_by(key)).all(), columns=["key", "caseload"])
     return merged_counts(due, load)
@@ -270,9 +273,9 @@ def overdue_breakdown(conn: Connection, scope: Scope, as_of: date, by: str,
     Columns: key, due, overdue. Kinds or types with nothing due are left out."""
     column = {"kind": milestones.c.kind, "probation_type": cases.c.probation_type}[by]
     key = column.label("key")
-    q = (select(key, func.count().label("due"), _count_if(overdue_on(as_of)).label("overdue"))
-         .select_from(_from(as_of, _needs_officer(where)))
-         .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
+    q = (select(key, func.count().label("due"), count_if(overdue_on(as_of)).label("overdue"))
+         .select_from(milestone_source(as_of, _needs_officer(where)))
+         .where(place_condition(scope, where), _officer_where(where), on_register_on(as_of),
                 milestones.c.due_on < as_of)
          .group_by(key).order_by(key))
     return pd.DataFrame(conn.execute(q).all(), columns=["key", "due", "overdue"])
@@ -293,8 +296,8 @@ def aging(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE
         whens.append((milestones.c.due_on >= as_of - timedelta(days=last), name))
     bucket = case(*whens, else_=AGING_BUCKETS[-1][0]).label("bucket")
     q = (select(bucket, func.count().label("overdue"))
-         .select_from(_from(as_of, _needs_officer(where)))
-         .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
+         .select_from(milestone_source(as_of, _needs_officer(where)))
+         .where(place_condition(scope, where), _officer_where(where), on_register_on(as_of),
                 overdue_on(as_of))
          .group_by(bucket))
     counts = dict(conn.execute(q).all())
@@ -336,7 +339,7 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
             return true()
         return exists().where(held_on(day), OFFICER == where.officer_id)
 
-    counts = [_count_if(and_(overdue_on(day), on_register_on(day), held(day))).label(f"d{i}")
+    counts = [count_if(and_(overdue_on(day), on_register_on(day), held(day))).label(f"d{i}")
               for i, day in enumerate(days)]
     window_held = true() if where.officer_id is None else exists().where(
         case_assignments.c.case_id == cases.c.id,
@@ -344,8 +347,8 @@ def overdue_at_month_ends(conn: Connection, scope: Scope, as_of: date, months: i
         case_assignments.c.assigned_on <= last,
         or_(case_assignments.c.unassigned_on.is_(None),
             case_assignments.c.unassigned_on > first))
-    q = (select(*counts).select_from(_from(last, officer=False))
-         .where(_place(scope, where), window_held, late_or_open(),
+    q = (select(*counts).select_from(milestone_source(last, officer=False))
+         .where(place_condition(scope, where), window_held, late_or_open(),
                 milestones.c.due_on < last,
                 or_(milestones.c.completed_on.is_(None), milestones.c.completed_on > first),
                 on_register_between(first, last)))
@@ -367,8 +370,8 @@ def due_soon(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
     """Open milestones due from `as_of` to `days` days after it (both inclusive), per kind,
     of cases on the register on `as_of`. Columns: kind, due."""
     q = (select(milestones.c.kind, func.count())
-         .select_from(_from(as_of, _needs_officer(where)))
-         .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
+         .select_from(milestone_source(as_of, _needs_officer(where)))
+         .where(place_condition(scope, where), _officer_where(where), on_register_on(as_of),
                 due_soon_on(as_of, days))
          .group_by(milestones.c.kind).order_by(milestones.c.kind))
     return pd.DataFrame(conn.execute(q).all(), columns=["kind", "due"])
@@ -411,9 +414,9 @@ def hearings(conn: Connection, scope: Scope, start: date, last: date,
     # assignment ends with it).
     held = (true() if where.officer_id is None
             else exists().where(held_before(cases.c.hearing_on), OFFICER == where.officer_id))
-    counted = (select(func.count(), _count_if(late_report))
-               .select_from(_from(last, officer=False, with_milestones=False))
-               .where(_place(scope, where), held, hearing))
+    counted = (select(func.count(), count_if(late_report))
+               .select_from(milestone_source(last, officer=False, with_milestones=False))
+               .where(place_condition(scope, where), held, hearing))
     total, late = conn.execute(counted).one()
     return int(total), int(late or 0)
 
@@ -432,14 +435,14 @@ def releasing(conn: Connection, scope: Scope, as_of: date, months: int,
                        .label("drafted"),
                        func.max(case((milestones.c.due_on < as_of, 1), else_=0))
                        .label("past_due"))
-                .select_from(_from(as_of, _needs_officer(where), with_milestones=False)
+                .select_from(milestone_source(as_of, _needs_officer(where), with_milestones=False)
                              .outerjoin(milestones, program))
-                .where(_place(scope, where), _officer_where(where), on_register_on(as_of),
+                .where(place_condition(scope, where), _officer_where(where), on_register_on(as_of),
                        cases.c.probation_type == "penitentiary",
                        cases.c.release_on > as_of, cases.c.release_on <= horizon)
                 .group_by(cases.c.id).subquery("per_case"))
-    counted = select(func.count(), _count_if(per_case.c.drafted == 0),
-                     _count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
+    counted = select(func.count(), count_if(per_case.c.drafted == 0),
+                     count_if(and_(per_case.c.drafted == 0, per_case.c.past_due == 1)))
     total, without, overdue = conn.execute(counted).one()
     return int(total), int(without or 0), int(overdue or 0)
 
@@ -495,7 +498,7 @@ def worklist(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
     """Milestones overdue on `as_of`, one row each, with the officer responsible that day:
     one block of rows in the order asked for, and how many rows there are in all."""
     unit_name = units.c[name_column(lang)]
-    conditions = [_place(scope, where), _officer_where(where), on_register_on(as_of),
+    conditions = [place_condition(scope, where), _officer_where(where), on_register_on(as_of),
                   overdue_on(as_of)]
     if q.kinds is not None:
         conditions.append(milestones.c.kind.in_(q.kinds) if q.kinds else false())
@@ -505,7 +508,7 @@ def worklist(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWH
         conditions.append(milestones.c.due_on <= as_of - timedelta(days=q.min_days))
     if q.max_days is not None:
         conditions.append(milestones.c.due_on >= as_of - timedelta(days=q.max_days))
-    source = _from(as_of, officer=True).outerjoin(
+    source = milestone_source(as_of, officer=True).outerjoin(
         officers, officers.c.id == case_assignments.c.officer_id)
     if q.officer_code:
         pattern = "%" + q.officer_code.replace("\\", "\\\\").replace("%", "\\%").replace(
