@@ -37,7 +37,7 @@ from dashboard.schema import (
     violations,
 )
 from dashboard.scope import NotPermitted, Scope
-from queries.common import OFFICER, assigned_on, held_before, with_officer
+from queries.common import OFFICER, assigned_on, held_before, held_on, with_officer
 from queries.dates import days_between, earlier_of, later_of, one_year_after, periods_table
 from queries.readmodel import measure
 
@@ -47,9 +47,9 @@ BY = {
     "probation_type": cases.c.probation_type,
     "legal_category": cases.c.legal_category,
     "unit": units.c.id,
-    # The officer responsible now (cases.officer_id; None: no officer), as the drill's
-    # officer rows count; answered by the definitions only.
-    "officer": cases.c.officer_id,
+    # The officer who held the case (queries/common.py's rule), each measure on its own
+    # day: see _held. None: nobody held it. Answered by the definitions only.
+    "officer": OFFICER,
 }
 # Closures as leadership reads them; every other reason is "other".
 CLOSURE_OUTCOMES = ("completed", "revoked", "other")
@@ -94,6 +94,12 @@ def narrowed(scope: Scope, narrowing: Narrowing, table=cases, unit=units):
 
 def _cases_units():
     return cases.join(units, cases.c.unit_id == units.c.id)
+
+
+def _held(source, by: str | None, on):
+    """`source` joined to the assignment `on` picks when split by officer (the cases nobody
+    held then kept, under None); unchanged otherwise."""
+    return with_officer(source, on, outer=True) if by == "officer" else source
 
 
 def _by(by: str | None):
@@ -147,12 +153,25 @@ def _wide_to_long(wide: pd.DataFrame, by: str | None, value: str) -> pd.DataFram
 
 
 def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
-    # One column per period in a single scan of the cases.
-    columns = [func.count(func.distinct(case(
-        (and_(cases.c.registered_on <= literal(x.end, Date),
-              or_(cases.c.closed_on.is_(None), cases.c.closed_on > literal(x.start, Date))),
-         cases.c.person_id)))).label(f"p{i}") for i, x in enumerate(periods)]
-    q = (select(*_by(by), *columns).select_from(_cases_units())
+    # One column per period in a single scan of the cases. Split by officer, a person
+    # counts for each officer who held their case at some time in the period.
+    def in_period(x):
+        on_register = and_(cases.c.registered_on <= literal(x.end, Date),
+                           or_(cases.c.closed_on.is_(None),
+                               cases.c.closed_on > literal(x.start, Date)))
+        if by != "officer":
+            return on_register
+        ca = case_assignments.c
+        held = or_(ca.assigned_on.is_(None),
+                   and_(ca.assigned_on <= literal(x.end, Date),
+                        or_(ca.unassigned_on.is_(None),
+                            ca.unassigned_on > literal(x.start, Date))))
+        return and_(on_register, held)
+
+    columns = [func.count(func.distinct(case((in_period(x), cases.c.person_id))))
+               .label(f"p{i}") for i, x in enumerate(periods)]
+    source = _held(_cases_units(), by, case_assignments.c.case_id == cases.c.id)
+    q = (select(*_by(by), *columns).select_from(source)
          .where(_where(scope, narrowing),
                 cases.c.registered_on <= max(x.end for x in periods),
                 or_(cases.c.closed_on.is_(None),
@@ -179,8 +198,9 @@ def on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
 def _offences(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     p = periods_table(periods)
     q = (select(p.c.idx, *_by(by), func.count(violations.c.id).label("repeat_offences"))
-         .select_from(violations.join(cases, violations.c.case_id == cases.c.id)
-                      .join(units, cases.c.unit_id == units.c.id)
+         .select_from(_held(violations.join(cases, violations.c.case_id == cases.c.id)
+                            .join(units, cases.c.unit_id == units.c.id),
+                            by, held_on(violations.c.occurred_on))
                       .join(p, violations.c.occurred_on.between(p.c.p_start, p.c.p_end)))
          .where(violations.c.kind == "new_offence", _where(scope, narrowing),
                 violations.c.occurred_on.between(min(x.start for x in periods),
@@ -206,7 +226,8 @@ def _closures(conn, scope, periods, by, narrowing) -> pd.DataFrame:
                 count_if(reason == "revoked", "revoked"),
                 count_if(reason.not_in(["completed", "revoked"]), "other"),
                 func.count().label("closed"))
-         .select_from(_cases_units().join(p, cases.c.closed_on.between(p.c.p_start, p.c.p_end)))
+         .select_from(_held(_cases_units(), by, held_before(cases.c.closed_on))
+                      .join(p, cases.c.closed_on.between(p.c.p_start, p.c.p_end)))
          .where(_where(scope, narrowing),
                 cases.c.closed_on.between(min(x.start for x in periods),
                                           max(x.end for x in periods)))

@@ -185,3 +185,38 @@ def test_the_caseload_split_of_a_unit_by_officer_follows_the_rule(engine_small, 
     held = frame[frame.key.notna()].groupby("key")["cases"].sum()
     assert {int(k): int(n) for k, n in held.items()} == \
         {officer: figures[0] for officer, figures in EXPECTED[day].items()}
+
+
+def test_the_outcomes_split_of_a_unit_by_officer_follows_the_rule(engine_small):
+    """The outcomes page of a unit splits by officer on each event's day: a new offence
+    on case 4 on 20 May 2025 (added here) is officer 2's, who held it then; case 5's
+    revocation (last day 28 Feb 2025) is officer 2's; the people on the register in a
+    period count for every officer who held their case in it, case 4 for officer 2 in
+    the first half of 2025 (the old rule gave case 4 and its offence to officer 1).
+
+        2025 H1  officer 1  people 3 (cases 1, 2, 3)  offences 0  closed 0
+                 officer 2  people 2 (cases 4, 5)     offences 1  closed 1 (revoked)
+        2024 H1  officer 1  people 1 (case 1)         offences 0  closed 0
+                 officer 2  people 1 (case 5)         offences 1 (10 May)  closed 0
+    """
+    from dashboard.metrics import Period
+    from queries import outcomes as O
+
+    with engine_small.begin() as conn:
+        conn.execute(insert(schema.violations), [
+            {"id": 7, "case_id": 4, "occurred_on": date(2025, 5, 20), "kind": "new_offence",
+             "submitted_to_court_on": None, "court_decision": None, "decided_on": None}])
+    periods = [Period(date(2025, 1, 1), date(2025, 6, 30)),
+               Period(date(2024, 1, 1), date(2024, 6, 30))]
+    with engine_small.connect() as conn:
+        offences, closures = O.period_counts(conn, YESIL_HEAD, periods, by="officer")
+
+    def rows(frame, *columns):
+        return {(str(r.period_start), int(r.key)): tuple(int(getattr(r, c)) for c in columns)
+                for r in frame.itertuples() if r.key == r.key and r.key is not None}
+
+    assert rows(offences, "on_register", "repeat_offences") == {
+        ("2025-01-01", 1): (3, 0), ("2025-01-01", 2): (2, 1),
+        ("2024-01-01", 1): (1, 0), ("2024-01-01", 2): (1, 1)}
+    closed = {k: v for k, v in rows(closures, "closed", "revoked").items() if any(v)}
+    assert closed == {("2025-01-01", 2): (1, 1)}
