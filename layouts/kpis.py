@@ -17,23 +17,30 @@ ARROWS = {"higher": "▲", "lower": "▼", "same": "="}
 """Beside the direction's word, never instead of it (not by colour or symbol alone)."""
 
 
+def small_sample(denominator: int, lang: str, small_min: int) -> list:
+    """The small-sample badge (its reason on hover and for screen readers) when the
+    denominator is under the minimum; else nothing."""
+    if denominator >= small_min:
+        return []
+    help_text = t("shell.small_sample_help", lang, n=denominator, min=small_min)
+    return [" ", html.Span(t("shell.small_sample", lang),
+                           className="badge text-bg-warning small-sample", title=help_text),
+            html.Span(help_text, className="visually-hidden")]
+
+
 def rate(value: float | None, denominator: int, lang: str, small_min: int,
          signed: bool = False, digits: int = 0) -> html.Span:
     """A share or change: shown plainly only when its denominator is large enough;
     otherwise marked as a small sample, with the reason on hover and for screen readers."""
     text = percent(value, lang, digits, signed=signed)
-    if value is None or denominator >= small_min:
+    badge = [] if value is None else small_sample(denominator, lang, small_min)
+    if not badge:
         return html.Span(text)
-    help_text = t("shell.small_sample_help", lang, n=denominator, min=small_min)
-    return html.Span([
-        html.Span(text, className="text-muted"), " ",
-        html.Span(t("shell.small_sample", lang), className="badge text-bg-warning small-sample",
-                  title=help_text),
-        html.Span(help_text, className="visually-hidden"),
-    ], className="rate-small-sample")
+    return html.Span([html.Span(text, className="text-muted"), *badge],
+                     className="rate-small-sample")
 
 
-def _with(key: str, lang: str, component, name: str = "value") -> list:
+def _with(key: str, lang: str, component, name: str) -> list:
     """The catalog text of `key` with `component` in place of its {name}."""
     before, _, after = t(key, lang, **{name: "\x00"}).partition("\x00")
     return [part for part in (before, component, after) if not isinstance(part, str) or part]
@@ -50,12 +57,17 @@ class Figure:
     kind: str
     digits: int
 
-    def shown(self, h: Headline, due: Due, lang: str, small_min: int) -> html.Span:
+    def text(self, h: Headline, due: Due, lang: str) -> str:
         value = self.get(h, due)
         if self.kind == "number":
-            return html.Span(number(value, lang, self.digits))
-        return rate(value, self.denominator(h, due), lang, small_min,
-                    signed=self.kind == "signed", digits=self.digits)
+            return number(value, lang, self.digits)
+        return percent(value, lang, self.digits, signed=self.kind == "signed")
+
+    def badge(self, h: Headline, due: Due, lang: str, small_min: int) -> list:
+        """The small-sample badge of a share or change, if its denominator is small."""
+        if self.denominator is None or self.get(h, due) is None:
+            return []
+        return small_sample(self.denominator(h, due), lang, small_min)
 
     def rounded(self, h: Headline, due: Due) -> float | None:
         value = self.get(h, due)
@@ -85,13 +97,14 @@ def _beside_lines(key: str, h: Headline, beside: Beside | None, lang: str,
     own = figure.rounded(h, beside.due)
     for wider in beside.wider:
         other = figure.rounded(wider.headline, wider.due)
-        shown = figure.shown(wider.headline, wider.due, lang, small_min)
+        value = figure.text(wider.headline, wider.due, lang)
         if own is None or other is None:
-            children = _with(f"shell.kpi.beside.{wider.level}", lang, shown)
+            children = [t(f"shell.kpi.beside.{wider.level}", lang, value=value)]
         else:
             direction = "higher" if own > other else "lower" if own < other else "same"
             children = [html.Span(ARROWS[direction], **{"aria-hidden": "true"}), " ",
-                        *_with(f"shell.kpi.beside.{wider.level}.{direction}", lang, shown)]
+                        t(f"shell.kpi.beside.{wider.level}.{direction}", lang, value=value)]
+        children += figure.badge(wider.headline, wider.due, lang, small_min)
         lines.append(html.P(children, className="small text-muted mb-0 kpi-beside",
                             id=f"kpi-{key.replace('_', '-')}-beside-{wider.level}"))
     return lines
@@ -114,7 +127,7 @@ def kpi_cards(h: Headline, lang: str, small_min: int, as_of_text: str,
 
     overdue_note = None if beside is None else _with(
         "milestones.kpi.overdue_note", lang,
-        FIGURES["overdue"].shown(h, beside.due, lang, small_min), "share")
+        rate(beside.due.overdue_share, beside.due.due, lang, small_min, digits=1), "share")
     cards = [
         card("on_register", number(h.on_register, lang),
              t("shell.kpi.on_register_note", lang, date=as_of_text)),

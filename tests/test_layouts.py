@@ -101,7 +101,7 @@ def test_kpi_cards_compare_as_shown_and_say_it_in_words():
     cards = kpi_cards(unit, "ru", 30, "31.12.2025", beside)
     assert _line(cards, "kpi-overdue-beside-region") == "= как по региону (50,0\u00a0%)"
     assert _line(cards, "kpi-overdue-beside-nation").startswith(
-        "▼ ниже, чем по стране (57,1\u00a0% малая выборка")  # 7 due: a small sample
+        "▼ ниже, чем по стране (57,1\u00a0%) малая выборка")  # 7 due: a small sample
     assert _line(cards, "kpi-closed-beside-region").startswith("по региону: 33\u00a0%")
     assert _line(cards, "kpi-caseload-per-post-beside-nation") == "по стране: 2,3"
     assert '"aria-hidden": "true"' in text_of(cards)
