@@ -1,5 +1,6 @@
 """The headline figures (KPIs) of a place: the whole scope, a region, a unit or an officer;
-either as one set (`headline`) or one row per region, unit or officer (`by_place`).
+either as one set (`headline`) or one row per region, unit or officer (`by_place`); and
+beside a place's, the same figures of the wider places it sits in (`beside`: totals only).
 
 An officer's figures (level "officer", or the filters' officer) follow the assignment
 history (queries/common.py): a case on the register or a milestone overdue on the as-of
