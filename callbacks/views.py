@@ -102,11 +102,13 @@ def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> 
             view = places.in_view(conn, ctx.scope, f, ctx.lang)
             below = places_below(conn, ctx, view, f)
             headline = headline_in_view(conn, ctx, view, f, below)
+            beside = kpis.beside(conn, ctx.scope, view.filters(f, ctx.scope), view.level,
+                                 view.place)
             outline = places.all_regions(conn, ctx.lang) if view.below == "region" else None
         v = _view(ctx, f)
         return pages.overview(v, view, headline, below, outline, map_values(below, f.metric),
                               lambda key: BELOW_PATHS[view.below].format(key)
-                              + f.to_query(region=None, unit=None))
+                              + f.to_query(region=None, unit=None), beside)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
@@ -175,6 +177,7 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
             f = parse_filters(conn, ctx, search).within(region=code, unit_id=None)
             units = drill.units_table(conn, ctx.scope, f, ctx.lang)
             headline = kpis.headline_of(units)
+            beside = kpis.beside(conn, ctx.scope, f, "region", place)
         v = _view(ctx, f)
         title = t("shell.below.unit", ctx.lang, place=place.region_name)
         below = pages.child_section(title, pages.places_table(
@@ -182,7 +185,7 @@ def region(ctx: Context, code: str, search: str | None, refuse: Refuse) -> html.
             lambda key: v.link(f"/unit/{key}"), "units-table", title))
         return pages.place_page(v, place.region_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "region"),
-                                headline, below)
+                                headline, below, beside)
     return _guarded(ctx, refuse, "region", code, build)
 
 
@@ -192,6 +195,7 @@ def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.
             place = places.unit(conn, ctx.scope, _id(raw_id), ctx.lang)
             f = parse_filters(conn, ctx, search).within(region=None, unit_id=place.unit_id)
             headline = kpis.headline(conn, ctx.scope, f)
+            beside = kpis.beside(conn, ctx.scope, f, "unit", place)
             staff = drill.officers_table(conn, ctx.scope, f)
         v = _view(ctx, f.within(unit_id=None))
         staff["name"] = [f"{t('shell.level.officer', ctx.lang)} {code}" for code in staff.name]
@@ -202,7 +206,7 @@ def unit(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> html.
             pages.officer_rule(ctx.lang, f.as_of))
         return pages.place_page(v, place.unit_name,
                                 pages.crumbs_for(v, place, t("shell.nation", ctx.lang), "unit"),
-                                headline, below)
+                                headline, below, beside)
     return _guarded(ctx, refuse, "unit", raw_id, build)
 
 
@@ -213,6 +217,7 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
             f = parse_filters(conn, ctx, search).within(region=None, unit_id=None,
                                                         officer_id=place.officer_id)
             headline = kpis.headline(conn, ctx.scope, f)
+            beside = kpis.beside(conn, ctx.scope, f, "officer", place)
             open_cases = drill.officer_cases(conn, ctx.scope, f)
         v = _view(ctx, f.within(officer_id=None))
         below = pages.child_section(t("caseload.officer.cases", ctx.lang), officer_cases_table(
@@ -220,7 +225,7 @@ def officer(ctx: Context, raw_id: str, search: str | None, refuse: Refuse) -> ht
             pages.officer_rule(ctx.lang, f.as_of))
         title = f"{t('shell.level.officer', ctx.lang)} {place.officer_code}"
         return pages.place_page(v, title, pages.crumbs_for(v, place, t("shell.nation", ctx.lang),
-                                                           "officer"), headline, below)
+                                                           "officer"), headline, below, beside)
     return _guarded(ctx, refuse, "officer", raw_id, build)
 
 

@@ -17,7 +17,7 @@ from layouts.kpis import kpi_cards
 from layouts.plotly_locale import graph_box_style, graph_config
 from layouts.shell import breadcrumbs, notices
 from layouts.tables import places_table
-from queries.kpis import Headline
+from queries.kpis import Beside, Headline
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,15 @@ def _metric_select(v: View, label_key: str) -> dbc.Row:
 
 
 def overview(v: View, view, headline: Headline, below: pd.DataFrame,
-             all_regions: pd.DataFrame | None, values: pd.Series, href) -> html.Div:
+             all_regions: pd.DataFrame | None, values: pd.Series, href,
+             beside: Beside | None = None) -> html.Div:
     """The nation: the map of its regions and their table. A region or a unit: bars of its
     units or officers by the measure chosen (a map of one place would colour one value)
     and their table."""
     lang = v.lang
     metric_label = t(f"shell.metric.{v.filters.metric}", lang)
     heading = [*_heading(t("caseload.overview_title", lang), v),
-               kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang))]
+               kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang), beside)]
     if view.below != "region":
         table_id = f"{view.below}s-table"
         title = below_title(view, lang)
@@ -157,10 +158,13 @@ def crumbs_for(v: View, place, nation: str, level: str, case_id: int | None = No
     return breadcrumbs(items, v.lang)
 
 
-def place_page(v: View, title: str, crumbs, headline: Headline, below) -> html.Div:
-    """A region, unit or officer: the same KPIs, then the level below."""
+def place_page(v: View, title: str, crumbs, headline: Headline, below,
+               beside: Beside | None = None) -> html.Div:
+    """A region, unit or officer: the same KPIs (the wider places' `beside` them), then
+    the level below."""
     return html.Div([*_heading(title, v, crumbs),
-                     kpi_cards(headline, v.lang, v.small_min, day(v.filters.as_of, v.lang)),
+                     kpi_cards(headline, v.lang, v.small_min, day(v.filters.as_of, v.lang),
+                               beside),
                      below])
 
 

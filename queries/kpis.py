@@ -1,5 +1,6 @@
 """The headline figures (KPIs) of a place: the whole scope, a region, a unit or an officer;
-either as one set (`headline`) or one row per region, unit or officer (`by_place`).
+either as one set (`headline`) or one row per region, unit or officer (`by_place`); and
+beside a place's, the same figures of the wider places it sits in (`beside`: totals only).
 
 An officer's figures (level "officer", or the filters' officer) follow the assignment
 history (queries/common.py): a case on the register or a milestone overdue on the as-of
@@ -21,7 +22,9 @@ from sqlalchemy.engine import Connection
 from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.schema import cases, milestones, officers, units, violations
-from dashboard.scope import Scope
+from dashboard.scope import NotPermitted, Scope
+from queries import milestones as M
+from queries import places
 from queries.common import (
     OFFICER,
     cases_where,
@@ -256,3 +259,96 @@ def headline_of(places: pd.DataFrame) -> Headline:
     the place's figure is the sum of its parts, and no second round of queries is needed.
     (Not for officers: cases without an officer would be missed.)"""
     return Headline(**{name: int(places[name].sum()) if len(places) else 0 for name in COLUMNS})
+
+
+# --- beside the benchmark: the wider places' figures -------------------------------------
+
+@dataclass(frozen=True)
+class Due:
+    """Milestones due on the as-of day and, of those, overdue: the milestones page's
+    counts (queries.milestones.due_and_overdue), so its overdue share here."""
+
+    due: int
+    overdue: int
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.overdue / self.due if self.due else None
+
+
+@cached("kpis.milestones_due")
+def milestones_due(conn: Connection, scope: Scope, f: Filters) -> Due:
+    """Milestones due and overdue on f.as_of of everything the filters select within the
+    scope (the place, type, category and officer of `f`)."""
+    where = M.Where(region=f.region, unit_id=f.unit_id, officer_id=f.officer_id,
+                    probation_type=f.probation_type, legal_category=f.legal_category)
+    frame = M.due_and_overdue(conn, scope, f.as_of, "region", where)
+    return Due(int(frame["due"].sum()), int(frame["overdue"].sum()))
+
+
+@dataclass(frozen=True)
+class Wider:
+    """A wider place's figures (the nation, a region, a unit): aggregates, no rows."""
+
+    level: str
+    """"nation", "region" or "unit"."""
+    headline: Headline
+    due: Due
+
+
+@dataclass(frozen=True)
+class Beside:
+    """What a place's KPI cards show beside its own figures: its overdue share and the
+    same figures of the wider places it sits in, nearest first."""
+
+    due: Due
+    """The place's own milestones due and overdue."""
+    wider: tuple[Wider, ...] = ()
+
+
+WIDER = {"nation": (), "region": ("nation",), "unit": ("region", "nation"),
+         "officer": ("unit", "region")}
+"""The wider places beside each level: a region beside the nation; a unit beside its
+region and the nation; an officer beside the unit and the region."""
+
+
+def _checked(conn: Connection, scope: Scope, level: str, place: places.Place | None):
+    """The place, looked up again by its id within the scope (NotPermitted outside it):
+    the wider places are those of the place the database says, not of what was passed."""
+    if level == "nation":
+        if scope.role != "ministry":
+            raise NotPermitted
+        return None
+    if level == "region":
+        return places.region(conn, scope, place.region_code)
+    if level == "unit":
+        return places.unit(conn, scope, place.unit_id)
+    if level == "officer":
+        return places.officer(conn, scope, place.officer_id)
+    raise ValueError(f"unknown level {level!r}")
+
+
+def _wider(conn: Connection, level: str, place: places.Place, f: Filters) -> Wider:
+    """The figures of the wider place `level` of `place`, counted as its own viewer's scope
+    counts them (the ministry, the region's head, the unit's head) and only as totals.
+    The filters' type and category stay; place and officer are the wider place's."""
+    whole = f.within(region=None, unit_id=None, officer_id=None)
+    if level == "nation":
+        scope = Scope.nation()
+    elif level == "region":
+        scope = Scope("region_head", region_code=place.region_code)
+    else:
+        scope = Scope("unit_head", unit_id=place.unit_id)
+    return Wider(level, headline(conn, scope, whole), milestones_due(conn, scope, whole))
+
+
+def beside(conn: Connection, scope: Scope, f: Filters, level: str,
+           place: places.Place | None) -> Beside:
+    """The place in view (`level`: nation, region, unit or officer; `place` as looked up
+    within the scope; `f` narrowed to it) with its overdue share, and the totals of the
+    wider places it sits in (WIDER). A place outside the scope raises NotPermitted: the
+    only figures taken from outside the scope are these totals of the places around one
+    the user may see, never a row of another place."""
+    checked = _checked(conn, scope, level, place)
+    return Beside(milestones_due(conn, scope, f),
+                  tuple(_wider(conn, wider, checked, f) for wider in WIDER[level]))

@@ -18,7 +18,7 @@ from layouts.kpis import kpi_cards, rate
 from layouts.plotly_locale import graph_config
 from layouts.shell import breadcrumbs, notices, top_bar
 from layouts.tables import caseload_frame, officer_cases_table, places_table
-from queries.kpis import Headline
+from queries.kpis import Beside, Due, Headline, Wider
 from tests.helpers import header_of, rows_of, shown, text_of
 
 
@@ -46,6 +46,66 @@ def test_kpi_cards_show_each_figure():
     for expected in ("On the register", "on 31 Dec 2025", "2.3", "filled posts: 3",
                      "+50%", "small sample"):
         assert expected in text
+
+
+ASTANA = Headline(on_register=4, registered=3, closed=3, completed=1, overdue=3,
+                  filled_posts=2, repeat_offences=1, repeat_offences_year_before=1)
+NATION = Headline(on_register=7, registered=5, closed=4, completed=2, overdue=4,
+                  filled_posts=3, repeat_offences=3, repeat_offences_year_before=2)
+
+
+def _line(section, id_: str) -> str:
+    """The text on screen of the component `id_` in `section`."""
+    def find(node):
+        if getattr(node, "id", None) == id_:
+            return node
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and not isinstance(child, str | int | float):
+                found = find(child)
+                if found is not None:
+                    return found
+        return None
+    found = find(section)
+    return None if found is None else shown(found)
+
+
+def test_kpi_cards_set_the_wider_places_beside():
+    """Astana beside the nation (fixture_small's 2025): completion 33 % vs 50 %, overdue
+    3 of 5 due (60.0 %) vs 4 of 7 (57.1 %), caseload 2.0 vs 2.3, repeat 0 % vs +50 %."""
+    beside = Beside(Due(5, 3), (Wider("nation", NATION, Due(7, 4)),))
+    cards = kpi_cards(ASTANA, "en", 1, "31 Dec 2025", beside)
+    assert _line(cards, "kpi-closed-beside-nation") == "▼ lower than the nation (50%)"
+    assert _line(cards, "kpi-overdue-beside-nation") == "▲ higher than the nation (57.1%)"
+    assert _line(cards, "kpi-caseload-per-post-beside-nation") == \
+        "▼ lower than the nation (2.3)"
+    assert _line(cards, "kpi-repeat-beside-nation") == "▼ lower than the nation (+50%)"
+    assert "60.0% of those due" in shown(cards)
+    assert _line(cards, "kpi-on-register-beside-nation") is None  # counts: not compared
+    kk = kpi_cards(ASTANA, "kk", 1, "31.12.2025", beside)
+    assert _line(kk, "kpi-overdue-beside-nation") == \
+        "▲ ел бойынша көрсеткіштен (57,1\u00a0%) жоғары"
+    assert "жасақталған штат бірлігі: 2" in shown(kk)
+
+
+def test_kpi_cards_compare_as_shown_and_say_it_in_words():
+    """A unit beside its region and the nation; shares equal to the digit shown are the
+    same; a figure with no denominator is shown without a comparison; the arrow is hidden
+    from screen readers (the word says it)."""
+    unit = Headline(on_register=2, registered=0, closed=0, completed=0, overdue=1,
+                    filled_posts=0, repeat_offences=0, repeat_offences_year_before=0)
+    region = Headline(on_register=4, registered=3, closed=3, completed=1, overdue=3,
+                      filled_posts=2, repeat_offences=1, repeat_offences_year_before=1)
+    beside = Beside(Due(2, 1), (Wider("region", region, Due(1000, 500)),
+                                Wider("nation", NATION, Due(7, 4))))
+    cards = kpi_cards(unit, "ru", 30, "31.12.2025", beside)
+    assert _line(cards, "kpi-overdue-beside-region") == "= как по региону (50,0\u00a0%)"
+    assert _line(cards, "kpi-overdue-beside-nation").startswith(
+        "▼ ниже, чем по стране (57,1\u00a0%) малая выборка")  # 7 due: a small sample
+    assert _line(cards, "kpi-closed-beside-region").startswith("по региону: 33\u00a0%")
+    assert _line(cards, "kpi-caseload-per-post-beside-nation") == "по стране: 2,3"
+    assert '"aria-hidden": "true"' in text_of(cards)
+    assert "kpi-closed-beside" not in text_of(kpi_cards(unit, "ru", 30, "31.12.2025"))
 
 
 def test_kazakh_locale_travels_in_the_graph_config():
