@@ -171,6 +171,7 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
 
 
 UNIT_MARKER_SIZE = 15
+UNIT_MAP_HEIGHT = 400  # pixels of map above the colour bar
 UNIT_MAP_PAD = 0.06  # share of the region's extent left around its outline
 
 
@@ -213,19 +214,26 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                 "line": {"color": "#222", "width": 1}, "showscale": True,
                 "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
                              "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
-                             "y": -0.02, "yanchor": "top", "tickformat": ",d"
-                             if digits == 0 and high - low >= 2 else None}}))
+                             "y": -0.02, "yanchor": "top", **_whole_ticks(digits, low, high)}}))
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    below = 60 + 18 * label.count("<br>")  # the colour bar and its title's lines
     return go.Figure(traces, {
         "xaxis": {**hidden, "range": [x_low - pad, x_high + pad]},
         "yaxis": {**hidden, "range": [y_low - pad, y_high + pad], "scaleanchor": "x",
                   "scaleratio": 1},
-        "dragmode": "pan", "hovermode": "closest", "height": 460,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 70}, "font": {"family": FONT, "size": 13},
+        "dragmode": "pan", "hovermode": "closest", "height": UNIT_MAP_HEIGHT + below,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": below}, "font": {"family": FONT, "size": 13},
         "paper_bgcolor": "white", "plot_bgcolor": "white"})
+
+
+def _whole_ticks(digits: int, low: float, high: float) -> dict:
+    """A count's colour bar: whole ticks only (no "2, 2, 3" from rounded halves)."""
+    if digits:
+        return {}
+    return {"tickformat": ",d", **({"dtick": 1} if high - low < 6 else {})}
 
 
 def _projected(lon: float, lat: float) -> tuple[float, float]:

@@ -3,6 +3,7 @@ passed in; callbacks/views.py fetches it."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -114,6 +115,9 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
     ])
 
 
+LEGEND_LINE = 30  # characters: a line of the unit map's colour bar title on a phone
+
+
 def _unit_map(v: View, view, units: pd.DataFrame, values: pd.Series, title: str) -> list:
     """A region's units on its map, coloured by the measure chosen, the colour bar in the
     measure's unit; a click on a unit opens its page (callbacks/views.py map_href). Each
@@ -125,7 +129,9 @@ def _unit_map(v: View, view, units: pd.DataFrame, values: pd.Series, title: str)
     where = (list(units.position) if "position" in units
              else [positions.position(view.region_code, name) for name in units.name])
     unplaced = [str(name) for name, at in zip(units.name, where, strict=True) if at is None]
-    legend = f"{metric_label} ({t(f'shell.metric_unit.{metric}', lang)})"
+    # Short lines: a phone's width holds "Нагрузка на штатную единицу", not the unit too.
+    legend = "<br>".join([metric_label, *textwrap.wrap(
+        f"({t(f'shell.metric_unit.{metric}', lang)})", LEGEND_LINE)])
     return [_metric_select(v, "shell.map.metric"),
             html.P(t("shell.unit_map.help", lang), className="small text-muted mb-1"),
             _graph("overview-map", figures.unit_map(units, values, lang, legend,

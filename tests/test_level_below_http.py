@@ -187,7 +187,7 @@ def test_a_regions_overview_maps_its_units(server, sessions, who, search):
     assert sorted(markers["customdata"]) == [1, 2]  # Yesil and Saryarka, each placed
     assert any("Yesil District" in text for text in markers["text"])
     colour_bar = markers["marker"]["colorbar"]["title"]["text"]
-    assert colour_bar == "On the register (cases)"
+    assert colour_bar == "On the register<br>(cases)"
     assert _component(page, "unit-map-unplaced") is None
     if who == "head71":  # the neighbours' outlines carry no name or figure
         assert "Medeu" not in json.dumps(figure, ensure_ascii=False)
