@@ -183,8 +183,9 @@ def _bind_pages(app: dash.Dash) -> None:
         return out
 
     # plotly.js reports a click on a region's outline by trace number: the browser adds
-    # the region's code from the figure it holds (assets/map.js), without sending the
-    # figure back here.
+    # the region's code, or the clicked unit marker's id, from the figure it holds
+    # (assets/map.js), without sending the figure back here; a unit's id is checked
+    # against the scope here (views.map_href).
     app.clientside_callback(ClientsideFunction("probation_map", "clicked_region"),
                             Output("overview-map-click", "data"),
                             Input("overview-map", "clickData"), State("overview-map", "figure"),
@@ -194,7 +195,8 @@ def _bind_pages(app: dash.Dash) -> None:
                   Input("overview-map-click", "data"), State("url", "search"),
                   prevent_initial_call=True)
     def map_drill(click_data, search):
-        return views.region_href(click_data, _text(search)) or no_update
+        return views.map_href(context.current(), click_data, _text(search),
+                              context.audit_refusal) or no_update
 
     @app.callback(Output("url", "search", allow_duplicate=True),
                   Input("overview-metric", "value"), State("url", "search"),

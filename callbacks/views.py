@@ -15,7 +15,7 @@ from callbacks.context import Context
 from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
 from dashboard.i18n import t
 from dashboard.scope import NotPermitted
-from layouts import pages, shell
+from layouts import pages, positions, shell
 from layouts.case import case_summary, timeline
 from layouts.export import download
 from layouts.shell import message_page
@@ -105,11 +105,21 @@ def overview(ctx: Context, search: str | None, refuse: Refuse = _no_refusal) -> 
             beside = kpis.beside(conn, ctx.scope, view.filters(f, ctx.scope), view.level,
                                  view.place)
             outline = places.all_regions(conn, ctx.lang) if view.below == "region" else None
+            if view.below == "unit":
+                below = with_positions(conn, view, below)
         v = _view(ctx, f)
         return pages.overview(v, view, headline, below, outline, map_values(below, f.metric),
                               lambda key: BELOW_PATHS[view.below].format(key)
                               + f.to_query(region=None, unit=None), beside)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
+def with_positions(conn, view: places.InView, units: pd.DataFrame) -> pd.DataFrame:
+    """A region's units with the column `position`: where the region's map draws each
+    ((lon, lat), or None: unknown), found by its name in any language."""
+    names = places.unit_names(conn, units.key)
+    return units.assign(position=[positions.position(view.region_code, *names.get(key, ()))
+                                  for key in units.key])
 
 
 def caseload_by_place(conn, ctx: Context, view: places.InView, f: Filters) -> pd.DataFrame:
@@ -360,3 +370,43 @@ def region_href(click_data: dict | None, search: str | None) -> str | None:
     return f"/region/{code}" + (f"?{params}" if params else "")
 
 
+
+
+def unit_href(ctx: Context, click_data: dict | None, search: str | None,
+              refuse: Refuse = _no_refusal) -> str | None:
+    """Where a click on a unit's marker on a region's map leads: that unit's page, the
+    filters kept (but not the region or ?unit=, which the page's path replaces). The click
+    names the unit by its id (assets/map.js); an id that is no unit, or one outside the
+    scope (a forged click), leads nowhere, and the latter is recorded as a refusal."""
+    try:
+        unit_id = click_data["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if type(unit_id) is not int or not 0 < unit_id < 10 ** 12:
+        return None
+    with ctx.engine.connect() as conn:
+        try:
+            places.unit(conn, ctx.scope, unit_id, ctx.lang)
+        except places.NotFound:
+            return None
+        except NotPermitted:
+            refuse("unit", str(unit_id))
+            return None
+        f = parse_filters(conn, ctx, search)
+    return BELOW_PATHS["unit"].format(unit_id) + f.to_query(region=None, unit=None)
+
+
+def map_href(ctx: Context, click_data: dict | None, search: str | None,
+             refuse: Refuse = _no_refusal) -> str | None:
+    """Where a click on the overview map leads: a region's code (the nation's map) or a
+    unit's id (a region's map)."""
+    if _clicked_unit(click_data):
+        return unit_href(ctx, click_data, search, refuse)
+    return region_href(click_data, search)
+
+
+def _clicked_unit(click_data) -> bool:
+    try:
+        return not isinstance(click_data["points"][0]["customdata"], str)
+    except (TypeError, KeyError, IndexError):
+        return False

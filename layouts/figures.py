@@ -20,6 +20,8 @@ from layouts.formatting import number
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "assets" / "geo" / "kz-regions.geojson"
 MAP_COLOURSCALE = "Blues"
+# A unit's marker on a white region: the palest blues would vanish, so start darker.
+UNIT_COLOURSCALE = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 OUT_OF_SCOPE_COLOUR = "#eeeeee"
 MAP_CENTRE = (66.9, 54.86)  # lon 66.9, lat 48.0 projected: where the colour bar marker sits
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -166,6 +168,77 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         "dragmode": "pan", "hovermode": "closest", "height": 400,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "font": {"family": FONT, "size": 13},
         "paper_bgcolor": "white", "plot_bgcolor": "white"})
+
+
+UNIT_MARKER_SIZE = 15
+UNIT_MAP_HEIGHT = 400  # pixels of map above the colour bar
+UNIT_MAP_PAD = 0.06  # share of the region's extent left around its outline
+
+
+def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
+             region_code: str, positions: list[tuple[float, float] | None]) -> go.Figure:
+    """A region's units on its outline: the region drawn white, zoomed to fill the map,
+    its neighbours grey (no data: outline only), one marker per unit of `table` at its
+    `positions` entry ((lon, lat), projected as the outlines are; None: left off the map)
+    coloured by `values` (indexed like `table`), with a colour bar below titled `label`
+    (the measure and its unit). Hover: the unit's name and value. A click reports the
+    marker's unit id: the trace's customdata, one per marker (see assets/map.js)."""
+    outlines = region_outlines()
+    others = sorted(code for code in outlines if code != region_code)
+    own_x, own_y = outlines[region_code]
+    traces = [
+        go.Scatter(x=_joined(outlines, others, 0), y=_joined(outlines, others, 1),
+                   mode="lines", fill="toself", fillcolor=OUT_OF_SCOPE_COLOUR,
+                   line={"color": "#aaa", "width": 0.5}, hoverinfo="skip", showlegend=False),
+        go.Scatter(x=own_x, y=own_y, mode="lines", fill="toself", fillcolor="#fafafa",
+                   line={"color": "#333", "width": 1.2}, hoverinfo="skip", showlegend=False),
+    ]
+    placed = [i for i, where in enumerate(positions) if where is not None]
+    numbers = values.to_numpy()
+    digits = 1 if values.dtype.kind == "f" else 0
+    shown = [float(numbers[i]) for i in placed]
+    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    xy = [_projected(*positions[i]) for i in placed]
+    # Largest last, so a big value is drawn above a neighbour it overlaps.
+    order = sorted(range(len(placed)), key=lambda k: shown[k])
+    traces.append(go.Scatter(
+        x=[xy[k][0] for k in order], y=[xy[k][1] for k in order], mode="markers",
+        customdata=[int(table.key.iloc[placed[k]]) for k in order],
+        text=[f"{table.name.iloc[placed[k]]}<br>{number(shown[k], lang, digits)}"
+              for k in order],
+        hovertemplate="%{text}<extra></extra>", showlegend=False,
+        marker={"color": [shown[k] for k in order], "cmin": low, "cmax": high,
+                "colorscale": UNIT_COLOURSCALE, "size": UNIT_MARKER_SIZE,
+                "line": {"color": "#222", "width": 1}, "showscale": True,
+                "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
+                             "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
+                             "y": -0.02, "yanchor": "top", **_whole_ticks(digits, low, high)}}))
+    x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
+    y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
+    pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    below = 60 + 18 * label.count("<br>")  # the colour bar and its title's lines
+    return go.Figure(traces, {
+        "xaxis": {**hidden, "range": [x_low - pad, x_high + pad]},
+        "yaxis": {**hidden, "range": [y_low - pad, y_high + pad], "scaleanchor": "x",
+                  "scaleratio": 1},
+        "dragmode": "pan", "hovermode": "closest", "height": UNIT_MAP_HEIGHT + below,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": below}, "font": {"family": FONT, "size": 13},
+        "paper_bgcolor": "white", "plot_bgcolor": "white"})
+
+
+def _whole_ticks(digits: int, low: float, high: float) -> dict:
+    """A count's colour bar: whole ticks only (no "2, 2, 3" from rounded halves)."""
+    if digits:
+        return {}
+    return {"tickformat": ",d", **({"dtick": 1} if high - low < 6 else {})}
+
+
+def _projected(lon: float, lat: float) -> tuple[float, float]:
+    """(lon, lat) as region_outlines draws them (Web Mercator, in degrees)."""
+    return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
 
 
 def _joined(outlines: dict, codes, axis: int) -> np.ndarray:

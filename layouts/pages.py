@@ -3,6 +3,7 @@ passed in; callbacks/views.py fetches it."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -11,7 +12,7 @@ from dash import dcc, html
 
 from dashboard.filters import MAP_METRICS, Filters
 from dashboard.i18n import t
-from layouts import export, figures
+from layouts import export, figures, positions
 from layouts.formatting import day
 from layouts.kpis import kpi_cards
 from layouts.plotly_locale import graph_box_style, graph_config
@@ -71,9 +72,9 @@ def _metric_select(v: View, label_key: str) -> dbc.Row:
 def overview(v: View, view, headline: Headline, below: pd.DataFrame,
              all_regions: pd.DataFrame | None, values: pd.Series, href,
              beside: Beside | None = None) -> html.Div:
-    """The nation: the map of its regions and their table. A region or a unit: bars of its
-    units or officers by the measure chosen (a map of one place would colour one value)
-    and their table."""
+    """The nation: the map of its regions and their table. A region: the map of its units
+    by the measure chosen, and their table. A unit: bars of its officers by the measure
+    (officers have no place on a map), and their table."""
     lang = v.lang
     metric_label = t(f"shell.metric.{v.filters.metric}", lang)
     heading = [*_heading(t("caseload.overview_title", lang), v),
@@ -81,15 +82,17 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
     if view.below != "region":
         table_id = f"{view.below}s-table"
         title = below_title(view, lang)
+        # The map or bars above the table: the table's nine columns need the whole width.
+        chart = (_unit_map(v, view, below, values, title) if view.below == "unit"
+                 else [_metric_select(v, "shell.bars.metric"),
+                       html.P(t(f"shell.bars.help.{view.below}", lang),
+                              className="small text-muted mb-1"),
+                       _graph("overview-bars", figures.place_bars(below, values, lang,
+                                                                  metric_label),
+                              lang, f"{title}: {metric_label}")])
         return html.Div([*heading, html.Section([
             html.H2(title, className="h5", id="below-title"),
-            # The bars above the table: the table's nine columns need the whole width.
-            dbc.Row(dbc.Col([_metric_select(v, "shell.bars.metric"),
-                             html.P(t(f"shell.bars.help.{view.below}", lang),
-                                    className="small text-muted mb-1"),
-                             _graph("overview-bars", figures.place_bars(below, values, lang,
-                                                                        metric_label),
-                                    lang, f"{title}: {metric_label}")], lg=8, xl=6)),
+            dbc.Row(dbc.Col(chart, lg=8, xl=6)),
             places_table(below, lang, v.small_min, href, table_id, title),
             ])])
     return html.Div([
@@ -111,6 +114,34 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
             ]), xl=7),
         ]),
     ])
+
+
+LEGEND_LINE = 30  # characters: a line of the unit map's colour bar title on a phone
+
+
+def _unit_map(v: View, view, units: pd.DataFrame, values: pd.Series, title: str) -> list:
+    """A region's units on its map, coloured by the measure chosen, the colour bar in the
+    measure's unit; a click on a unit opens its page (callbacks/views.py map_href). Each
+    unit's place is its `position` column when there is one (callbacks/views.py
+    with_positions), else found by its name (layouts/positions.py); units with none are
+    named below the map."""
+    lang, metric = v.lang, v.filters.metric
+    metric_label = t(f"shell.metric.{metric}", lang)
+    where = (list(units.position) if "position" in units
+             else [positions.position(view.region_code, name) for name in units.name])
+    unplaced = [str(name) for name, at in zip(units.name, where, strict=True) if at is None]
+    # Short lines: a phone's width holds "Нагрузка на штатную единицу", not the unit too.
+    legend = "<br>".join([metric_label, *textwrap.wrap(
+        f"({t(f'shell.metric_unit.{metric}', lang)})", LEGEND_LINE)])
+    return [_metric_select(v, "shell.map.metric"),
+            html.P(t("shell.unit_map.help", lang), className="small text-muted mb-1"),
+            _graph("overview-map", figures.unit_map(units, values, lang, legend,
+                                                    view.region_code, where),
+                   lang, f"{title}: {metric_label}"),
+            *([html.P(t("shell.unit_map.unplaced", lang, names=", ".join(unplaced)),
+                      className="small text-muted", id="unit-map-unplaced")] if unplaced
+              else []),
+            dcc.Store(id="overview-map-click")]
 
 
 def caseload(v: View, view, by_place_type: pd.DataFrame, by_category: pd.DataFrame,

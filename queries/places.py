@@ -60,6 +60,17 @@ def all_regions(conn: Connection, lang: str = "kk") -> pd.DataFrame:
                         columns=["code", "name"])
 
 
+def unit_names(conn: Connection, unit_ids) -> dict[int, tuple[str, str, str]]:
+    """Each of `unit_ids`' names in kk, ru and en (to find it in a list of places named in
+    another language: layouts/positions.py). The ids come from a query within the scope."""
+    ids = [int(i) for i in unit_ids]
+    if not ids:
+        return {}
+    rows = conn.execute(select(units.c.id, units.c.name_kk, units.c.name_ru, units.c.name_en)
+                        .where(units.c.id.in_(ids)))
+    return {row.id: (row.name_kk, row.name_ru, row.name_en) for row in rows}
+
+
 def _check(scope: Scope, unit_row) -> None:
     if unit_row is None:
         raise NotFound

@@ -26,7 +26,10 @@ def test_a_region_head_sees_only_the_region(watched):
     # The level below the region: its units (tests/test_level_browser.py, every page).
     assert sorted(page.locator("#units-table a").all_inner_texts()) == [
         "Saryarka District", "Yesil District"]
-    assert page.locator("#regions-table, #overview-map").count() == 0
+    assert page.locator("#regions-table").count() == 0
+    # The map is the region's, of its units (tests/test_level_browser.py), not the regions'.
+    page.wait_for_selector("#overview-map .scatterlayer .trace:last-child .point")
+    assert page.locator("#overview-map .scatterlayer .trace:last-child .point").count() == 2
     # (dbc.Select always renders a hidden, disabled placeholder option first)
     assert page.locator("#filter-region option:not([hidden])").all_inner_texts() == [
         "Astana"]

@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from dashboard import audit
 from tests.helpers import (
     SMALL_ROLES,
     SMALL_ROLES_PASSWORD,
@@ -174,3 +175,63 @@ def test_the_filter_bar_of_a_region_head_is_fixed_to_the_region(server, sessions
     select = _component(layout.json(), "filter-region")
     assert select["props"]["disabled"] is True
     assert [o["value"] for o in select["props"]["options"]] == ["KZ-71"]
+
+
+@pytest.mark.parametrize("who, search", [("head71", ""), ("minister", "?region=KZ-71")])
+def test_a_regions_overview_maps_its_units(server, sessions, who, search):
+    page = _page(sessions[who], server.url, "/", search)
+    graph = _component(page, "overview-map")
+    assert graph is not None and _component(page, "overview-bars") is None
+    figure = graph["props"]["figure"]
+    (markers,) = [t for t in figure["data"] if t.get("mode") == "markers"]
+    assert sorted(markers["customdata"]) == [1, 2]  # Yesil and Saryarka, each placed
+    assert any("Yesil District" in text for text in markers["text"])
+    colour_bar = markers["marker"]["colorbar"]["title"]["text"]
+    assert colour_bar == "On the register<br>(cases)"
+    assert _component(page, "unit-map-unplaced") is None
+    if who == "head71":  # the neighbours' outlines carry no name or figure
+        assert "Medeu" not in json.dumps(figure, ensure_ascii=False)
+
+
+def test_a_units_overview_keeps_its_officers_bars(server, sessions):
+    page = _page(sessions["yesil"], server.url, "/", f"?{EARLY}")
+    assert _component(page, "overview-bars") is not None
+    assert _component(page, "overview-map") is None
+
+
+def _map_click(http, base: str, customdata, search: str = ""):
+    """The server's half of a click on the overview map (callbacks/register.py
+    map_drill), as assets/map.js hands it over: the clicked region's code or unit's id."""
+    deps = http.get(base + "/_dash-dependencies", timeout=10).json()
+    (drill,) = [d for d in deps if {"id": "overview-map-click", "property": "data"}
+                in d["inputs"]]
+    click = {"points": [{"curveNumber": 2, "customdata": customdata}]}
+    body = callback_body(drill, lambda d: click if d["property"] == "data" else search)
+    return http.post(base + "/_dash-update-component", json=body, timeout=30)
+
+
+def test_a_click_on_a_unit_opens_its_page_with_the_filters(server, sessions):
+    response = _map_click(sessions["head71"], server.url, 2,
+                          "?period=month&to=2025-02-28&metric=overdue")
+    assert response.status_code == 200
+    href = response.json()["response"]["url"]["href"]
+    assert href.startswith("/unit/2?")
+    assert "to=2025-02-28" in href and "metric=overdue" in href and "region" not in href
+
+
+@pytest.mark.parametrize("customdata", [3, 999, 0, -1, 1.5, True, [1], "1", None])
+def test_a_forged_unit_click_leads_nowhere(app, server, sessions, customdata):
+    engine = app.server.config["ENGINE"]
+    before = len(audit.entries(engine, event="refused"))
+    response = _map_click(sessions["head71"], server.url, customdata)
+    assert response.status_code == 204 or "href" not in response.text, response.text[:300]
+    refused = audit.entries(engine, event="refused")[before:]
+    if customdata == 3:  # a unit of Almaty: outside Astana's head's scope, recorded
+        assert [(e.username, e.target) for e in refused] == [("head71", "unit:3")]
+    else:
+        assert refused == []
+
+
+def test_a_click_on_a_region_still_opens_the_region(server, sessions):
+    response = _map_click(sessions["minister"], server.url, "KZ-75", "?type=sentence")
+    assert response.json()["response"]["url"]["href"] == "/region/KZ-75?type=sentence"

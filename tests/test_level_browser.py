@@ -169,3 +169,46 @@ def test_a_ranking_table_sorts_by_any_column(watched):
     expect(by_name).to_have_attribute("aria-sort", "ascending")
     assert header.get_attribute("aria-sort") is None
     assert page.locator(names).all_inner_texts() == ["Saryarka District", "Yesil District"]
+
+
+def test_a_region_heads_overview_maps_the_units_and_a_marker_drills_to_its_unit(watched):
+    """The region's map in Kazakh: both units' markers drawn on Astana's outline, the
+    colour bar below; photographed at both sizes; a click on a marker opens that unit."""
+    watched.sign_in("head71")
+    page = watched.page
+    ARTIFACTS.mkdir(exist_ok=True)
+    markers = "#overview-map .scatterlayer .trace:last-child .point"
+    try:
+        watched.open("/language/kk")
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            watched.open("/")
+            page.locator("#overview-map").scroll_into_view_if_needed()
+            page.wait_for_selector(markers)
+            assert page.locator(markers).count() == 2
+            expect(page.locator("#overview-map .colorbar")).to_have_count(1)
+            _draw_every_chart(watched)
+            page.locator("#overview-map").scroll_into_view_if_needed()
+            watched.settle()
+            page.screenshot(path=str(ARTIFACTS / f"unit-map-region-head-kk-{size}.png"))
+            page.screenshot(path=str(ARTIFACTS / f"unit-map-region-head-kk-{size}-full.png"),
+                            full_page=True)
+        page.set_viewport_size({"width": 1440, "height": 900})
+        watched.open("/")
+        page.wait_for_selector(markers)
+        at = page.evaluate("""() => {
+            const gd = document.querySelector('#overview-map .js-plotly-plot');
+            const l = gd._fullLayout, box = gd.getBoundingClientRect();
+            const trace = gd._fullData[gd._fullData.length - 1];
+            const i = trace.customdata.indexOf(2);
+            return [box.left + l._size.l + l.xaxis.l2p(trace.x[i]),
+                    box.top + l._size.t + l.yaxis.l2p(trace.y[i])];
+        }""")
+        page.mouse.move(*at)
+        page.wait_for_selector("#overview-map .hoverlayer .hovertext")
+        page.mouse.click(*at)
+        page.wait_for_url("**/unit/2?*")
+        expect(page.locator("h1")).to_have_text("Сарыарқа ауданы")
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        watched.open("/language/en")

@@ -33,7 +33,8 @@ def test_overview_of_a_region_head_lists_the_units_of_the_region(make_ctx):
     text = text_of(views.overview(make_ctx(), ""))
     assert "Units of Astana" in text and "/unit/1" in text and "/unit/2" in text
     assert "/unit/3" not in text and "Almaty" not in text and "KZ-75" not in text
-    assert "overview-map" not in text  # no map of one region coloured by one value
+    # The map of the region's units, not of the regions coloured by one value.
+    assert "overview-map" in text and "overview-bars" not in text
     assert "Period: 1 Jan 2025 – 31 Dec 2025; as of 31 Dec 2025" in text
 
 
@@ -139,6 +140,15 @@ def test_a_region_head_apply_keeps_the_url_region_and_unit():
     controls = ("year", "", "2025-12-31", "2025-12-31", "all", "all", "KZ-71")
     assert views.query_from_controls(*controls, "?unit=1", fixed_region=True) == (
         "?period=year&to=2025-12-31&unit=1")
+
+
+def test_a_unit_click_outside_the_scope_is_refused_and_logged(make_ctx, refusals):
+    seen, refuse = refusals
+    click = {"points": [{"customdata": 3}]}
+    assert views.map_href(make_ctx(), click, "", refuse) is None
+    assert seen == [("unit", "3")]
+    href = views.map_href(make_ctx(), {"points": [{"customdata": 1}]}, "?type=sentence", refuse)
+    assert href.startswith("/unit/1?") and "type=sentence" in href  # as the table links
 
 
 def test_map_click_and_metric_change_the_url():
