@@ -216,9 +216,10 @@ def test_officer_cases_link_each_case_with_next_and_overdue_milestones(lang):
 
 
 def test_top_bar_has_sections_languages_and_sign_out():
-    text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана", "tok"))
-    for expected in ("Обзор", "Состоящие на учёте", "Қазақша", "English", "/language/kk",
-                     "/logout", "Выйти", "csrf_token", "ivanov"):
+    text = text_of(top_bar("ru", "ivanov", "Руководитель службы пробации региона · Астана", "tok"))
+    for expected in ("Сводка", "Доклад руководству", "Мероприятия", "Состоящие на учёте",
+                     "Қазақша", "English", "/language/kk", "/logout", "Выйти", "csrf_token",
+                     "ivanov"):
         assert expected in text
 
 
