@@ -16,6 +16,7 @@ noun singular after a numeral, so its two forms read the same.
 from __future__ import annotations
 
 import json
+import numbers
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -46,6 +47,10 @@ def plural_categories(lang: str) -> frozenset[str]:
 
 def plural_category(lang: str, count) -> str:
     """The CLDR plural category of `count` in `lang` ("one", "few", "many", "other")."""
+    if isinstance(count, numbers.Integral):
+        count = int(count)  # numpy's integers too
+    elif isinstance(count, numbers.Real):
+        count = float(count)
     return _locale(lang).plural_form(count)
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import rules as R
 from dashboard.i18n import LANGUAGES, catalog, forms
 from layouts.shell import SECTIONS
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.md"
 # Abbreviations a reader of any of the three languages knows without help.
 KNOWN_ABBREVIATIONS = {"CSV", "XLSX", "HTML", "UTC", "PNG"}
-ABBREVIATION = re.compile(r"(?<!\w)([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,})(?!\w)")
+ABBREVIATION = re.compile(r"(?<![\w-])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,})(?!\w)")  # not "No. 38-VI"
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,17 @@ def test_every_abbreviation_is_spelled_out_at_its_first_use():
              for key, entry in catalog().items() for lang in LANGUAGES
              for text in texts_of(entry, lang) if (abbrs := unexplained(text))]
     assert not wrong, "\n".join(wrong)
+
+
+# What a rule's source must say: the act and its article, or that the figure is assumed.
+ARTICLE = {"kk": r"\d+-бап", "ru": r"статья \d+", "en": r"art\. \d+"}
+ASSUMED = {"kk": "болжам", "ru": "допущение", "en": "assumption"}
+CAN_BE_SET = {"kk": "баптау", "ru": "настройк", "en": "can be set"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_deadline_rule_says_where_it_comes_from(lang):
+    for kind in R.RULE_OF_KIND:
+        source = catalog()[f"milestones.source.{kind}"][lang]
+        assert re.search(ARTICLE[lang], source) or ASSUMED[lang] in source, (kind, source)
+        assert CAN_BE_SET[lang] in source, (kind, source)
