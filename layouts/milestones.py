@@ -33,9 +33,11 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 def rule_text(kind: str, rules: R.DeadlineRules, lang: str) -> str:
-    """The deadline that applies to `kind`, from the rules module, in words."""
-    field = R.RULE_OF_KIND[kind]
-    return t(f"milestones.rule.{kind}", lang, n=getattr(rules, field))
+    """The deadline that applies to `kind`, from the rules module, in words, with where it
+    comes from: a legal act and article, or the dashboard's assumption that can be set."""
+    n = getattr(rules, R.RULE_OF_KIND[kind])
+    return (f"{t(f'milestones.rule.{kind}', lang, count=n, n=n)} "
+            f"({t(f'milestones.source.{kind}', lang)})")
 
 
 def rules_help(rules: R.DeadlineRules, lang: str) -> html.Details:
@@ -99,10 +101,12 @@ def _headline_row(h: Headline, gaps: NewTypeGaps, timeliness, lang: str,
               t("milestones.kpi.due_soon_note", lang, date=as_of_text)),
         _card("ms-kpi-pre-trial", t("milestones.kpi.pre_trial", lang),
               number(gaps.reports_not_before_hearing, lang),
-              t("milestones.kpi.pre_trial_note", lang, n=number(gaps.hearings, lang))),
+              t("milestones.kpi.pre_trial_note", lang, count=gaps.hearings,
+                n=number(gaps.hearings, lang))),
         _card("ms-kpi-release", t("milestones.kpi.release", lang),
               number(gaps.without_release_program, lang),
-              t("milestones.kpi.release_note", lang, n=number(gaps.releasing_within_year, lang),
+              t("milestones.kpi.release_note", lang, count=gaps.releasing_within_year,
+                n=number(gaps.releasing_within_year, lang),
                 late=number(gaps.without_release_program_overdue, lang))),
     ], className="g-2 mb-3", id="milestones-kpis")
 

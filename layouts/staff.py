@@ -237,8 +237,8 @@ def redistribution_body(r: Redistribution | None, names: Mapping, lang: str,
     if r is None:
         return html.P(t("staff.redistribution.unit_level", lang), className="text-muted")
     return html.Div([
-        html.P(t("staff.redistribution.help", lang, total=number(int(r.places["posts"].sum()),
-                                                                   lang),
+        html.P(t("staff.redistribution.help", lang, count=int(r.places["posts"].sum()),
+                 total=number(int(r.places["posts"].sum()), lang),
                  target=number(params.nominal_target, lang)), className="small text-muted"),
         dbc.Row([
             dbc.Col([html.H3(t("staff.moves.title", lang), className="h6"),
@@ -263,7 +263,8 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
     lang, p = v.lang, data.params
     key = place_key(data.level) if data.level != "unit" else "unit_id"
     c = data.capacity
-    notes = [html.P(t("staff.unweighted", lang, n=number(data.unweighted, lang)),
+    notes = [html.P(t("staff.unweighted", lang, count=data.unweighted,
+                      n=number(data.unweighted, lang)),
                     className="small text-warning")] if data.unweighted else []
     return html.Div([
         *_heading(title, v, crumbs),
@@ -308,7 +309,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                 officers_table(c.worst, data.unit_names, lang, officer_href,
                                "staff-overloaded", t("staff.overloaded.title", lang,
                                                      pct=number(p.overload_pct, lang))),
-                html.P(t("staff.overloaded.more", lang, shown=len(c.worst),
+                html.P(t("staff.overloaded.more", lang, count=len(c.worst), shown=len(c.worst),
                          total=number(c.overloaded, lang)), className="small text-muted")
                 if c.overloaded > len(c.worst) else None,
             ]), xl=7),

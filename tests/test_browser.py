@@ -69,7 +69,7 @@ def test_switch_to_kazakh(watched):
     page.click("#lang-kk")
     watched.settle()
     assert page.get_attribute("html", "lang") == "kk"
-    assert page.locator("h1").inner_text() == "Жалпы шолу"
+    assert page.locator("h1").inner_text() == "Жалпы көрініс"
     assert page.locator("#kpi-on-register h3").inner_text() == "Есепте тұрғандар"
     page.click("#lang-en")  # leave the user as the other tests expect
     watched.settle()

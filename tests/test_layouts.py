@@ -85,7 +85,7 @@ def test_kpi_cards_set_the_wider_places_beside():
     kk = kpi_cards(ASTANA, "kk", 1, "31.12.2025", beside)
     assert _line(kk, "kpi-overdue-beside-nation") == \
         "▲ ел бойынша көрсеткіштен (57,1\u00a0%) жоғары"
-    assert "жасақталған штат бірлігі: 2" in shown(kk)
+    assert "жасақталған штат бірліктері: 2" in shown(kk)
 
 
 def test_kpi_cards_compare_as_shown_and_say_it_in_words():
@@ -276,9 +276,10 @@ def test_officer_cases_link_each_case_with_next_and_overdue_milestones(lang):
 
 
 def test_top_bar_has_sections_languages_and_sign_out():
-    text = text_of(top_bar("ru", "ivanov", "Руководитель региона · Астана", "tok"))
-    for expected in ("Обзор", "Состоящие на учёте", "Қазақша", "English", "/language/kk",
-                     "/logout", "Выйти", "csrf_token", "ivanov"):
+    text = text_of(top_bar("ru", "ivanov", "Руководитель службы пробации региона · Астана", "tok"))
+    for expected in ("Сводка", "Доклад руководству", "Мероприятия", "Состоящие на учёте",
+                     "Қазақша", "English", "/language/kk", "/logout", "Выйти", "csrf_token",
+                     "ivanov"):
         assert expected in text
 
 
