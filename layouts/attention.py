@@ -78,6 +78,10 @@ def _text(field: str) -> dict:
     return {"function": f"params.data ? params.data.{field} : ''"}
 
 
+ROW_HEIGHT, HEADER_HEIGHT = 42, 66
+"""ag-theme-alpine's row height, and its header of wrapped titles (two lines)."""
+
+
 def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
     """Every column sortable and filterable; links sort and filter by their text."""
     def col(field: str, key: str, **extra) -> dict:
@@ -124,7 +128,11 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
         dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
                          "localeText": {key: t(f"attention.grid.{key}", lang)
                                         for key in GRID_TEXTS}},
-        className="ag-theme-alpine", style={"width": "100%"})
+        # The box keeps the height the grid will take (its header and rows at the theme's
+        # heights) while AG Grid loads: the page does not jump when it arrives (CLS).
+        className="ag-theme-alpine",
+        style={"width": "100%",
+               "minHeight": f"{HEADER_HEIGHT + ROW_HEIGHT * max(len(row_data), 1)}px"})
 
 
 def totals_text(frame: pd.DataFrame, lang: str) -> str:
