@@ -416,6 +416,16 @@ def csrf_valid(sent: str | None) -> bool:
     return bool(expected and sent) and secrets.compare_digest(str(expected), str(sent))
 
 
+def form_csrf_ok(target: str) -> bool:
+    """True if this POST's form carries the session's CSRF token; else audits
+    csrf_refused (for `target`) and returns False."""
+    if csrf_valid(request.form.get("csrf_token")):
+        return True
+    audit.record(_engine(), "csrf_refused", username=_username(), ip=client_ip(),
+                 target=target)
+    return False
+
+
 # --- the sign-in page --------------------------------------------------------------------
 
 LOGIN_PAGE = """<!doctype html>
@@ -518,11 +528,10 @@ def login_view():
 
 
 def logout_view():
+    """POST only, with the session's CSRF token: ends every session of the user."""
     user = current_user_or_none()
     if user is not None:
-        if request.method == "POST" and not csrf_valid(request.form.get("csrf_token")):
-            audit.record(_engine(), "csrf_refused", username=user.username, ip=client_ip(),
-                         target="/logout")
+        if not form_csrf_ok("/logout"):
             return render_login(current_language(), message_key="auth.form_expired",
                                 status=400)
         end_all_sessions(_engine(), user.id)
@@ -539,7 +548,7 @@ def init_app(server: Flask) -> LoginManager:
     manager.user_loader(load_user)
     manager.init_app(server)
     server.add_url_rule("/login", "login", login_view, methods=["GET", "POST"])
-    server.add_url_rule("/logout", "logout", logout_view, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", logout_view, methods=["POST"])
     return manager
 
 

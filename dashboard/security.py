@@ -1,8 +1,8 @@
 """The one gate in front of every request, security headers, cookies and clean errors.
 
 The gate (a single `before_request`):
-  * public, with no session: exactly /login, /healthz, /_favicon.ico and /favicon.ico,
-    and the prefixes /assets/ and /_dash-component-suites/ (static files only);
+  * public, with no session: exactly /login, /logout (POST), /healthz, /_favicon.ico and
+    /favicon.ico, and the prefixes /assets/ and /_dash-component-suites/ (static files only);
   * everything else needs a signed-in user. Without one, any path under /_ (all of
     Dash's /_dash-* endpoints, /_reload-hash, ...) and any non-GET request answers
     401 {"error": "sign-in required"}; a page (GET) redirects to /login?next=...;
@@ -37,7 +37,9 @@ from dashboard.scope import NotPermitted
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico"})
+# /logout: POST only; with a user it needs the CSRF token, without one it just clears the
+# cookie (an expired session's sign-out button still lands on the sign-in page).
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash's own router: it assumes text, the browser sends it

@@ -15,7 +15,7 @@ from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
 from tests.fixture_auth import PASSWORD, build_fixture
-from tests.helpers import CSRF, csrf_from, live, sign_in
+from tests.helpers import CSRF, choose_language, csrf_from, live, shell_token, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
 
@@ -79,7 +79,7 @@ def anonymous_targets(app) -> list[tuple[str, str]]:
 
 def test_every_non_public_route_refuses_anonymous_users(app, server):
     for method, path in anonymous_targets(app):
-        if security.is_public(path) or path in ("/logout",):
+        if security.is_public(path):
             continue
         response = requests.request(method, server.url + path, allow_redirects=False,
                                     json={}, timeout=10)
@@ -170,12 +170,12 @@ def test_sections_preload_the_apps_plotly_bundle_from_this_server(server):
 def test_dash_pages_name_the_readers_language(server, lang):
     http = sign_in(server.url, "head71")
     try:
-        http.get(f"{server.url}/language/{lang}", timeout=10)
+        assert choose_language(http, server.url, lang).status_code == 302
         for path in ("/", "/region/KZ-71"):
             page = http.get(server.url + path, timeout=10).text
             assert page.count("<html") == 1 and f'<html lang="{lang}">' in page
     finally:
-        http.get(f"{server.url}/language/kk", timeout=10)  # the default, as it was
+        choose_language(http, server.url, "kk")  # the default, as it was
 
 
 def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(server):
@@ -328,18 +328,88 @@ def test_idle_timeout_signs_the_user_out(server, engine, monkeypatch):
 def test_sign_out_ends_the_session_even_if_the_cookie_is_replayed(server):
     http = sign_in(server.url, "head71")
     stolen = dict(http.cookies)
-    response = http.get(server.url + "/logout", allow_redirects=False, timeout=10)
+    response = http.post(server.url + "/logout", data={"csrf_token": shell_token(
+        http, server.url)}, allow_redirects=False, timeout=10)
     assert response.headers["Location"] == "/login?notice=signed_out"
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
     replay = requests.get(server.url + "/_dash-layout", cookies=stolen, timeout=10)
     assert replay.status_code == 401
 
 
-def test_sign_out_by_post_needs_the_csrf_token(server):
+@pytest.mark.parametrize("data", [{}, {"csrf_token": "forged-token"}])
+def test_sign_out_by_post_needs_the_csrf_token(server, engine, data):
     http = sign_in(server.url, "head71")
-    response = http.post(server.url + "/logout", data={}, allow_redirects=False, timeout=10)
+    response = http.post(server.url + "/logout", data=data, allow_redirects=False, timeout=10)
     assert response.status_code == 400
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    assert audit.entries(engine, username="head71", event="csrf_refused")[-1].target \
+        == "/logout"
+
+
+def test_no_state_changes_on_get(server, engine):
+    """GET /logout and GET /language/<lang> change nothing (Dash's page router answers
+    them as unknown pages): a link or an <img> on another site can neither sign the user
+    out nor switch their language."""
+    http = sign_in(server.url, "head71")
+    for path in ("/logout", "/language/ru"):
+        response = http.get(server.url + path, allow_redirects=False, timeout=10)
+        assert response.status_code in (200, 404, 405), path
+        assert "Traceback" not in response.text
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    from dashboard import auth
+    assert auth.find_account(engine, "head71").language == "kk"
+
+
+@pytest.mark.parametrize("data", [{}, {"csrf_token": "forged-token"}])
+def test_the_language_switch_needs_the_csrf_token(server, engine, data):
+    http = sign_in(server.url, "head71")
+    response = http.post(server.url + "/language/ru", data=data, allow_redirects=False,
+                         timeout=10)
+    assert response.status_code == 400
+    from dashboard import auth
+    assert auth.find_account(engine, "head71").language == "kk"
+    assert audit.entries(engine, username="head71", event="csrf_refused")[-1].target \
+        == "/language"
+
+
+def test_the_language_switch_goes_back_to_the_page(server, engine):
+    http = sign_in(server.url, "head71")
+    token = shell_token(http, server.url)
+    try:
+        response = http.post(server.url + "/language/en", data={"csrf_token": token},
+                             headers={"Referer": server.url + "/caseload?region=KZ-71"},
+                             allow_redirects=False, timeout=10)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/caseload?region=KZ-71"
+        from dashboard import auth
+        assert auth.find_account(engine, "head71").language == "en"
+    finally:
+        choose_language(http, server.url, "kk")
+
+
+def test_the_shells_language_and_sign_out_are_post_forms_with_the_token(server):
+    http = sign_in(server.url, "head71")
+    token = shell_token(http, server.url)
+    forms, links = {}, []
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props") if isinstance(node.get("props"), dict) else {}
+            if node.get("type") == "Form":
+                forms[props.get("action")] = (props.get("method"), json.dumps(props))
+            if isinstance(props.get("href"), str):
+                links.append(props["href"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(http.get(server.url + "/_dash-layout", timeout=10).json())
+    assert set(forms) == {"/logout", "/language/kk", "/language/ru", "/language/en"}
+    for action, (method, props) in forms.items():
+        assert method == "POST" and token in props, action
+    assert not [href for href in links if href.startswith(("/language", "/logout"))]
 
 
 @pytest.mark.parametrize("next_value, expected", [
