@@ -30,7 +30,7 @@ from flask_login import current_user, logout_user
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from dashboard import audit, auth, i18n, idle
+from dashboard import audit, auth, i18n, idle, throttle
 from dashboard.config import Settings, instance_dir
 from dashboard.db import DatabaseError, check
 from dashboard.scope import NotPermitted
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico"})
 # /logout: POST only; with a user it needs the CSRF token, without one it just clears the
 # cookie (an expired session's sign-out button still lands on the sign-in page).
+NO_STORE_PUBLIC = frozenset({"/login", "/logout"})
+"""Public, yet never kept by a browser or proxy: the sign-in page carries a CSRF token."""
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash's own router: it assumes text, the browser sends it
@@ -231,7 +233,7 @@ def make_headers(dash_app, settings: Settings):
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if settings.secure_cookies:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if not is_public(request.path):
+        if not is_public(request.path) or request.path in NO_STORE_PUBLIC:
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -343,6 +345,7 @@ def init_app(server: Flask, settings: Settings, dash_app=None) -> None:
         PROPAGATE_EXCEPTIONS=False,
     )
     auth.init_app(server)
+    throttle.init_app(server, settings)
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     server.before_request(make_gate(dash_app))
     server.after_request(make_headers(dash_app, settings))
