@@ -9,18 +9,27 @@ The gate (a single `before_request`):
   * a signed-in user idle for longer than Settings.idle_timeout_minutes is signed out
     (audited as idle_timeout) and treated as anonymous;
   * POST /_dash-update-component must be a well-formed callback body naming a
-    registered callback, else 400 (so forged bodies never reach Dash's dispatcher);
+    registered callback, else 400 (so forged bodies never reach Dash's dispatcher):
+    at most MAX_REQUEST_BYTES and MAX_JSON_DEPTH deep (checked on the bytes, before
+    parsing), and every text in it (values and keys) checked once, here, before any query
+    sees it: no lone surrogate, no control character, at most MAX_TEXT_LENGTH characters;
     a POST whose Origin header names another host is refused with 403.
 
 Errors: NotPermitted escaping a callback or page becomes 403 {"error": "not permitted"}
-and an audit entry; any other exception becomes a one-line message (JSON for /_*,
-HTML for pages) with a reference to the server log, never a stack trace.
+and an audit entry; a probe of the static routes (a file or package Dash does not serve)
+404 without a traceback; any other exception becomes a one-line message (JSON for /_*,
+HTML for pages) with a reference to the server log, never a stack trace. The log line
+holds the exception's type and where it was raised, not its message (which may quote a
+callback's output: case-level rows).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import secrets
+import traceback
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -46,6 +55,10 @@ PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash's own router: it assumes text, the browser sends it
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+MAX_TEXT_LENGTH = 4096
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""Control characters (tab, line feed and carriage return aside) and lone surrogates."""
 TOUCH_EVERY_SECONDS = 30
 
 # Dash needs inline styles (React style attributes, plotly's injected <style>) and
@@ -186,6 +199,60 @@ def callback_body_problem(body, callback_map) -> str | None:
     return None
 
 
+def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text `raw` nests arrays and objects deeper than `limit` (read on
+    the bytes, strings skipped: a parser would recurse before we could ask)."""
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def text_problem(value) -> str | None:
+    """Why a text somewhere in the parsed body `value` is refused (None if none is)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT_LENGTH:
+                return f"text longer than {MAX_TEXT_LENGTH} characters"
+            if _BAD_TEXT.search(item):
+                return "control character or lone surrogate in text"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def read_callback_body():
+    """(body, None) for a callback POST that may go on, or (None, why it may not)."""
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413
+    if json_too_deep(raw):
+        return None, f"JSON nested deeper than {MAX_JSON_DEPTH}"
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, "body must be JSON"
+    problem = text_problem(body)
+    return (None, problem) if problem else (body, None)
+
+
 # --- the gate ----------------------------------------------------------------------------
 
 def make_gate(dash_app):
@@ -206,8 +273,9 @@ def make_gate(dash_app):
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
                 return _json_error("cross-origin request refused", 403)
             if path == CALLBACK_PATH and request.method == "POST":
-                body = request.get_json(silent=True)
-                problem = callback_body_problem(body, dash_app.callback_map)
+                body, problem = read_callback_body()
+                if problem is None:
+                    problem = callback_body_problem(body, dash_app.callback_map)
                 if problem:
                     return _json_error(f"bad callback request: {problem}", 400)
             return None
@@ -296,8 +364,17 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if request.path.startswith(PUBLIC_PREFIXES):
+            # A static file or package that is not there (a probe such as
+            # /_dash-component-suites/os/path.py): not found, one line in the log.
+            log.info("static path refused: %s %s (%s)", request.method, request.path[:200],
+                     type(exc).__name__)
+            return _error_response(404, "auth.not_found")
         reference = secrets.token_hex(4)
-        log.exception("unhandled error %s on %s %s", reference, request.method, request.path)
+        # Where, not what: the message may quote a callback's output (case-level rows).
+        where = "".join(traceback.format_tb(exc.__traceback__, limit=-8))
+        log.error("unhandled error %s on %s %s: %s (message withheld)\n%s", reference,
+                  request.method, request.path, type(exc).__name__, where)
         return _error_response(500, "auth.server_error", reference)
 
 

@@ -18,6 +18,8 @@ from tests.fixture_auth import PASSWORD, build_fixture
 from tests.helpers import CSRF, choose_language, csrf_from, live, shell_token, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
+SECRET = "secret internals /etc/passwd, case row P-0000001"
+"""What the crashing callback's exception says (as Dash's would quote an output)."""
 
 
 def make_app(database_url: str, **settings):
@@ -41,7 +43,7 @@ def app(database_url):
 
     @app.callback(Output("boom-out", "children"), Input("boom-in", "value"))
     def boom(value):
-        raise RuntimeError("secret internals /etc/passwd")
+        raise RuntimeError(SECRET)
 
     shell = app.layout  # the app's frame: a function, built per request for the user
 
@@ -426,7 +428,7 @@ def test_sign_in_redirects_only_to_local_paths(server, next_value, expected):
     assert response.headers["Location"] == expected
 
 
-def test_a_crashing_callback_gives_a_clean_message(server):
+def test_a_crashing_callback_gives_a_clean_message(server, caplog):
     http = sign_in(server.url, "min")
     body = {"output": "boom-out.children", "outputs": {"id": "boom-out", "property": "children"},
             "inputs": [{"id": "boom-in", "property": "value", "value": 1}],
@@ -436,6 +438,11 @@ def test_a_crashing_callback_gives_a_clean_message(server):
     text = response.text
     assert "Traceback" not in text and "secret internals" not in text and "passwd" not in text
     assert "error" in response.json()
+    # The log says where (type, frames), never the message: it may quote a callback's
+    # output, case-level rows.
+    logged = [r.getMessage() for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert logged and "RuntimeError" in logged[-1] and "boom" in logged[-1]
+    assert SECRET not in caplog.text and "P-0000001" not in caplog.text
 
 
 def test_cross_origin_callback_posts_are_refused(server):
