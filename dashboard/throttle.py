@@ -62,7 +62,10 @@ def init_app(server: Flask, settings: Settings) -> Limiter:
     """Throttle POST /login (call after auth.init_app, which adds the route)."""
     limiter = Limiter(client_address, app=server, storage_uri=storage_uri(settings),
                       strategy="fixed-window", key_prefix="probation-login",
-                      headers_enabled=False, swallow_errors=False)
+                      headers_enabled=False,
+                      # Redis unreachable: count in this process meanwhile, never a 500.
+                      in_memory_fallback_enabled=bool(settings.redis_url),
+                      swallow_errors=True)
     view = server.view_functions["login"]
     view = limiter.limit(_limits("LOGIN_ADDRESS_LIMITS", ADDRESS_LIMITS),
                          key_func=client_address, methods=["POST"], deduct_when=_failed,

@@ -197,3 +197,28 @@ def test_a_body_larger_than_the_limit_is_refused_cleanly(matrix_server, matrix_s
                                                 timeout=30)
     assert response.status_code == 413
     assert_no_crash(response)
+
+
+@pytest.mark.parametrize("pathname", ["/milestones/unit/999999", "/milestones/officer/999999",
+                                      "/milestones/unit/0", "/milestones/unit/abc"])
+def test_the_worklist_of_an_unknown_place_is_not_an_error(matrix_server, matrix_sessions,
+                                                          server_log, pathname):
+    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    for output, inputs in (
+            ("milestones-worklist.getRowsResponse",
+             [{"id": "milestones-worklist", "property": "getRowsRequest", "value": request}]),
+            ("milestones-download.data",
+             [{"id": "milestones-export-csv", "property": "n_clicks", "value": 1}])):
+        state = [{"id": "url", "property": "pathname", "value": pathname},
+                 {"id": "url", "property": "search", "value": ""}]
+        if output.startswith("milestones-download"):
+            state.insert(0, {"id": "milestones-worklist", "property": "getRowsRequest",
+                             "value": request})
+        component, prop = output.split(".")
+        body = {"output": output, "outputs": {"id": component, "property": prop},
+                "inputs": inputs, "state": state,
+                "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+        response = matrix_sessions["ministry"].post(
+            matrix_server.url + "/_dash-update-component", json=body, timeout=30)
+        assert_no_crash(response)
+        assert response.status_code in (200, 204, 403), (output, response.text[:300])
