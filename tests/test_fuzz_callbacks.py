@@ -222,3 +222,31 @@ def test_the_worklist_of_an_unknown_place_is_not_an_error(matrix_server, matrix_
             matrix_server.url + "/_dash-update-component", json=body, timeout=30)
         assert_no_crash(response)
         assert response.status_code in (200, 204, 403), (output, response.text[:300])
+
+
+def test_hostile_text_never_reaches_the_database(engine, server_log):
+    """On each backend (PostgreSQL's driver could not encode a lone surrogate: a 500): the
+    gate answers 400 before any query; well-formed text still gets its page."""
+    from dashboard.config import Settings
+    from service.factory import create_app
+    from tests.fixture_auth import build_fixture
+    from tests.helpers import live, sign_in
+
+    build_fixture(engine)
+    app = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                              secret_key="fuzz-backend"))
+    try:
+        with live(app) as server:
+            http = sign_in(server.url, "min")
+            deps = http.get(server.url + "/_dash-dependencies", timeout=10).json()
+            (router,) = [d for d in deps if {"id": "_pages_location",
+                                             "property": "pathname"} in d["inputs"]]
+            for path, status in (("/region/KZ-71\ud800", 400), ("/region/\x00", 400),
+                                 ("/region/KZ-71", 200)):
+                body = callback_body(router, lambda d, path=path: path
+                                     if d["property"] == "pathname" else "")
+                response = http.post(server.url + "/_dash-update-component", json=body,
+                                     timeout=30)
+                assert response.status_code == status, (path, response.text[:300])
+    finally:
+        app.server.config["ENGINE"].dispose()
