@@ -504,6 +504,14 @@ def login_view():
     if not username or not password or len(password) > MAX_PASSWORD_LENGTH:
         return render_login(lang, message_key="auth.bad_credentials", username=username,
                             next_path=next_path, status=401)
+    if not USERNAME.fullmatch(username):
+        # No account has such a name (NUL, control characters...): the same answer as an
+        # unknown user, at the same cost, before any query sees it (PostgreSQL refuses NUL).
+        verify_password(_DUMMY_HASH, password)
+        audit.record(engine, "sign_in_failed", username=_printable(username), ip=client_ip(),
+                     detail="not a username")
+        return render_login(lang, message_key="auth.bad_credentials",
+                            username=_printable(username), next_path=next_path, status=401)
     result = authenticate(engine, username, password, demo_mode=_settings().demo_mode,
                           ip=client_ip())
     if result.user is None:
@@ -515,6 +523,12 @@ def login_view():
     if not request.values.get("next"):
         next_path = LANDING.get(result.user.role, "/")
     return redirect(next_path)
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters and lone surrogates as "?" (for the audit log and
+    the form)."""
+    return re.sub("[\x00-\x1f\x7f\ud800-\udfff]", "?", text)
 
 
 def logout_view():

@@ -138,3 +138,19 @@ def test_sign_in_works_and_is_still_throttled_when_redis_is_down(database_url):
     for _ in range(5):
         assert attempt(app, "10.0.6.1", "head71", "wrong password").status_code == 401
     assert attempt(app, "10.0.6.1", "head71", PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("username", ["min\x00", "\x00", "m" * 5000, "min\x1b",
+                                      "мин\x7f"])
+def test_a_hostile_username_is_a_wrong_one_on_each_backend(engine, username):
+    """NUL, control characters, overlong names: the same answer as an unknown user (401),
+    never a 500 (PostgreSQL refuses NUL in text)."""
+    build_fixture(engine)
+    app = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                              secret_key="hostile-name"))
+    try:
+        response = attempt(app, "10.0.7.1", username, PASSWORD)
+        assert response.status_code == 401, response.text[:300]
+        assert "Wrong username or password." in response.text
+    finally:
+        app.server.config["ENGINE"].dispose()
