@@ -17,7 +17,8 @@ For page and callback code (the only functions you need):
     set_language(lang) -> str
         Remember the language for the signed-in user (the shell's language switch).
     csrf_token() -> str
-        Token for a POST form (a sign-out button: POST /logout with field csrf_token).
+        Token for a POST form, field csrf_token: the shell's sign-out (POST /logout) and
+        language buttons (POST /language/<lang>). Nothing changes state on a GET.
 
 Passwords are hashed with scrypt (werkzeug.security). Failed sign-ins are throttled per
 client address and per address and account, with back-off (dashboard/throttle.py), never
