@@ -165,3 +165,22 @@ def test_an_import_stores_a_formula_looking_name_verbatim(engine, tmp_path):
         stored = conn.execute(select(units.c.name_kk, units.c.name_en)
                               .where(units.c.id == 1)).one()
     assert tuple(stored) == (name, "@Esil")
+
+
+def test_the_worklist_csv_puts_an_apostrophe_before_a_formula(server, http):
+    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    body = {"output": "milestones-download.data",
+            "outputs": {"id": "milestones-download", "property": "data"},
+            "inputs": [{"id": "milestones-export-csv", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "milestones-worklist", "property": "getRowsRequest",
+                       "value": request},
+                      {"id": "url", "property": "pathname", "value": "/milestones"},
+                      {"id": "url", "property": "search", "value": "?asof=2025-12-31"}],
+            "changedPropIds": ["milestones-export-csv.n_clicks"]}
+    response = http.post(server.url + "/_dash-update-component", json=body, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    content = response.json()["response"]["milestones-download"]["data"]["content"]
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    units_column = [row[2] for row in rows[1:]]
+    assert units_column, "the fixture has overdue milestones"
+    assert set(units_column) <= {"'" + HOSTILE[1], "'" + HOSTILE[2]}, units_column[:5]
