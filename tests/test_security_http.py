@@ -488,3 +488,15 @@ def test_a_body_whose_outputs_are_not_its_callback_s_is_refused():
     # An allow_duplicate output: the renderer sends the property with its hash.
     assert security.callback_body_problem(
         {**body, "outputs": {"id": "url", "property": "href@0a1b"}}, callbacks) is None
+
+
+def test_a_body_whose_outputs_do_not_match_gets_400_over_http(server, caplog):
+    http = sign_in(server.url, "min")
+    body = {"output": "boom-out.children",
+            "outputs": [{"id": "boom-out", "property": "children"}],
+            "inputs": [{"id": "boom-in", "property": "value", "value": 1}],
+            "changedPropIds": ["boom-in.value"]}
+    response = http.post(server.url + "/_dash-update-component", json=body, timeout=10)
+    assert response.status_code == 400
+    assert "outputs must be a dependency" in response.json()["error"]
+    assert SECRET not in caplog.text and "Traceback" not in caplog.text
