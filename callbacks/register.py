@@ -241,11 +241,14 @@ def _bind_filters(app: dash.Dash) -> None:
 def _register_language_route(app: dash.Dash) -> None:
     server = app.server
 
-    @server.route("/language/<lang>")
+    @server.route("/language/<lang>", methods=["POST"])
     def choose_language(lang: str):
-        """Remember the language for the user, then go back to the page they were on."""
+        """Remember the language for the user (a POST with the session's CSRF token), then
+        go back to the page they were on."""
         from dashboard import auth
 
+        if not auth.form_csrf_ok("/language"):
+            flask.abort(400)
         if lang in LANGUAGES:
             auth.set_language(lang)
         back = urlsplit(flask.request.referrer or "")

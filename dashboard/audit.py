@@ -3,6 +3,8 @@
 Events written by the app (the `event` column):
 
     sign_in, sign_in_failed, locked_out, sign_out, idle_timeout, csrf_refused,
+    locked_out     an account's failed sign-ins from one address paused it there
+    throttled      an address's failed sign-ins (any account) paused it
     refused        a request outside the user's scope (target says what was asked for)
     case_view      a case page was shown
     export         data left the app as a file
@@ -27,8 +29,8 @@ from dashboard.schema import audit_log
 log = logging.getLogger(__name__)
 
 EVENTS = (
-    "sign_in", "sign_in_failed", "locked_out", "sign_out", "idle_timeout", "csrf_refused",
-    "refused", "case_view", "export",
+    "sign_in", "sign_in_failed", "locked_out", "throttled", "sign_out", "idle_timeout",
+    "csrf_refused", "refused", "case_view", "export",
     "user_created", "password_set", "user_disabled",
 )
 

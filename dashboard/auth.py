@@ -17,11 +17,13 @@ For page and callback code (the only functions you need):
     set_language(lang) -> str
         Remember the language for the signed-in user (the shell's language switch).
     csrf_token() -> str
-        Token for a POST form (a sign-out button: POST /logout with field csrf_token).
+        Token for a POST form, field csrf_token: the shell's sign-out (POST /logout) and
+        language buttons (POST /language/<lang>). Nothing changes state on a GET.
 
-Passwords are hashed with scrypt (werkzeug.security). Accounts are locked for
-LOCKOUT_MINUTES after MAX_FAILED_ATTEMPTS wrong passwords; an unknown user, a wrong
-password, a disabled or locked account all get the same message.
+Passwords are hashed with scrypt (werkzeug.security). Failed sign-ins are throttled per
+client address and per address and account, with back-off (dashboard/throttle.py), never
+by locking the account for everyone; an unknown user, a wrong password and a disabled
+account all get the same message.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -55,8 +57,6 @@ from dashboard.scope import ROLES, NotPermitted, Scope
 LANDING = {"region_head": "/attention", "unit_head": "/attention"}
 """Where a user lands after signing in when no page was asked for: a region or unit head
 on the officers who need attention (the needs-attention list), everyone else on "/"."""
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 PASSWORD_METHOD = "scrypt"
@@ -231,23 +231,14 @@ def authenticate(engine: Engine, username: str, password: str, *, demo_mode: boo
     if not row.active:
         audit.record(engine, "sign_in_failed", username=username, ip=ip, detail="disabled")
         return SignIn(None, "auth.bad_credentials")
-    if row.locked_until is not None and row.locked_until > now:
-        audit.record(engine, "sign_in_failed", username=username, ip=ip, detail="locked")
-        return SignIn(None, "auth.bad_credentials")
     if not password_ok:
+        # Counted for the account list only: throttling is per address and per address and
+        # account (dashboard/throttle.py), so no one can lock a named user out for everyone.
         with engine.begin() as conn:
             conn.execute(update(users).where(users.c.id == row.id).values(
                 failed_attempts=users.c.failed_attempts + 1))
-            attempts = conn.execute(
-                select(users.c.failed_attempts).where(users.c.id == row.id)).scalar_one()
-            if attempts >= MAX_FAILED_ATTEMPTS:
-                conn.execute(update(users).where(users.c.id == row.id).values(
-                    failed_attempts=0, locked_until=now + timedelta(minutes=LOCKOUT_MINUTES)))
         audit.record(engine, "sign_in_failed", username=username, ip=ip,
-                     detail=f"wrong password ({attempts})")
-        if attempts >= MAX_FAILED_ATTEMPTS:
-            audit.record(engine, "locked_out", username=username, ip=ip,
-                         detail=f"{LOCKOUT_MINUTES} minutes")
+                     detail="wrong password")
         return SignIn(None, "auth.bad_credentials")
     if password in DEMO_PASSWORDS and not demo_mode:
         audit.record(engine, "sign_in_failed", username=username, ip=ip,
@@ -416,6 +407,16 @@ def csrf_valid(sent: str | None) -> bool:
     return bool(expected and sent) and secrets.compare_digest(str(expected), str(sent))
 
 
+def form_csrf_ok(target: str) -> bool:
+    """True if this POST's form carries the session's CSRF token; else audits
+    csrf_refused (for `target`) and returns False."""
+    if csrf_valid(request.form.get("csrf_token")):
+        return True
+    audit.record(_engine(), "csrf_refused", username=_username(), ip=client_ip(),
+                 target=target)
+    return False
+
+
 # --- the sign-in page --------------------------------------------------------------------
 
 LOGIN_PAGE = """<!doctype html>
@@ -504,6 +505,14 @@ def login_view():
     if not username or not password or len(password) > MAX_PASSWORD_LENGTH:
         return render_login(lang, message_key="auth.bad_credentials", username=username,
                             next_path=next_path, status=401)
+    if not USERNAME.fullmatch(username):
+        # No account has such a name (NUL, control characters...): the same answer as an
+        # unknown user, at the same cost, before any query sees it (PostgreSQL refuses NUL).
+        verify_password(_DUMMY_HASH, password)
+        audit.record(engine, "sign_in_failed", username=_printable(username), ip=client_ip(),
+                     detail="not a username")
+        return render_login(lang, message_key="auth.bad_credentials",
+                            username=_printable(username), next_path=next_path, status=401)
     result = authenticate(engine, username, password, demo_mode=_settings().demo_mode,
                           ip=client_ip())
     if result.user is None:
@@ -517,12 +526,17 @@ def login_view():
     return redirect(next_path)
 
 
+def _printable(text: str) -> str:
+    """`text` with control characters and lone surrogates as "?" (for the audit log and
+    the form)."""
+    return re.sub("[\x00-\x1f\x7f\ud800-\udfff]", "?", text)
+
+
 def logout_view():
+    """POST only, with the session's CSRF token: ends every session of the user."""
     user = current_user_or_none()
     if user is not None:
-        if request.method == "POST" and not csrf_valid(request.form.get("csrf_token")):
-            audit.record(_engine(), "csrf_refused", username=user.username, ip=client_ip(),
-                         target="/logout")
+        if not form_csrf_ok("/logout"):
             return render_login(current_language(), message_key="auth.form_expired",
                                 status=400)
         end_all_sessions(_engine(), user.id)
@@ -539,7 +553,7 @@ def init_app(server: Flask) -> LoginManager:
     manager.user_loader(load_user)
     manager.init_app(server)
     server.add_url_rule("/login", "login", login_view, methods=["GET", "POST"])
-    server.add_url_rule("/logout", "logout", logout_view, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", logout_view, methods=["POST"])
     return manager
 
 

@@ -1,26 +1,35 @@
 """The one gate in front of every request, security headers, cookies and clean errors.
 
 The gate (a single `before_request`):
-  * public, with no session: exactly /login, /healthz, /_favicon.ico and /favicon.ico,
-    and the prefixes /assets/ and /_dash-component-suites/ (static files only);
+  * public, with no session: exactly /login, /logout (POST), /healthz, /_favicon.ico and
+    /favicon.ico, and the prefixes /assets/ and /_dash-component-suites/ (static files only);
   * everything else needs a signed-in user. Without one, any path under /_ (all of
     Dash's /_dash-* endpoints, /_reload-hash, ...) and any non-GET request answers
     401 {"error": "sign-in required"}; a page (GET) redirects to /login?next=...;
   * a signed-in user idle for longer than Settings.idle_timeout_minutes is signed out
     (audited as idle_timeout) and treated as anonymous;
   * POST /_dash-update-component must be a well-formed callback body naming a
-    registered callback, else 400 (so forged bodies never reach Dash's dispatcher);
+    registered callback, else 400 (so forged bodies never reach Dash's dispatcher):
+    at most MAX_REQUEST_BYTES and MAX_JSON_DEPTH deep (checked on the bytes, before
+    parsing), and every text in it (values and keys) checked once, here, before any query
+    sees it: no lone surrogate, no control character, at most MAX_TEXT_LENGTH characters;
     a POST whose Origin header names another host is refused with 403.
 
 Errors: NotPermitted escaping a callback or page becomes 403 {"error": "not permitted"}
-and an audit entry; any other exception becomes a one-line message (JSON for /_*,
-HTML for pages) with a reference to the server log, never a stack trace.
+and an audit entry; a probe of the static routes (a file or package Dash does not serve)
+404 without a traceback; any other exception becomes a one-line message (JSON for /_*,
+HTML for pages) with a reference to the server log, never a stack trace. The log line
+holds the exception's type and where it was raised, not its message (which may quote a
+callback's output: case-level rows).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import secrets
+import traceback
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -30,18 +39,26 @@ from flask_login import current_user, logout_user
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from dashboard import audit, auth, i18n, idle
+from dashboard import audit, auth, i18n, idle, throttle
 from dashboard.config import Settings, instance_dir
 from dashboard.db import DatabaseError, check
 from dashboard.scope import NotPermitted
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz", "/_favicon.ico", "/favicon.ico"})
+# /logout: POST only; with a user it needs the CSRF token, without one it just clears the
+# cookie (an expired session's sign-out button still lands on the sign-in page).
+NO_STORE_PUBLIC = frozenset({"/login", "/logout"})
+"""Public, yet never kept by a browser or proxy: the sign-in page carries a CSRF token."""
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 CALLBACK_PATH = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash's own router: it assumes text, the browser sends it
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+MAX_TEXT_LENGTH = 4096
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""Control characters (tab, line feed and carriage return aside) and lone surrogates."""
 TOUCH_EVERY_SECONDS = 30
 
 # Dash needs inline styles (React style attributes, plotly's injected <style>) and
@@ -182,6 +199,60 @@ def callback_body_problem(body, callback_map) -> str | None:
     return None
 
 
+def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text `raw` nests arrays and objects deeper than `limit` (read on
+    the bytes, strings skipped: a parser would recurse before we could ask)."""
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def text_problem(value) -> str | None:
+    """Why a text somewhere in the parsed body `value` is refused (None if none is)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT_LENGTH:
+                return f"text longer than {MAX_TEXT_LENGTH} characters"
+            if _BAD_TEXT.search(item):
+                return "control character or lone surrogate in text"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def read_callback_body():
+    """(body, None) for a callback POST that may go on, or (None, why it may not)."""
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413
+    if json_too_deep(raw):
+        return None, f"JSON nested deeper than {MAX_JSON_DEPTH}"
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, "body must be JSON"
+    problem = text_problem(body)
+    return (None, problem) if problem else (body, None)
+
+
 # --- the gate ----------------------------------------------------------------------------
 
 def make_gate(dash_app):
@@ -202,8 +273,9 @@ def make_gate(dash_app):
             if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
                 return _json_error("cross-origin request refused", 403)
             if path == CALLBACK_PATH and request.method == "POST":
-                body = request.get_json(silent=True)
-                problem = callback_body_problem(body, dash_app.callback_map)
+                body, problem = read_callback_body()
+                if problem is None:
+                    problem = callback_body_problem(body, dash_app.callback_map)
                 if problem:
                     return _json_error(f"bad callback request: {problem}", 400)
             return None
@@ -229,7 +301,7 @@ def make_headers(dash_app, settings: Settings):
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if settings.secure_cookies:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if not is_public(request.path):
+        if not is_public(request.path) or request.path in NO_STORE_PUBLIC:
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -292,8 +364,17 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if request.path.startswith(PUBLIC_PREFIXES):
+            # A static file or package that is not there (a probe such as
+            # /_dash-component-suites/os/path.py): not found, one line in the log.
+            log.info("static path refused: %s %s (%s)", request.method, request.path[:200],
+                     type(exc).__name__)
+            return _error_response(404, "auth.not_found")
         reference = secrets.token_hex(4)
-        log.exception("unhandled error %s on %s %s", reference, request.method, request.path)
+        # Where, not what: the message may quote a callback's output (case-level rows).
+        where = "".join(traceback.format_tb(exc.__traceback__, limit=-8))
+        log.error("unhandled error %s on %s %s: %s (message withheld)\n%s", reference,
+                  request.method, request.path, type(exc).__name__, where)
         return _error_response(500, "auth.server_error", reference)
 
 
@@ -341,6 +422,7 @@ def init_app(server: Flask, settings: Settings, dash_app=None) -> None:
         PROPAGATE_EXCEPTIONS=False,
     )
     auth.init_app(server)
+    throttle.init_app(server, settings)
     server.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     server.before_request(make_gate(dash_app))
     server.after_request(make_headers(dash_app, settings))

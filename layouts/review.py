@@ -5,7 +5,6 @@ every table in all three, so the file that travels holds the numbers on the scre
 from __future__ import annotations
 
 import html as _html
-import io
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from dash import dcc, html
 from dashboard import metrics as M
 from dashboard.filters import Filters
 from dashboard.i18n import t
+from layouts.export import workbook
 from layouts.formatting import day, number
 from layouts.plotly_locale import graph_config
 from layouts.tables import sort_header
@@ -348,11 +348,6 @@ def xlsx_bytes(brief: Brief) -> bytes:
         "": [brief.scope_name, _period_text(brief.periods.current, lang),
              day(brief.data_until, lang), brief.made.isoformat(sep=" ")]})
     taken: set[str] = set()
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        about.to_excel(writer, index=False, sheet_name=_sheet_name(t("review.sheet.about", lang),
-                                                                   taken))
-        for table in tables(brief):
-            table.frame.to_excel(writer, index=False,
-                                 sheet_name=_sheet_name(table.title, taken))
-    return buffer.getvalue()
+    # Through the one export rule (layouts/export.py): text is never a formula.
+    return workbook([(_sheet_name(t("review.sheet.about", lang), taken), about)] + [
+        (_sheet_name(table.title, taken), table.frame) for table in tables(brief)])

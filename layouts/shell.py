@@ -28,12 +28,17 @@ def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -
     # Wrapped, not cut off, on a narrow screen: seven sections do not fit 390 px.
     ], className="navbar-nav flex-row flex-wrap column-gap-3"),
         **{"aria-label": t("shell.nav.label", lang)})
+    # Each language is a small POST form with the session's token (a state change never
+    # rides on a GET): a link elsewhere cannot change the user's language.
     languages = html.Ul([
-        html.Li(html.A(t(f"lang.{code}", code), href=LANGUAGE_PATH.format(lang=code),
-                       lang=code, id=f"lang-{code}",
-                       className="btn btn-sm " + ("btn-light" if code == lang
-                                                  else "btn-outline-light"),
-                       **({"aria-current": "true"} if code == lang else {})))
+        html.Li(html.Form([
+            dcc.Input(type="hidden", name="csrf_token", value=csrf_token,
+                      id=f"lang-{code}-token"),
+            html.Button(t(f"lang.{code}", code), type="submit", lang=code, id=f"lang-{code}",
+                        className="btn btn-sm " + ("btn-light" if code == lang
+                                                   else "btn-outline-light"),
+                        **({"aria-current": "true"} if code == lang else {})),
+        ], method="POST", action=LANGUAGE_PATH.format(lang=code), className="mb-0"))
         for code in LANGUAGES
     ], className="list-unstyled d-flex gap-1 mb-0", **{"aria-label": t("shell.language", lang)})
     return html.Header(dbc.Container([

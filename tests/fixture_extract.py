@@ -61,11 +61,17 @@ BASE_ROWS = {"regions": 2, "units": 2, "posts": 3, "officers": 2, "persons": 3, 
              "case_assignments": 3, "milestones": 4, "assistance": 2, "violations": 1}
 
 
-def write(directory: Path, changes: dict[str, str] | None = None) -> Path:
-    """The base extract in `directory`, with some files' text replaced."""
+def write(directory: Path, changes: dict[str, str] | None = None, *,
+          manifest: bool = True) -> Path:
+    """The base extract in `directory`, with some files' text replaced, and its
+    manifest.json (as export-extract writes it) unless manifest=False."""
+    from service.extract.manifest import write_manifest
+
     directory.mkdir(parents=True, exist_ok=True)
     for name, body in (BASE | (changes or {})).items():
         (directory / f"{name}.csv").write_text(body, encoding="utf-8")
+    if manifest:
+        write_manifest(directory)
     return directory
 
 

@@ -101,6 +101,29 @@ def csrf_from(html: str) -> str:
     return CSRF.search(html).group(1)
 
 
+def shell_token(http: requests.Session, base: str) -> str:
+    """The CSRF token the shell's forms (sign-out, language) carry, from /_dash-layout."""
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and props.get("name") == "csrf_token":
+                yield props["value"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    layout = http.get(f"{base}/_dash-layout", timeout=10).json()
+    return next(walk(layout))
+
+
+def choose_language(http: requests.Session, base: str, lang: str):
+    """POST /language/<lang> as the shell's form does."""
+    return http.post(f"{base}/language/{lang}", data={"csrf_token": shell_token(http, base)},
+                     allow_redirects=False, timeout=10)
+
+
 def sign_in(base: str, username: str, password: str = PASSWORD) -> requests.Session:
     """A requests session signed in as `username` (asserts the sign-in worked)."""
     http = requests.Session()
@@ -235,6 +258,16 @@ class Watched:
         """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
         (assets/ag-grid-on-demand.js) and a chart is drawn only near the viewport."""
         self.page.locator(selector).scroll_into_view_if_needed()
+        self.settle()
+
+    def choose_language(self, lang: str):
+        """The shell's language button (a POST form with the CSRF token), as a user would;
+        from the overview if the page in view has no shell."""
+        button = self.page.locator(f"#lang-{lang}")
+        if button.count() == 0:
+            self.open("/")
+        with self.page.expect_navigation():
+            self.page.click(f"#lang-{lang}")
         self.settle()
 
     def sign_in(self, username: str, password: str = BROWSER_PASSWORD):

@@ -45,7 +45,7 @@ def _photograph(watched, name: str, path: str) -> None:
     page = watched.page
     try:
         for lang in ("kk", "ru"):
-            watched.open(f"/language/{lang}")
+            watched.choose_language(lang)
             for size, (width, height) in SIZES.items():
                 page.set_viewport_size({"width": width, "height": height})
                 watched.open(path)
@@ -56,7 +56,7 @@ def _photograph(watched, name: str, path: str) -> None:
                                 full_page=True)
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
-        watched.open("/language/en")
+        watched.choose_language("en")
 
 
 def test_a_region_head_lands_on_the_officers_of_the_region(watched):

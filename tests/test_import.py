@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dashboard import schema
 from service.extract.exporter import table_checksums, write_extract
 from service.extract.importer import ExtractError, ExtractRefused, run_import
+from service.extract.manifest import write_manifest
 from tests.fixture_extract import BASE, BASE_ROWS, replace_line, write
 
 
@@ -92,6 +93,7 @@ def test_cp1251_bytes_are_refused_with_their_line(loaded, tmp_path):
     lines[2] = "2,KZ-75,Медеу ауданы,Медеуский район,Medeu District,city_district\n".encode(
         "cp1251", errors="replace")
     (directory / "units.csv").write_bytes(b"".join(lines))
+    write_manifest(directory)  # the bytes as the producer sent them
     before = checksums(loaded)
 
     with pytest.raises(ExtractRefused):
@@ -113,8 +115,11 @@ def test_every_problem_is_reported_with_its_physical_line(engine, tmp_path):
         run_import(engine, write(tmp_path / "bad", changes), tmp_path / "report.csv")
 
     problems = reported(tmp_path / "report.csv")
-    assert [(f, n) for f, n, _ in problems] == [("persons.csv", 5), ("milestones.csv", 4)]
-    assert "birth_date '1999-13-01'" in problems[0][2]
+    # Line 5's code holds a newline: a control character, refused like NUL.
+    assert [(f, n) for f, n, _ in problems] == [("persons.csv", 5), ("persons.csv", 5),
+                                               ("milestones.csv", 4)]
+    assert "code: control character U+000A" in problems[0][2]
+    assert "birth_date '1999-13-01'" in problems[1][2]
     assert refused.value.result.rejected_lines == 2
     assert counts(engine) == dict.fromkeys(BASE_ROWS, 0)
 

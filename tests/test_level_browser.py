@@ -62,7 +62,7 @@ def _photograph(watched, who: str, pages: dict, search: str) -> None:
     page = watched.page
     try:
         for lang in ("kk", "ru"):
-            watched.open(f"/language/{lang}")
+            watched.choose_language(lang)
             for size, (width, height) in SIZES.items():
                 page.set_viewport_size({"width": width, "height": height})
                 for name, (path, selector) in pages.items():
@@ -74,7 +74,7 @@ def _photograph(watched, who: str, pages: dict, search: str) -> None:
                     page.screenshot(path=str(shot), full_page=True)
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
-        watched.open("/language/en")
+        watched.choose_language("en")
 
 
 def test_a_region_head_sees_the_units_of_the_region_on_every_page(watched):

@@ -71,7 +71,7 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):
     assert 2 <= _pages(pdf) <= 5, _pages(pdf)
     # Kazakh headers are the longest: the brief still fits the page.
     page.emulate_media(media="screen")
-    watched.open("/language/kk")
+    watched.choose_language("kk")
     watched.open(YEAR_2025)
     page.wait_for_selector("#review-chart-outcomes .main-svg")
     assert "Негізгі көрсеткіштер" in page.inner_text("#review-brief")
@@ -82,7 +82,7 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):
     (ARTIFACTS / "review-2025-kk.pdf").write_bytes(kk_pdf)
     assert 2 <= _pages(kk_pdf) <= 5, _pages(kk_pdf)
     page.emulate_media(media="screen")
-    watched.open("/language/en")  # leave the user as the other tests (one server) expect
+    watched.choose_language("en")  # leave the user as the other tests (one server) expect
 
 
 def test_the_exported_html_opens_offline_and_shows_the_figures(watched, browser, tmp_path,

@@ -15,9 +15,11 @@ from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
 from tests.fixture_auth import PASSWORD, build_fixture
-from tests.helpers import CSRF, csrf_from, live, sign_in
+from tests.helpers import CSRF, choose_language, csrf_from, live, shell_token, sign_in
 
 UNREACHABLE = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
+SECRET = "secret internals /etc/passwd, case row P-0000001"
+"""What the crashing callback's exception says (as Dash's would quote an output)."""
 
 
 def make_app(database_url: str, **settings):
@@ -41,7 +43,7 @@ def app(database_url):
 
     @app.callback(Output("boom-out", "children"), Input("boom-in", "value"))
     def boom(value):
-        raise RuntimeError("secret internals /etc/passwd")
+        raise RuntimeError(SECRET)
 
     shell = app.layout  # the app's frame: a function, built per request for the user
 
@@ -79,7 +81,7 @@ def anonymous_targets(app) -> list[tuple[str, str]]:
 
 def test_every_non_public_route_refuses_anonymous_users(app, server):
     for method, path in anonymous_targets(app):
-        if security.is_public(path) or path in ("/logout",):
+        if security.is_public(path):
             continue
         response = requests.request(method, server.url + path, allow_redirects=False,
                                     json={}, timeout=10)
@@ -170,12 +172,12 @@ def test_sections_preload_the_apps_plotly_bundle_from_this_server(server):
 def test_dash_pages_name_the_readers_language(server, lang):
     http = sign_in(server.url, "head71")
     try:
-        http.get(f"{server.url}/language/{lang}", timeout=10)
+        assert choose_language(http, server.url, lang).status_code == 302
         for path in ("/", "/region/KZ-71"):
             page = http.get(server.url + path, timeout=10).text
             assert page.count("<html") == 1 and f'<html lang="{lang}">' in page
     finally:
-        http.get(f"{server.url}/language/kk", timeout=10)  # the default, as it was
+        choose_language(http, server.url, "kk")  # the default, as it was
 
 
 def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(server):
@@ -232,10 +234,11 @@ def test_lockout_over_http(server, engine):
     response = http.post(server.url + "/login", data={
         "csrf_token": token, "username": "lockme", "password": PASSWORD},
         allow_redirects=False, timeout=30)
-    assert response.status_code == 401
+    # Paused for this account at this address (tests/test_throttle_http.py: not elsewhere).
+    assert response.status_code == 429 and response.headers["Retry-After"]
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
     assert [e.event for e in audit.entries(engine, username="lockme")][-2:] == [
-        "locked_out", "sign_in_failed"]
+        "sign_in_failed", "locked_out"]
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token"])
@@ -328,18 +331,88 @@ def test_idle_timeout_signs_the_user_out(server, engine, monkeypatch):
 def test_sign_out_ends_the_session_even_if_the_cookie_is_replayed(server):
     http = sign_in(server.url, "head71")
     stolen = dict(http.cookies)
-    response = http.get(server.url + "/logout", allow_redirects=False, timeout=10)
+    response = http.post(server.url + "/logout", data={"csrf_token": shell_token(
+        http, server.url)}, allow_redirects=False, timeout=10)
     assert response.headers["Location"] == "/login?notice=signed_out"
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 401
     replay = requests.get(server.url + "/_dash-layout", cookies=stolen, timeout=10)
     assert replay.status_code == 401
 
 
-def test_sign_out_by_post_needs_the_csrf_token(server):
+@pytest.mark.parametrize("data", [{}, {"csrf_token": "forged-token"}])
+def test_sign_out_by_post_needs_the_csrf_token(server, engine, data):
     http = sign_in(server.url, "head71")
-    response = http.post(server.url + "/logout", data={}, allow_redirects=False, timeout=10)
+    response = http.post(server.url + "/logout", data=data, allow_redirects=False, timeout=10)
     assert response.status_code == 400
     assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    assert audit.entries(engine, username="head71", event="csrf_refused")[-1].target \
+        == "/logout"
+
+
+def test_no_state_changes_on_get(server, engine):
+    """GET /logout and GET /language/<lang> change nothing (Dash's page router answers
+    them as unknown pages): a link or an <img> on another site can neither sign the user
+    out nor switch their language."""
+    http = sign_in(server.url, "head71")
+    for path in ("/logout", "/language/ru"):
+        response = http.get(server.url + path, allow_redirects=False, timeout=10)
+        assert response.status_code in (200, 404, 405), path
+        assert "Traceback" not in response.text
+    assert http.get(server.url + "/_dash-layout", timeout=10).status_code == 200
+    from dashboard import auth
+    assert auth.find_account(engine, "head71").language == "kk"
+
+
+@pytest.mark.parametrize("data", [{}, {"csrf_token": "forged-token"}])
+def test_the_language_switch_needs_the_csrf_token(server, engine, data):
+    http = sign_in(server.url, "head71")
+    response = http.post(server.url + "/language/ru", data=data, allow_redirects=False,
+                         timeout=10)
+    assert response.status_code == 400
+    from dashboard import auth
+    assert auth.find_account(engine, "head71").language == "kk"
+    assert audit.entries(engine, username="head71", event="csrf_refused")[-1].target \
+        == "/language"
+
+
+def test_the_language_switch_goes_back_to_the_page(server, engine):
+    http = sign_in(server.url, "head71")
+    token = shell_token(http, server.url)
+    try:
+        response = http.post(server.url + "/language/en", data={"csrf_token": token},
+                             headers={"Referer": server.url + "/caseload?region=KZ-71"},
+                             allow_redirects=False, timeout=10)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/caseload?region=KZ-71"
+        from dashboard import auth
+        assert auth.find_account(engine, "head71").language == "en"
+    finally:
+        choose_language(http, server.url, "kk")
+
+
+def test_the_shells_language_and_sign_out_are_post_forms_with_the_token(server):
+    http = sign_in(server.url, "head71")
+    token = shell_token(http, server.url)
+    forms, links = {}, []
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props") if isinstance(node.get("props"), dict) else {}
+            if node.get("type") == "Form":
+                forms[props.get("action")] = (props.get("method"), json.dumps(props))
+            if isinstance(props.get("href"), str):
+                links.append(props["href"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(http.get(server.url + "/_dash-layout", timeout=10).json())
+    assert set(forms) == {"/logout", "/language/kk", "/language/ru", "/language/en"}
+    for action, (method, props) in forms.items():
+        assert method == "POST" and token in props, action
+    assert not [href for href in links if href.startswith(("/language", "/logout"))]
 
 
 @pytest.mark.parametrize("next_value, expected", [
@@ -355,7 +428,7 @@ def test_sign_in_redirects_only_to_local_paths(server, next_value, expected):
     assert response.headers["Location"] == expected
 
 
-def test_a_crashing_callback_gives_a_clean_message(server):
+def test_a_crashing_callback_gives_a_clean_message(server, caplog):
     http = sign_in(server.url, "min")
     body = {"output": "boom-out.children", "outputs": {"id": "boom-out", "property": "children"},
             "inputs": [{"id": "boom-in", "property": "value", "value": 1}],
@@ -365,6 +438,11 @@ def test_a_crashing_callback_gives_a_clean_message(server):
     text = response.text
     assert "Traceback" not in text and "secret internals" not in text and "passwd" not in text
     assert "error" in response.json()
+    # The log says where (type, frames), never the message: it may quote a callback's
+    # output, case-level rows.
+    logged = [r.getMessage() for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert logged and "RuntimeError" in logged[-1] and "boom" in logged[-1]
+    assert SECRET not in caplog.text and "P-0000001" not in caplog.text
 
 
 def test_cross_origin_callback_posts_are_refused(server):
@@ -410,3 +488,15 @@ def test_a_body_whose_outputs_are_not_its_callback_s_is_refused():
     # An allow_duplicate output: the renderer sends the property with its hash.
     assert security.callback_body_problem(
         {**body, "outputs": {"id": "url", "property": "href@0a1b"}}, callbacks) is None
+
+
+def test_a_body_whose_outputs_do_not_match_gets_400_over_http(server, caplog):
+    http = sign_in(server.url, "min")
+    body = {"output": "boom-out.children",
+            "outputs": [{"id": "boom-out", "property": "children"}],
+            "inputs": [{"id": "boom-in", "property": "value", "value": 1}],
+            "changedPropIds": ["boom-in.value"]}
+    response = http.post(server.url + "/_dash-update-component", json=body, timeout=10)
+    assert response.status_code == 400
+    assert "outputs must be a dependency" in response.json()["error"]
+    assert SECRET not in caplog.text and "Traceback" not in caplog.text

@@ -81,12 +81,14 @@ def _show_problems(result) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def export_extract(ctx: click.Context, directory: Path) -> None:
-    """Write the database as an extract (the format `import` reads)."""
+    """Write the database as an extract (the format `import` reads), with manifest.json
+    (rows and SHA-256 of each file), which `import` requires."""
     from service.extract.exporter import write_extract
 
     engine = _engine(ctx)
     with engine.connect() as conn:
         counts = write_extract(conn, directory)
-    click.echo("exported " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
+    click.echo("exported " + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+               + " and manifest.json")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from service.extract.formats import FILES, FileSpec
+from service.extract.manifest import MANIFEST, write_manifest
 
 BATCH = 10_000
 
@@ -31,8 +32,10 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _lines(conn: Connection, spec: FileSpec) -> Iterator[str]:
-    """The table's rows as CSV lines (with newline), ordered by key, streamed."""
+def _lines(conn: Connection, spec: FileSpec, counted: list[int] | None = None
+           ) -> Iterator[str]:
+    """The table's rows as CSV lines (with newline), ordered by key, streamed (their
+    number added to counted[0] if given)."""
     table = spec.table
     query = select(*[table.c[name] for name in spec.columns]).order_by(table.c[spec.key])
     result = conn.execution_options(yield_per=BATCH).execute(query)
@@ -42,19 +45,25 @@ def _lines(conn: Connection, spec: FileSpec) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerows([[_as_text(v) for v in row] for row in rows])
+        if counted is not None:
+            counted[0] += len(rows)
         yield buffer.getvalue()
 
 
 def write_extract(conn: Connection, directory: Path) -> dict[str, int]:
-    """Write every data table to `directory` as an extract; returns rows per file."""
+    """Write every data table to `directory` as an extract, and its manifest.json (rows
+    and SHA-256 of each file, which `import` requires); returns rows per file."""
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / MANIFEST).unlink(missing_ok=True)  # no stale proof while files change
     counts = {}
     for spec in FILES:
+        counted = [0]
         with open(directory / spec.filename, "w", encoding="utf-8", newline="") as fh:
             fh.write(",".join(spec.columns) + "\n")
-            for block in _lines(conn, spec):
+            for block in _lines(conn, spec, counted):
                 fh.write(block)
-        counts[spec.filename] = _count_rows(conn, spec)
+        counts[spec.filename] = counted[0]
+    write_manifest(directory, counts)
     return counts
 
 

@@ -37,6 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard import schema
 from dashboard.db import is_postgres
 from service import load, readmodel
+from service.extract import manifest
 from service.extract.formats import BY_NAME, FILES, FileSpec
 from service.extract.rules import RULES, Lookups
 from service.load import new_data_version
@@ -46,6 +47,10 @@ SHOWN_PROBLEMS = 20  # problems printed on the terminal; the report has all of t
 PARENT_TABLES = {f.ref for spec in FILES for f in spec.fields if f.ref}
 _SURROGATES = "[\udc80-\udcff]"
 _HAS_SURROGATE = re.compile(_SURROGATES)
+_CONTROL = "[\x00-\x1f\x7f]"
+"""NUL and the other control characters: refused in every field, on every backend
+(PostgreSQL cannot store NUL in text; SQLite would)."""
+_CONTROL_RE = re.compile(_CONTROL)
 _INTEGER = r"\+?\d{1,10}"
 _DATE = r"\d{4}-\d{2}-\d{2}"
 
@@ -103,14 +108,18 @@ class ImportResult:
         return sum(r.inserted + r.updated for r in self.files.values())
 
 
-def check_extract(directory: Path) -> list[Path]:
-    """The extract's files; ExtractError if the directory or a file is missing."""
+def check_extract(directory: Path) -> dict[str, int]:
+    """Rows per file that manifest.json promises; ExtractError if the directory, a file
+    or the manifest is missing, or a file's SHA-256 differs from the manifest's."""
     if not directory.is_dir():
         raise ExtractError(f"extract directory not found: {directory}")
     missing = [spec.filename for spec in FILES if not (directory / spec.filename).is_file()]
     if missing:
         raise ExtractError(f"extract {directory} lacks required file(s): {', '.join(missing)}")
-    return [directory / spec.filename for spec in FILES]
+    try:
+        return manifest.verify(directory)
+    except manifest.ManifestError as exc:
+        raise ExtractError(str(exc)) from None
 
 
 def rejected_path_for(report_path: Path) -> Path:
@@ -182,8 +191,9 @@ def _chunks(values: list, size: int = 500) -> Iterator[list]:
 
 class _Import(Lookups):
     def __init__(self, conn: Connection, directory: Path, reporter: _Reporter,
-                 show_progress: bool):
+                 show_progress: bool, expected_rows: dict[str, int] | None = None):
         self.conn = conn
+        self.expected_rows = expected_rows or {}
         self.directory = directory
         self.reporter = reporter
         self.show_progress = show_progress
@@ -223,7 +233,16 @@ class _Import(Lookups):
             stage.create(self.conn)
             self.staging[spec.name] = stage
             self._read_file(spec)
+            self._check_complete(spec)
             self._after_file(spec)
+
+    def _check_complete(self, spec: FileSpec) -> None:
+        """The rows read are the rows the manifest promises (else nothing is written)."""
+        expected = self.expected_rows.get(spec.filename)
+        read = self.results[spec.name].read
+        if expected is not None and read != expected:
+            raise ExtractError(f"{spec.filename}: {read:,} row(s) read, {manifest.MANIFEST} "
+                               f"promises {expected:,}: refused")
 
     @staticmethod
     def _series(rows, dtype: str) -> pd.Series:
@@ -349,6 +368,15 @@ class _Import(Lookups):
                 byte = next(ord(ch) - 0xDC00 for ch in s.iloc[i] if "\udc80" <= ch <= "\udcff")
                 reasons[i].append(f"{f.name}: not UTF-8 text (byte 0x{byte:02X}; "
                                   "Windows-1251 or another code page?)")
+            control = np.zeros(len(s), dtype=bool)
+            if _CONTROL_RE.search("".join(s.tolist())):
+                control = s.str.contains(_CONTROL, regex=True).fillna(False).to_numpy(
+                    dtype=bool)
+            for i in np.flatnonzero(control & ~bad_text):
+                char = _CONTROL_RE.search(s.iloc[i]).group()
+                reasons[i].append(f"{f.name}: control character U+{ord(char):04X} "
+                                  "is not allowed")
+            bad_text = bad_text | control
             given = (s != "").to_numpy() & ~bad_text
             if f.required:
                 for i in np.flatnonzero((s == "").to_numpy()):
@@ -617,12 +645,12 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
     Raises ExtractError if the extract cannot be read, ExtractRefused if lines were
     rejected without skip_invalid (nothing written in either case).
     """
-    check_extract(directory)
+    expected_rows = check_extract(directory)
     rejected_path = rejected_path_for(report_path) if skip_invalid else None
     reporter = _Reporter(report_path, rejected_path)
     try:
         with engine.begin() as conn:
-            job = _Import(conn, directory, reporter, show_progress)
+            job = _Import(conn, directory, reporter, show_progress, expected_rows)
             job.run()
             result = ImportResult(job.results, report_path, rejected_path)
             result.problems = reporter.problems
