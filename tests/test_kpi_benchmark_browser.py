@@ -28,7 +28,7 @@ def test_the_lines_beside_read_in_kazakh_and_fit(watched, who, wider):
     watched.sign_in(who)
     page = watched.page
     try:
-        watched.open("/language/kk")
+        watched.choose_language("kk")
         for size, (width, height) in SIZES.items():
             page.set_viewport_size({"width": width, "height": height})
             watched.open("/")
@@ -42,4 +42,4 @@ def test_the_lines_beside_read_in_kazakh_and_fit(watched, who, wider):
                             full_page=size == "390")
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
-        watched.open("/language/en")
+        watched.choose_language("en")

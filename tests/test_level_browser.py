@@ -179,7 +179,7 @@ def test_a_region_heads_overview_maps_the_units_and_a_marker_drills_to_its_unit(
     ARTIFACTS.mkdir(exist_ok=True)
     markers = "#overview-map .scatterlayer .trace:last-child .point"
     try:
-        watched.open("/language/kk")
+        watched.choose_language("kk")
         for size, (width, height) in SIZES.items():
             page.set_viewport_size({"width": width, "height": height})
             watched.open("/")
@@ -211,4 +211,4 @@ def test_a_region_heads_overview_maps_the_units_and_a_marker_drills_to_its_unit(
         expect(page.locator("h1")).to_have_text("Сарыарқа ауданы")
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
-        watched.open("/language/en")
+        watched.choose_language("en")
