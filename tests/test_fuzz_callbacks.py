@@ -120,6 +120,7 @@ def server_log(caplog):
     assert "Traceback" not in caplog.text
 
 
+@pytest.mark.slow  # a minute and a half: run by `make test` and CI, not the quick tier
 @pytest.mark.parametrize("role", ROLES_TO_FUZZ)
 def test_fuzz_callback_bodies(matrix_server, matrix_sessions, bodies, server_log, role):
     statuses = []
