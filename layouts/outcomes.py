@@ -17,7 +17,7 @@ from dashboard import metrics as M
 from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, number, percent
+from layouts.formatting import day, month, number, percent, quarter
 from layouts.kpis import rate as share_span
 from layouts.pages import View, _graph, _heading
 from layouts.tables import table_body
@@ -170,8 +170,8 @@ def _label(start: date, grain: str, lang: str) -> str:
     if grain == "year":
         return str(start.year)
     if grain == "quarter":
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
+        return quarter(start, lang)
+    return month(start, lang)
 
 
 def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:

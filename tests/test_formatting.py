@@ -1,0 +1,80 @@
+"""Numbers and dates per language, from CLDR through Babel (issue 26 item 1). The
+expectations are written out by hand: U+00A0 is the group separator CLDR gives kk and ru,
+U+2212 the minus we use in every language."""
+
+from datetime import date
+
+import pytest
+
+from layouts.formatting import day, month, number, percent, plotly_separators, quarter
+
+NBSP, MINUS = "\u00a0", "\u2212"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", "1\u00a0600"), ("ru", "1\u00a0600"),
+                                                ("en", "1,600")])
+def test_grouping(lang, expected):
+    assert number(1600, lang) == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", "1\u00a0234,5"), ("ru", "1\u00a0234,5"),
+                                                ("en", "1,234.5")])
+def test_decimal(lang, expected):
+    assert number(1234.5, lang, 1) == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("kk", "12,5%"),         # CLDR kk: #,##0%
+    ("ru", "12,5\u00a0%"),   # CLDR ru: #,##0 % with a no-break space
+    ("en", "12.5%")])
+def test_percent_follows_cldr(lang, expected):
+    assert percent(0.125, lang, 1) == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", "0,0%"), ("ru", "0,0\u00a0%"),
+                                                ("en", "0.0%")])
+def test_no_negative_zero(lang, expected):
+    assert percent(-0.0004, lang, 1) == expected
+    assert MINUS not in number(-0.04, lang, 1) and "-" not in number(-0.04, lang, 1)
+    assert number(-0.4, lang) == "0"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", "\u221225%"), ("ru", "\u221225\u00a0%"),
+                                                ("en", "\u221225%")])
+def test_minus_is_u2212(lang, expected):
+    assert percent(-0.25, lang) == expected
+    assert number(-1600, lang).startswith(MINUS)
+    assert "-" not in number(-1600, lang)
+
+
+def test_signed_rise():
+    assert percent(0.03, "ru", signed=True) == "+3\u00a0%"
+    assert percent(0.0, "ru", signed=True) == "0\u00a0%"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_missing(lang):
+    assert number(None, lang) == percent(None, lang) == day(None, lang) == "—"
+    assert number(float("nan"), lang) == "—"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", "31.12.2025"), ("ru", "31.12.2025"),
+                                                ("en", "Dec 31, 2025")])
+def test_dates(lang, expected):
+    assert day(date(2025, 12, 31), lang) == expected
+    assert day(date(2025, 1, 5), lang).startswith("05.01.") or lang == "en"
+
+
+def test_month_and_quarter_names_from_cldr():
+    assert month(date(2025, 3, 1), "ru") == "март 2025\u202fг."  # stand-alone, short
+    assert month(date(2025, 12, 1), "ru") == "дек. 2025\u202fг."
+    assert month(date(2025, 3, 1), "kk") == "2025\u202fж. нау."
+    assert month(date(2025, 3, 1), "en") == "Mar 2025"
+    assert quarter(date(2025, 11, 1), "en") == "Q4 2025"
+    assert quarter(date(2025, 11, 1), "ru") == "4-й кв. 2025\u202fг."
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("kk", ",\u00a0"), ("ru", ",\u00a0"),
+                                                ("en", ".,")])
+def test_plotly_separators(lang, expected):
+    assert plotly_separators(lang) == expected
