@@ -173,8 +173,8 @@ def _bars(labels: list[str], values: list[int], lang: str, colours=None,
                  hovertemplate="%{customdata}<extra></extra>" if hover else None)
     axis = {"title": {"text": t("milestones.axis.count", lang)}, "separatethousands": True}
     if horizontal:
-        return figures.figure([bar], 300, xaxis=axis, yaxis={"autorange": "reversed"})
-    return figures.figure([bar], 300, yaxis=axis)
+        return figures.figure([bar], 300, lang, xaxis=axis, yaxis={"autorange": "reversed"})
+    return figures.figure([bar], 300, lang, yaxis=axis)
 
 
 def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -201,7 +201,7 @@ def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     line = go.Scatter(x=pd.to_datetime(frame.day), y=frame.overdue, mode="lines+markers",
                       line_color="#D55E00", customdata=[day(d, lang) for d in frame.day],
                       hovertemplate="%{customdata}: %{y}<extra></extra>")
-    return figures.figure([line], 300,
+    return figures.figure([line], 300, lang,
                           yaxis={"title": {"text": t("milestones.axis.count", lang)},
                                  "separatethousands": True})
 

@@ -1,74 +1,80 @@
 """plotly.js locales passed in each graph's config. plotly.js ships no Kazakh locale and
-its Russian one is a separate script, so both travel with the figure config instead."""
+its Russian one is a separate script, so both travel with the figure config instead (the
+page loads nothing from other hosts). Month and day names and the decimal and group
+separators come from CLDR through Babel; only the mode bar's words are ours."""
 
 from __future__ import annotations
 
-_KK = {
-    "dictionary": {
-        "Autoscale": "Автомасштаб",
-        "Box Select": "Тіктөртбұрышпен таңдау",
-        "Download plot as a png": "Суретті PNG ретінде жүктеу",
-        "Lasso Select": "Лассомен таңдау",
-        "Pan": "Жылжыту",
-        "Reset axes": "Осьтерді қалпына келтіру",
-        "Zoom": "Үлкейту",
-        "Zoom in": "Жақындату",
-        "Zoom out": "Алыстату",
-        "Reset view": "Көріністі қалпына келтіру",
-        "Double-click to zoom back out": "Кішірейту үшін екі рет басыңыз",
-    },
-    "format": {
-        "days": ["Жексенбі", "Дүйсенбі", "Сейсенбі", "Сәрсенбі", "Бейсенбі", "Жұма", "Сенбі"],
-        "shortDays": ["Жс", "Дс", "Сс", "Ср", "Бс", "Жм", "Сб"],
-        "months": ["Қаңтар", "Ақпан", "Наурыз", "Сәуір", "Мамыр", "Маусым", "Шілде", "Тамыз",
-                   "Қыркүйек", "Қазан", "Қараша", "Желтоқсан"],
-        "shortMonths": ["Қаң", "Ақп", "Нау", "Сәу", "Мам", "Мау", "Шіл", "Там", "Қыр", "Қаз",
-                        "Қар", "Жел"],
+from functools import cache
+
+from babel import Locale
+
+from layouts.formatting import plotly_separators
+
+# The mode bar's words (plotly.js's dictionary): not in CLDR.
+_KK_WORDS = {
+    "Autoscale": "Автомасштаб",
+    "Box Select": "Тіктөртбұрышпен таңдау",
+    "Download plot as a png": "Суретті PNG ретінде жүктеу",
+    "Lasso Select": "Лассомен таңдау",
+    "Pan": "Жылжыту",
+    "Reset axes": "Осьтерді қалпына келтіру",
+    "Zoom": "Үлкейту",
+    "Zoom in": "Жақындату",
+    "Zoom out": "Алыстату",
+    "Reset view": "Көріністі қалпына келтіру",
+    "Double-click to zoom back out": "Кішірейту үшін екі рет басыңыз",
+}
+
+_RU_WORDS = {
+    "Autoscale": "Автошкала",
+    "Download plot as a png": "Сохранить как PNG",
+    "Pan": "Сдвиг",
+    "Reset axes": "Сбросить оси",
+    "Zoom": "Зум",
+    "Zoom in": "Приблизить",
+    "Zoom out": "Отдалить",
+    "Reset view": "Сбросить вид",
+    "Double-click to zoom back out": "Дважды щёлкните, чтобы отдалить",
+}
+
+
+def _names(names) -> list[str]:
+    return [names[i] for i in sorted(names)]
+
+
+@cache
+def _format(lang: str) -> dict:
+    """plotly.js's `format` for `lang` from CLDR: stand-alone month and day names (as an
+    axis label stands alone; Sunday first, as d3 wants them), separators, DD.MM.YYYY."""
+    cldr = Locale.parse(lang)
+    days = cldr.days["stand-alone"]
+    week = [6, 0, 1, 2, 3, 4, 5]  # Babel: 0 is Monday; d3: Sunday first
+    decimal, thousands = plotly_separators(lang)
+    return {
+        "days": [days["wide"][i] for i in week],
+        "shortDays": [days["abbreviated"][i] for i in week],
+        "months": _names(cldr.months["stand-alone"]["wide"]),
+        "shortMonths": _names(cldr.months["stand-alone"]["abbreviated"]),
         "date": "%d.%m.%Y",
-        "decimal": ",",
-        "thousands": "\u00a0",
+        "decimal": decimal,
+        "thousands": thousands,
         "grouping": [3],
         "currency": ["", "\u00a0₸"],
         "year": "%Y",
         "month": "%b %Y",
         "dayMonth": "%d %b",
         "dayMonthYear": "%d %b %Y",
-    },
-}
+    }
 
-_RU = {
-    "dictionary": {
-        "Autoscale": "Автошкала",
-        "Download plot as a png": "Сохранить как PNG",
-        "Pan": "Сдвиг",
-        "Reset axes": "Сбросить оси",
-        "Zoom": "Зум",
-        "Zoom in": "Приблизить",
-        "Zoom out": "Отдалить",
-        "Reset view": "Сбросить вид",
-        "Double-click to zoom back out": "Дважды щёлкните, чтобы отдалить",
-    },
-    "format": {
-        "days": ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница",
-                 "суббота"],
-        "shortDays": ["вс", "пн", "вт", "ср", "чт", "пт", "сб"],
-        "months": ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-                   "сентябрь", "октябрь", "ноябрь", "декабрь"],
-        "shortMonths": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт",
-                        "ноя", "дек"],
-        "date": "%d.%m.%Y",
-        "decimal": ",",
-        "thousands": "\u00a0",
-        "grouping": [3],
-        "currency": ["", "\u00a0₸"],
-        "year": "%Y",
-        "month": "%b %Y",
-        "dayMonth": "%d %b",
-        "dayMonthYear": "%d %b %Y",
-    },
-}
 
-LOCALES = {"kk": _KK, "ru": _RU}
+def locale(lang: str) -> dict:
+    """The plotly.js locale of `lang` (kk or ru): the mode bar's words and CLDR's format."""
+    return {"dictionary": _DICTIONARIES[lang], "format": _format(lang)}
+
+
+_DICTIONARIES = {"kk": _KK_WORDS, "ru": _RU_WORDS}
+LOCALES = ("kk", "ru")
 
 
 def graph_config(lang: str) -> dict:
@@ -76,7 +82,7 @@ def graph_config(lang: str) -> dict:
     config = {"displaylogo": False, "responsive": True,
               "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
     if lang in LOCALES:
-        config.update({"locale": lang, "locales": {lang: LOCALES[lang]}})
+        config.update({"locale": lang, "locales": {lang: locale(lang)}})
     return config
 
 

@@ -78,3 +78,28 @@ def test_month_and_quarter_names_from_cldr():
                                                 ("en", ".,")])
 def test_plotly_separators(lang, expected):
     assert plotly_separators(lang) == expected
+
+
+def test_the_common_figure_layout_writes_numbers_out():
+    from layouts.figures import figure
+
+    fig = figure([], 300, "ru", yaxis={"title": {"text": "cases"}}, yaxis2={})
+    for axis in (fig.layout.xaxis, fig.layout.yaxis, fig.layout.yaxis2):
+        assert axis.exponentformat == "none"  # "5 000", never "5k"
+        assert axis.separatethousands is True
+    assert fig.layout.separators == ",\u00a0"
+    assert figure([], 300, "en").layout.separators == ".,"
+
+
+def test_the_kazakh_plotly_locale_comes_from_cldr():
+    from layouts.plotly_locale import graph_config
+
+    config = graph_config("kk")
+    assert config["locale"] == "kk"
+    fmt = config["locales"]["kk"]["format"]
+    assert fmt["months"][0] == "Қаңтар" and fmt["months"][11] == "Желтоқсан"
+    assert fmt["shortMonths"][11] == "жел."
+    assert fmt["days"][0] == "жексенбі" and fmt["days"][1] == "дүйсенбі"  # Sunday first
+    assert (fmt["decimal"], fmt["thousands"], fmt["date"]) == (",", "\u00a0", "%d.%m.%Y")
+    assert graph_config("ru")["locales"]["ru"]["format"]["shortMonths"][11] == "дек."
+    assert "locales" not in graph_config("en")  # plotly.js's own English
