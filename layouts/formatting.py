@@ -21,6 +21,8 @@ from babel.numbers import format_decimal, format_percent
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DATE_PATTERNS = {"kk": "dd.MM.y", "ru": "dd.MM.y"}  # others: CLDR's medium date
+# The same days in the date inputs (Dash's date picker takes moment.js tokens).
+DATE_INPUT_FORMATS = {"kk": "DD.MM.YYYY", "ru": "DD.MM.YYYY", "en": "MMM D, YYYY"}
 
 
 @cache
@@ -83,6 +85,11 @@ def month(value: date, lang: str) -> str:
 def quarter(value: date, lang: str) -> str:
     """The quarter and year of `value` in CLDR's form: "4-й кв. 2025 г." (ru), "Q4 2025"."""
     return format_skeleton("yQQQ", value, locale=_locale(lang))
+
+
+def first_day_of_week(lang: str) -> int:
+    """The first day of CLDR's week for `lang`, Sunday 0 (Monday, 1, in kk and ru)."""
+    return (_locale(lang).first_week_day + 1) % 7
 
 
 def plotly_separators(lang: str) -> str:

@@ -103,3 +103,36 @@ def test_the_kazakh_plotly_locale_comes_from_cldr():
     assert (fmt["decimal"], fmt["thousands"], fmt["date"]) == (",", "\u00a0", "%d.%m.%Y")
     assert graph_config("ru")["locales"]["ru"]["format"]["shortMonths"][11] == "дек."
     assert "locales" not in graph_config("en")  # plotly.js's own English
+
+
+def test_the_date_inputs_show_the_day_as_the_language_writes_it():
+    from dash import dcc
+
+    from layouts.shell import filter_bar
+
+    def pickers(lang):
+        found, todo = [], [filter_bar(lang, [])]
+        while todo:
+            node = todo.pop(0)
+            if isinstance(node, dcc.DatePickerSingle):
+                found.append(node)
+            children = getattr(node, "children", None)
+            todo.extend(children if isinstance(children, list)
+                        else [] if children is None or isinstance(children, str) else [children])
+        return found
+
+    for lang, shown in (("kk", "DD.MM.YYYY"), ("ru", "DD.MM.YYYY"), ("en", "MMM D, YYYY")):
+        found = pickers(lang)
+        assert [p.id for p in found] == ["filter-from", "filter-to", "filter-asof"]
+        assert {p.display_format for p in found} == {shown}
+    assert {p.first_day_of_week for p in pickers("kk")} == {1}  # CLDR: Monday
+
+
+def test_the_calendar_names_are_cldrs_and_the_asset_is_up_to_date():
+    from layouts.plotly_locale import DATEPICKER_ASSET, datepicker_names, datepicker_script
+
+    kk = datepicker_names("kk")
+    assert kk["months"]["wide"][0] == "Қаңтар" and kk["days"]["short"][1] == "дс"
+    assert datepicker_names("ru")["months"]["wide"][0] == "январь"  # stand-alone
+    assert DATEPICKER_ASSET.read_text(encoding="utf-8") == datepicker_script(), \
+        "regenerate: python -m layouts.plotly_locale"
