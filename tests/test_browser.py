@@ -82,7 +82,7 @@ def test_a_shared_url_reproduces_the_view_and_back_works(watched):
     watched.open(SHARED)
     assert page.input_value("#filter-type") == "sentence"
     assert page.input_value("#filter-region") == "KZ-71"
-    assert page.input_value("#filter-from") == "2025-01-01"
+    assert page.input_value("#filter-from") == "Jan 1, 2025"  # the URL's ISO day, shown
     assert page.inner_text("#period-text") == (
         "Period: Jan 1, 2025 – Jun 30, 2025; as of Jun 30, 2025")
     # (a pinned column puts each row in two containers: count the pinned one)

@@ -54,7 +54,7 @@ def test_pick_a_region_compare_two_years_and_drill_to_a_flagged_unit(watched):
     region = far.locator("xpath=ancestor::tr/td[2]/span").get_attribute("data-region")
 
     page.select_option("#filter-region", region)
-    page.fill("#filter-to", "2025-12-31")
+    page.fill("#filter-to", "Dec 31, 2025")  # as the date picker shows it in English
     page.click("#filter-apply")
     page.wait_for_url(lambda url: f"region={region}" in url)
     watched.settle()
