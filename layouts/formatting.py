@@ -10,12 +10,12 @@ here (plotly through `plotly_separators` and layouts/plotly_locale.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
 NBSP = "\u00a0"
@@ -74,6 +74,16 @@ def day(value: date | None, lang: str) -> str:
     if value is None:
         return "—"
     return format_date(value, format=DATE_PATTERNS.get(lang, "medium"), locale=_locale(lang))
+
+
+def moment(value: datetime | None, lang: str) -> str:
+    """A day and time: "31.12.2025 14:05" (kk, ru), "Dec 31, 2025 2:05 PM" (en, CLDR's
+    short time)."""
+    if value is None:
+        return "—"
+    time = format_time(value, format="HH:mm" if lang in DATE_PATTERNS else "short",
+                       locale=_locale(lang))
+    return f"{day(value.date(), lang)} {time}"
 
 
 def month(value: date, lang: str) -> str:

@@ -136,3 +136,13 @@ def test_the_calendar_names_are_cldrs_and_the_asset_is_up_to_date():
     assert datepicker_names("ru")["months"]["wide"][0] == "январь"  # stand-alone
     assert DATEPICKER_ASSET.read_text(encoding="utf-8") == datepicker_script(), \
         "regenerate: python -m layouts.plotly_locale"
+
+
+def test_a_moment():
+    from datetime import datetime
+
+    from layouts.formatting import moment
+
+    when = datetime(2025, 12, 31, 14, 5)
+    assert moment(when, "kk") == moment(when, "ru") == "31.12.2025 14:05"
+    assert moment(when, "en") == "Dec 31, 2025 2:05\u202fPM"  # CLDR en short time
