@@ -172,7 +172,7 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         x=[centre_x], y=[centre_y], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
                 "showscale": True, "opacity": 0, "size": 1,
-                "colorbar": {"title": {"text": label}, "thickness": 12}}))
+                "colorbar": {"title": {"text": label}, "thickness": 12, **PLAIN_NUMBERS}}))
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     return go.Figure(traces, {
         "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
@@ -226,7 +226,8 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                 "line": {"color": "#222", "width": 1}, "showscale": True,
                 "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
                              "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
-                             "y": -0.02, "yanchor": "top", **_whole_ticks(digits, low, high)}}))
+                             "y": -0.02, "yanchor": "top", **PLAIN_NUMBERS,
+                             **_whole_ticks(digits, low, high)}}))
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)

@@ -146,3 +146,15 @@ def test_a_moment():
     when = datetime(2025, 12, 31, 14, 5)
     assert moment(when, "kk") == moment(when, "ru") == "31.12.2025 14:05"
     assert moment(when, "en") == "Dec 31, 2025 2:05\u202fPM"  # CLDR en short time
+
+
+def test_the_maps_colour_bars_write_numbers_out():
+    import pandas as pd
+
+    from layouts.figures import region_map
+
+    table = pd.DataFrame({"key": ["KZ-71"], "name": ["Astana"]})
+    fig = region_map(table, pd.Series([5000]), "kk", "cases")
+    bar = next(tr.marker.colorbar for tr in fig.data if tr.marker and tr.marker.showscale)
+    assert bar.exponentformat == "none" and bar.separatethousands is True
+    assert fig.layout.separators == ",\u00a0"
