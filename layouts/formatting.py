@@ -10,6 +10,7 @@ here (plotly through `plotly_separators` and layouts/plotly_locale.py)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
@@ -100,6 +101,14 @@ def quarter(value: date, lang: str) -> str:
 def first_day_of_week(lang: str) -> int:
     """The first day of CLDR's week for `lang`, Sunday 0 (Monday, 1, in kk and ru)."""
     return (_locale(lang).first_week_day + 1) % 7
+
+
+def grid_whole_numbers(lang: str) -> dict:
+    """An AG Grid valueFormatter writing whole numbers with CLDR's group symbol, in the
+    browser (the cell keeps its number, so it sorts and filters as one)."""
+    group = json.dumps(plotly_separators(lang)[1])
+    return {"function": f"params.value == null ? '' : "
+                        f"d3.format(',')(params.value).replace(/,/g, {group})"}
 
 
 def plotly_separators(lang: str) -> str:

@@ -15,7 +15,7 @@ from dashboard import rules as R
 from dashboard.codes import MILESTONE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, number, percent
+from layouts.formatting import day, grid_whole_numbers, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
 from layouts.tables import table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
@@ -263,7 +263,7 @@ def worklist_grid(lang: str) -> dag.AgGrid:
         col("probation_type", "type"),
         col("due_on", "due_on"),
         col("days_overdue", "days_overdue", type="numericColumn", sort="desc",
-            **number_filter),
+            valueFormatter=grid_whole_numbers(lang), **number_filter),
     ]
     return dag.AgGrid(
         id=WORKLIST_ID, columnDefs=columns, rowModelType="infinite",

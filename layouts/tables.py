@@ -3,7 +3,6 @@ and the caseload grid with its export frame."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import dash_ag_grid as dag
@@ -13,7 +12,7 @@ from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
-from layouts.formatting import day, number, plotly_separators
+from layouts.formatting import day, grid_whole_numbers, number
 from layouts.kpis import rate
 
 
@@ -125,10 +124,8 @@ def caseload_frame(by_place_type: pd.DataFrame, lang: str,
 def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
     fields = [{"field": c, "headerName": c} for c in frame.columns]
     fields[0].update({"pinned": "left", "minWidth": 200})
-    group = plotly_separators(lang)[1]  # CLDR's group symbol: U+00A0 in kk and ru
     for col in fields[1:]:
-        col.update({"type": "numericColumn", "valueFormatter": {
-            "function": f"d3.format(',')(params.value).replace(/,/g, {json.dumps(group)})"}})
+        col.update({"type": "numericColumn", "valueFormatter": grid_whole_numbers(lang)})
     return dag.AgGrid(id="caseload-grid", rowData=frame.to_dict("records"), columnDefs=fields,
                       defaultColDef={"sortable": True, "filter": True, "resizable": True,
                                      "flex": 1},

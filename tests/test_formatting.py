@@ -158,3 +158,10 @@ def test_the_maps_colour_bars_write_numbers_out():
     bar = next(tr.marker.colorbar for tr in fig.data if tr.marker and tr.marker.showscale)
     assert bar.exponentformat == "none" and bar.separatethousands is True
     assert fig.layout.separators == ",\u00a0"
+
+
+def test_grids_group_whole_numbers_with_cldrs_symbol():
+    from layouts.formatting import grid_whole_numbers
+
+    assert '.replace(/,/g, "\\u00a0")' in grid_whole_numbers("kk")["function"]
+    assert '.replace(/,/g, ",")' in grid_whole_numbers("en")["function"]
