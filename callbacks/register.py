@@ -213,17 +213,23 @@ def _text(value) -> str | None:
 
 FILTER_IDS = ("filter-period", "filter-from", "filter-to", "filter-asof", "filter-type",
               "filter-category", "filter-region")
+DATE_FILTERS = frozenset({"filter-from", "filter-to", "filter-asof"})
+"""Date pickers: their value is `date` (ISO, YYYY-MM-DD); the selects' is `value`."""
+
+
+def _prop(id_: str) -> str:
+    return "date" if id_ in DATE_FILTERS else "value"
 
 
 def _bind_filters(app: dash.Dash) -> None:
-    @app.callback([Output(i, "value") for i in FILTER_IDS]
+    @app.callback([Output(i, _prop(i)) for i in FILTER_IDS]
                   + [Output("filter-place", "children")],
                   Input("url", "search"), Input("url", "pathname"))
     def show_filters(search, pathname):
         return views.filter_controls(context.current(), _text(search), _text(pathname))
 
     @app.callback(Output("url", "href", allow_duplicate=True), Input("filter-apply", "n_clicks"),
-                  [State(i, "value") for i in FILTER_IDS], State("url", "search"),
+                  [State(i, _prop(i)) for i in FILTER_IDS], State("url", "search"),
                   State("url", "pathname"), prevent_initial_call=True)
     def apply_filters(_clicks, *values):
         *controls, search, pathname = map(_text, values)

@@ -16,7 +16,7 @@ from plotly.colors import sample_colorscale
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
-from layouts.formatting import number
+from layouts.formatting import number, plotly_separators
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "assets" / "geo" / "kz-regions.geojson"
 MAP_COLOURSCALE = "Blues"
@@ -36,11 +36,22 @@ WIDENINGS = ((date(2015, 1, 1), "caseload.widening_2015"),
 GRID_COLOUR = "#e5e5e5"
 
 
-def figure(traces: list, height: int, **layout) -> go.Figure:
-    """A figure in the common layout: every y axis gets the grid and starts at zero, the
-    legend sits on top, the font is the page's."""
+# Every numeric axis writes whole numbers out ("5 000", not "5k") with the language's group
+# separator; plotly picks round tick steps (1, 2 or 5 times a power of ten) itself.
+PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
+
+
+def figure(traces: list, height: int, lang: str | None = None, **layout) -> go.Figure:
+    """A figure in the common layout: every axis writes numbers out in full (no SI
+    suffixes), every y axis gets the grid and starts at zero, the legend sits on top, the
+    font is the page's; with `lang`, the decimal and group separators are its CLDR ones."""
+    for name in {"xaxis", *(k for k in layout if k.startswith("xaxis"))}:
+        layout[name] = {**PLAIN_NUMBERS, **layout.get(name, {})}
     for name in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
-        layout[name] = {**layout.get(name, {}), "gridcolor": GRID_COLOUR, "rangemode": "tozero"}
+        layout[name] = {**PLAIN_NUMBERS, **layout.get(name, {}), "gridcolor": GRID_COLOUR,
+                        "rangemode": "tozero"}
+    if lang is not None:
+        layout.setdefault("separators", plotly_separators(lang))
     return go.Figure(traces, {
         "height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "font": {"family": FONT, "size": 13}, "plot_bgcolor": "white",
@@ -65,7 +76,7 @@ def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
     traces = [go.Bar(x=labels[rows], y=cases[rows], name=t(f"shell.type.{probation_type}", lang),
                      marker_color=TYPE_COLOURS[probation_type])
               for probation_type, rows in _rows_by_type(frame)]
-    return figure(traces, 420, barmode="stack",
+    return figure(traces, 420, lang, barmode="stack",
                   xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
                   yaxis={"title": {"text": t("caseload.axis.cases", lang)},
                          "separatethousands": True})
@@ -74,7 +85,7 @@ def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
 def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     labels = [t(f"shell.category.{c}", lang) for c in frame.legal_category]
     bar = go.Bar(x=frame["cases"], y=labels, orientation="h", marker_color="#0072B2")
-    return figure([bar], 320, yaxis={"autorange": "reversed"},
+    return figure([bar], 320, lang, yaxis={"autorange": "reversed"},
                   xaxis={"title": {"text": t("caseload.axis.cases", lang)},
                          "gridcolor": GRID_COLOUR})
 
@@ -98,7 +109,7 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                             "showarrow": False, "xanchor": "left", "yanchor": "top",
                             "align": "left", "font": {"size": 11},
                             "bgcolor": "rgba(255,255,255,0.85)"})
-    return figure(traces, 400, shapes=shapes, annotations=annotations,
+    return figure(traces, 400, lang, shapes=shapes, annotations=annotations,
                   yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
 
 
@@ -117,7 +128,7 @@ def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) ->
     # Counts take whole ticks (no "0,5 cases" on a short axis).
     whole = {"tickformat": ",d", "dtick": 1} if digits == 0 and max(shown, default=0) <= 5 \
         else {}
-    return figure([bar], max(200, 34 * len(names) + 70), showlegend=False,
+    return figure([bar], max(200, 34 * len(names) + 70), lang, showlegend=False,
                   yaxis={"autorange": "reversed", "automargin": True},
                   xaxis={"title": {"text": label}, "gridcolor": GRID_COLOUR,
                          "rangemode": "tozero", "separatethousands": True, **whole})
@@ -161,11 +172,12 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         x=[centre_x], y=[centre_y], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
                 "showscale": True, "opacity": 0, "size": 1,
-                "colorbar": {"title": {"text": label}, "thickness": 12}}))
+                "colorbar": {"title": {"text": label}, "thickness": 12, **PLAIN_NUMBERS}}))
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     return go.Figure(traces, {
         "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
         "dragmode": "pan", "hovermode": "closest", "height": 400,
+        "separators": plotly_separators(lang),
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "font": {"family": FONT, "size": 13},
         "paper_bgcolor": "white", "plot_bgcolor": "white"})
 
@@ -214,7 +226,8 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                 "line": {"color": "#222", "width": 1}, "showscale": True,
                 "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
                              "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
-                             "y": -0.02, "yanchor": "top", **_whole_ticks(digits, low, high)}}))
+                             "y": -0.02, "yanchor": "top", **PLAIN_NUMBERS,
+                             **_whole_ticks(digits, low, high)}}))
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
@@ -225,6 +238,7 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         "yaxis": {**hidden, "range": [y_low - pad, y_high + pad], "scaleanchor": "x",
                   "scaleratio": 1},
         "dragmode": "pan", "hovermode": "closest", "height": UNIT_MAP_HEIGHT + below,
+        "separators": plotly_separators(lang),
         "margin": {"l": 0, "r": 0, "t": 0, "b": below}, "font": {"family": FONT, "size": 13},
         "paper_bgcolor": "white", "plot_bgcolor": "white"})
 

@@ -15,7 +15,7 @@ from dashboard import rules as R
 from dashboard.codes import MILESTONE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, number, percent
+from layouts.formatting import day, grid_whole_numbers, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
 from layouts.tables import table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
@@ -173,8 +173,8 @@ def _bars(labels: list[str], values: list[int], lang: str, colours=None,
                  hovertemplate="%{customdata}<extra></extra>" if hover else None)
     axis = {"title": {"text": t("milestones.axis.count", lang)}, "separatethousands": True}
     if horizontal:
-        return figures.figure([bar], 300, xaxis=axis, yaxis={"autorange": "reversed"})
-    return figures.figure([bar], 300, yaxis=axis)
+        return figures.figure([bar], 300, lang, xaxis=axis, yaxis={"autorange": "reversed"})
+    return figures.figure([bar], 300, lang, yaxis=axis)
 
 
 def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -201,7 +201,7 @@ def trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     line = go.Scatter(x=pd.to_datetime(frame.day), y=frame.overdue, mode="lines+markers",
                       line_color="#D55E00", customdata=[day(d, lang) for d in frame.day],
                       hovertemplate="%{customdata}: %{y}<extra></extra>")
-    return figures.figure([line], 300,
+    return figures.figure([line], 300, lang,
                           yaxis={"title": {"text": t("milestones.axis.count", lang)},
                                  "separatethousands": True})
 
@@ -263,7 +263,7 @@ def worklist_grid(lang: str) -> dag.AgGrid:
         col("probation_type", "type"),
         col("due_on", "due_on"),
         col("days_overdue", "days_overdue", type="numericColumn", sort="desc",
-            **number_filter),
+            valueFormatter=grid_whole_numbers(lang), **number_filter),
     ]
     return dag.AgGrid(
         id=WORKLIST_ID, columnDefs=columns, rowModelType="infinite",

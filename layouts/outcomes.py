@@ -17,7 +17,7 @@ from dashboard import metrics as M
 from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, number, percent
+from layouts.formatting import day, month, number, percent, quarter
 from layouts.kpis import rate as share_span
 from layouts.pages import View, _graph, _heading
 from layouts.tables import table_body
@@ -170,8 +170,8 @@ def _label(start: date, grain: str, lang: str) -> str:
     if grain == "year":
         return str(start.year)
     if grain == "quarter":
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
+        return quarter(start, lang)
+    return month(start, lang)
 
 
 def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
@@ -187,7 +187,7 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     line = go.Scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
                       yaxis="y2", mode="lines+markers", line_color="#D55E00",
                       connectgaps=False)
-    return figures.figure([bars, line], 360,
+    return figures.figure([bars, line], 360, lang,
                           yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
                           yaxis2={"overlaying": "y", "side": "right",
                                   "title": {"text": t("outcomes.trend.rate", lang)},
@@ -201,7 +201,7 @@ def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
                      name=t(f"outcomes.closure.{outcome}", lang))
               for outcome, colour in CLOSURE_COLOURS.items()]
-    return figures.figure(traces, 340, barmode="stack",
+    return figures.figure(traces, 340, lang, barmode="stack",
                           yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
 
 
@@ -212,7 +212,7 @@ def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
                  text=[number(v, lang) for v in values], textposition="auto",
                  marker_color=["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
                                "#009E73"])
-    return figures.figure([bar], 300, yaxis={"autorange": "reversed"})
+    return figures.figure([bar], 300, lang, yaxis={"autorange": "reversed"})
 
 
 def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
@@ -230,7 +230,7 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
         colours.append("#0072B2" if shown is not None else "#cccccc")
     bar = go.Bar(x=x, y=[v if v is not None else 0 for v in y], text=text,
                  marker_color=colours, hovertext=text)
-    return figures.figure([bar], 320,
+    return figures.figure([bar], 320, lang,
                           yaxis={"title": {"text": t("outcomes.cohort.axis", lang)}})
 
 

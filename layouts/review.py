@@ -19,7 +19,7 @@ from dashboard import metrics as M
 from dashboard.filters import Filters
 from dashboard.i18n import t
 from layouts.export import workbook
-from layouts.formatting import day, number
+from layouts.formatting import day, moment, number
 from layouts.plotly_locale import graph_config
 from layouts.tables import sort_header
 
@@ -311,7 +311,7 @@ def html_document(brief: Brief) -> str:
 <body><main id="review-brief" class="review-brief">
 <h1>{e(title)}</h1>
 <p class="muted" id="review-period">{e(_period_text(brief.periods.current, lang))} ·
-{e(t('review.about.made', lang))}: {e(brief.made.isoformat(sep=' '))}</p>
+{e(t('review.about.made', lang))}: {e(moment(brief.made, lang))} UTC</p>
 <section class="review-block"><h2>{e(t('review.key_figures', lang))}</h2>
 {_html_table(by_key['key-figures'], lang, titled=False)}</section>
 <section class="review-charts"><h2>{e(t('review.charts', lang))}</h2>
@@ -346,7 +346,7 @@ def xlsx_bytes(brief: Brief) -> bytes:
                                         t("review.about.data_until", lang),
                                         t("review.about.made", lang)],
         "": [brief.scope_name, _period_text(brief.periods.current, lang),
-             day(brief.data_until, lang), brief.made.isoformat(sep=" ")]})
+             day(brief.data_until, lang), f"{moment(brief.made, lang)} UTC"]})
     taken: set[str] = set()
     # Through the one export rule (layouts/export.py): text is never a formula.
     return workbook([(_sheet_name(t("review.sheet.about", lang), taken), about)] + [

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.filters import PERIODS, Notice
 from dashboard.i18n import LANGUAGES, t
+from layouts.formatting import DATE_INPUT_FORMATS, first_day_of_week
 
 # Sections in the top bar: only those that have landed (nothing leads to an empty page).
 SECTIONS = (("overview", "/"), ("attention", "/attention"), ("caseload", "/caseload"),
@@ -70,10 +71,16 @@ def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str
                    xs=12, sm=6, md=4, lg=2)
 
 
-def _date(id_: str, label: str) -> dbc.Col:
+def _date(id_: str, label: str, lang: str) -> dbc.Col:
+    """A date filter showing the day as the language writes it (DD.MM.YYYY in kk and ru;
+    a native <input type=date> follows the browser's locale instead, whatever the page's
+    lang). Its `date` is ISO (YYYY-MM-DD), as the URL holds it; the calendar's month and
+    day names come from CLDR (assets/datepicker-locale.js)."""
     return dbc.Col([dbc.Label(label, html_for=id_, className="small mb-0"),
-                    dbc.Input(id=id_, type="date", size="sm")], xs=6, md=4, lg=2,
-                   className="filter-date")
+                    dcc.DatePickerSingle(id=id_, display_format=DATE_INPUT_FORMATS[lang],
+                                         first_day_of_week=first_day_of_week(lang),
+                                         month_format="MMMM YYYY", clearable=False)],
+                   xs=6, md=4, lg=2, className="filter-date")
 
 
 def filter_bar(lang: str, regions: list[tuple[str, str]],
@@ -85,9 +92,9 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
     return html.Section(dbc.Row([
         _select("filter-period", t("shell.filters.period", lang),
                 [(p, t(f"shell.period.{p}", lang)) for p in PERIODS], None),
-        _date("filter-from", t("shell.filters.from", lang)),
-        _date("filter-to", t("shell.filters.to", lang)),
-        _date("filter-asof", t("shell.filters.asof", lang)),
+        _date("filter-from", t("shell.filters.from", lang), lang),
+        _date("filter-to", t("shell.filters.to", lang), lang),
+        _date("filter-asof", t("shell.filters.asof", lang), lang),
         _select("filter-type", t("shell.filters.type", lang),
                 [(p, t(f"shell.type.{p}", lang)) for p in PROBATION_TYPES], any_label),
         _select("filter-category", t("shell.filters.category", lang),

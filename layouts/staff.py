@@ -54,7 +54,7 @@ def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
         sums = part.groupby("place")["authorised"].sum()
         traces.append(go.Bar(x=list(sums.index), y=sums.to_numpy(), name=label,
                              marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)]))
-    return figure(traces, 380, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
+    return figure(traces, 380, lang, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
                   barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
                                           "tickangle": -40})
 
@@ -72,7 +72,7 @@ def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
     traces.append(go.Scatter(x=pd.to_datetime(filled.index), y=filled,
                              name=t("staff.timeline.filled", lang), mode="lines+markers",
                              line={"color": "#222", "dash": "dot"}))
-    return figure(traces, 360, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
+    return figure(traces, 360, lang, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
 
 
 def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> go.Figure:
@@ -87,7 +87,7 @@ def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> go
                              showlegend=False, name=t("staff.axis.capacity", lang)))
     line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
             "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
-    return figure(traces, 380, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+    return figure(traces, 380, lang, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
                   shapes=[line], xaxis={"tickangle": -40})
 
 
@@ -102,7 +102,7 @@ def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
                    name=t("staff.spread.after", lang),
                    marker={"color": "#0072B2", "size": 9, "symbol": "diamond"}),
     ]
-    return figure(traces, 340, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+    return figure(traces, 340, lang, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
                   xaxis={"tickangle": -40})
 
 

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
-from layouts.formatting import day, number
+from layouts.formatting import day, grid_whole_numbers, number
 from layouts.kpis import rate
 
 
@@ -125,9 +125,7 @@ def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
     fields = [{"field": c, "headerName": c} for c in frame.columns]
     fields[0].update({"pinned": "left", "minWidth": 200})
     for col in fields[1:]:
-        col.update({"type": "numericColumn", "valueFormatter": {
-            "function": "d3.format(',')(params.value)" if lang == "en"
-            else "d3.format(',')(params.value).replace(/,/g, '\u00a0')"}})
+        col.update({"type": "numericColumn", "valueFormatter": grid_whole_numbers(lang)})
     return dag.AgGrid(id="caseload-grid", rowData=frame.to_dict("records"), columnDefs=fields,
                       defaultColDef={"sortable": True, "filter": True, "resizable": True,
                                      "flex": 1},

@@ -82,9 +82,9 @@ def test_a_shared_url_reproduces_the_view_and_back_works(watched):
     watched.open(SHARED)
     assert page.input_value("#filter-type") == "sentence"
     assert page.input_value("#filter-region") == "KZ-71"
-    assert page.input_value("#filter-from") == "2025-01-01"
+    assert page.input_value("#filter-from") == "Jan 1, 2025"  # the URL's ISO day, shown
     assert page.inner_text("#period-text") == (
-        "Period: 1 Jan 2025 – 30 Jun 2025; as of 30 Jun 2025")
+        "Period: Jan 1, 2025 – Jun 30, 2025; as of Jun 30, 2025")
     # (a pinned column puts each row in two containers: count the pinned one)
     watched.reveal("#caseload-grid")
     page.wait_for_selector("#caseload-grid .ag-row")

@@ -59,8 +59,8 @@ def _page_tables(component) -> dict[str, list[list[str]]]:
 
 
 def _number(text: str) -> float | None:
-    """A number as the English page writes it ("1,234.5"), None for the dash."""
-    return None if text == "—" else float(text.replace(",", ""))
+    """A number as the English page writes it ("1,234.5", "−2"), None for the dash."""
+    return None if text == "—" else float(text.replace(",", "").replace("\u2212", "-"))
 
 
 def test_key_figures_of_2025_against_2024(make_ctx):

@@ -35,7 +35,7 @@ def test_overview_of_a_region_head_lists_the_units_of_the_region(make_ctx):
     assert "/unit/3" not in text and "Almaty" not in text and "KZ-75" not in text
     # The map of the region's units, not of the regions coloured by one value.
     assert "overview-map" in text and "overview-bars" not in text
-    assert "Period: 1 Jan 2025 – 31 Dec 2025; as of 31 Dec 2025" in text
+    assert "Period: Jan 1, 2025 – Dec 31, 2025; as of Dec 31, 2025" in text
 
 
 def test_a_region_outside_the_scope_is_refused_and_logged(make_ctx, refusals):
