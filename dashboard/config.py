@@ -70,6 +70,11 @@ class Settings:
     the pages' queries (empty: the server's setting). A page's queries are small: starting
     workers costs more than they save, and with many users the cores are busy anyway.
     Loads and refreshes keep the server's setting."""
+    trusted_proxies: int = 0
+    """PROBATION_TRUSTED_PROXIES: how many reverse proxies stand before the app. Their
+    X-Forwarded-For and -Proto are then believed (werkzeug's ProxyFix), so that the
+    sign-in limit per address and the audit log see the user's address, not the proxy's;
+    0 (the default) believes no header."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -88,4 +93,5 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             cache_seconds=int(os.environ.get("PROBATION_CACHE_SECONDS", "300")),
             page_parallel_workers=_optional_int("PROBATION_PAGE_PARALLEL_WORKERS", 0),
+            trusted_proxies=int(os.environ.get("PROBATION_TRUSTED_PROXIES", "0")),
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks.register import register
 from dashboard import cache
@@ -36,6 +37,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     server = app.server
     server.config["SETTINGS"] = settings
+    if settings.trusted_proxies > 0:
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)
     server.config["ENGINE"] = make_engine(settings.database_url,
                                           settings.page_parallel_workers)
     # Page queries read from the replica when there is one; sign-in and audit write to

@@ -154,3 +154,33 @@ def test_a_hostile_username_is_a_wrong_one_on_each_backend(engine, username):
         assert "Wrong username or password." in response.text
     finally:
         app.server.config["ENGINE"].dispose()
+
+
+@pytest.mark.parametrize("proxies, throttled", [(1, False), (0, True)])
+def test_behind_a_trusted_proxy_each_user_counts_at_their_own_address(database_url, proxies,
+                                                                     throttled):
+    """Behind one reverse proxy (PROBATION_TRUSTED_PROXIES=1) every request comes from the
+    proxy's address: the limit per address counts the X-Forwarded-For the proxy sets, so
+    five users failing once each at five addresses do not pause a sixth. Without the
+    setting the header is not believed (a client could forge it) and they all share the
+    proxy's address."""
+    app = make_app(database_url, trusted_proxies=proxies)
+    app.server.config["LOGIN_ADDRESS_LIMITS"] = "5 per 10 minutes"
+    engine = app.server.config["ENGINE"]
+    names = [f"u{uuid.uuid4().hex[:8]}" for _ in range(6)]
+    for name in names:
+        auth.create_user(engine, name, "ministry", PASSWORD)
+
+    def through_proxy(user_address: str, username: str, password: str):
+        client = app.server.test_client()
+        environ = {"REMOTE_ADDR": "10.9.9.9"}
+        headers = {"X-Forwarded-For": user_address}
+        token = csrf_from(client.get("/login?lang=en", environ_base=environ,
+                                     headers=headers).text)
+        return client.post("/login?lang=en", environ_base=environ, headers=headers, data={
+            "csrf_token": token, "username": username, "password": password})
+
+    for i, name in enumerate(names[:5]):
+        assert through_proxy(f"192.0.2.{i + 1}", name, "wrong password").status_code == 401
+    last = through_proxy("192.0.2.99", names[5], PASSWORD)
+    assert (last.status_code == 429) is throttled
