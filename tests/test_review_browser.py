@@ -53,7 +53,7 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):
         assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review.png"))
-    assert "31 Dec 2025" in page.inner_text("#review-method")
+    assert "Dec 31, 2025" in page.inner_text("#review-method")
     # The printed page is as wide as A4 landscape's content; lay the page out at that width.
     page.set_viewport_size({"width": int(CONTENT_WIDTH_PX), "height": 740})
     page.emulate_media(media="print")
