@@ -328,18 +328,31 @@ def _checked(conn: Connection, scope: Scope, level: str, place: places.Place | N
     raise ValueError(f"unknown level {level!r}")
 
 
-def _wider(conn: Connection, level: str, place: places.Place, f: Filters) -> Wider:
-    """The figures of the wider place `level` of `place`, counted as its own viewer's scope
-    counts them (the ministry, the region's head, the unit's head) and only as totals.
-    The filters' type and category stay; place and officer are the wider place's."""
+def _partition(conn: Connection, level: str, place: places.Place, f: Filters):
+    """The places that partition the wider places of a `level` page, with their figures:
+    the nation's regions (for a region or a unit in view), counted as the ministry counts
+    them, or the region's units (for an officer), counted as the region's head does. Both
+    wider places of a page are sums over one partition, so one round of queries serves
+    them. Returns (rows of by_place, rows of due_and_overdue, the keys of the place's own
+    region or unit in them)."""
     whole = f.within(region=None, unit_id=None, officer_id=None)
-    if level == "nation":
-        scope = Scope.nation()
-    elif level == "region":
-        scope = Scope("region_head", region_code=place.region_code)
+    if level == "officer":
+        scope, by, own = (Scope("region_head", region_code=place.region_code), "unit",
+                          place.unit_id)
     else:
-        scope = Scope("unit_head", unit_id=place.unit_id)
-    return Wider(level, headline(conn, scope, whole), milestones_due(conn, scope, whole))
+        scope, by, own = Scope.nation(), "region", place.region_code
+    where = M.Where(probation_type=f.probation_type, legal_category=f.legal_category)
+    return (by_place(conn, scope, whole, by),
+            M.due_and_overdue(conn, scope, f.as_of, by, where), own)
+
+
+def _wider(level: str, rows: pd.DataFrame, due: pd.DataFrame, keys=None) -> Wider:
+    """A wider place's totals from the partition's rows (`keys`: its own rows; None: all)."""
+    if keys is not None:
+        rows = rows[rows.index.isin(keys)]
+        due = due[due.key.isin(keys)]
+    return Wider(level, headline_of(rows),
+                 Due(int(due["due"].sum()), int(due["overdue"].sum())))
 
 
 def beside(conn: Connection, scope: Scope, f: Filters, level: str,
@@ -350,5 +363,11 @@ def beside(conn: Connection, scope: Scope, f: Filters, level: str,
     only figures taken from outside the scope are these totals of the places around one
     the user may see, never a row of another place."""
     checked = _checked(conn, scope, level, place)
-    return Beside(milestones_due(conn, scope, f),
-                  tuple(_wider(conn, wider, checked, f) for wider in WIDER[level]))
+    own = milestones_due(conn, scope, f)
+    if not WIDER[level]:
+        return Beside(own)
+    rows, due, key = _partition(conn, level, checked, f)
+    # The widest place is the whole partition; the nearer one, the place's own row of it.
+    levels = WIDER[level]
+    return Beside(own, tuple(_wider(name, rows, due, None if name == levels[-1] else [key])
+                             for name in levels))
