@@ -17,7 +17,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -38,22 +38,33 @@ def _rounded(value, digits: int) -> Decimal:
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
-def _signed(text: str, lang: str) -> str:
-    """`text` with the locale's minus sign replaced by U+2212."""
-    return text.replace(_locale(lang).number_symbols["latn"]["minusSign"], MINUS)
+@cache
+def _symbols(lang: str) -> tuple[str, str, str, str]:
+    """CLDR's decimal and group symbols of `lang`, and the text its percent pattern puts
+    before and after the number. Read once per language: formatting each of a page's
+    hundreds of numbers through Babel's pattern engine cost a tenth of the staff page."""
+    locale = _locale(lang)
+    symbols = locale.number_symbols["latn"]
+    pattern = locale.decimal_formats[None].pattern.split(";")[0]
+    if pattern != "#,##0.###":  # grouping other than by thousands: not one of ours
+        raise ValueError(f"unexpected decimal pattern {pattern!r} for {lang}")
+    zero = format_percent(0, locale=locale)
+    before, after = zero.split("0", 1)
+    return symbols["decimal"], symbols["group"], before, after
 
 
-def _frac(digits: int) -> str:
-    return "." + "0" * digits if digits > 0 else ""
+def _digits(rounded: Decimal, digits: int, lang: str) -> str:
+    """`rounded` (already rounded to `digits`) with the locale's symbols, U+2212 for minus."""
+    decimal, group, _, _ = _symbols(lang)
+    text = f"{abs(rounded):,.{digits}f}".replace(",", "\0").replace(".", decimal)
+    return (MINUS if rounded < 0 else "") + text.replace("\0", group)
 
 
 def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     """1234.5 -> "1 234,5" (kk, ru; the space is U+00A0) or "1,234.5" (en)."""
     if value is None or value != value:  # None or NaN
         return "—"
-    rounded = _rounded(value, digits)
-    text = format_decimal(rounded, format="#,##0" + _frac(digits), locale=_locale(lang))
-    return _signed(text, lang)
+    return _digits(_rounded(value, digits), digits, lang)
 
 
 def percent(share: float | None, lang: str, digits: int = 0, signed: bool = False) -> str:
@@ -62,9 +73,10 @@ def percent(share: float | None, lang: str, digits: int = 0, signed: bool = Fals
     if share is None or share != share:
         return "—"
     rounded = _rounded(Decimal(str(share)) * 100, digits)
-    pattern = _locale(lang).percent_formats[None].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0", "#,##0" + _frac(digits), 1)
-    text = _signed(format_percent(rounded / 100, format=pattern, locale=_locale(lang)), lang)
+    _, _, before, after = _symbols(lang)
+    text = _digits(rounded, digits, lang)
+    sign = MINUS if text.startswith(MINUS) else ""
+    text = f"{sign}{before}{text.removeprefix(MINUS)}{after}"
     if signed and rounded > 0:
         text = _locale(lang).number_symbols["latn"]["plusSign"] + text
     return text

@@ -165,3 +165,32 @@ def test_grids_group_whole_numbers_with_cldrs_symbol():
 
     assert '.replace(/,/g, "\\u00a0")' in grid_whole_numbers("kk")["function"]
     assert '.replace(/,/g, ",")' in grid_whole_numbers("en")["function"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_symbols_read_once_write_what_babels_pattern_engine_writes(lang):
+    """number and percent take CLDR's symbols once per language; on many values they write
+    what Babel's own format_decimal / format_percent write (with our U+2212 minus)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal, format_percent
+
+    from layouts.formatting import MINUS, _locale, number, percent
+
+    minus = _locale(lang).number_symbols["latn"]["minusSign"]
+    values = [0, 1, -1, 7.25, 999.5, 1000, -1234.5678, 12345678.9, 0.004, -0.006, 2.675,
+              1e9 + 0.5, -987654.321]
+    for value in values:
+        for digits in (0, 1, 2):
+            q = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits))
+            q = q.copy_abs() if q == 0 else q
+            frac = "." + "0" * digits if digits else ""
+            expected = format_decimal(q, format="#,##0" + frac, locale=lang)
+            assert number(value, lang, digits) == expected.replace(minus, MINUS)
+            share = value / 100
+            p = (Decimal(str(share)) * 100).quantize(Decimal(1).scaleb(-digits))
+            p = p.copy_abs() if p == 0 else p
+            pattern = _locale(lang).percent_formats[None].pattern.split(";")[0]
+            expected = format_percent(p / 100, format=pattern.replace("#,##0", "#,##0" + frac),
+                                      locale=lang)
+            assert percent(share, lang, digits) == expected.replace(minus, MINUS)
