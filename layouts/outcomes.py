@@ -338,6 +338,29 @@ def _status_badge(status: str | None, lang: str):
                      className=f"badge text-bg-{STATUS_COLOURS[status]} status-{status}")
 
 
+HISTORY_MARKS = {M.MET: "○", M.NEAR: "◐", M.FAR: "●", None: "·"}
+"""A month of an outlier's history: the shape says the status (not the colour alone)."""
+
+
+def _history(statuses: list, lang: str) -> html.Span:
+    """Six months of statuses as one line of marks, oldest first; the words in its label
+    and tooltip (one element a row: the badges it replaces made the column the table's
+    widest, and a tenth of the page's components)."""
+    words = ", ".join(t("outcomes.status.none" if s is None else f"outcomes.status.{s}", lang)
+                      for s in statuses)
+    return html.Span("".join(HISTORY_MARKS.get(s, "·") for s in statuses), title=words,
+                     role="img", className="status-history",
+                     **{"aria-label": t("outcomes.history.label", lang, statuses=words)})
+
+
+def history_legend(lang: str) -> html.P:
+    """What the history marks mean, once under the outlier tables."""
+    return html.P(t("outcomes.history.legend", lang, **{
+        key: HISTORY_MARKS[status] for key, status in
+        (("met", M.MET), ("near", M.NEAR), ("far", M.FAR), ("none", None))}),
+        className="small text-muted", id="outcomes-history-legend")
+
+
 def listed(now: pd.DataFrame) -> pd.DataFrame:
     """The rows of one window the table lists: NEAR or FAR, FAR first, then by rate
     (ties in the frame's order), at most OUTLIER_ROWS."""
@@ -388,9 +411,7 @@ def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str,
                                **{"data-region": r.region_code}),
                      number(r.average_caseload, lang, 1),
                      number(int(r.events), lang), number(r.rate, lang, 1),
-                     _status_badge(r.status, lang),
-                     html.Span([_status_badge(s, lang) for s in r.history],
-                               className="d-inline-flex gap-1")])
+                     _status_badge(r.status, lang), _history(r.history, lang)])
     header = [t(f"outcomes.col.{c}", lang) for c in (
         "place", "event", "region", "caseload", "events", "rate", "status", "history")]
     return _table(header, rows, table_id, lang)
@@ -458,5 +479,6 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.H3(t("outcomes.outliers.officers", lang), className="h6"),
                  outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers",
                                d.region_names),
+                 history_legend(lang),
                  id_="outcomes-outliers"),
     ])

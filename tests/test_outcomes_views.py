@@ -79,7 +79,9 @@ def test_outlier_table_links_a_far_unit_with_its_history():
     v = View(lang="en", filters=Filters.default(d(2015, 12, 31)), small_min=30)
     text = text_of(L.outlier_table(judged, "unit", v, "t"))
     assert "/unit/7?period=year&to=2015-12-31" in text
-    assert text.count("status-FAR") == 2 and text.count("status-NEAR") == 1
+    # The status now as a badge; the history as marks, oldest first, its words the label.
+    assert text.count("status-FAR") == 1
+    assert "◐●" in text and "Near, Far" in text
 
 
 def test_outlier_table_leaves_out_units_within_the_target():
