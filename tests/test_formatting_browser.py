@@ -1,5 +1,5 @@
 """Issue 26 item 1 in headless Chromium: the date filters show DD.MM.YYYY in Kazakh, their
-calendar names months in Kazakh (CLDR, assets/datepicker-locale.js), and a day typed as the
+calendar names months in Kazakh (CLDR: assets/datepicker-names.js), and a day typed as the
 page shows it reaches the URL as an ISO date. The user is left in English."""
 
 from __future__ import annotations
