@@ -327,3 +327,19 @@ def small_app_with_roles(folder: Path, secret: str, **settings):
         yield app
     finally:
         app.server.config["ENGINE"].dispose()
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+"""The tests' Redis: a database of its own (15) on the local server."""
+
+
+def redis_or_skip(url: str = REDIS_URL) -> None:
+    """Skip the test when Redis does not answer at `url`; fail instead under CI=true."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis is required under CI=true (make redis): {exc}")
+        pytest.skip(f"Redis not available at {url}: {exc}")

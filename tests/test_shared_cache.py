@@ -21,26 +21,21 @@ from dashboard import migrate
 from dashboard.db import make_engine
 from dashboard.schema import cases
 from tests.fixture_auth import build_fixture
-from tests.helpers import free_port, set_version, sign_in, wait_until_up
+from tests.helpers import (
+    REDIS_URL,
+    free_port,
+    redis_or_skip,
+    set_version,
+    sign_in,
+    wait_until_up,
+)
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 pytestmark = [pytest.mark.postgres, pytest.mark.multiprocess]
-
-
-def _redis_or_skip():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is required under CI=true (make redis): {exc}")
-        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
 
 
 @pytest.fixture
 def two_servers(postgres_server, tmp_path):
-    _redis_or_skip()
+    redis_or_skip()
     url = postgres_server(migrated=True)
     engine = make_engine(url)
     migrate.upgrade(engine)

@@ -5,7 +5,6 @@ Through Flask's test client, which sets the client address (REMOTE_ADDR) per req
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -15,9 +14,7 @@ from dashboard.config import Settings
 from dashboard.db import make_engine
 from service.factory import create_app
 from tests.fixture_auth import PASSWORD, build_fixture
-from tests.helpers import csrf_from
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.helpers import REDIS_URL, csrf_from, redis_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +112,7 @@ def test_login_is_never_cached(app):
 
 def test_limits_are_shared_through_redis_when_configured(database_url):
     """Two app servers on the same REDIS_URL count together (the same as the cache)."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is required under CI=true: {exc}")
-        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
+    redis_or_skip()
     one = make_app(database_url, redis_url=REDIS_URL)
     two = make_app(database_url, redis_url=REDIS_URL)
     address = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
