@@ -79,6 +79,25 @@ def whatif_samples(world: World, n: int) -> list[Sample]:
     return out
 
 
+def outliers_body(search: str) -> dict:
+    """The outcomes page's outliers section, as the browser asks it once the page is drawn
+    (callbacks/outcomes.py bind)."""
+    return {"output": "outcomes-outliers-body.children",
+            "outputs": {"id": "outcomes-outliers-body", "property": "children"},
+            "inputs": [{"id": "outcomes-outliers-body", "property": "id",
+                        "value": "outcomes-outliers-body"}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["outcomes-outliers-body.id"]}
+
+
+def outliers_samples(world: World, n: int) -> list[Sample]:
+    out = []
+    for _ in range(n):
+        search = world.filters()
+        out.append(Sample(_mixed_scope(world), "/outcomes", search, body=outliers_body(search)))
+    return out
+
+
 def attention_samples(world: World, n: int) -> list[Sample]:
     """The needs-attention list as its users open it: region heads and unit heads on their
     own place (their landing page), the ministry on a region or a unit it picked."""
@@ -249,4 +268,6 @@ register(ViewBenchmark("attention", attention_samples, naive_attention, MILESTON
 register(ViewBenchmark("staff", staff_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("whatif", whatif_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("outcomes", _page("/outcomes"), naive_outcomes, OUTCOME_TABLES,
+                       national=True))
+register(ViewBenchmark("outliers", outliers_samples, naive_outcomes, OUTCOME_TABLES,
                        national=True))

@@ -3,14 +3,17 @@ judge rates with dashboard.metrics, hand everything to layouts/outcomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+import dash
 import numpy as np
 import pandas as pd
-from dash import html
+from dash import Input, Output, State, html
 
 from callbacks.context import Context
 from callbacks.views import Refuse, _guarded, _view, parse_filters, unit_param
+from dashboard import cache
 from dashboard import metrics as M
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.scope import Scope
@@ -144,9 +147,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     filters `f` within `scope`: the places ranked are the level below it. A unit picked
     with ?unit= (allowed by in_view) is counted with the scope narrowed to it."""
     view = places.in_view(conn, scope, f, lang)
-    if view.level == "unit" and scope.role != "unit_head":
-        scope = scope.narrowed_to_unit(view.unit_id)
-    f = view.filters(f, scope).within(unit_id=None)
+    scope, f = _counted(conn, scope, f, lang)
     current = M.Period(f.start, f.end)
     previous, earlier = M.previous_period(current), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)
@@ -161,8 +162,6 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                                                      narrowing=narrowing)
     cohorts["complete"] = [end + timedelta(days=366) <= data_until + timedelta(days=1)
                            for end in cohorts.period_end]
-    unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
-    regions = places.regions_in_scope(conn, scope, lang)
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
         trend=[(p.start, p.end) for p in trend],
@@ -172,7 +171,6 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
         place_level=by,
         place_names=Q.place_names(conn, scope, by, f.region, lang),
         place_name=view.place and view.name(""),
-        region_names=dict(zip(regions.code, regions.name, strict=True)),
         by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",
                                   narrowing=narrowing),
         by_category=Q.repeat_offences(conn, scope, [current], by="legal_category",
@@ -182,11 +180,28 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                                          narrowing), strict=True)),
         assistance=Q.assistance_results(conn, scope, current, narrowing),
         cohorts=cohorts,
-        unit_outliers=unit_outliers,
-        officer_outliers=outliers(conn, scope, f, "officer")[0],
-        unit_benchmark=unit_benchmark,
-        min_caseload=MIN_CASELOAD,
     )
+
+
+def _counted(conn, scope: Scope, f: Filters, lang: str) -> tuple[Scope, Filters]:
+    """The scope and filters the place in view is counted with (queries.places.in_view):
+    a unit picked with ?unit= is counted with the scope narrowed to it."""
+    view = places.in_view(conn, scope, f, lang)
+    if view.level == "unit" and scope.role != "unit_head":
+        scope = scope.narrowed_to_unit(view.unit_id)
+    return scope, view.filters(f, scope).within(unit_id=None)
+
+
+def gather_outliers(conn, scope: Scope, f: Filters, lang: str) -> L.Outliers:
+    """The outliers section of the place in view: its units and officers far above the
+    nation's benchmark."""
+    scope, f = _counted(conn, scope, f, lang)
+    unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
+    regions = places.regions_in_scope(conn, scope, lang)
+    return L.Outliers(unit_outliers=unit_outliers,
+                      officer_outliers=outliers(conn, scope, f, "officer")[0],
+                      unit_benchmark=unit_benchmark, min_caseload=MIN_CASELOAD,
+                      region_names=dict(zip(regions.code, regions.name, strict=True)))
 
 
 def outcomes(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) -> html.Div:
@@ -197,3 +212,33 @@ def outcomes(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None)
             data = gather(conn, ctx.scope, f, data_from, data_until, ctx.lang)
         return L.page(_view(ctx, f), data)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
+def outliers_section(ctx: Context, search: str | None,
+                     refuse: Refuse = lambda *_: None) -> html.Div | list:
+    """The outliers section's body for the page's URL, within the user's scope."""
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            data = gather_outliers(conn, ctx.scope, f, ctx.lang)
+        return L.outliers_body(_view(ctx, f), data)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
+def bind(app: dash.Dash, current: Callable[[], Context], refuse: Refuse) -> None:
+    """The outliers section, filled once the page is drawn (its body's id is the trigger),
+    kept in the page cache like a page."""
+    @app.callback(Output(L.OUTLIERS_BODY, "children"), Input(L.OUTLIERS_BODY, "id"),
+                  State("url", "search"))
+    def outliers_of_page(_id, search):
+        ctx = current()
+        search = search if isinstance(search, str) else ""
+        refused = []
+
+        def refusing(what: str, target: str) -> None:
+            refused.append(target)
+            refuse(what, target)
+
+        return cache.page("outcomes.outliers", ctx, ("/outcomes", search),
+                          lambda: outliers_section(ctx, search, refusing),
+                          lambda: not refused)

@@ -142,8 +142,7 @@ def _outcomes_trend(conn, ctx: Context, f: Filters, data_from) -> outcomes_l.Out
         year_earlier=M.year_earlier(current), grain=grain,
         trend=[(p.start, p.end) for p in trend], offences=offences, closures=empty,
         by_place=empty, place_level="region", place_names=empty, by_type=empty,
-        by_category=empty, escalation={}, assistance=empty, cohorts=empty,
-        unit_outliers=empty, officer_outliers=empty)
+        by_category=empty, escalation={}, assistance=empty, cohorts=empty)
 
 
 def gather(ctx: Context, search: str | None) -> L.Brief:

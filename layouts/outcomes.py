@@ -47,17 +47,9 @@ class Outcomes:
     escalation: dict
     assistance: pd.DataFrame
     cohorts: pd.DataFrame
-    unit_outliers: pd.DataFrame
-    officer_outliers: pd.DataFrame
-    min_caseload: float = 10
-    unit_benchmark: M.Benchmark | None = None
-    """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
     place_name: str | None = None
     """The region or unit in view, whose units or officers by_place lists (None: the
     nation, its regions)."""
-    region_names: dict = field(default_factory=dict)
-    """ISO code -> name of the regions in scope: an outlier's region is named, never a
-    bare code."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -424,6 +416,37 @@ def _benchmark_note(bench: M.Benchmark | None, lang: str, min_caseload: float) -
              iqr=number(bench.iqr, lang, 1), min=number(min_caseload, lang))
 
 
+@dataclass(frozen=True)
+class Outliers:
+    """The outliers section's figures (its own callback: callbacks/outcomes.py)."""
+
+    unit_outliers: pd.DataFrame
+    officer_outliers: pd.DataFrame
+    min_caseload: float = 10
+    unit_benchmark: M.Benchmark | None = None
+    """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
+    region_names: dict = field(default_factory=dict)
+    """ISO code -> name of the regions in scope: an outlier's region is named, never a
+    bare code."""
+
+
+OUTLIERS_BODY = "outcomes-outliers-body"
+
+
+def outliers_body(v: View, d: Outliers) -> list:
+    """The benchmark, the units and officers far above it, and the legend of their
+    history."""
+    lang = v.lang
+    return [html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload), className="small"),
+            html.H3(t("outcomes.outliers.units", lang), className="h6"),
+            outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units",
+                          d.region_names),
+            html.H3(t("outcomes.outliers.officers", lang), className="h6"),
+            outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers",
+                          d.region_names),
+            history_legend(lang)]
+
+
 # --- the page ---------------------------------------------------------------------------
 
 def _section(title_key: str, lang: str, *children, id_: str | None = None) -> html.Section:
@@ -470,15 +493,10 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(t("outcomes.cohort.help", lang), className="small"),
                  _graph("outcomes-cohorts", cohort_figure(d, lang, small_min), lang,
                         t("outcomes.cohort.title", lang))),
+        # Filled by its own callback as soon as the page is drawn (callbacks/outcomes.py
+        # bind): judging every unit and officer over six windows is a quarter of the page's
+        # work, at its foot; the rest of the page need not wait for it.
         _section("outcomes.outliers.title", lang,
-                 html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload),
-                        className="small"),
-                 html.H3(t("outcomes.outliers.units", lang), className="h6"),
-                 outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units",
-                               d.region_names),
-                 html.H3(t("outcomes.outliers.officers", lang), className="h6"),
-                 outlier_table(d.officer_outliers, "officer", v, "outcomes-outlier-officers",
-                               d.region_names),
-                 history_legend(lang),
+                 dcc.Loading(html.Div(id=OUTLIERS_BODY, style={"minHeight": "12rem"})),
                  id_="outcomes-outliers"),
     ])
