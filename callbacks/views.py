@@ -370,8 +370,6 @@ def region_href(click_data: dict | None, search: str | None) -> str | None:
     return f"/region/{code}" + (f"?{params}" if params else "")
 
 
-
-
 def unit_href(ctx: Context, click_data: dict | None, search: str | None,
               refuse: Refuse = _no_refusal) -> str | None:
     """Where a click on a unit's marker on a region's map leads: that unit's page, the
