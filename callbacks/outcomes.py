@@ -147,7 +147,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     filters `f` within `scope`: the places ranked are the level below it. A unit picked
     with ?unit= (allowed by in_view) is counted with the scope narrowed to it."""
     view = places.in_view(conn, scope, f, lang)
-    scope, f = _counted(conn, scope, f, lang)
+    scope, f = _counted(view, scope, f)
     current = M.Period(f.start, f.end)
     previous, earlier = M.previous_period(current), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)
@@ -183,10 +183,9 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     )
 
 
-def _counted(conn, scope: Scope, f: Filters, lang: str) -> tuple[Scope, Filters]:
-    """The scope and filters the place in view is counted with (queries.places.in_view):
+def _counted(view: places.InView, scope: Scope, f: Filters) -> tuple[Scope, Filters]:
+    """The scope and filters the place in view (queries.places.in_view) is counted with:
     a unit picked with ?unit= is counted with the scope narrowed to it."""
-    view = places.in_view(conn, scope, f, lang)
     if view.level == "unit" and scope.role != "unit_head":
         scope = scope.narrowed_to_unit(view.unit_id)
     return scope, view.filters(f, scope).within(unit_id=None)
@@ -195,7 +194,7 @@ def _counted(conn, scope: Scope, f: Filters, lang: str) -> tuple[Scope, Filters]
 def gather_outliers(conn, scope: Scope, f: Filters, lang: str) -> L.Outliers:
     """The outliers section of the place in view: its units and officers far above the
     nation's benchmark."""
-    scope, f = _counted(conn, scope, f, lang)
+    scope, f = _counted(places.in_view(conn, scope, f, lang), scope, f)
     unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
     regions = places.regions_in_scope(conn, scope, lang)
     return L.Outliers(unit_outliers=unit_outliers,

@@ -173,13 +173,7 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
                 "showscale": True, "opacity": 0, "size": 1,
                 "colorbar": {"title": {"text": label}, "thickness": 12, **PLAIN_NUMBERS}}))
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    return go.Figure(traces, {
-        "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1},
-        "dragmode": "pan", "hovermode": "closest", "height": 400,
-        "separators": plotly_separators(lang),
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "font": {"family": FONT, "size": 13},
-        "paper_bgcolor": "white", "plot_bgcolor": "white"})
+    return go.Figure(traces, _map_layout(lang, 400))
 
 
 UNIT_MARKER_SIZE = 15
@@ -231,16 +225,22 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
     below = 60 + 18 * label.count("<br>")  # the colour bar and its title's lines
-    return go.Figure(traces, {
-        "xaxis": {**hidden, "range": [x_low - pad, x_high + pad]},
-        "yaxis": {**hidden, "range": [y_low - pad, y_high + pad], "scaleanchor": "x",
-                  "scaleratio": 1},
-        "dragmode": "pan", "hovermode": "closest", "height": UNIT_MAP_HEIGHT + below,
-        "separators": plotly_separators(lang),
-        "margin": {"l": 0, "r": 0, "t": 0, "b": below}, "font": {"family": FONT, "size": 13},
-        "paper_bgcolor": "white", "plot_bgcolor": "white"})
+    return go.Figure(traces, _map_layout(lang, UNIT_MAP_HEIGHT + below, below,
+                                         [x_low - pad, x_high + pad], [y_low - pad, y_high + pad]))
+
+
+def _map_layout(lang: str, height: int, below: int = 0, x_range=None, y_range=None) -> dict:
+    """The maps' layout: hidden axes at one scale (the outlines keep their shape), pan to
+    move, the language's separators; `below`: room under the map for a colour bar."""
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    return {"xaxis": {**hidden, **({"range": x_range} if x_range else {})},
+            "yaxis": {**hidden, **({"range": y_range} if y_range else {}),
+                      "scaleanchor": "x", "scaleratio": 1},
+            "dragmode": "pan", "hovermode": "closest", "height": height,
+            "separators": plotly_separators(lang),
+            "margin": {"l": 0, "r": 0, "t": 0, "b": below}, "font": {"family": FONT, "size": 13},
+            "paper_bgcolor": "white", "plot_bgcolor": "white"}
 
 
 def _whole_ticks(digits: int, low: float, high: float) -> dict:
@@ -281,8 +281,8 @@ def region_outlines() -> dict[str, tuple[np.ndarray, np.ndarray]]:
                 ys.append(None)
             last = None
             for lon, lat, *_ in ring:
-                point = (round(lon, 2), round(math.degrees(math.log(math.tan(
-                    math.pi / 4 + math.radians(lat) / 2))), 2))
+                x, y = _projected(lon, lat)
+                point = (round(x, 2), round(y, 2))
                 if point != last:
                     xs.append(point[0])
                     ys.append(point[1])
