@@ -32,6 +32,7 @@ MARGIN = 0.1  # degrees: a centre on the region's border (or a simplified outlin
 CENTRES = {
     ("KZ-10", "Zharma District"): "Kalbatau",
     ("KZ-10", "Abay District"): "Karaul",
+    ("KZ-10", "Makanshy District"): "Maqanshy",
     ("KZ-11", "Tselinograd District"): "Akmol",
     ("KZ-11", "Burabay District"): "Shchuchinsk",
     ("KZ-11", "Bulandy District"): "Makinsk",
