@@ -34,8 +34,8 @@ ENV_PREFIX = "PROBATION_RULE_"
 @dataclass(frozen=True)
 class DeadlineRules:
     registration_working_days: int = 3
-    """Register a person within this many working days of their appearing (an assumption:
-    public sources give 3 for deferred sentences; no article found for the others)."""
+    """Register a person within this many working days of their appearing: 3 for a deferred
+    sentence by the Criminal Executive Code, art. 163 part 8; an assumption for the others."""
 
     program_draft_working_days: int = 10
     """Draft the individual program within this many working days of registration."""

@@ -297,6 +297,11 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                      hours=number(p.standard_hours, lang),
                      reduction=number(p.head_reduction * 100, lang)),
                    className="small text-muted mb-1"),
+            html.P(t("staff.load.source", lang, target=number(p.nominal_target, lang),
+                     hours=number(p.standard_hours, lang),
+                     reduction=number(p.head_reduction * 100, lang),
+                     overload=number(p.overload_pct, lang)),
+                   className="small text-muted mb-1"),
             *notes,
             _graph("staff-capacity-figure", capacity_figure(
                 c.boxes, data.names if key != "unit_id" else data.unit_names, lang,
