@@ -134,7 +134,6 @@ CENTRES = {
     ("KZ-63", "Tarbagatai District"): "Akzhar",
     ("KZ-63", "Ulan District"): "Qasym Qaysenov",
     ("KZ-63", "Zaisan District"): "Zaysan",
-    ("KZ-63", "Katonkaragay District"): "Ulken Naryn",
     ("KZ-63", "Samar District"): "Samarskoye",
     ("KZ-63", "Markakol District"): "Terekty",
     ("KZ-11", "Kosshy City"): "Koshi",
