@@ -204,6 +204,7 @@ class _Import(Lookups):
         self.staging: dict[str, Table] = {}
         self._case_registered = pd.Series(dtype="datetime64[ns]")
         self._post_unit = pd.Series(dtype="Int64")
+        self._case_category = pd.Series(dtype=object)
         self._previous: dict[int, tuple[int, int]] = {}  # case id -> (previous id, line)
 
     # ---- lookups for the rules ----------------------------------------------------------
@@ -218,6 +219,9 @@ class _Import(Lookups):
     def post_unit(self, post_ids: pd.Series) -> pd.Series:
         return self._lookup(self._post_unit, post_ids).astype("Int64")
 
+    def case_category(self, case_ids: pd.Series) -> pd.Series:
+        return self._lookup(self._case_category, case_ids)
+
     # ---- the run ----------------------------------------------------------------------------
     def run(self) -> None:
         for name in PARENT_TABLES:
@@ -226,6 +230,8 @@ class _Import(Lookups):
             self.known[name] = set(self.conn.execute(select(key)).scalars())
         rows = self.conn.execute(select(schema.cases.c.id, schema.cases.c.registered_on))
         self._case_registered = self._series(rows, "datetime64[ns]")
+        rows = self.conn.execute(select(schema.cases.c.id, schema.cases.c.legal_category))
+        self._case_category = self._series(rows, "object")
         rows = self.conn.execute(select(schema.posts.c.id, schema.posts.c.unit_id))
         self._post_unit = self._series(rows, "Int64")
         for spec in FILES:
@@ -483,6 +489,8 @@ class _Import(Lookups):
                 self._previous[case_id] = (previous_id, line)
             self._case_registered = _override(
                 self._case_registered, keys, parsed["registered_on"])
+            self._case_category = _override(
+                self._case_category, keys, parsed["legal_category"])
         if spec.name == "posts":
             self._post_unit = _override(self._post_unit, keys, parsed["unit_id"])
         columns = [lines.tolist()]
