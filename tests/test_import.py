@@ -267,3 +267,30 @@ def test_a_summons_belongs_to_a_public_works_case(engine, tmp_path):
     assert reported(tmp_path / "report.csv") == [
         ("milestones.csv", 9, "a summons milestone is not for case 1, whose legal_category "
                               "is conditionally_sentenced")]
+
+
+def test_an_export_of_generated_data_stays_marked_synthetic(loaded, tmp_path):
+    """The generator's transfers are invented: its export's manifest says the data are
+    synthetic, and importing that export keeps them marked (queries.common.synthetic_data)."""
+    import json
+
+    from dashboard import db, migrate
+    from queries.common import synthetic_data
+
+    with loaded.connect() as conn:
+        write_extract(conn, tmp_path / "real")
+        assert not synthetic_data(conn)
+    assert "synthetic" not in json.loads((tmp_path / "real" / "manifest.json").read_text())
+    with loaded.begin() as conn:
+        conn.execute(schema.dataset_info.update().where(schema.dataset_info.c.key == "source")
+                     .values(value="synthetic demo"))
+        write_extract(conn, tmp_path / "demo")
+    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
+    assert "transfers" in manifest["synthetic"]
+    for name, synthetic in (("real", False), ("demo", True)):
+        fresh = db.make_engine(f"sqlite:///{tmp_path / name}.db")
+        migrate.upgrade(fresh)
+        run_import(fresh, tmp_path / name, tmp_path / f"{name}.csv")
+        with fresh.connect() as conn:
+            assert synthetic_data(conn) is synthetic
+        fresh.dispose()

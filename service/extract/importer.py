@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard import schema
 from dashboard.db import is_postgres
+from queries.common import SYNTHETIC_SOURCE
 from service import load, readmodel
 from service.extract import manifest
 from service.extract.formats import BY_NAME, FILES, FileSpec
@@ -680,7 +681,9 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
 def _record_import(conn: Connection, directory: Path) -> None:
     info = schema.dataset_info
     now = datetime.now().replace(microsecond=0)
-    values = {"source": "case-system extract", "extract": directory.resolve().name,
+    source = (f"{SYNTHETIC_SOURCE} (imported extract)" if manifest.is_synthetic(directory)
+              else "case-system extract")
+    values = {"source": source, "extract": directory.resolve().name,
               "imported_at": now.isoformat(), "data_version": new_data_version()}
     conn.execute(delete(info).where(info.c.key.in_(bindparam("keys", expanding=True))),
                  {"keys": list(values)})
