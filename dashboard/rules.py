@@ -54,10 +54,11 @@ class DeadlineRules:
 
     summons_calendar_days: int = 10
     """Public works: summon the person within this many calendar days of the judgment's
-    arrival at the service (Criminal Executive Code, art. 57 part 2: public works start
-    within ten days of the court's order arriving; the Rules of organising the probation
-    service's work, order No. 511 as amended on 30 Sep 2025: the summons within ten
-    calendar days)."""
+    arrival at the service (the Rules of organising the probation service's work, order
+    No. 511 as amended on 30 Sep 2025, as the press reported the amendment: the summons
+    within ten calendar days; Criminal Executive Code art. 57 part 2, read in a published
+    copy, not in the official database: public works start within ten days of the court's
+    order arriving)."""
 
     @classmethod
     def from_env(cls) -> DeadlineRules:
