@@ -20,7 +20,7 @@ from dashboard.scope import Scope
 from layouts import outcomes as L
 from queries import outcomes as Q
 from queries import places
-from queries.common import data_period
+from queries.common import data_period, synthetic_data
 
 # The trend behind each period choice: a year shows every year since the data begin, a
 # quarter the last three years by quarter, a month (or a custom range) the last two years
@@ -171,6 +171,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
         place_level=by,
         place_names=Q.place_names(conn, scope, by, f.region, lang),
         place_name=view.place and view.name(""),
+        synthetic_transfers=synthetic_data(conn),
         by_type=Q.repeat_offences(conn, scope, [current], by="probation_type",
                                   narrowing=narrowing),
         by_category=Q.repeat_offences(conn, scope, [current], by="legal_category",

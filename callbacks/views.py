@@ -253,7 +253,7 @@ def case(ctx: Context, raw_id: str, search: str | None, refuse: Refuse,
                                                           t("shell.nation", ctx.lang), "case",
                                                           header.id),
                                case_summary(header, ctx.lang, lambda key: v.link(f"/case/{key}")),
-                               timeline(events, ctx.lang))
+                               timeline(events, ctx.lang, header.synthetic_transfer_out))
     return _guarded(ctx, refuse, "case", raw_id, build)
 
 

@@ -6,6 +6,8 @@ PROBATION_TYPES = ("pre_trial", "sentence", "penitentiary", "post_penitentiary")
 CATEGORY_TYPE = {
     "conditionally_sentenced": "sentence",
     "restriction_of_freedom": "sentence",
+    "public_works": "sentence",  # sentenced to public works (hours of unpaid work)
+    "deferred_sentence": "sentence",  # serving of the sentence deferred (e.g. to raise a child)
     "parole": "post_penitentiary",
     "admin_supervision": "post_penitentiary",
     "suspect_protected": "pre_trial",
@@ -46,6 +48,7 @@ MILESTONE_KINDS = (
     "pre_trial_report",
     "release_prep_program",
     "handover",
+    "summons",  # public works: the person summoned after the judgment arrives
 )
 PROGRAM_KINDS = ("program_drafted", "release_prep_program")
 

@@ -56,6 +56,14 @@ class DeadlineRules:
     """Hand a released person over to post-penitentiary probation this many working days
     after release (0: on the release date, or the next working day)."""
 
+    summons_calendar_days: int = 10
+    """Public works: summon the person within this many calendar days of the judgment's
+    arrival at the service (the Rules of organising the probation service's work, order
+    No. 511 as amended on 30 Sep 2025, as the press reported the amendment: the summons
+    within ten calendar days; Criminal Executive Code art. 57 part 2, read in a published
+    copy, not in the official database: public works start within ten days of the court's
+    order arriving)."""
+
     @classmethod
     def from_env(cls) -> DeadlineRules:
         values = overrides_from_env(cls, ENV_PREFIX, int, "a whole number")
@@ -77,6 +85,13 @@ MILESTONES_BY_TYPE = {
     "post_penitentiary": ("registration", "program_drafted", "program_review", "check_in"),
 }
 
+# Kinds that only some legal categories get, on top of their type's. Deferred sentences
+# get their type's (the conditional sentence's) rules: no other deadline was found for them
+# beyond registration within 3 working days of appearing, today's default.
+MILESTONES_BY_CATEGORY = {
+    "public_works": ("summons",),
+}
+
 # The rule field that sets each kind's deadline: shown as help text next to a milestone.
 RULE_OF_KIND = {
     "registration": "registration_working_days",
@@ -86,6 +101,7 @@ RULE_OF_KIND = {
     "pre_trial_report": "pre_trial_report_lead_working_days",
     "release_prep_program": "release_prep_months_before_release",
     "handover": "handover_working_days",
+    "summons": "summons_calendar_days",
 }
 
 
@@ -193,6 +209,11 @@ def release_prep_due(registered_on, release_on, rules: DeadlineRules) -> np.ndar
 
 def handover_due(release_on, rules: DeadlineRules) -> np.ndarray:
     return add_working_days(release_on, rules.handover_working_days)
+
+
+def summons_due(judgment_received_on, rules: DeadlineRules) -> np.ndarray:
+    """Calendar days, not working days: the due day may fall on a day off."""
+    return _as_days(judgment_received_on) + np.timedelta64(rules.summons_calendar_days, "D")
 
 
 def to_date(value: np.datetime64) -> date:

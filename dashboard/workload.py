@@ -57,6 +57,16 @@ DEFAULT_WEIGHTS: tuple[dict, ...] = (
     _w("case", "penitentiary", None, None, 6),
     _w("case", "pre_trial", None, None, 8),
     _w("pre_trial_report", "pre_trial", None, None, 5),
+    # Public works: the local authority runs the work and sends the timesheets; the service
+    # summons, explains and checks (lighter than a conditional sentence). A deferred sentence
+    # is watched like a conditional one, with more assistance at the high tier (a parent
+    # raising a young child alone). Assumptions, configurable like every weight (migration 0019).
+    _w("case", "sentence", "public_works", "low", 3),
+    _w("case", "sentence", "public_works", "medium", 5),
+    _w("case", "sentence", "public_works", "high", 9),
+    _w("case", "sentence", "deferred_sentence", "low", 4),
+    _w("case", "sentence", "deferred_sentence", "medium", 7),
+    _w("case", "sentence", "deferred_sentence", "high", 11),
 )
 
 

@@ -12,7 +12,12 @@ from layouts.formatting import day
 from queries.places import CaseHeader
 
 
-def _detail(event: str, kind, detail, due_on, late: bool, lang: str) -> str:
+def _synthetic(lang: str) -> str:
+    return f" ({t('caseload.case.synthetic_transfer', lang)})"
+
+
+def _detail(event: str, kind, detail, due_on, late: bool, lang: str,
+            synthetic_transfer: bool = False) -> str:
     if event in ("milestone", "milestone_pending"):
         text = t(f"caseload.milestone.{kind}", lang)
         text += f" ({t('caseload.due', lang, date=day(due_on, lang))})"
@@ -25,7 +30,8 @@ def _detail(event: str, kind, detail, due_on, late: bool, lang: str) -> str:
     if event == "registration":
         return f"{t(f'shell.type.{kind}', lang)}: {t(f'shell.category.{detail}', lang)}"
     if event == "closure":
-        return t(f"caseload.close.{kind}", lang)
+        text = t(f"caseload.close.{kind}", lang)
+        return text + (_synthetic(lang) if synthetic_transfer and kind == "transferred" else "")
     if event == "assigned":
         return detail or ""
     return ""
@@ -34,6 +40,7 @@ def _detail(event: str, kind, detail, due_on, late: bool, lang: str) -> str:
 def case_summary(h: CaseHeader, lang: str, case_href) -> dbc.Card:
     status = (t("caseload.case.closed", lang, date=day(h.closed_on, lang),
                 reason=t(f"caseload.close.{h.close_reason}", lang))
+              + (_synthetic(lang) if h.synthetic_transfer_out else "")
               if h.closed_on else t("caseload.case.open", lang))
     facts = [
         ("caseload.case.person", h.person_code),
@@ -54,7 +61,9 @@ def case_summary(h: CaseHeader, lang: str, case_href) -> dbc.Card:
         items += [html.Dt(t(key, lang), className="col-sm-4"), html.Dd(value, className="col-sm-8")]
     if h.previous_case_id:
         items += [html.Dt(t("caseload.case.previous", lang), className="col-sm-4"),
-                  html.Dd(dcc.Link(f"№ {h.previous_case_id}", href=case_href(h.previous_case_id)),
+                  html.Dd([dcc.Link(f"№ {h.previous_case_id}",
+                                    href=case_href(h.previous_case_id)),
+                           _synthetic(lang) if h.synthetic_transfer_in else ""],
                           className="col-sm-8")]
     return dbc.Card(dbc.CardBody([
         html.Dl(items, className="row mb-0"),
@@ -62,14 +71,17 @@ def case_summary(h: CaseHeader, lang: str, case_href) -> dbc.Card:
     ]), className="mb-3", id="case-summary")
 
 
-def timeline(events: pd.DataFrame, lang: str) -> html.Section:
+def timeline(events: pd.DataFrame, lang: str, synthetic_transfer: bool = False) -> html.Section:
+    """The case's events, oldest first; `synthetic_transfer`: its closure as transferred
+    was invented by the demo generator, and says so."""
     rows = [
         html.Tr([
             html.Td(day(e.on, lang), className="text-nowrap"),
             html.Th(t(f"caseload.event.{e.event}", lang), scope="row",
                     className="fw-normal" + (" text-danger" if e.event in (
                         "violation", "milestone_pending") else "")),
-            html.Td(_detail(e.event, e.kind, e.detail, e.due_on, e.late, lang)),
+            html.Td(_detail(e.event, e.kind, e.detail, e.due_on, e.late, lang,
+                            synthetic_transfer)),
         ], className=f"timeline-{e.event}")
         for e in events.itertuples(index=False)
     ]

@@ -50,6 +50,8 @@ class Outcomes:
     place_name: str | None = None
     """The region or unit in view, whose units or officers by_place lists (None: the
     nation, its regions)."""
+    synthetic_transfers: bool = False
+    """The data are the demo generator's, whose transfers to another region are invented."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -479,7 +481,11 @@ def page(v: View, d: Outcomes) -> html.Div:
         dbc.Row([
             dbc.Col(_section("outcomes.closures.title", lang,
                              _graph("outcomes-closures", closures_figure(d, lang), lang,
-                                    t("outcomes.closures.title", lang))), lg=7),
+                                    t("outcomes.closures.title", lang)),
+                             *([html.P(t("outcomes.closures.synthetic_transfers", lang),
+                                       className="small text-muted",
+                                       id="outcomes-synthetic-transfers")]
+                               if d.synthetic_transfers else [])), lg=7),
             dbc.Col(_section("outcomes.escalation.title", lang,
                              html.P(t("outcomes.escalation.help", lang), className="small"),
                              _graph("outcomes-escalation",

@@ -38,6 +38,20 @@ def data_period(conn: Connection) -> tuple[date, date]:
     return first, last
 
 
+SYNTHETIC_SOURCE = "synthetic demo"
+"""dataset_info `source` of the generator's data (service.demo), and of an import of its
+export (service.extract: the manifest says so)."""
+
+
+def synthetic_data(conn: Connection) -> bool:
+    """Whether the data are the demo generator's: its inter-region transfers (a share of
+    cases closed as moved, each continued by a case elsewhere) are invented, and the
+    screens and exports that show them say so."""
+    source = conn.execute(select(dataset_info.c.value)
+                          .where(dataset_info.c.key == "source")).scalar()
+    return bool(source) and source.startswith(SYNTHETIC_SOURCE)
+
+
 def place_where(scope: Scope, f: Filters) -> ColumnElement[bool]:
     """Units in scope, narrowed to the page's region and unit (needs `units` joined)."""
     conditions = [scope.units_where(units)]

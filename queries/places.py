@@ -15,6 +15,7 @@ from dashboard.filters import Filters
 from dashboard.i18n import name_column
 from dashboard.schema import cases, officers, persons, regions, units
 from dashboard.scope import NotPermitted, Scope
+from queries.common import synthetic_data
 
 
 class NotFound(LookupError):
@@ -193,6 +194,10 @@ class CaseHeader:
     release_on: date | None
     previous_case_id: int | None
     place: Place
+    synthetic_transfer_out: bool = False
+    """Closed as transferred to another region by the demo generator (invented)."""
+    synthetic_transfer_in: bool = False
+    """Continues a case the demo generator transferred here (invented)."""
 
 
 def case_header(conn: Connection, scope: Scope, case_id: int, lang: str = "kk") -> CaseHeader:
@@ -209,6 +214,9 @@ def case_header(conn: Connection, scope: Scope, case_id: int, lang: str = "kk") 
                             .where(officers.c.id == row["officer_id"])).scalar_one()
         place = Place(**{**place.__dict__, "officer_id": row["officer_id"],
                          "officer_code": code})
+    synthetic = synthetic_data(conn)
+    previous_reason = None if row["previous_case_id"] is None else conn.execute(
+        select(cases.c.close_reason).where(cases.c.id == row["previous_case_id"])).scalar()
     birth, registered = row["birth_date"], row["registered_on"]
     age = registered.year - birth.year - ((registered.month, registered.day)
                                           < (birth.month, birth.day))
@@ -220,4 +228,6 @@ def case_header(conn: Connection, scope: Scope, case_id: int, lang: str = "kk") 
         registered_on=registered, planned_end=row["planned_end"],
         closed_on=row["closed_on"], close_reason=row["close_reason"],
         hearing_on=row["hearing_on"], release_on=row["release_on"],
-        previous_case_id=row["previous_case_id"], place=place)
+        previous_case_id=row["previous_case_id"], place=place,
+        synthetic_transfer_out=synthetic and row["close_reason"] == "transferred",
+        synthetic_transfer_in=synthetic and previous_reason == "transferred")

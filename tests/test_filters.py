@@ -68,3 +68,9 @@ def test_to_query_round_trips():
 def test_year_before_of_a_leap_day():
     f = Filters.from_query("from=2024-02-01&to=2024-02-29", UNTIL)
     assert f.previous_year() == (date(2023, 2, 1), date(2023, 2, 28))
+
+
+def test_the_categories_the_service_took_on_filter_like_the_others():
+    for category in ("public_works", "deferred_sentence"):
+        f = Filters.from_query(f"?type=sentence&category={category}", UNTIL)
+        assert (f.probation_type, f.legal_category, f.notices) == ("sentence", category, ())

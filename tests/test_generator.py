@@ -140,3 +140,20 @@ def test_loaded_dataset_answers_like_the_frames(engine, small):
     assert figures["new_registrations"] == int(
         ((registered >= np.datetime64("2020-01-01")) & (registered <= last)).sum())
     assert load.holds_data(engine)
+
+
+def test_public_works_and_deferred_sentences_from_2015_with_the_summons(small):
+    t = small.tables
+    cases = t["cases"].set_index("id")
+    new = cases[cases.legal_category.isin(["public_works", "deferred_sentence"])]
+    assert set(new.legal_category) == {"public_works", "deferred_sentence"}
+    assert (days(new.registered_on) >= np.datetime64("2015-01-01")).all()
+    assert (new.probation_type == "sentence").all()
+    months = (days(new.planned_end) - days(new.registered_on)).astype(int) / 30.44
+    works = (new.legal_category == "public_works").to_numpy()
+    assert np.median(months[works]) < 3 < 12 < np.median(months[~works])
+    m = t["milestones"]
+    summons = m[m.kind == "summons"]
+    assert set(cases.legal_category.loc[summons.case_id]) == {"public_works"}
+    due = days(summons.due_on) - days(cases.registered_on.loc[summons.case_id])
+    assert (due == np.timedelta64(10, "D")).all()

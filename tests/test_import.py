@@ -226,3 +226,71 @@ def test_export_writes_the_import_format(loaded, tmp_path):
         write_extract(conn, tmp_path / "out")
     for name, body in BASE.items():
         assert (tmp_path / "out" / f"{name}.csv").read_text(encoding="utf-8") == body
+
+
+# Two more cases, one of each category the service took on with issue 27: a public-works
+# case with its summons (due 10 calendar days after the register day), a deferred sentence.
+NEW_CATEGORIES = {
+    "cases": BASE["cases"] + """\
+4,3,1,1,sentence,public_works,low,2025-03-20,2025-03-21,2025-05-21,2025-05-21,completed,,,
+5,2,2,,sentence,deferred_sentence,medium,2024-06-03,2024-06-05,2027-06-05,,,,,
+""",
+    "case_assignments": BASE["case_assignments"] + "4,4,1,2025-03-21,2025-05-21\n",
+    "milestones": BASE["milestones"] + """\
+5,4,registration,1,2025-03-27,2025-03-21
+6,4,summons,1,2025-03-31,2025-03-24
+7,5,registration,1,2024-06-06,2024-06-05
+""",
+}
+
+
+def test_export_then_import_keeps_the_new_categories(engine, tmp_path):
+    run_import(engine, write(tmp_path / "in", NEW_CATEGORIES), tmp_path / "report.csv")
+    with engine.connect() as conn:
+        categories = dict(conn.execute(select(schema.cases.c.id,
+                                              schema.cases.c.legal_category)).all())
+        write_extract(conn, tmp_path / "out")
+    assert categories[4] == "public_works" and categories[5] == "deferred_sentence"
+    for name, body in (BASE | NEW_CATEGORIES).items():
+        assert (tmp_path / "out" / f"{name}.csv").read_text(encoding="utf-8") == body
+    before = checksums(engine)
+    result = run_import(engine, tmp_path / "out", tmp_path / "again.csv")
+    assert checksums(engine) == before
+    assert result.rejected_lines == 0
+
+
+def test_a_summons_belongs_to_a_public_works_case(engine, tmp_path):
+    changes = {**NEW_CATEGORIES, "milestones": NEW_CATEGORIES["milestones"]
+               + "8,1,summons,1,2020-01-23,2020-01-20\n"}
+    with pytest.raises(ExtractRefused):
+        run_import(engine, write(tmp_path / "bad", changes), tmp_path / "report.csv")
+    assert reported(tmp_path / "report.csv") == [
+        ("milestones.csv", 9, "a summons milestone is not for case 1, whose legal_category "
+                              "is conditionally_sentenced")]
+
+
+def test_an_export_of_generated_data_stays_marked_synthetic(loaded, tmp_path):
+    """The generator's transfers are invented: its export's manifest says the data are
+    synthetic, and importing that export keeps them marked (queries.common.synthetic_data)."""
+    import json
+
+    from dashboard import db, migrate
+    from queries.common import synthetic_data
+
+    with loaded.connect() as conn:
+        write_extract(conn, tmp_path / "real")
+        assert not synthetic_data(conn)
+    assert "synthetic" not in json.loads((tmp_path / "real" / "manifest.json").read_text())
+    with loaded.begin() as conn:
+        conn.execute(schema.dataset_info.update().where(schema.dataset_info.c.key == "source")
+                     .values(value="synthetic demo"))
+        write_extract(conn, tmp_path / "demo")
+    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
+    assert "transfers" in manifest["synthetic"]
+    for name, synthetic in (("real", False), ("demo", True)):
+        fresh = db.make_engine(f"sqlite:///{tmp_path / name}.db")
+        migrate.upgrade(fresh)
+        run_import(fresh, tmp_path / name, tmp_path / f"{name}.csv")
+        with fresh.connect() as conn:
+            assert synthetic_data(conn) is synthetic
+        fresh.dispose()

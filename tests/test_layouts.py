@@ -314,3 +314,28 @@ def test_a_graph_box_is_as_tall_as_its_figure_from_the_start():
     assert graph_box_style(go.Figure(layout={"height": 380})) == {"minHeight": "380px"}
     assert graph_box_style({"data": [], "layout": {"height": 300}}) == {"minHeight": "300px"}
     assert graph_box_style(go.Figure()) == {"minHeight": "450px"}  # plotly's default
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_synthetic_transfer_says_so_on_the_case_page(lang):
+    from layouts.case import case_summary, timeline
+    from queries.places import CaseHeader, Place
+
+    header = CaseHeader(
+        id=7, person_code="P-0000007", sex="M", age_at_registration=30,
+        protected_category=None, probation_type="sentence", legal_category="public_works",
+        risk_tier="low", appeared_on=date(2025, 3, 1), registered_on=date(2025, 3, 3),
+        planned_end=date(2025, 6, 3), closed_on=date(2025, 4, 1), close_reason="transferred",
+        hearing_on=None, release_on=None, previous_case_id=5,
+        place=Place("KZ-71", "Astana"), synthetic_transfer_out=True, synthetic_transfer_in=True)
+    label = i18n.t("caseload.case.synthetic_transfer", lang)
+    summary = text_of(case_summary(header, lang, lambda key: f"/case/{key}"))
+    assert summary.count(label) == 2  # the closure and the case it continues
+    assert i18n.t("shell.category.public_works", lang) in summary
+    events = pd.DataFrame([{"on": date(2025, 4, 1), "event": "closure", "kind": "transferred",
+                            "detail": None, "due_on": None, "late": False}])
+    assert label in text_of(timeline(events, lang, synthetic_transfer=True))
+    assert label not in text_of(timeline(events, lang))
+    real = CaseHeader(**{**header.__dict__, "synthetic_transfer_out": False,
+                         "synthetic_transfer_in": False})
+    assert label not in text_of(case_summary(real, lang, lambda key: f"/case/{key}"))

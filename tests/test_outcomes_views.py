@@ -128,3 +128,11 @@ def test_an_outlier_names_its_region_not_its_code(make_ctx):
     text = text_of(L.outlier_table(judged, "unit", v, "t", {"KZ-75": "Almaty"}))
     assert '"children": "Almaty"' in text and '"data-region": "KZ-75"' in text
     assert '"children": "KZ-75"' not in text
+
+
+def test_the_generator_s_transfers_are_marked_synthetic_under_closures(make_ctx, monkeypatch):
+    note = '"id": "outcomes-synthetic-transfers"'
+    assert note not in text_of(view.outcomes(make_ctx(), "?period=year&to=2015-12-31"))
+    monkeypatch.setattr(view, "synthetic_data", lambda conn: True)
+    text = text_of(view.outcomes(make_ctx(), "?period=year&to=2015-12-31"))
+    assert note in text and "synthetic" in text

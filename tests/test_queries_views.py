@@ -237,3 +237,31 @@ def test_reassignment_and_closure_on_the_timeline(conn):
     closed = timeline.case_timeline(conn, places.case_header(conn, NATION, 5))
     assert closed.iloc[-1][["on", "event", "kind"]].tolist() == [
         date(2025, 3, 1), "closure", "revoked"]
+
+
+def _transfer(conn, source: str) -> None:
+    """Case 1 moved on 2025-12-20 (closed as transferred) and continued as case 13."""
+    conn.execute(schema.cases.update().where(schema.cases.c.id == 1).values(
+        closed_on=date(2025, 12, 20), close_reason="transferred"))
+    conn.execute(insert(schema.cases), [fixture_small.CASES[0] | {
+        "id": 13, "unit_id": 3, "officer_id": None, "appeared_on": date(2025, 12, 24),
+        "registered_on": date(2025, 12, 24), "closed_on": None, "close_reason": None,
+        "previous_case_id": 1}])
+    conn.execute(schema.dataset_info.update().where(schema.dataset_info.c.key == "source")
+                 .values(value=source))
+
+
+@pytest.mark.parametrize("source, synthetic", [("synthetic demo", True),
+                                                ("synthetic demo (imported extract)", True),
+                                                ("case-system extract", False)])
+def test_transfers_of_the_generator_are_marked_synthetic(engine, source, synthetic):
+    fixture_small.load(engine)
+    with engine.begin() as conn:
+        _transfer(conn, source)
+    with engine.connect() as conn:
+        moved, follow_on = places.case_header(conn, NATION, 1), places.case_header(conn, NATION, 13)
+        other = places.case_header(conn, NATION, 5)  # closed, revoked
+    assert (moved.synthetic_transfer_out, moved.synthetic_transfer_in) == (synthetic, False)
+    assert (follow_on.synthetic_transfer_out, follow_on.synthetic_transfer_in) == (False,
+                                                                                   synthetic)
+    assert not (other.synthetic_transfer_out or other.synthetic_transfer_in)

@@ -110,3 +110,15 @@ def test_every_kind_and_type_has_a_rule():
     assert set(R.RULE_OF_KIND) == set(codes.MILESTONE_KINDS)
     fields = set(R.DeadlineRules().describe())
     assert set(R.RULE_OF_KIND.values()) <= fields
+    assert set(R.MILESTONES_BY_CATEGORY) <= set(codes.LEGAL_CATEGORIES)
+    by_type = {k for kinds in R.MILESTONES_BY_TYPE.values() for k in kinds}
+    by_category = {k for kinds in R.MILESTONES_BY_CATEGORY.values() for k in kinds}
+    assert by_type | by_category == set(codes.MILESTONE_KINDS)
+
+
+def test_public_works_summons_counts_calendar_days():
+    # Judgment arrived Thu 19 Mar 2025: ten calendar days is Sat 29 Mar, Nauryz and the
+    # weekend included (a working-day rule would give 4 Apr).
+    assert R.summons_due(["2025-03-19"], R.DeadlineRules())[0] == day("2025-03-29")
+    assert R.summons_due(["2025-03-19"], R.DeadlineRules(summons_calendar_days=0))[0] == day(
+        "2025-03-19")

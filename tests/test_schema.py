@@ -69,3 +69,36 @@ def test_a_transferred_post_needs_its_transfer_date(one_unit):
             conn.execute(insert(S.posts), [{
                 "id": 1, "unit_id": 1, "grade": "inspector", "valid_from": d(2017, 1, 1),
                 "source": "penal_transfer", "transferred_on": None}])
+
+
+def test_0019_widens_the_checks_of_a_database_holding_cases(tmp_path):
+    """An existing database (at 0018, with a case and its milestone) takes the new
+    categories and the summons after the upgrade, and its data stay."""
+    from dashboard import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(engine, "0018")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO regions (code, name_kk, name_ru, name_en, center_en,"
+                             " center_lat, center_lon, population, kind) VALUES ('KZ-11', 'А',"
+                             " 'А', 'A', 'K', 53.0, 69.0, 1, 'oblast')")
+        conn.exec_driver_sql("INSERT INTO units (id, region_code, name_kk, name_ru, name_en, "
+                             "kind) VALUES (1, 'KZ-11', 'А', 'А', 'A', 'district')")
+        conn.exec_driver_sql("INSERT INTO persons (id, code, sex, birth_date) VALUES "
+                             "(1, 'P-1', 'F', '1980-01-01')")
+        conn.execute(insert(S.cases), [GOOD_CASE])
+        conn.exec_driver_sql("INSERT INTO milestones (id, case_id, kind, seq, due_on) "
+                             "VALUES (1, 1, 'registration', 1, '2025-01-10')")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(S.cases), [GOOD_CASE | {
+            "id": 2, "probation_type": "sentence", "legal_category": "public_works"}])
+        conn.execute(insert(S.cases), [GOOD_CASE | {
+            "id": 3, "probation_type": "sentence", "legal_category": "deferred_sentence"}])
+        conn.execute(insert(S.milestones), [{"id": 2, "case_id": 2, "kind": "summons",
+                                             "seq": 1, "due_on": d(2025, 1, 5)}])
+        assert conn.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 3
+        assert conn.exec_driver_sql("SELECT count(*) FROM milestones").scalar() == 2
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            conn.execute(insert(S.cases), [GOOD_CASE | {"id": 4, "legal_category": "fine"}])

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import workload as W
+from dashboard.codes import CATEGORY_TYPE
 from dashboard.redistribution import redistribute
 
 WEIGHTS = [
@@ -54,7 +55,8 @@ def test_no_weight_before_the_first_version():
 
 def test_default_weights_cover_every_case():
     table = W.points_by_item(list(W.DEFAULT_WEIGHTS), d(2026, 1, 1))
-    assert len(table) == 2 * 6 * 3 - 5 * 3  # every case key, and pre-trial reports
+    n = len(CATEGORY_TYPE)
+    assert len(table) == 2 * n * 3 - (n - 1) * 3  # every case key, and pre-trial reports
 
 
 def test_what_if_growth_scales_one_type():

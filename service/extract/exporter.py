@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from queries.common import synthetic_data
 from service.extract.formats import FILES, FileSpec
 from service.extract.manifest import MANIFEST, write_manifest
 
@@ -63,7 +64,7 @@ def write_extract(conn: Connection, directory: Path) -> dict[str, int]:
             for block in _lines(conn, spec, counted):
                 fh.write(block)
         counts[spec.filename] = counted[0]
-    write_manifest(directory, counts)
+    write_manifest(directory, counts, synthetic=synthetic_data(conn))
     return counts
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard import schema
 from dashboard.db import is_postgres
+from queries.common import SYNTHETIC_SOURCE
 from service import load, readmodel
 from service.extract import manifest
 from service.extract.formats import BY_NAME, FILES, FileSpec
@@ -204,6 +205,7 @@ class _Import(Lookups):
         self.staging: dict[str, Table] = {}
         self._case_registered = pd.Series(dtype="datetime64[ns]")
         self._post_unit = pd.Series(dtype="Int64")
+        self._case_category = pd.Series(dtype=object)
         self._previous: dict[int, tuple[int, int]] = {}  # case id -> (previous id, line)
 
     # ---- lookups for the rules ----------------------------------------------------------
@@ -218,6 +220,9 @@ class _Import(Lookups):
     def post_unit(self, post_ids: pd.Series) -> pd.Series:
         return self._lookup(self._post_unit, post_ids).astype("Int64")
 
+    def case_category(self, case_ids: pd.Series) -> pd.Series:
+        return self._lookup(self._case_category, case_ids)
+
     # ---- the run ----------------------------------------------------------------------------
     def run(self) -> None:
         for name in PARENT_TABLES:
@@ -226,6 +231,8 @@ class _Import(Lookups):
             self.known[name] = set(self.conn.execute(select(key)).scalars())
         rows = self.conn.execute(select(schema.cases.c.id, schema.cases.c.registered_on))
         self._case_registered = self._series(rows, "datetime64[ns]")
+        rows = self.conn.execute(select(schema.cases.c.id, schema.cases.c.legal_category))
+        self._case_category = self._series(rows, "object")
         rows = self.conn.execute(select(schema.posts.c.id, schema.posts.c.unit_id))
         self._post_unit = self._series(rows, "Int64")
         for spec in FILES:
@@ -483,6 +490,8 @@ class _Import(Lookups):
                 self._previous[case_id] = (previous_id, line)
             self._case_registered = _override(
                 self._case_registered, keys, parsed["registered_on"])
+            self._case_category = _override(
+                self._case_category, keys, parsed["legal_category"])
         if spec.name == "posts":
             self._post_unit = _override(self._post_unit, keys, parsed["unit_id"])
         columns = [lines.tolist()]
@@ -672,7 +681,9 @@ def run_import(engine: Engine, directory: Path, report_path: Path, *,
 def _record_import(conn: Connection, directory: Path) -> None:
     info = schema.dataset_info
     now = datetime.now().replace(microsecond=0)
-    values = {"source": "case-system extract", "extract": directory.resolve().name,
+    source = (f"{SYNTHETIC_SOURCE} (imported extract)" if manifest.is_synthetic(directory)
+              else "case-system extract")
+    values = {"source": source, "extract": directory.resolve().name,
               "imported_at": now.isoformat(), "data_version": new_data_version()}
     conn.execute(delete(info).where(info.c.key.in_(bindparam("keys", expanding=True))),
                  {"keys": list(values)})

@@ -6,7 +6,11 @@ row counts again while reading. A file cut off at a line boundary is still valid
 only its SHA-256 and row count tell.
 
     {"format": 1,
-     "files": {"regions.csv": {"rows": 20, "sha256": "<hex of the file's bytes>"}, ...}}
+     "files": {"regions.csv": {"rows": 20, "sha256": "<hex of the file's bytes>"}, ...},
+     "synthetic": "<what is invented>"}
+
+`synthetic` is there only when the data are the demo generator's (export-extract of a
+generated database); an import of such an extract keeps the data marked as synthetic.
 
 `rows` counts the records after the header (blank lines are not records). A case system
 that produces extracts writes the same file (docs/data-format.md).
@@ -59,9 +63,15 @@ def count_rows(path: Path) -> int:
                 rows += 1
 
 
-def write_manifest(directory: Path, rows: dict[str, int] | None = None) -> Path:
+SYNTHETIC_NOTE = ("synthetic demo data: nothing here is a real person or case; in particular "
+                  "the inter-region transfers (cases closed as transferred, and the cases "
+                  "whose previous_case_id continues them) are invented by the generator")
+
+
+def write_manifest(directory: Path, rows: dict[str, int] | None = None,
+                   synthetic: bool = False) -> Path:
     """manifest.json for the extract files in `directory` (`rows` per file name when the
-    writer counted them, else counted here)."""
+    writer counted them, else counted here; `synthetic`: the demo generator's data)."""
     files = {}
     for spec in FILES:
         path = directory / spec.filename
@@ -71,8 +81,9 @@ def write_manifest(directory: Path, rows: dict[str, int] | None = None) -> Path:
         files[spec.filename] = {"rows": count_rows(path) if counted is None else counted,
                                 "sha256": sha256_of(path)}
     target = directory / MANIFEST
-    target.write_text(json.dumps({"format": FORMAT, "files": files}, indent=2) + "\n",
-                      encoding="utf-8")
+    manifest = {"format": FORMAT, "files": files} | (
+        {"synthetic": SYNTHETIC_NOTE} if synthetic else {})
+    target.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return target
 
 
@@ -94,6 +105,15 @@ def read_manifest(directory: Path) -> dict[str, dict]:
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not a manifest ({exc})") from None
     return files
+
+
+def is_synthetic(directory: Path) -> bool:
+    """Whether the extract's manifest marks its data as the demo generator's."""
+    try:
+        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and bool(data.get("synthetic"))
 
 
 def verify(directory: Path) -> dict[str, int]:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import codes
+from dashboard import rules as R
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Lookups:
         raise NotImplementedError
 
     def post_unit(self, post_ids: pd.Series) -> pd.Series:  # pragma: no cover
+        raise NotImplementedError
+
+    def case_category(self, case_ids: pd.Series) -> pd.Series:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -120,10 +124,23 @@ def _case_assignments(p: pd.DataFrame, look: Lookups) -> list[Problem]:
     ]
 
 
+# Milestone kinds that only some legal categories get (dashboard.rules): kind -> categories.
+_KIND_CATEGORIES: dict[str, set[str]] = {}
+for _category, _kinds in R.MILESTONES_BY_CATEGORY.items():
+    for _kind in _kinds:
+        _KIND_CATEGORIES.setdefault(_kind, set()).add(_category)
+
+
 def _milestones(p: pd.DataFrame, look: Lookups) -> list[Problem]:
+    category = look.case_category(p["case_id"])
+    wrong = np.zeros(len(p), dtype=bool)
+    for kind, categories in _KIND_CATEGORIES.items():
+        wrong |= _b((p["kind"] == kind) & category.notna() & ~category.isin(categories))
     return [
         Problem(_b(p["seq"] < 1), "seq {seq} is not 1 or more"),
         _after_registration(p, look, "completed_on"),
+        Problem(wrong, "a {kind} milestone is not for case {case_id}, whose legal_category "
+                "is {case_category}", {"case_category": category.fillna("?")}),
     ]
 
 
