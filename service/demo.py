@@ -1,13 +1,16 @@
 """The synthetic national dataset: a deterministic, vectorised model of the register.
 
 Nothing here is real personal data. Every assumption is a named constant below, with the
-published figure it is calibrated to (domain.md) or the reason for its value. At scale 1:
-people on the register during 2014 ~ 39,000 and during 2015 ~ 48,000; repeat offences 671
-(2014) and 461 (2015); on the register on 31 Dec 2016 ~ 22,500 and on 31 Dec 2025 ~ 25,500;
-individual programs drafted in 2016 ~ 30,800. The annual repeat-offence counts are inputs
+published figure it is calibrated to (../shared/figures.md) or the reason for its value. At
+scale 1: people on the register during 2014 ~ 39,000 and during 2015 ~ 48,000; repeat
+offences 671 (2014) and 461 (2015); on the register on 31 Dec 2016 ~ 22,500, rising to
+~ 32,000 on 31 Dec 2021 and falling to ~ 25,500 in December 2025; individual programs
+drafted in 2016 ~ 30,800; ~ 3,500 sentences replaced with imprisonment a year, each after
+two violations or one malicious violation; Astana ~ 2,500, Kyzylorda ~ 1,000 and North
+Kazakhstan ~ 800 on the register in 2023-2025. The annual repeat-offence counts are inputs
 (the published numbers), spread over the people on the register by exposure and risk; the
-other figures follow from the entry and duration assumptions and are checked by the tests.
-"""
+other figures follow from the entry, duration, violation and regional assumptions and are
+checked by `summary --calibration` (service/calibration.py) and its scale-1 test."""
 
 from __future__ import annotations
 
