@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.codes import PROGRAM_KINDS
-from dashboard.schema import cases, milestones, officers, posts, violations
+from dashboard.schema import cases, milestones, officers, posts, units, violations
 
 
 def on_register_between(first: date, last: date):
@@ -82,3 +82,28 @@ def year_summary(conn: Connection, year: int) -> dict[str, int]:
             select(func.count(func.distinct(officers.c.post_id))).where(
                 officer_in_post_on(last))),
     }
+
+
+def people_on_register_on(conn: Connection, day: date, region_code: str | None = None) -> int:
+    """People on the register on `day`, nationally or in one region (by the unit of the
+    case); a person is counted once however many cases."""
+    query = select(func.count(func.distinct(cases.c.person_id))).where(on_register_on(day))
+    if region_code is not None:
+        query = query.select_from(cases.join(units, cases.c.unit_id == units.c.id)).where(
+            units.c.region_code == region_code)
+    return int(conn.execute(query).scalar_one() or 0)
+
+
+def sentences_replaced(conn: Connection, first: date, last: date) -> int:
+    """Cases closed in [first, last] because the court replaced the sentence with
+    imprisonment on the service's submission (close reason `revoked`, as the outcomes
+    page counts them)."""
+    return int(conn.execute(select(func.count()).select_from(cases).where(
+        cases.c.close_reason == "revoked", cases.c.closed_on.between(first, last)))
+        .scalar_one() or 0)
+
+
+def posts_on(conn: Connection, day: date) -> int:
+    """Posts of the establishment that exist on `day`."""
+    return int(conn.execute(select(func.count()).select_from(posts).where(
+        post_exists_on(day))).scalar_one() or 0)

@@ -70,13 +70,22 @@ def generate(ctx: click.Context, scale: float, seed: int, until, replace: bool,
 
 
 @cli.command()
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=int, default=None, help="The year of the national figures.")
+@click.option("--calibration", is_flag=True,
+              help="The published figures beside the database's (see service/calibration.py).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object, for scripts.")
 @click.pass_context
-def summary(ctx: click.Context, year: int, as_json: bool) -> None:
-    """National figures for a year, straight from the database."""
+def summary(ctx: click.Context, year: int | None, calibration: bool, as_json: bool) -> None:
+    """National figures for a year, or the calibration figures, straight from the database."""
     from queries import national
 
+    if calibration:
+        if year is not None:
+            raise click.BadParameter("give either --year or --calibration", param_hint="--year")
+        _calibration(ctx, as_json)
+        return
+    if year is None:
+        raise click.BadParameter("give --year (or --calibration)", param_hint="--year")
     if not 2000 <= year <= 2100:
         raise click.BadParameter("must be a year between 2000 and 2100", param_hint="--year")
     engine = engine_for(ctx.obj["database_url"])
@@ -89,6 +98,30 @@ def summary(ctx: click.Context, year: int, as_json: bool) -> None:
     for key, value in figures.items():
         shown = f"{value:,}" if isinstance(value, int) and key != "year" else str(value)
         click.echo(f"{key.ljust(width)}  {shown:>10}")
+
+
+def _calibration(ctx: click.Context, as_json: bool) -> None:
+    """Each published figure, the database's value, the tolerance and the source."""
+    from service import calibration
+
+    engine = engine_for(ctx.obj["database_url"])
+    with engine.connect() as conn:
+        rows = calibration.measure(conn)
+        scale = calibration.dataset_scale(conn)
+    if as_json:
+        click.echo(json.dumps({"scale": scale, "figures": rows}, ensure_ascii=False))
+        return
+    if scale is not None and float(scale) != 1.0:
+        click.echo(f"note: synthetic data at scale {scale}; the published figures are "
+                   "the national register's (scale 1)")
+    width = max(len(row["key"]) for row in rows)
+    click.echo(f"{'figure'.ljust(width)}  {'as of':<12} {'measured':>9} {'published':>10} "
+               f"{'tolerance':>9}  ok   source")
+    for row in rows:
+        tolerance = "at least" if row["at_least"] else f"±{row['tolerance']:.0%}"
+        ok = "yes" if row["within"] else "NO"
+        click.echo(f"{row['key'].ljust(width)}  {row['as_of']:<12} {row['measured']:>9,} "
+                   f"{row['published']:>10,} {tolerance:>9}  {ok:<4} {row['source']}")
 
 
 @cli.command("refresh-rollups")

@@ -1,13 +1,16 @@
 """The synthetic national dataset: a deterministic, vectorised model of the register.
 
 Nothing here is real personal data. Every assumption is a named constant below, with the
-published figure it is calibrated to (domain.md) or the reason for its value. At scale 1:
-people on the register during 2014 ~ 39,000 and during 2015 ~ 48,000; repeat offences 671
-(2014) and 461 (2015); on the register on 31 Dec 2016 ~ 22,500 and on 31 Dec 2025 ~ 25,500;
-individual programs drafted in 2016 ~ 30,800. The annual repeat-offence counts are inputs
+published figure it is calibrated to (../shared/figures.md) or the reason for its value. At
+scale 1: people on the register during 2014 ~ 39,000 and during 2015 ~ 48,000; repeat
+offences 671 (2014) and 461 (2015); on the register on 31 Dec 2016 ~ 22,500, rising to
+~ 32,000 on 31 Dec 2021 and falling to ~ 25,500 in December 2025; individual programs
+drafted in 2016 ~ 30,800; ~ 3,500 sentences replaced with imprisonment a year, each after
+two violations or one malicious violation; Astana ~ 2,500, Kyzylorda ~ 1,000 and North
+Kazakhstan ~ 800 on the register in 2023-2025. The annual repeat-offence counts are inputs
 (the published numbers), spread over the people on the register by exposure and risk; the
-other figures follow from the entry and duration assumptions and are checked by the tests.
-"""
+other figures follow from the entry, duration, violation and regional assumptions and are
+checked by `summary --calibration` (service/calibration.py) and its scale-1 test."""
 
 from __future__ import annotations
 
@@ -31,12 +34,20 @@ WARMUP_FROM = 2009  # entries simulated from here so that 1 Jan 2014 has a reali
 # National entries to the register per year at scale 1, by legal category. Conditional
 # sentences only until 2015, when parole, restriction of freedom and administrative
 # supervision joined; pre-trial suspects and prisoners in their last year from 2017.
-ENTRIES_CONDITIONAL = {2009: 19_000, 2014: 20_100, 2015: 19_300, 2016: 18_000, 2017: 16_900,
-                       2019: 16_900, 2021: 16_300, 2023: 16_100, 2026: 16_100}
+# Entries grow after the 2015 widening so that the register rises to about 32,000 in 2021,
+# then ease so that it falls back to about 25,500 by December 2025 (figures.md).
+ENTRIES_CONDITIONAL = {2009: 19_000, 2014: 20_100, 2015: 19_000, 2016: 17_100, 2017: 17_300,
+                       2018: 18_300, 2019: 19_300, 2020: 19_800, 2021: 20_200, 2022: 18_800,
+                       2023: 17_500, 2024: 16_300, 2025: 15_200, 2026: 15_100}
 ENTRIES_FROM_2015 = {
-    "parole": {2015: 4_400, 2016: 5_600, 2018: 4_600, 2026: 4_200},
-    "restriction_of_freedom": {2015: 3_400, 2016: 5_000, 2019: 5_200, 2026: 5_400},
-    "admin_supervision": {2015: 1_700, 2016: 2_100, 2026: 2_300},
+    "parole": {2015: 4_400, 2016: 5_600, 2017: 5_500, 2018: 5_300, 2019: 5_500, 2020: 5_700,
+               2021: 5_800, 2022: 5_400, 2023: 5_000, 2024: 4_700, 2025: 4_400, 2026: 4_200},
+    "restriction_of_freedom": {2015: 3_400, 2016: 5_000, 2017: 5_500, 2018: 5_900,
+                               2019: 6_300, 2020: 6_600, 2021: 6_900, 2022: 6_500,
+                               2023: 6_100, 2024: 5_800, 2025: 5_500, 2026: 5_500},
+    "admin_supervision": {2015: 1_700, 2016: 2_100, 2017: 2_300, 2018: 2_500, 2019: 2_600,
+                          2020: 2_700, 2021: 2_900, 2022: 2_700, 2023: 2_600, 2024: 2_500,
+                          2025: 2_300, 2026: 2_300},
     # Public works (the 2014 Criminal Code, in force 2015, ramping up): a few thousand a
     # year nationally at most; Kostanay region sent more than 130 people in 2025, Kyzylorda
     # more than 100 (8 of them still working on the register in January 2026).
@@ -45,13 +56,15 @@ ENTRIES_FROM_2015 = {
     "deferred_sentence": {2015: 200, 2016: 250, 2020: 300, 2026: 300},
 }
 ENTRIES_FROM_2017 = {
-    "suspect_protected": {2017: 1_200, 2020: 1_700, 2026: 1_900},
-    "prisoner_last_year": {2017: 2_400, 2020: 2_900, 2026: 3_000},
+    "suspect_protected": {2017: 1_300, 2018: 1_600, 2019: 1_900, 2020: 2_100, 2021: 2_300,
+                          2022: 2_200, 2023: 2_100, 2024: 2_000, 2025: 1_900, 2026: 1_900},
+    "prisoner_last_year": {2017: 2_600, 2018: 2_900, 2019: 3_300, 2020: 3_600, 2021: 3_800,
+                           2022: 3_600, 2023: 3_400, 2024: 3_200, 2025: 3_100, 2026: 3_000},
 }
 
 # Planned time on the register in months: (median, lognormal sigma, minimum, maximum).
 DURATION_MONTHS = {
-    "conditionally_sentenced": (7.5, 0.55, 6, 60),
+    "conditionally_sentenced": (8.0, 0.55, 6, 60),
     "parole": (5.0, 0.6, 1, 60),
     "restriction_of_freedom": (9.0, 0.55, 6, 84),  # law: 6 months to 7 years
     "public_works": (1.5, 0.5, 0.5, 6),  # the hours, at most 4 a day, are worked in weeks
@@ -63,7 +76,7 @@ DURATION_MONTHS = {
 }
 # Conditional sentences passed before the 2015 Criminal Code carried longer probation
 # periods; the new code shortened them and moved many to restriction of freedom.
-CONDITIONAL_BEFORE_2015_MONTHS = (10.0, 0.55, 6, 60)
+CONDITIONAL_BEFORE_2015_MONTHS = (11.0, 0.55, 6, 60)
 
 # Published repeat offences by people on the register; later years continue the 2015 rate
 # per person-year, easing by REPEAT_RATE_EASING a year (the service's stated trend).
@@ -77,9 +90,13 @@ ESTABLISHMENT_2012 = 1_300
 PENAL_TRANSFERS = {date(2015, 1, 1): 200, date(2017, 1, 1): 300}
 TARGET_UNITS = 340  # before small regions' minimum and the big cities' district count
 
-VIOLATION_RATE = {"low": 0.08, "medium": 0.22, "high": 0.5}  # per person-year
-MALICIOUS_SHARE = 0.15
-COURT_REVOKES = 0.55
+# Violations per person-year by risk tier. Two violations, or one malicious violation, are
+# grounds for a submission to replace the sentence with imprisonment; the rates, the
+# malicious share and the courts' agreement are set so that about 3,500 sentences a year
+# are replaced (2,354 in January-August 2025, figures.md).
+VIOLATION_RATE = {"low": 0.35, "medium": 0.9, "high": 2.0}
+MALICIOUS_SHARE = 0.2
+COURT_REVOKES = 0.75
 TRANSFER_SHARE = 0.02  # cases moved to another region (a follow-on case there)
 HANDOVER_SHARE = 0.4  # released prisoners handed over to post-penitentiary probation
 DEATH_SHARE = 0.003
@@ -94,6 +111,34 @@ ASSISTANCE_KIND_SHARES = {"employment": 0.28, "education": 0.06, "vocational_tra
                           "medical": 0.1, "legal": 0.12, "psychological": 0.12,
                           "documents": 0.12, "housing": 0.05, "other": 0.05}
 MILESTONE_HORIZON_DAYS = 92  # future milestones of open cases, for "due soon" lists
+
+# People on the register per head of population, relative to the national rate, by region.
+# Not population alone: the cities of republican significance and the industrial north
+# carry more than their share (urban crime, migration to the capitals), the rural south
+# less. Astana, Kyzylorda and North Kazakhstan are set to their published stocks of
+# 2023-2025 (about 2,500, 1,000 and 800, figures.md); the others follow urbanisation.
+REGION_WEIGHTS = {
+    "KZ-71": 1.2,  # Astana: about 2,500 published
+    "KZ-75": 1.4,  # Almaty city
+    "KZ-79": 1.0,  # Shymkent
+    "KZ-35": 1.25,  # Karaganda: urban, industrial
+    "KZ-55": 1.25,  # Pavlodar: urban, industrial
+    "KZ-63": 1.15,  # East Kazakhstan
+    "KZ-10": 1.1,  # Abai
+    "KZ-62": 1.1,  # Ulytau: mining towns
+    "KZ-39": 1.1,  # Kostanay
+    "KZ-11": 1.1,  # Akmola
+    "KZ-59": 1.2,  # North Kazakhstan: about 800 published
+    "KZ-15": 1.0,  # Aktobe
+    "KZ-27": 0.95,  # West Kazakhstan
+    "KZ-23": 0.85,  # Atyrau
+    "KZ-47": 0.85,  # Mangystau
+    "KZ-19": 0.8,  # Almaty Region: rural
+    "KZ-33": 0.8,  # Zhetisu: rural
+    "KZ-31": 0.8,  # Zhambyl: rural
+    "KZ-43": 0.93,  # Kyzylorda: about 1,000 published
+    "KZ-61": 0.55,  # Turkistan: the most rural
+}
 
 
 @dataclass
@@ -163,10 +208,9 @@ class _Generator:
             rows.append(places.head(int(np.clip(wanted, 1 if self.scale < 1 else 3, len(places)))))
         units = pd.concat(rows, ignore_index=True)
         units.insert(0, "id", np.arange(1, len(units) + 1))
-        # Caseload weight: population, a regional factor, and a larger share for the first
-        # (the regional centre) listed place.
-        region_factor = dict(zip(regions.code, self.rng.lognormal(0, 0.25, len(regions)),
-                                 strict=True))
+        # Caseload weight: population times the region's rate (REGION_WEIGHTS), and a
+        # larger share for the first (the regional centre) listed place.
+        region_factor = REGION_WEIGHTS
         pop = dict(zip(regions.code, regions.population, strict=True))
         rank = units.groupby("region_code").cumcount().to_numpy()
         within = (1.0 / np.sqrt(rank + 1)) * self.rng.lognormal(0, 0.3, len(units))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import schema as S
-from service import demo, load
+from service import calibration, demo, load
 
 
 def run(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
@@ -101,28 +101,38 @@ def test_summary_json_has_exactly_the_agreed_keys(loaded):
     assert "on_register_at_year_end" in table.stdout
 
 
-# Published figures (domain.md) and the tolerance the foundation issue sets.
-CALIBRATION = [
-    (2014, "on_register_during_year", 39_000, 0.02),
-    (2015, "on_register_during_year", 48_000, 0.02),
-    (2014, "repeat_offences", 671, 0.02),
-    (2015, "repeat_offences", 461, 0.02),
-    (2016, "on_register_at_year_end", 22_500, 0.05),
-    (2025, "on_register_at_year_end", 25_500, 0.05),
-    (2016, "programs_drafted", 30_800, 0.05),
-    (2014, "posts", 1_300, 0.0),
-]
+def test_summary_calibration_lists_every_figure(loaded):
+    url = loaded.url.render_as_string(hide_password=False)
+    result = run("summary", "--calibration", "--json", database_url=url)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["scale"] == "0.01"
+    assert [row["key"] for row in shown["figures"]] == [f.key for f in calibration.FIGURES]
+    assert set(shown["figures"][0]) == {"key", "label", "as_of", "measured", "published",
+                                        "tolerance", "at_least", "within", "source"}
+    table = run("summary", "--calibration", database_url=url)
+    assert table.returncode == 0, table.stderr
+    assert "scale 0.01" in table.stdout.splitlines()[0]
+    for figure in calibration.FIGURES:
+        assert figure.key in table.stdout and figure.source in table.stdout
+
+
+def test_summary_wants_a_year_or_the_calibration(loaded):
+    url = loaded.url.render_as_string(hide_password=False)
+    assert_one_line_error(run("summary", database_url=url), "--year")
+    assert_one_line_error(run("summary", "--year", "2016", "--calibration", database_url=url),
+                          "--calibration")
 
 
 @pytest.mark.slow
 def test_scale_one_hits_the_published_figures(scale_one):
     """`generate --scale 1 --seed 42 --until 2026-11-24` into an empty database: run in the
-    background from the start of the run (conftest.py's scale_one), so this test runs last."""
+    background from the start of the run (conftest.py's scale_one), so this test runs last.
+    Every figure of service/calibration.py within its tolerance (../shared/figures.md)."""
     assert scale_one.returncode == 0, scale_one.stderr
-    for year in sorted({year for year, *_ in CALIBRATION}):
-        result = run("summary", "--year", str(year), "--json", database_url=scale_one.url)
-        figures = json.loads(result.stdout)
-        for y, key, published, tolerance in CALIBRATION:
-            if y == year:
-                assert abs(figures[key] - published) <= tolerance * published, (year, key,
-                                                                                figures[key])
+    result = run("summary", "--calibration", "--json", database_url=scale_one.url)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    outside = [(f["key"], f["measured"], f["published"]) for f in figures if not f["within"]]
+    assert outside == []
+    assert len(figures) == len(calibration.FIGURES)

@@ -72,6 +72,18 @@ def test_closures_have_their_causes(small):
     assert (cases.closed_on.isna() == cases.close_reason.isna()).all()
 
 
+def test_two_violations_or_one_malicious_precede_each_submission(small):
+    events = small.tables["violations"]
+    v = events[events.kind != "new_offence"].sort_values(["case_id", "occurred_on", "id"])
+    ordinary = (v.kind == "violation").groupby(v.case_id).cumsum()
+    malicious = (v.kind == "malicious_violation").groupby(v.case_id).cumsum()
+    submitted = v.submitted_to_court_on.notna()
+    assert submitted.sum() > 0
+    assert ((ordinary >= 2) | (malicious >= 1))[submitted].all()
+    assert (days(v.submitted_to_court_on[submitted]) > days(v.occurred_on[submitted])).all()
+    assert events[events.kind == "new_offence"].submitted_to_court_on.isna().all()
+
+
 def test_events_and_milestones_fall_inside_the_case_and_the_data(small):
     t = small.tables
     cases = t["cases"].set_index("id")

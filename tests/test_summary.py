@@ -1,4 +1,5 @@
-"""`summary`: national figures of a year, on a fixture small enough to count by hand."""
+"""`summary`: national figures of a year and the calibration measures, on a fixture small
+enough to count by hand."""
 
 from datetime import date as d
 
@@ -6,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 
 from dashboard import schema as S
-from queries.national import year_summary
+from queries.national import people_on_register_on, posts_on, sentences_replaced, year_summary
 
 REGION = {"code": "KZ-71", "name_kk": "Астана", "name_ru": "Астана", "name_en": "Astana",
           "center_en": "Astana", "center_lat": 51.17, "center_lon": 71.45,
@@ -99,3 +100,23 @@ def test_year_summary_2024_counted_by_hand(tiny):
         "new_registrations": 1, "repeat_offences": 1, "programs_drafted": 1,
         "posts": 3, "filled_posts": 3,
     }
+
+
+def test_calibration_measures_counted_by_hand(tiny):
+    with tiny.begin() as conn:
+        conn.execute(insert(S.cases), [
+            case(6, 4, d(2024, 6, 1), d(2025, 8, 31), "revoked"),
+            case(7, 4, d(2025, 1, 1), d(2025, 9, 1), "revoked"),  # after August
+        ])
+    with tiny.connect() as conn:
+        # 28 Feb 2025: persons 1 (case 1), 2 (case 2), 4 (cases 6 and 7, counted once).
+        assert people_on_register_on(conn, d(2025, 2, 28)) == 3
+        assert people_on_register_on(conn, d(2025, 2, 28), "KZ-71") == 3
+        assert people_on_register_on(conn, d(2025, 2, 28), "KZ-75") == 0
+        # 1 Mar 2025 is case 1's first day off the register.
+        assert people_on_register_on(conn, d(2025, 3, 1)) == 2
+        assert sentences_replaced(conn, d(2025, 1, 1), d(2025, 8, 31)) == 1
+        assert sentences_replaced(conn, d(2025, 1, 1), d(2025, 12, 31)) == 2
+        assert posts_on(conn, d(2016, 12, 31)) == 2  # posts 1 and 3; post 2 from 2017
+        assert posts_on(conn, d(2017, 1, 1)) == 3
+        assert posts_on(conn, d(2025, 6, 1)) == 2  # post 3 abolished that day
