@@ -148,8 +148,8 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     with ?unit= (allowed by in_view) is counted with the scope narrowed to it."""
     view = places.in_view(conn, scope, f, lang)
     scope, f = _counted(view, scope, f)
-    current = M.Period(f.start, f.end)
-    previous, earlier = M.previous_period(current), M.year_earlier(current)
+    current = f.current
+    previous, earlier = f.previous(), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)
     narrowing = narrowing_of(f)
     every = _unique(trend + [current, previous, earlier])
@@ -164,6 +164,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                            for end in cohorts.period_end]
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
+        partial=f.partial,
         trend=[(p.start, p.end) for p in trend],
         offences=offences, closures=closed,
         by_place=place_offences.merge(place_closures, on=["period_start", "period_end", "key"],

@@ -83,12 +83,32 @@ def is_whole(period: Period, grain: str) -> bool:
             - timedelta(days=1))
 
 
-def previous_period(period: Period) -> Period:
-    """The period just before: the previous calendar year, quarter or month when `period`
-    is one; otherwise the same number of days ending the day before."""
-    for grain in GRAINS:
-        if is_whole(period, grain):
-            start = _add_months(period.start, -_grain_months(grain))
+def grain_end(day: date, grain: str) -> date:
+    """The last day of the calendar year, quarter or month holding `day`."""
+    return _add_months(_grain_start(day, grain), _grain_months(grain)) - timedelta(days=1)
+
+
+def is_partial(period: Period, grain: str | None) -> bool:
+    """True when `period` is a calendar year, quarter or month (`grain`) so far: it starts
+    the calendar one but stops before its end (the data's last day falls inside it). Such
+    a period is shown as partial and compared with the same days of another."""
+    return (grain in GRAINS and period.start == _grain_start(period.start, grain)
+            and period.end < grain_end(period.start, grain))
+
+
+def previous_period(period: Period, grain: str | None = None) -> Period:
+    """The period just before `period`, like for like, and never `period` itself: the
+    previous calendar year, quarter or month when `period` is a whole one; when it is one
+    so far (`grain`, the filters' period: is_partial), the same days of the one before
+    (1 Jan-24 Nov 2026: 1 Jan-24 Nov 2025; 29 February becomes the 28th); otherwise the
+    same number of days ending the day before. The one definition every page, KPI and
+    review uses."""
+    if is_partial(period, grain):
+        back = _grain_months(grain)
+        return Period(_add_months(period.start, -back), _add_months(period.end, -back))
+    for whole in GRAINS:
+        if is_whole(period, whole):
+            start = _add_months(period.start, -_grain_months(whole))
             return Period(start, period.start - timedelta(days=1))
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
 

@@ -119,11 +119,20 @@ def _card(key: str, value: str, note, lang: str, beside: list | None = None) -> 
     ]), className="h-100", id=f"kpi-{key.replace('_', '-')}"), xs=12, sm=6, lg=4, xl=2)
 
 
+PERIOD_COUNTS = ("registered", "closed", "repeat")
+
+
 def kpi_cards(h: Headline, lang: str, small_min: int, as_of_text: str,
-              beside: Beside | None = None) -> html.Section:
-    """The place's KPIs; with `beside`, its overdue share and the wider places' figures."""
+              beside: Beside | None = None, partial: str | None = None) -> html.Section:
+    """The place's KPIs; with `beside`, its overdue share and the wider places' figures;
+    with `partial` (an unfinished period's label), that label on each count over the
+    period, so a year so far does not read as a whole year."""
     def card(key: str, value: str, note) -> dbc.Col:
-        return _card(key, value, note, lang, _beside_lines(key, h, beside, lang, small_min))
+        lines = _beside_lines(key, h, beside, lang, small_min)
+        if partial and key in PERIOD_COUNTS:
+            lines = [html.P(partial, className="small text-muted mb-1 period-partial"),
+                     *(lines or [])]
+        return _card(key, value, note, lang, lines)
 
     overdue_note = None if beside is None else _with(
         "milestones.kpi.overdue_note", lang,

@@ -17,9 +17,10 @@ from dashboard import metrics as M
 from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, month, number, percent, quarter
+from layouts.formatting import day, month, months, number, percent, quarter
 from layouts.kpis import rate as share_span
 from layouts.pages import View, _graph, _heading
+from layouts.shell import partial_mark, partial_text
 from layouts.tables import table_body
 from queries.outcomes import Escalation
 
@@ -50,6 +51,9 @@ class Outcomes:
     place_name: str | None = None
     """The region or unit in view, whose units or officers by_place lists (None: the
     nation, its regions)."""
+    partial: bool = False
+    """The current period is a month, quarter or year not over yet (Filters.partial): it
+    is marked, and compared with the same days of the earlier ones."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -118,8 +122,10 @@ def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table:
     def span(p: M.Period) -> str:
         return f"{day(p.start, lang)} – {day(p.end, lang)}"
 
-    head = [t("outcomes.compare.measure", lang),
-            [t("outcomes.compare.current", lang), html.Br(), html.Small(span(d.current))],
+    current = [t("outcomes.compare.current", lang), html.Br(), html.Small(span(d.current))]
+    if d.partial:
+        current += [html.Br(), partial_mark(d.current.start, d.current.end, lang)]
+    head = [t("outcomes.compare.measure", lang), current,
             [t("outcomes.compare.previous", lang), html.Br(), html.Small(span(d.previous))],
             t("outcomes.compare.change", lang),
             [t("outcomes.compare.year_earlier", lang), html.Br(),
@@ -148,6 +154,8 @@ def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(t(f"outcomes.measure.{key}", lang), className="h6 text-secondary"),
             html.P(shown, className="display-6 mb-1 kpi-value"),
+            html.P(partial_text(d.current.start, d.current.end, lang),
+                   className="small text-muted mb-1 period-partial") if d.partial else None,
             html.P([t("outcomes.compare.vs_previous", lang,
                       value=_change_text(_raw(now), _raw(prev), lang)), html.Br(),
                     t("outcomes.compare.vs_year", lang,
@@ -158,7 +166,11 @@ def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
 
 # --- figures ----------------------------------------------------------------------------
 
-def _label(start: date, grain: str, lang: str) -> str:
+def _label(start: date, grain: str, lang: str, end: date | None = None) -> str:
+    """A trend bucket's name; one cut short by the data's last day (`end` before its
+    grain's end) is named by the months or days it holds ("2026 ж. қаң.–қар.")."""
+    if end is not None and M.is_partial(M.Period(start, end), grain):
+        return months(start, end, lang)
     if grain == "year":
         return str(start.year)
     if grain == "quarter":
@@ -171,11 +183,14 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     on the register are too few to trust)."""
     offences = _rows(d.offences)
     rows = [_row(offences, M.Period(s, e)) for s, e in d.trend]
-    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    x = [_label(s, d.grain, lang, e) for s, e in d.trend]
     counts = [int(r.get("repeat_offences", 0)) for r in rows]
     rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
              zip(counts, rows, strict=True)]
-    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2")
+    # A bucket not over yet is hatched, besides its name saying which months it holds.
+    hatched = ["/" if M.is_partial(M.Period(s, e), d.grain) else "" for s, e in d.trend]
+    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2",
+                  marker_pattern_shape=hatched)
     line = go.Scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
                       yaxis="y2", mode="lines+markers", line_color="#D55E00",
                       connectgaps=False)
@@ -189,7 +204,7 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
 def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     closures = _rows(d.closures)
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
-    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    x = [_label(s, d.grain, lang, e) for s, e in d.trend]
     traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
                      name=t(f"outcomes.closure.{outcome}", lang))
               for outcome, colour in CLOSURE_COLOURS.items()]

@@ -98,7 +98,7 @@ def anchor_days(until: date) -> list[date]:
     days = set()
     for grain in GRAINS:
         current = Period(*period_bounds(grain, until, until))
-        before, earlier = previous_period(current), year_earlier(current)
+        before, earlier = previous_period(current, grain), year_earlier(current)
         days |= {before.start - timedelta(days=1), before.end,
                  earlier.start - timedelta(days=1), earlier.end}
     return sorted(d for d in days if d <= until)
