@@ -40,6 +40,30 @@ def rate(value: float | None, denominator: int, lang: str, small_min: int,
                      className="rate-small-sample")
 
 
+def table_rate(value: float | None, denominator: int, lang: str, small_min: int,
+               signed: bool = False, digits: int = 0) -> html.Span:
+    """A share or change in a table cell: a small sample's value muted (the reason on
+    hover), without a badge; the table says once what muted means (small_sample_note)."""
+    text = percent(value, lang, digits, signed=signed)
+    if value is None or denominator >= small_min:
+        return html.Span(text)
+    return muted(text, denominator, lang, small_min)
+
+
+def muted(text: str, denominator, lang: str, small_min: int) -> html.Span:
+    """A table cell's value resting on too small a denominator: muted, its reason on
+    hover (the note under the table says it for every such cell)."""
+    return html.Span(text, className="small-sample-value",
+                     title=t("shell.small_sample_help", lang, n=denominator, min=small_min))
+
+
+def small_sample_note(lang: str, small_min: int, id_: str | None = None) -> html.P:
+    """Once under a table with muted values: what they are."""
+    return html.P(t("shell.small_sample_note", lang, min=small_min),
+                  className="small text-muted small-sample-note",
+                  **({"id": id_} if id_ else {}))
+
+
 def _with(key: str, lang: str, component, name: str) -> list:
     """The catalog text of `key` with `component` in place of its {name}."""
     before, _, after = t(key, lang, **{name: "\x00"}).partition("\x00")
