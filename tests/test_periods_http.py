@@ -112,3 +112,21 @@ def test_the_outcomes_comparison_is_like_for_like(ministry):
     # The year so far against the same days of 2024 (not 2024 whole), marked partial.
     assert "Jan 1, 2025 – Nov 24, 2025" in head and "Jan 1, 2024 – Nov 24, 2024" in head
     assert PARTIAL in head
+
+
+def test_the_review_of_the_year_so_far_says_partial_and_compares_like_for_like(ministry):
+    base, http = ministry
+    page = _page(http, base, "/review")
+    assert PARTIAL in _text(_with_id(page, "review-period"))
+    text = _text(page["response"]["_pages_content"]["children"])
+    assert ("Previous period: Jan 1, 2024 – Nov 24, 2024" in text
+            and "The same period a year earlier: Jan 1, 2024 – Nov 24, 2024" in text)
+
+
+def test_a_whole_years_review_against_the_year_before_never_itself(ministry):
+    base, http = ministry
+    page = _page(http, base, "/review", "?period=year&to=2024-12-31")
+    assert "partial" not in _text(_with_id(page, "review-period"))
+    text = _text(page["response"]["_pages_content"]["children"])
+    assert "This period: Jan 1, 2024 – Dec 31, 2024. Previous period: Jan 1, 2023 – Dec 31, 2023" \
+        in text
