@@ -18,7 +18,9 @@ from callbacks import views
 from callbacks.context import Context
 from callbacks.views import parse_filters
 from dashboard import metrics as M
+from dashboard import rules as R
 from dashboard import workload as W
+from dashboard.codes import MILESTONE_KINDS
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
 from layouts import figures
@@ -196,8 +198,19 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
             behind=behind,
             made=datetime.now(UTC).replace(microsecond=0, tzinfo=None),
             place_name=None if view.place is None else _scope_name(ctx, view),
+            sources=rule_sources(lang),
         )
     return brief
+
+
+def rule_sources(lang: str) -> tuple[str, ...]:
+    """The methodology's lines on where each deadline rule and capacity parameter comes
+    from, with the values in force (read from the environment as the pages read them)."""
+    rules = R.DeadlineRules.from_env()
+    return (t("milestones.rules_intro", lang),
+            *(f"{milestones_l.kind_label(kind, lang)}: {milestones_l.rule_text(kind, rules, lang)}"
+              for kind in MILESTONE_KINDS),
+            staff_l.load_source(W.CapacityParams.from_env(), lang))
 
 
 def page(ctx: Context, search: str | None,

@@ -6,17 +6,20 @@ its default and the reason for it, and can be changed without touching code thro
 environment variable `PROBATION_RULE_<FIELD NAME IN CAPITALS>`.
 
 Working days are Monday to Friday less Kazakhstan's public holidays and the days off the
-government moves onto weekdays (the `holidays` package). Saturdays that the government
-declares working days are not modelled: a deadline may fall one day later than by the
-official calendar in those few weeks.
+government moves onto weekdays (the `holidays` package), plus the Saturdays and Sundays that
+the same decrees make working days in exchange. The package does not know those; they are
+listed, each with its decree, in dashboard/data/working-weekend-days.csv (only the dates a
+public source was found for).
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 import numpy as np
@@ -24,14 +27,15 @@ import numpy as np
 from dashboard.config import overrides_from_env
 
 CALENDAR_YEARS = range(2010, 2041)
+WORKING_WEEKEND_DAYS_CSV = Path(__file__).parent / "data" / "working-weekend-days.csv"
 ENV_PREFIX = "PROBATION_RULE_"
 
 
 @dataclass(frozen=True)
 class DeadlineRules:
     registration_working_days: int = 3
-    """Register a person within this many working days of their appearing (an assumption:
-    public sources give 3 for deferred sentences; no article found for the others)."""
+    """Register a person within this many working days of their appearing: 3 for a deferred
+    sentence by the Criminal Executive Code, art. 163 part 8; an assumption for the others."""
 
     program_draft_working_days: int = 10
     """Draft the individual program within this many working days of registration."""
@@ -92,20 +96,57 @@ def kz_holidays() -> np.ndarray:
     return np.array(sorted(days.keys()), dtype="datetime64[D]")
 
 
+@lru_cache(maxsize=1)
+def working_weekend_days() -> np.ndarray:
+    """Saturdays and Sundays that a decree made working days, as datetime64[D]."""
+    with WORKING_WEEKEND_DAYS_CSV.open(encoding="utf-8", newline="") as f:
+        days = [row["date"] for row in csv.DictReader(f)]
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
+@lru_cache(maxsize=1)
+def working_days() -> np.ndarray:
+    """Every working day of CALENDAR_YEARS, sorted: the calendar the deadlines count on.
+    numpy's business-day functions cannot add a working weekend day, so deadlines index
+    into this array instead; dates outside it fall back to numpy with the holidays."""
+    first, last = CALENDAR_YEARS[0], CALENDAR_YEARS[-1] + 1
+    days = np.arange(f"{first}-01-01", f"{last}-01-01", dtype="datetime64[D]")
+    work = np.is_busday(days, holidays=kz_holidays()) | np.isin(days, working_weekend_days())
+    return days[work]
+
+
 def _as_days(dates) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[D]")
+
+
+def _offset(dates, n, backward: bool) -> np.ndarray:
+    """Roll each date to a working day (forward, or backward), then move n working days."""
+    d, n = np.broadcast_arrays(_as_days(dates), np.asarray(n, dtype=np.int64))
+    cal = working_days()
+    if backward:
+        i = np.searchsorted(cal, d, side="right") - 1 - n
+    else:
+        i = np.searchsorted(cal, d, side="left") + n
+    inside = (d >= cal[0]) & (d <= cal[-1]) & (i >= 0) & (i < len(cal))
+    out = np.empty(d.shape, dtype="datetime64[D]")
+    out[inside] = cal[i[inside]]
+    rest = ~inside
+    if rest.any():
+        step = -n[rest] if backward else n[rest]
+        out[rest] = np.busday_offset(d[rest], step, roll="backward" if backward else "forward",
+                                     holidays=kz_holidays())
+    return out[()]
 
 
 def add_working_days(dates, n) -> np.ndarray:
     """The date `n` working days after each date (n=0: the date itself, or the next working
     day if it is not one). Vectorised; `dates` may be a date, a list or an array."""
-    return np.busday_offset(_as_days(dates), n, roll="forward", holidays=kz_holidays())
+    return _offset(dates, n, backward=False)
 
 
 def subtract_working_days(dates, n) -> np.ndarray:
     """The date `n` working days before each date (rolled back first if not a working day)."""
-    return np.busday_offset(_as_days(dates), -np.asarray(n), roll="backward",
-                            holidays=kz_holidays())
+    return _offset(dates, n, backward=True)
 
 
 def next_working_day(dates) -> np.ndarray:
@@ -113,7 +154,8 @@ def next_working_day(dates) -> np.ndarray:
 
 
 def is_working_day(dates) -> np.ndarray:
-    return np.is_busday(_as_days(dates), holidays=kz_holidays())
+    d = _as_days(dates)
+    return np.is_busday(d, holidays=kz_holidays()) | np.isin(d, working_weekend_days())
 
 
 def add_months(dates, months) -> np.ndarray:

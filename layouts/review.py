@@ -55,6 +55,9 @@ class Brief:
     place_name: str | None = None
     """The region or unit in view, whose units or officers `level` ranks (None: the
     nation)."""
+    sources: tuple[str, ...] = ()
+    """Each deadline rule and capacity parameter with where it comes from (an act and
+    article, or the dashboard's assumption), as the milestones and staff pages say it."""
 
     def chart_title(self, view: str) -> str:
         """A chart's title; the caseload chart names the level below and the place."""
@@ -193,6 +196,7 @@ def method_lines(brief: Brief) -> list[str]:
         t("review.method.capacity", lang),
         t("review.method.repeat", lang),
         t("review.method.small_sample", lang, min=brief.small_min),
+        *brief.sources,
     ]
 
 
@@ -347,15 +351,18 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def xlsx_bytes(brief: Brief) -> bytes:
-    """A sheet per table of the brief (headers in its language), after an About sheet."""
+    """A sheet per table of the brief (headers in its language), after an About sheet that
+    also holds the methodology (with each rule's source)."""
     lang = brief.lang
+    method = method_lines(brief)
     about = pd.DataFrame({
         t("review.col.measure", lang): [t("review.about.scope", lang),
                                         t("review.about.period", lang),
                                         t("review.about.data_until", lang),
-                                        t("review.about.made", lang)],
+                                        t("review.about.made", lang)]
+        + [t("review.method", lang)] * len(method),
         "": [brief.scope_name, _current_text(brief),
-             day(brief.data_until, lang), f"{moment(brief.made, lang)} UTC"]})
+             day(brief.data_until, lang), f"{moment(brief.made, lang)} UTC", *method]})
     taken: set[str] = set()
     # Through the one export rule (layouts/export.py): text is never a formula.
     return workbook([(_sheet_name(t("review.sheet.about", lang), taken), about)] + [

@@ -253,6 +253,13 @@ def redistribution_body(r: Redistribution | None, names: Mapping, lang: str,
     ])
 
 
+def load_source(p: CapacityParams, lang: str) -> str:
+    """Where each capacity parameter comes from: an act and article, or an assumption."""
+    return t("staff.load.source", lang, target=number(p.nominal_target, lang),
+             hours=number(p.standard_hours, lang), reduction=number(p.head_reduction * 100, lang),
+             overload=number(p.overload_pct, lang))
+
+
 def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: html.Div,
                place_href: Callable[[object], str], unit_href: Callable[[int], str],
                officer_href: Callable[[int], str], below_title: str | None = None,
@@ -297,6 +304,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                      hours=number(p.standard_hours, lang),
                      reduction=number(p.head_reduction * 100, lang)),
                    className="small text-muted mb-1"),
+            html.P(load_source(p, lang), className="small text-muted mb-1"),
             *notes,
             _graph("staff-capacity-figure", capacity_figure(
                 c.boxes, data.names if key != "unit_id" else data.unit_names, lang,

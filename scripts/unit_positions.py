@@ -32,6 +32,7 @@ MARGIN = 0.1  # degrees: a centre on the region's border (or a simplified outlin
 CENTRES = {
     ("KZ-10", "Zharma District"): "Kalbatau",
     ("KZ-10", "Abay District"): "Karaul",
+    ("KZ-10", "Makanshy District"): "Maqanshy",
     ("KZ-11", "Tselinograd District"): "Akmol",
     ("KZ-11", "Burabay District"): "Shchuchinsk",
     ("KZ-11", "Bulandy District"): "Makinsk",
@@ -133,7 +134,6 @@ CENTRES = {
     ("KZ-63", "Tarbagatai District"): "Akzhar",
     ("KZ-63", "Ulan District"): "Qasym Qaysenov",
     ("KZ-63", "Zaisan District"): "Zaysan",
-    ("KZ-63", "Katonkaragay District"): "Ulken Naryn",
     ("KZ-63", "Samar District"): "Samarskoye",
     ("KZ-63", "Markakol District"): "Terekty",
     ("KZ-11", "Kosshy City"): "Koshi",

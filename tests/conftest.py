@@ -48,8 +48,11 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 if IN_CI:
     settings.load_profile("ci")
 
-# Fixtures that put a test into a tier, whatever its module says.
-TIER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser"}
+# Fixtures that put a test into a tier, whatever its module says. A generated dataset (any
+# scale) takes seconds to generate and load, so its tests leave the quick tier; the quick
+# tier keeps the hand-counted fixtures (tests/fixture_*.py).
+TIER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser",
+                   "dataset": "slow", "generated_dataset": "slow"}
 
 
 @pytest.hookimpl(tryfirst=True)

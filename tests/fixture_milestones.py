@@ -56,7 +56,7 @@ MILESTONES = [
     (17, 7, "registration", 1, d(2024, 11, 4), d(2024, 11, 4)),
     (18, 7, "release_prep_program", 1, d(2024, 12, 2), None),
     (19, 8, "registration", 1, d(2024, 12, 23), d(2024, 12, 23)),
-    (20, 8, "program_drafted", 1, d(2025, 1, 10), d(2025, 1, 9)),
+    (20, 8, "program_drafted", 1, d(2025, 1, 9), d(2025, 1, 9)),
     (21, 9, "registration", 1, d(2025, 1, 6), d(2025, 1, 6)),
     (22, 9, "pre_trial_report", 1, d(2025, 3, 6), d(2025, 3, 10)),  # on the hearing day
     (23, 10, "pre_trial_report", 1, d(2025, 3, 13), d(2025, 3, 12)),

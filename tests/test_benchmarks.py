@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +26,7 @@ def test_the_product_command_has_no_bench():
     assert result.returncode == 0 and "bench" not in result.stdout
 
 
+@pytest.mark.slow
 def test_bench_takes_the_database_url_and_writes_the_agreed_json(tmp_path):
     """`python -m benchmarks.cli --database-url URL --scale S --json PATH`, as `make
     bench` runs it: a tiny dataset on SQLite, two views, one run each."""

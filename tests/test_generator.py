@@ -126,6 +126,7 @@ def test_establishment_and_transfers_at_scale_one():
     assert by_source.loc[("penal_transfer", pd.Timestamp("2017-01-01"))] == 300
 
 
+@pytest.mark.slow
 def test_loaded_dataset_answers_like_the_frames(engine, small):
     load.replace_all(engine, small)
     cases = small.tables["cases"]

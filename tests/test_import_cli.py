@@ -67,6 +67,7 @@ def test_command_line_import_twice(capsys, tmp_path, monkeypatch):
     assert code == 0 and out.strip().endswith("nothing changed")
 
 
+@pytest.mark.slow
 def test_generate_export_import_gives_identical_tables(engine, tmp_path, capsys, monkeypatch):
     """generate -> export-extract -> import into an empty database: same rows, same sums."""
     source_url = f"sqlite:///{tmp_path}/source.db"

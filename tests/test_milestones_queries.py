@@ -45,8 +45,9 @@ def test_fixture_deadlines_follow_the_rules_across_public_holidays():
     # Three months after 23 Dec is Sun 23 Mar; 24 and 25 Mar are days off: Wed 26 Mar.
     assert R.to_date(R.periodic_due(d(2024, 12, 23), 1, 3)) == d(2025, 3, 26)
     assert R.to_date(R.pre_trial_report_due(d(2025, 4, 17), RULES)) == d(2025, 4, 15)
-    # 1-2 Jan, 3 Jan (moved day off) and 7 Jan are off: 10 working days after 23 Dec.
-    assert R.to_date(R.program_due(d(2024, 12, 23), RULES)) == d(2025, 1, 10)
+    # 1-2 Jan, 3 Jan (moved day off) and 7 Jan are off, Sun 5 Jan (the day 3 Jan was moved
+    # from) is a working day: 24-27 Dec (4), 30-31 Dec (6), 5, 6, 8, 9 Jan: 10 on Thu 9 Jan.
+    assert R.to_date(R.program_due(d(2024, 12, 23), RULES)) == d(2025, 1, 9)
     assert R.to_date(R.program_due(d(2025, 3, 27), RULES)) == d(2025, 4, 10)
 
 

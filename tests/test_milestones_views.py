@@ -126,9 +126,10 @@ def test_every_kind_has_its_rule_in_every_language():
         for kind in R.RULE_OF_KIND:
             assert str(getattr(rules, R.RULE_OF_KIND[kind])) in L.rule_text(kind, rules, lang)
     assert L.rule_text("registration", rules, "kk") == (
-        "Келгеннен кейін 3 жұмыс күні ішінде есепке алу (дашбордтың болжамы, баптау арқылы "
-        "өзгертуге болады; жазаны өтеуді кейінге қалдырған жағдайда ашық дереккөздер "
-        "3 жұмыс күнін атайды)")
+        "Келгеннен кейін 3 жұмыс күні ішінде есепке алу (2014 жылғы 5 шілдедегі "
+        "Қылмыстық-атқару кодексі, 163-бап 8-бөлік: жазасын өтеу кейінге қалдырылған сотталған "
+        "келгеннен кейін 3 жұмыс күні ішінде есепке алынады; басқа санаттар үшін бұл сан — "
+        "дашбордтың болжамы, баптау арқылы өзгертуге болады)")
     assert L.rule_text("pre_trial_report", rules, "ru").startswith(
         "Передать доклад в суд за 2 рабочих дня до заседания (Закон «О пробации»")
     help_text = text_of(L.rules_help(R.DeadlineRules(check_in_months=2), "en"))

@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 from sqlalchemy import or_, select
 
 from dashboard.filters import Filters
@@ -52,6 +53,7 @@ def _typed(frame: pd.DataFrame) -> list:
     return [[(type(v).__name__, v) for v in row] for row in frame.itertuples(index=False)]
 
 
+@pytest.mark.slow
 def test_the_same_frame_as_pandas_on_generated_data(engine):
     load.replace_all(engine, demo.generate(scale=0.02, seed=8))
     rng = random.Random(4)

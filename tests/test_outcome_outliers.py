@@ -64,6 +64,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [L.OUTLIER_ROWS, 3])
 def test_the_tables_list_what_judging_every_entity_lists(generated_db, monkeypatch, rows):
     """Also with a table of three rows: the callback names only the entities that make

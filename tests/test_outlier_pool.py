@@ -7,6 +7,7 @@ used, and a database that cannot be read at start-up."""
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 from sqlalchemy import delete, insert, update
 
 from dashboard.db import make_engine
@@ -64,6 +65,7 @@ def test_hand_counted_unit_at_a_mid_month_edge(small_versioned):
     assert set(elsewhere.unit_id) == {1, 2}
 
 
+@pytest.mark.slow
 def test_the_pool_answers_what_the_statements_count(small_versioned):
     with small_versioned.connect() as conn:
         for windows in WINDOW_SETS.values():

@@ -149,6 +149,17 @@ def test_the_page_has_its_controls_and_methodology(make_ctx):
     assert isinstance(page, html.Div)
 
 
+def test_the_methodology_names_each_rules_source_on_the_page_and_in_the_exports(make_ctx):
+    brief = review.gather(make_ctx(), YEAR_2025)
+    about = openpyxl.load_workbook(io.BytesIO(L.xlsx_bytes(brief))).worksheets[0]
+    about_text = " ".join(str(c) for row in about.iter_rows(values_only=True) for c in row)
+    page_text = str(L.page(brief).to_plotly_json())
+    for text in (page_text, about_text):
+        assert "art. 14" in text and "art. 16" in text and "art. 163 part 8" in text
+        assert "Labour Code" in text and text.count("assumption") >= 4
+        assert "Saturdays and Sundays declared working days" in text
+
+
 def test_an_export_is_audited_with_the_scope():
     ctx = Context(engine=None, scope=ASTANA_HEAD, lang="en",
                   settings=Settings(database_url="sqlite://"))

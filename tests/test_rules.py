@@ -26,9 +26,41 @@ def test_deadline_across_independence_day():
 
 
 def test_zero_working_days_rolls_a_holiday_forward():
-    # 1 Jan 2025 (Wed) and 2 Jan are New Year, 3 Jan a moved day off, then a weekend.
-    assert R.next_working_day("2025-01-01") == day("2025-01-06")
-    assert R.is_working_day(["2025-01-06", "2025-01-03"]).tolist() == [True, False]
+    # 1 Jan 2025 (Wed) and 2 Jan are New Year, 3 Jan a day off moved from Sunday 5 Jan,
+    # which is therefore a working day; Saturday 4 Jan is not.
+    assert R.next_working_day("2025-01-01") == day("2025-01-05")
+    assert R.is_working_day(["2025-01-06", "2025-01-03", "2025-01-04", "2025-01-05"]
+                            ).tolist() == [True, False, False, True]
+
+
+def test_deadline_counts_a_working_saturday():
+    # Decree No. 326 of 25 Apr 2023 moved the day off from Sat 1 Jul 2023 to Fri 7 Jul.
+    # Appeared Thu 29 Jun: Fri 30 Jun (1), Sat 1 Jul (2), Mon 3 Jul (3). Counting only
+    # Monday to Friday it would be Tue 4 Jul.
+    assert R.registration_due(["2023-06-29"], R.DeadlineRules())[0] == day("2023-07-03")
+    assert np.busday_offset(day("2023-06-29"), 3) == day("2023-07-04")
+    # Backwards too: two working days before a hearing on Mon 3 Jul are Sat 1 Jul (1) and
+    # Fri 30 Jun (2); and the moved day off, Fri 7 Jul, is not a working day.
+    assert R.pre_trial_report_due(["2023-07-03"], R.DeadlineRules())[0] == day("2023-06-30")
+    assert R.add_working_days("2023-07-05", 1) == day("2023-07-10")
+
+
+def test_working_weekend_days_name_their_decree_and_fall_on_weekends():
+    import csv
+    with R.WORKING_WEEKEND_DAYS_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(r["act"] and r["reported_by"] for r in rows)
+    days = np.array([r["date"] for r in rows], dtype="datetime64[D]")
+    assert not np.is_busday(days).any()          # each is a Saturday or Sunday
+    moved = np.array([r["day_off_moved_to"] for r in rows], dtype="datetime64[D]")
+    assert not R.is_working_day(moved).any()     # and its day off is off in the calendar
+
+
+def test_dates_outside_the_calendar_and_missing_dates_still_count():
+    assert R.add_working_days("2045-01-06", 1) == day("2045-01-09")
+    assert R.subtract_working_days("2001-01-08", 1) == day("2001-01-05")
+    out = R.add_working_days(np.array(["NaT", "2025-12-12"], dtype="datetime64[D]"), 3)
+    assert np.isnat(out[0]) and out[1] == day("2025-12-18")
 
 
 def test_pre_trial_report_is_due_working_days_before_the_hearing():
