@@ -1,7 +1,7 @@
 """Running totals behind the outcomes page's period counts, rebuilt after every generate
 and import (service/readmodel/outcome_stocks.py); migration 0010 creates the tables
 empty, and the readers use them only once a refresh has marked them fresh for the data
-loaded (dataset_info "outcome_stocks" = the data version).
+loaded (dataset_info "outcome_stocks_2" = the data version).
 
 `outcome_stock` and `assistance_stock` hold, per unit x probation type x legal category
 and on every "stock day" (every month end from the month before the data begin to the
