@@ -28,8 +28,16 @@ from queries.common import data_period, synthetic_data
 TREND = {"year": ("year", None), "quarter": ("quarter", 12), "month": ("month", 24),
          "custom": ("month", 24)}
 HISTORY_MONTHS = 6
-# design.md: leave out officers (and units) whose average daily caseload is under 10.
+# design.md: leave out officers (and units) whose average daily caseload is under 10; and
+# flag none on fewer than 5 events (the defaults of the settings, dashboard/config.py).
 MIN_CASELOAD = 10
+MIN_EVENTS = 5
+RULE = M.OutlierRule(MIN_CASELOAD, MIN_EVENTS)
+
+
+def rule_of(settings) -> M.OutlierRule:
+    """The outlier rule of the settings (PROBATION_OUTLIER_MIN_CASELOAD, _MIN_EVENTS)."""
+    return M.OutlierRule(settings.outlier_min_caseload, settings.outlier_min_events)
 
 
 def trend_periods(f: Filters, data_from: date) -> tuple[str, list[M.Period]]:
@@ -49,8 +57,8 @@ def _unique(periods: list[M.Period]) -> list[M.Period]:
     return list(dict.fromkeys(periods))
 
 
-def outliers(conn, scope: Scope, f: Filters,
-             level: str) -> tuple[pd.DataFrame, M.Benchmark | None]:
+def outliers(conn, scope: Scope, f: Filters, level: str,
+             rule: M.OutlierRule = RULE) -> tuple[pd.DataFrame, M.Benchmark | None]:
     """Units or officers in scope judged on both events over the last six trailing
     windows: one row per entity, event and window, of the entities that are NEAR or FAR
     on either event in the latest window (the only ones layouts.outcomes.flagged shows);
@@ -61,9 +69,10 @@ def outliers(conn, scope: Scope, f: Filters,
     counts = Q.outlier_counts(conn, scope, windows, level, everywhere)
     if scope.role == "ministry":
         # The ministry's own rows are the national pool: count once, use for both.
-        benches = Q.benchmarks_of(counts, windows, MIN_CASELOAD)
+        benches = Q.benchmarks_of(counts, windows, rule.min_caseload)
     else:
-        benches = Q.outlier_benchmarks(conn, scope, windows, level, everywhere, MIN_CASELOAD)
+        benches = Q.outlier_benchmarks(conn, scope, windows, level, everywhere,
+                                       rule.min_caseload)
     by_window = {event: dict(zip((w.end for w in windows), benches[event], strict=True))
                  for event in Q.OUTLIER_EVENTS}
     # Only the entities the page can name (in scope, in the region picked) are listed;
@@ -71,7 +80,7 @@ def outliers(conn, scope: Scope, f: Filters,
     if scope.role != "ministry" or f.region:
         counts = counts[counts.entity_id.isin(Q.entity_ids(conn, scope, level, f.region))]
     if counts.empty:
-        return _judged(counts, by_window, pd.DataFrame(columns=NAME_COLUMNS)), None
+        return _judged(counts, by_window, pd.DataFrame(columns=NAME_COLUMNS), rule), None
     # The latest window with rows, and its rows, by bisection (the rows come ordered by
     # window end, and a national officer table has over a hundred thousand of them).
     runs = Q.window_runs(counts, windows)
@@ -81,27 +90,28 @@ def outliers(conn, scope: Scope, f: Filters,
     # chosen here as layouts.outcomes.flagged chooses them, in the order _judged gives.
     now = counts.iloc[runs[last]]
     window_end, caseload = now["window_end"].to_numpy(), now["average_caseload"].to_numpy()
-    rates = [M.rate_values(now[event].to_numpy(), caseload, MIN_CASELOAD)[0]
+    rates = [M.rate_values(now[event].to_numpy(), caseload, rule.min_caseload)[0]
              for event in Q.OUTLIER_EVENTS]
     rated = pd.DataFrame({
         "entity_id": np.tile(now["entity_id"].to_numpy(), len(rates)),
         "rate": np.concatenate(rates),
-        "status": pd.Series(np.concatenate([M.statuses(rate, window_end, by_window[event])
-                                            for rate, event in zip(rates, Q.OUTLIER_EVENTS,
-                                                                   strict=True)]),
-                            dtype=object)})
+        "status": pd.Series(np.concatenate([
+            M.statuses(rate, window_end, by_window[event], now[event].to_numpy(),
+                       rule.min_events)
+            for rate, event in zip(rates, Q.OUTLIER_EVENTS, strict=True)]), dtype=object)})
     shown = set(L.listed(rated).entity_id.tolist())
     names = Q.entity_names(conn, scope, level, sorted(shown))
     if f.region:
         names = names[names.region_code == f.region]
-    return (_judged(counts[counts.entity_id.isin(shown)], by_window, names),
+    return (_judged(counts[counts.entity_id.isin(shown)], by_window, names, rule),
             by_window["repeat_offences"][last])
 
 
 NAME_COLUMNS = ["entity_id", "label_kk", "label_ru", "label_en", "region_code", "unit_id"]
 
 
-def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame) -> pd.DataFrame:
+def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame,
+            rule: M.OutlierRule = RULE) -> pd.DataFrame:
     """The rows of `counts` judged on each event, with the entities' names (the rows of
     entities without one left out): each event's rows in `counts`' order."""
     # (entity_names gives each entity once: ids are the tables' keys.)
@@ -117,9 +127,10 @@ def _judged(counts: pd.DataFrame, by_window: dict, names: pd.DataFrame) -> pd.Da
     for event in Q.OUTLIER_EVENTS:
         benches = by_window[event]
         events = counts[event].to_numpy()[kept]
-        rate, small = M.rate_values(events, caseload, MIN_CASELOAD)
+        rate, small = M.rate_values(events, caseload, rule.min_caseload)
         for name, values in (("events", events), ("rate", rate), ("small_sample", small),
-                             ("status", M.statuses(rate, window_end, benches)),
+                             ("status", M.statuses(rate, window_end, benches, events,
+                                                   rule.min_events)),
                              ("target", [benches[w].target for w in window_end]),
                              ("iqr", [benches[w].iqr for w in window_end])):
             parts[name].append(values)
@@ -148,8 +159,8 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
     with ?unit= (allowed by in_view) is counted with the scope narrowed to it."""
     view = places.in_view(conn, scope, f, lang)
     scope, f = _counted(view, scope, f)
-    current = M.Period(f.start, f.end)
-    previous, earlier = M.previous_period(current), M.year_earlier(current)
+    current = f.current
+    previous, earlier = f.previous(), M.year_earlier(current)
     grain, trend = trend_periods(f, data_from)
     narrowing = narrowing_of(f)
     every = _unique(trend + [current, previous, earlier])
@@ -164,6 +175,7 @@ def gather(conn, scope: Scope, f: Filters, data_from: date, data_until: date,
                            for end in cohorts.period_end]
     return L.Outcomes(
         current=current, previous=previous, year_earlier=earlier, grain=grain,
+        partial=f.partial,
         trend=[(p.start, p.end) for p in trend],
         offences=offences, closures=closed,
         by_place=place_offences.merge(place_closures, on=["period_start", "period_end", "key"],
@@ -192,15 +204,17 @@ def _counted(view: places.InView, scope: Scope, f: Filters) -> tuple[Scope, Filt
     return scope, view.filters(f, scope).within(unit_id=None)
 
 
-def gather_outliers(conn, scope: Scope, f: Filters, lang: str) -> L.Outliers:
+def gather_outliers(conn, scope: Scope, f: Filters, lang: str,
+                    rule: M.OutlierRule = RULE) -> L.Outliers:
     """The outliers section of the place in view: its units and officers far above the
     nation's benchmark."""
     scope, f = _counted(places.in_view(conn, scope, f, lang), scope, f)
-    unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit")
+    unit_outliers, unit_benchmark = outliers(conn, scope, f, "unit", rule)
     regions = places.regions_in_scope(conn, scope, lang)
     return L.Outliers(unit_outliers=unit_outliers,
-                      officer_outliers=outliers(conn, scope, f, "officer")[0],
-                      unit_benchmark=unit_benchmark, min_caseload=MIN_CASELOAD,
+                      officer_outliers=outliers(conn, scope, f, "officer", rule)[0],
+                      unit_benchmark=unit_benchmark, min_caseload=rule.min_caseload,
+                      min_events=rule.min_events,
                       region_names=dict(zip(regions.code, regions.name, strict=True)))
 
 
@@ -220,7 +234,7 @@ def outliers_section(ctx: Context, search: str | None,
     def build():
         with ctx.engine.connect() as conn:
             f = parse_filters(conn, ctx, search)
-            data = gather_outliers(conn, ctx.scope, f, ctx.lang)
+            data = gather_outliers(conn, ctx.scope, f, ctx.lang, rule_of(ctx.settings))
         return L.outliers_body(_view(ctx, f), data)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 

@@ -137,10 +137,10 @@ def _outcomes_trend(conn, ctx: Context, f: Filters, data_from) -> outcomes_l.Out
     grain, trend = outcomes_cb.trend_periods(f, data_from)
     offences = outcomes_q.repeat_offences(conn, ctx.scope, trend,
                                           narrowing=outcomes_cb.narrowing_of(f))
-    current = M.Period(f.start, f.end)
+    current = f.current
     empty = pd.DataFrame()
     return outcomes_l.Outcomes(
-        current=current, previous=M.previous_period(current),
+        current=current, previous=f.previous(), partial=f.partial,
         year_earlier=M.year_earlier(current), grain=grain,
         trend=[(p.start, p.end) for p in trend], offences=offences, closures=empty,
         by_place=empty, place_level="region", place_names=empty, by_type=empty,
@@ -155,8 +155,8 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
         f = parse_filters(conn, ctx, search)
         f = f.within(as_of=f.end)
         data_from, data_until = data_period(conn)
-        current = M.Period(f.start, f.end)
-        periods = L.Periods(current, M.previous_period(current), M.year_earlier(current))
+        current = f.current
+        periods = L.Periods(current, f.previous(), M.year_earlier(current), f.partial)
         view = places.in_view(conn, ctx.scope, f, lang)
         level = view.below
         f = view.filters(f, ctx.scope)

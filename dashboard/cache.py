@@ -77,8 +77,8 @@ def clear() -> None:
 
 
 # The stamps of the stocks ride along too: a page asks whether they are fresh several times.
-DATASET_KEYS = ("data_version", "data_from", "data_until", "stocks", "outcome_stocks", "rollups",
-                "stocks_release_months")
+DATASET_KEYS = ("data_version", "data_from", "data_until", "stocks", "outcome_stocks_2",
+                "rollups", "stocks_release_months")
 
 
 def dataset_columns() -> list:

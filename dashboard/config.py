@@ -59,6 +59,12 @@ class Settings:
     secure_cookies: bool = False
     idle_timeout_minutes: int = 30
     small_sample_min: int = 30
+    outlier_min_caseload: float = 10
+    """PROBATION_OUTLIER_MIN_CASELOAD: the average daily caseload under which a unit or
+    officer gets no outlier rate (design.md's 10)."""
+    outlier_min_events: int = 5
+    """PROBATION_OUTLIER_MIN_EVENTS: the events (repeat offences, revocations) a unit or
+    officer needs in a window to be flagged NEAR or FAR at all."""
     read_database_url: str | None = None
     """DATABASE_READ_URL: a read replica that page queries use; writes stay on the main."""
     redis_url: str | None = None
@@ -89,6 +95,8 @@ class Settings:
             secure_cookies=_flag("PROBATION_SECURE_COOKIES"),
             idle_timeout_minutes=int(os.environ.get("PROBATION_IDLE_TIMEOUT_MINUTES", "30")),
             small_sample_min=int(os.environ.get("PROBATION_SMALL_SAMPLE_MIN", "30")),
+            outlier_min_caseload=float(os.environ.get("PROBATION_OUTLIER_MIN_CASELOAD", "10")),
+            outlier_min_events=int(os.environ.get("PROBATION_OUTLIER_MIN_EVENTS", "5")),
             read_database_url=os.environ.get("DATABASE_READ_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
             cache_seconds=int(os.environ.get("PROBATION_CACHE_SECONDS", "300")),

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from urllib.parse import parse_qs, urlencode
 
+from dashboard import metrics as M
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 
 PERIODS = ("month", "quarter", "year", "custom")
@@ -160,19 +161,27 @@ class Filters:
         kept = {k: v for k, v in params.items() if v}
         return "?" + urlencode(kept) if kept else ""
 
+    @property
+    def current(self) -> M.Period:
+        return M.Period(self.start, self.end)
+
+    @property
+    def partial(self) -> bool:
+        """A month, quarter or year not over by the data's last day (this year so far):
+        shown as partial, compared with the same days of another (metrics.is_partial)."""
+        return M.is_partial(self.current, self.period)
+
+    def previous(self) -> M.Period:
+        """The period before, like for like (metrics.previous_period)."""
+        return M.previous_period(self.current, self.period)
+
     def previous_year(self) -> tuple[date, date]:
-        """The same period one year earlier (29 February becomes the 28th)."""
-        return one_year_earlier(self.start), one_year_earlier(self.end)
+        """The same days one year earlier (29 February becomes the 28th)."""
+        earlier = M.year_earlier(self.current)
+        return earlier.start, earlier.end
 
     def within(self, **changes) -> Filters:
         return dataclasses.replace(self, **changes)
-
-
-def one_year_earlier(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def period_bounds(period: str, inside: date, data_until: date) -> tuple[date, date]:

@@ -10,7 +10,9 @@ revocation, overdue milestone...):
     NEAR when target < rate <= target + IQR
     FAR  when rate  > target + IQR
 Entities whose denominator is under `min_denominator` get no rate and no status: one
-event among three cases says nothing about an officer.
+event among three cases says nothing about an officer. Nor is an entity flagged NEAR or
+FAR on fewer than `min_events` events (OutlierRule): two or three offences make a high
+rate on a small caseload by chance; such an entity is not judged (no status).
 """
 
 from __future__ import annotations
@@ -83,12 +85,32 @@ def is_whole(period: Period, grain: str) -> bool:
             - timedelta(days=1))
 
 
-def previous_period(period: Period) -> Period:
-    """The period just before: the previous calendar year, quarter or month when `period`
-    is one; otherwise the same number of days ending the day before."""
-    for grain in GRAINS:
-        if is_whole(period, grain):
-            start = _add_months(period.start, -_grain_months(grain))
+def grain_end(day: date, grain: str) -> date:
+    """The last day of the calendar year, quarter or month holding `day`."""
+    return _add_months(_grain_start(day, grain), _grain_months(grain)) - timedelta(days=1)
+
+
+def is_partial(period: Period, grain: str | None) -> bool:
+    """True when `period` is a calendar year, quarter or month (`grain`) so far: it starts
+    the calendar one but stops before its end (the data's last day falls inside it). Such
+    a period is shown as partial and compared with the same days of another."""
+    return (grain in GRAINS and period.start == _grain_start(period.start, grain)
+            and period.end < grain_end(period.start, grain))
+
+
+def previous_period(period: Period, grain: str | None = None) -> Period:
+    """The period just before `period`, like for like, and never `period` itself: the
+    previous calendar year, quarter or month when `period` is a whole one; when it is one
+    so far (`grain`, the filters' period: is_partial), the same days of the one before
+    (1 Jan-24 Nov 2026: 1 Jan-24 Nov 2025; 29 February becomes the 28th); otherwise the
+    same number of days ending the day before. The one definition every page, KPI and
+    review uses."""
+    if is_partial(period, grain):
+        back = _grain_months(grain)
+        return Period(_add_months(period.start, -back), _add_months(period.end, -back))
+    for whole in GRAINS:
+        if is_whole(period, whole):
+            start = _add_months(period.start, -_grain_months(whole))
             return Period(start, period.start - timedelta(days=1))
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
 
@@ -195,6 +217,16 @@ def benchmark_of(events: np.ndarray, den: np.ndarray, min_denominator: float,
     return Benchmark(target, iqr(peer_rates), int(len(peer_rates)))
 
 
+@dataclass(frozen=True)
+class OutlierRule:
+    """When an entity may be flagged: its denominator (average daily caseload) at least
+    `min_caseload` and, to be NEAR or FAR, at least `min_events` events (the settings
+    PROBATION_OUTLIER_MIN_CASELOAD and PROBATION_OUTLIER_MIN_EVENTS)."""
+
+    min_caseload: float = 10
+    min_events: int = 5
+
+
 def status(value: float | None, target: float | None, spread: float | None) -> str | None:
     """MET at or below the target, NEAR within one IQR above it, FAR beyond."""
     if value is None or pd.isna(value) or target is None:
@@ -222,19 +254,23 @@ def outliers(frame: pd.DataFrame, events: str, denominator: str, min_denominator
 
 def judge_windows(counts: pd.DataFrame, benchmarks: dict, min_denominator: float,
                   events: str = "events", denominator: str = "average_caseload",
-                  per: float = 1000) -> pd.DataFrame:
+                  per: float = 1000, min_events: int = 0) -> pd.DataFrame:
     """Rows of (window_end, entity, events, denominator) judged each against its own
-    window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status."""
+    window's Benchmark (`benchmarks[window_end]`): adds rate, small_sample, status (NEAR
+    or FAR only on `min_events` events or more)."""
     out = rates(counts, events, denominator, min_denominator, per)
     out["status"] = pd.Series(
-        statuses(out["rate"].to_numpy(dtype=float), out["window_end"].to_numpy(), benchmarks),
+        statuses(out["rate"].to_numpy(dtype=float), out["window_end"].to_numpy(), benchmarks,
+                 out[events].to_numpy(), min_events),
         index=out.index, dtype=object)
     return out
 
 
-def statuses(value: np.ndarray, window_end: np.ndarray, benchmarks: dict) -> np.ndarray:
+def statuses(value: np.ndarray, window_end: np.ndarray, benchmarks: dict,
+             events: np.ndarray | None = None, min_events: int = 0) -> np.ndarray:
     """judge_windows' status of each rate `value` (NaN: none) against its window's
-    Benchmark, as an object array (None: not judged)."""
+    Benchmark, as an object array (None: not judged). A rate above the target on fewer
+    than `min_events` `events` is not judged: too few events to flag."""
     # Vectorised (tens of thousands of officer rows): NaN stands for None (no rate, no
     # target, no spread, or a window without a benchmark). Each row's benchmark by
     # position, looked up once (-1, no benchmark, takes the NaN at the end).
@@ -250,9 +286,12 @@ def statuses(value: np.ndarray, window_end: np.ndarray, benchmarks: dict) -> np.
     rated = ~np.isnan(value) & ~np.isnan(target)
     with np.errstate(invalid="ignore"):
         near = rated & ~(value <= target) & (np.isnan(spread) | (value <= target + spread))
+        above = rated & ~(value <= target)
+        if events is not None and min_events > 0:
+            above &= np.asarray(events, dtype=float) >= min_events
         judged[rated & (value <= target)] = MET
-        judged[near] = NEAR
-        judged[rated & ~(value <= target) & ~near] = FAR
+        judged[near & above] = NEAR
+        judged[above & ~near] = FAR
     return judged
 
 

@@ -11,12 +11,12 @@ here (plotly through `plotly_separators` and layouts/plotly_locale.py)."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.numbers import format_percent
 
 NBSP = "\u00a0"
@@ -103,6 +103,17 @@ def month(value: date, lang: str) -> str:
     """The month and year of `value` in CLDR's year-month form: "2025 ж. жел." (kk),
     "дек. 2025 г." (ru), "Dec 2025" (en)."""
     return format_skeleton("yMMM", value, locale=_locale(lang))
+
+
+def months(start: date, end: date, lang: str) -> str:
+    """The months from `start` to `end` in CLDR's interval form: "2026 ж. қаң.–қар." (kk),
+    "янв. — нояб. 2026 г." (ru), "Jan – Nov 2026" (en); within one month its days
+    ("1–24 қар. 2026"-like): how an unfinished period names what it holds."""
+    if (start.year, start.month) == (end.year, end.month):
+        if start.day == 1 and (end + timedelta(days=1)).day == 1:
+            return month(start, lang)
+        return format_interval(start, end, "yMMMd", locale=_locale(lang))
+    return format_interval(start, end, "yMMM", locale=_locale(lang))
 
 
 def quarter(value: date, lang: str) -> str:

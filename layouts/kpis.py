@@ -40,6 +40,30 @@ def rate(value: float | None, denominator: int, lang: str, small_min: int,
                      className="rate-small-sample")
 
 
+def table_rate(value: float | None, denominator: int, lang: str, small_min: int,
+               signed: bool = False, digits: int = 0) -> html.Span:
+    """A share or change in a table cell: a small sample's value muted (the reason on
+    hover), without a badge; the table says once what muted means (small_sample_note)."""
+    text = percent(value, lang, digits, signed=signed)
+    if value is None or denominator >= small_min:
+        return html.Span(text)
+    return muted(text, denominator, lang, small_min)
+
+
+def muted(text: str, denominator, lang: str, small_min: int) -> html.Span:
+    """A table cell's value resting on too small a denominator: muted, its reason on
+    hover (the note under the table says it for every such cell)."""
+    return html.Span(text, className="small-sample-value",
+                     title=t("shell.small_sample_help", lang, n=denominator, min=small_min))
+
+
+def small_sample_note(lang: str, small_min: int, id_: str | None = None) -> html.P:
+    """Once under a table with muted values: what they are."""
+    return html.P(t("shell.small_sample_note", lang, min=small_min),
+                  className="small text-muted small-sample-note",
+                  **({"id": id_} if id_ else {}))
+
+
 def _with(key: str, lang: str, component, name: str) -> list:
     """The catalog text of `key` with `component` in place of its {name}."""
     before, _, after = t(key, lang, **{name: "\x00"}).partition("\x00")
@@ -119,11 +143,20 @@ def _card(key: str, value: str, note, lang: str, beside: list | None = None) -> 
     ]), className="h-100", id=f"kpi-{key.replace('_', '-')}"), xs=12, sm=6, lg=4, xl=2)
 
 
+PERIOD_COUNTS = ("registered", "closed", "repeat")
+
+
 def kpi_cards(h: Headline, lang: str, small_min: int, as_of_text: str,
-              beside: Beside | None = None) -> html.Section:
-    """The place's KPIs; with `beside`, its overdue share and the wider places' figures."""
+              beside: Beside | None = None, partial: str | None = None) -> html.Section:
+    """The place's KPIs; with `beside`, its overdue share and the wider places' figures;
+    with `partial` (an unfinished period's label), that label on each count over the
+    period, so a year so far does not read as a whole year."""
     def card(key: str, value: str, note) -> dbc.Col:
-        return _card(key, value, note, lang, _beside_lines(key, h, beside, lang, small_min))
+        lines = _beside_lines(key, h, beside, lang, small_min)
+        if partial and key in PERIOD_COUNTS:
+            lines = [html.P(partial, className="small text-muted mb-1 period-partial"),
+                     *(lines or [])]
+        return _card(key, value, note, lang, lines)
 
     overdue_note = None if beside is None else _with(
         "milestones.kpi.overdue_note", lang,

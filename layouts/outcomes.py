@@ -17,9 +17,10 @@ from dashboard import metrics as M
 from dashboard.codes import ASSISTANCE_KINDS
 from dashboard.i18n import t
 from layouts import figures
-from layouts.formatting import day, month, number, percent, quarter
-from layouts.kpis import rate as share_span
+from layouts.formatting import day, month, months, number, percent, quarter
+from layouts.kpis import muted, small_sample_note, table_rate
 from layouts.pages import View, _graph, _heading
+from layouts.shell import partial_mark, partial_text
 from layouts.tables import table_body
 from queries.outcomes import Escalation
 
@@ -52,6 +53,9 @@ class Outcomes:
     nation, its regions)."""
     synthetic_transfers: bool = False
     """The data are the demo generator's, whose transfers to another region are invented."""
+    partial: bool = False
+    """The current period is a month, quarter or year not over yet (Filters.partial): it
+    is marked, and compared with the same days of the earlier ones."""
 
 
 def _rows(frame: pd.DataFrame) -> dict:
@@ -69,10 +73,13 @@ def _row(frame: pd.DataFrame | dict, period: M.Period) -> dict:
     return dict(index.get((period.start, period.end), {}))
 
 
-def _rate_text(r: M.Rate, lang: str, small_min: int, digits: int = 1):
-    """A rate per 1,000, or its counts and a small-sample mark when too few to trust."""
+def _rate_text(r: M.Rate, lang: str, small_min: int, digits: int = 1, in_table: bool = False):
+    """A rate per 1,000, or a small-sample mark when too few to trust: in a table a muted
+    dash (the note under the table says why, once: _table), elsewhere a badge."""
     if r.value is not None:
         return number(r.value, lang, digits)
+    if in_table:
+        return muted("—", number(r.denominator, lang), lang, small_min)
     help_text = t("shell.small_sample_help", lang, n=number(r.denominator, lang), min=small_min)
     return html.Span([
         html.Span("—", className="text-muted"), " ",
@@ -113,15 +120,18 @@ def measures(d: Outcomes, small_min: int) -> list[tuple[str, list, bool]]:
     ]
 
 
-def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table:
+def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table | html.Div:
     def value(v):
-        return _rate_text(v, lang, small_min) if isinstance(v, M.Rate) else number(v, lang)
+        return (_rate_text(v, lang, small_min, in_table=True) if isinstance(v, M.Rate)
+                else number(v, lang))
 
     def span(p: M.Period) -> str:
         return f"{day(p.start, lang)} – {day(p.end, lang)}"
 
-    head = [t("outcomes.compare.measure", lang),
-            [t("outcomes.compare.current", lang), html.Br(), html.Small(span(d.current))],
+    current = [t("outcomes.compare.current", lang), html.Br(), html.Small(span(d.current))]
+    if d.partial:
+        current += [html.Br(), partial_mark(d.current.start, d.current.end, lang)]
+    head = [t("outcomes.compare.measure", lang), current,
             [t("outcomes.compare.previous", lang), html.Br(), html.Small(span(d.previous))],
             t("outcomes.compare.change", lang),
             [t("outcomes.compare.year_earlier", lang), html.Br(),
@@ -136,9 +146,13 @@ def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table:
             html.Td(value(year), className="text-end"),
             html.Td(_change_text(_raw(now), _raw(year), lang), className="text-end"),
         ], id=f"outcomes-measure-{key.replace('_', '-')}"))
-    return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                      html.Tbody(body)], id="outcomes-compare", size="sm", striped=True,
-                     responsive=True)
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                       html.Tbody(body)], id="outcomes-compare", size="sm", striped=True,
+                      responsive=True)
+    if not any(isinstance(v, M.Rate) and v.value is None
+               for _, values, _ in measures(d, small_min) for v in values):
+        return table
+    return html.Div([table, small_sample_note(lang, small_min, "outcomes-compare-note")])
 
 
 def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
@@ -150,6 +164,8 @@ def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(t(f"outcomes.measure.{key}", lang), className="h6 text-secondary"),
             html.P(shown, className="display-6 mb-1 kpi-value"),
+            html.P(partial_text(d.current.start, d.current.end, lang),
+                   className="small text-muted mb-1 period-partial") if d.partial else None,
             html.P([t("outcomes.compare.vs_previous", lang,
                       value=_change_text(_raw(now), _raw(prev), lang)), html.Br(),
                     t("outcomes.compare.vs_year", lang,
@@ -160,7 +176,11 @@ def kpi_cards(d: Outcomes, lang: str, small_min: int) -> dbc.Row:
 
 # --- figures ----------------------------------------------------------------------------
 
-def _label(start: date, grain: str, lang: str) -> str:
+def _label(start: date, grain: str, lang: str, end: date | None = None) -> str:
+    """A trend bucket's name; one cut short by the data's last day (`end` before its
+    grain's end) is named by the months or days it holds ("2026 ж. қаң.–қар.")."""
+    if end is not None and M.is_partial(M.Period(start, end), grain):
+        return months(start, end, lang)
     if grain == "year":
         return str(start.year)
     if grain == "quarter":
@@ -173,11 +193,14 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     on the register are too few to trust)."""
     offences = _rows(d.offences)
     rows = [_row(offences, M.Period(s, e)) for s, e in d.trend]
-    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    x = [_label(s, d.grain, lang, e) for s, e in d.trend]
     counts = [int(r.get("repeat_offences", 0)) for r in rows]
     rated = [M.rate(c, int(r.get("on_register", 0)), small_min) for c, r in
              zip(counts, rows, strict=True)]
-    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2")
+    # A bucket not over yet is hatched, besides its name saying which months it holds.
+    hatched = ["/" if M.is_partial(M.Period(s, e), d.grain) else "" for s, e in d.trend]
+    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2",
+                  marker_pattern_shape=hatched)
     line = go.Scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
                       yaxis="y2", mode="lines+markers", line_color="#D55E00",
                       connectgaps=False)
@@ -191,7 +214,7 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
 def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     closures = _rows(d.closures)
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
-    x = [_label(s, d.grain, lang) for s, _ in d.trend]
+    x = [_label(s, d.grain, lang, e) for s, e in d.trend]
     traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
                      name=t(f"outcomes.closure.{outcome}", lang))
               for outcome, colour in CLOSURE_COLOURS.items()]
@@ -230,11 +253,17 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
 
 # --- tables -----------------------------------------------------------------------------
 
-def _table(header: list, rows: list[list], table_id: str, lang: str):
+def _table(header: list, rows: list[list], table_id: str, lang: str,
+           small_min: int | None = None):
+    """A table of the page; with muted small-sample cells, one note under it says why."""
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
-    return dbc.Table(table_body(header, rows), id=table_id, size="sm", striped=True,
-                     hover=True, responsive=True)
+    table = dbc.Table(table_body(header, rows), id=table_id, size="sm", striped=True,
+                      hover=True, responsive=True)
+    if small_min is None or not any(getattr(c, "className", None) == "small-sample-value"
+                                    for row in rows for c in row):
+        return table
+    return html.Div([table, small_sample_note(lang, small_min, f"{table_id}-note")])
 
 
 PLACE_PATHS = {"region": "/region/{}", "unit": "/unit/{}", "officer": "/officer/{}"}
@@ -281,24 +310,25 @@ def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
                  else dcc.Link(names.get(key, key), href=path.format(key) + query))
         rows.append([label,
                      number(int(r.repeat_offences), lang), number(int(r.on_register), lang),
-                     _rate_text(rated, lang, small_min),
+                     _rate_text(rated, lang, small_min, in_table=True),
                      _change_text(rated.value, earlier.value if earlier else None, lang),
-                     number(int(r.revoked), lang), _rate_text(revoked, lang, small_min)])
+                     number(int(r.revoked), lang),
+                     _rate_text(revoked, lang, small_min, in_table=True)])
     header = [t(f"outcomes.col.{c}", lang) for c in (
         "place", "repeat_offences", "on_register", "repeat_rate", "change_year", "revoked",
         "revocation_rate")]
-    return _table(header, rows, "outcomes-by-place", lang)
+    return _table(header, rows, "outcomes-by-place", lang, small_min)
 
 
 def split_table(frame: pd.DataFrame, prefix: str, table_id: str, lang: str, small_min: int):
     rows = [[t(f"{prefix}.{r.key}", lang), number(int(r.repeat_offences), lang),
              number(int(r.on_register), lang),
              _rate_text(M.rate(int(r.repeat_offences), int(r.on_register), small_min), lang,
-                        small_min)]
+                        small_min, in_table=True)]
             for r in frame.itertuples(index=False)]
     header = [t(f"outcomes.col.{c}", lang) for c in ("place", "repeat_offences", "on_register",
                                                      "repeat_rate")]
-    return _table(header, rows, table_id, lang)
+    return _table(header, rows, table_id, lang, small_min)
 
 
 def assistance_table(frame: pd.DataFrame, people_on_register: int, lang: str,
@@ -318,11 +348,11 @@ def assistance_table(frame: pd.DataFrame, people_on_register: int, lang: str,
                       html.Small(t(f"outcomes.achieved.{kind}", lang), className="text-muted")],
                      number(r.partial, lang), number(r.not_achieved, lang),
                      number(r.people, lang),
-                     share_span(share, people_on_register, lang, small_min)])
+                     table_rate(share, people_on_register, lang, small_min)])
     header = [t(f"outcomes.col.{c}", lang) for c in (
         "kind", "requested", "provided", "achieved", "partial", "not_achieved", "people",
         "share_people")]
-    return _table(header, rows, "outcomes-assistance", lang)
+    return _table(header, rows, "outcomes-assistance", lang, small_min)
 
 
 def _status_badge(status: str | None, lang: str):
@@ -411,11 +441,13 @@ def outlier_table(judged: pd.DataFrame, level: str, v: View, table_id: str,
     return _table(header, rows, table_id, lang)
 
 
-def _benchmark_note(bench: M.Benchmark | None, lang: str, min_caseload: float) -> str:
+def _benchmark_note(bench: M.Benchmark | None, lang: str, min_caseload: float,
+                    min_events: int) -> str:
     if bench is None:
         return ""
     return t("outcomes.outliers.help", lang, target=number(bench.target, lang, 1),
-             iqr=number(bench.iqr, lang, 1), min=number(min_caseload, lang))
+             iqr=number(bench.iqr, lang, 1), min=number(min_caseload, lang),
+             events=number(min_events, lang))
 
 
 @dataclass(frozen=True)
@@ -425,6 +457,7 @@ class Outliers:
     unit_outliers: pd.DataFrame
     officer_outliers: pd.DataFrame
     min_caseload: float = 10
+    min_events: int = 5
     unit_benchmark: M.Benchmark | None = None
     """The units' repeat-offence benchmark in the latest window (None: no unit counted)."""
     region_names: dict = field(default_factory=dict)
@@ -439,7 +472,8 @@ def outliers_body(v: View, d: Outliers) -> list:
     """The benchmark, the units and officers far above it, and the legend of their
     history."""
     lang = v.lang
-    return [html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload), className="small"),
+    return [html.P(_benchmark_note(d.unit_benchmark, lang, d.min_caseload,
+                                   d.min_events), className="small"),
             html.H3(t("outcomes.outliers.units", lang), className="h6"),
             outlier_table(d.unit_outliers, "unit", v, "outcomes-outlier-units",
                           d.region_names),

@@ -16,7 +16,7 @@ from layouts import export, figures, positions
 from layouts.formatting import day
 from layouts.kpis import kpi_cards
 from layouts.plotly_locale import graph_box_style, graph_config
-from layouts.shell import breadcrumbs, notices
+from layouts.shell import breadcrumbs, notices, partial_mark, partial_text
 from layouts.tables import places_table
 from queries.kpis import Beside, Headline
 
@@ -45,11 +45,20 @@ def _graph(id_: str, figure, lang: str, label: str) -> html.Div:
                     **{"aria-label": label})
 
 
+def _partial(v: View) -> str | None:
+    """The unfinished period's label for the KPIs counted over it, None when it is over."""
+    f = v.filters
+    return partial_text(f.start, f.end, v.lang) if f.partial else None
+
+
 def _heading(title: str, v: View, crumbs=None) -> list:
     return [
         crumbs,
         html.H1(title, className="h3 mb-1"),
-        html.P(v.period_text(), className="text-muted small mb-2", id="period-text"),
+        html.P([v.period_text(), *([" ", partial_mark(v.filters.start, v.filters.end, v.lang,
+                                                       "period-partial")]
+                                   if v.filters.partial else [])],
+               className="text-muted small mb-2", id="period-text"),
         *notices(v.filters.notices, v.lang),
     ]
 
@@ -78,7 +87,8 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
     lang = v.lang
     metric_label = t(f"shell.metric.{v.filters.metric}", lang)
     heading = [*_heading(t("caseload.overview_title", lang), v),
-               kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang), beside)]
+               kpi_cards(headline, lang, v.small_min, day(v.filters.as_of, lang), beside,
+                         partial=_partial(v))]
     if view.below != "region":
         table_id = f"{view.below}s-table"
         title = below_title(view, lang)
@@ -195,7 +205,7 @@ def place_page(v: View, title: str, crumbs, headline: Headline, below,
     the level below."""
     return html.Div([*_heading(title, v, crumbs),
                      kpi_cards(headline, v.lang, v.small_min, day(v.filters.as_of, v.lang),
-                               beside),
+                               beside, partial=_partial(v)),
                      below])
 
 

@@ -21,6 +21,7 @@ from dashboard.i18n import t
 from layouts.export import workbook
 from layouts.formatting import day, moment, number
 from layouts.plotly_locale import graph_config
+from layouts.shell import partial_text
 from layouts.tables import sort_header
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "assets" / "print.css"
@@ -32,6 +33,8 @@ class Periods:
     current: M.Period
     previous: M.Period
     year_earlier: M.Period
+    partial: bool = False
+    """The current period is a month, quarter or year not over yet (Filters.partial)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def outcomes_data(d, small_min: int) -> pd.DataFrame:
         row = _row(d.offences, M.Period(start, end))
         count, on_register = int(row.get("repeat_offences", 0)), int(row.get("on_register", 0))
         r = M.rate(count, on_register, small_min)
-        rows.append({"period": _label(start, d.grain, "en"), "on_register": on_register,
+        rows.append({"period": _label(start, d.grain, "en", end), "on_register": on_register,
                      "repeat_offences": count,
                      "repeat_rate": None if r.value is None else round(r.value, 1)})
     return pd.DataFrame(rows, columns=["period", "on_register", "repeat_offences",
@@ -171,14 +174,20 @@ def cell_text(value, lang: str) -> str:
     return str(value)
 
 
-def _period_text(p: M.Period, lang: str) -> str:
-    return f"{day(p.start, lang)} – {day(p.end, lang)}"
+def _period_text(p: M.Period, lang: str, partial: bool = False) -> str:
+    text = f"{day(p.start, lang)} – {day(p.end, lang)}"
+    return f"{text} ({partial_text(p.start, p.end, lang)})" if partial else text
+
+
+def _current_text(brief: Brief) -> str:
+    """The brief's period, marked when it is not over (a year so far)."""
+    return _period_text(brief.periods.current, brief.lang, brief.periods.partial)
 
 
 def method_lines(brief: Brief) -> list[str]:
     lang, p = brief.lang, brief.periods
     return [
-        t("review.method.periods", lang, current=_period_text(p.current, lang),
+        t("review.method.periods", lang, current=_current_text(brief),
           previous=_period_text(p.previous, lang), earlier=_period_text(p.year_earlier, lang)),
         t("review.method.data_until", lang, day=day(brief.data_until, lang)),
         t("review.method.on_register", lang),
@@ -238,7 +247,7 @@ def page(brief: Brief) -> html.Div:
         html.P(t("review.behind.none", lang), className="small")]
     return html.Div([
         html.H1(t("review.title", lang, scope=brief.scope_name), className="h3 mb-1"),
-        html.P(_period_text(brief.periods.current, lang), className="text-muted mb-1",
+        html.P(_current_text(brief), className="text-muted mb-1",
                id="review-period"),
         html.P(t("review.help", lang), className="small text-muted d-print-none"),
         controls,
@@ -314,7 +323,7 @@ def html_document(brief: Brief) -> str:
 <title>{e(title)}</title><style>{_FILE_CSS}{print_css}</style></head>
 <body><main id="review-brief" class="review-brief">
 <h1>{e(title)}</h1>
-<p class="muted" id="review-period">{e(_period_text(brief.periods.current, lang))} ·
+<p class="muted" id="review-period">{e(_current_text(brief))} ·
 {e(t('review.about.made', lang))}: {e(moment(brief.made, lang))} UTC</p>
 <section class="review-block"><h2>{e(t('review.key_figures', lang))}</h2>
 {_html_table(by_key['key-figures'], lang, titled=False)}</section>
@@ -352,7 +361,7 @@ def xlsx_bytes(brief: Brief) -> bytes:
                                         t("review.about.data_until", lang),
                                         t("review.about.made", lang)]
         + [t("review.method", lang)] * len(method),
-        "": [brief.scope_name, _period_text(brief.periods.current, lang),
+        "": [brief.scope_name, _current_text(brief),
              day(brief.data_until, lang), f"{moment(brief.made, lang)} UTC", *method]})
     taken: set[str] = set()
     # Through the one export rule (layouts/export.py): text is never a formula.

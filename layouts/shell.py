@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.filters import PERIODS, Notice
 from dashboard.i18n import LANGUAGES, t
-from layouts.formatting import DATE_INPUT_FORMATS, first_day_of_week
+from layouts.formatting import DATE_INPUT_FORMATS, day, first_day_of_week, months
 
 # Sections in the top bar: only those that have landed (nothing leads to an empty page).
 SECTIONS = (("overview", "/"), ("attention", "/attention"), ("caseload", "/caseload"),
@@ -108,6 +108,21 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
     ], className="g-2 align-items-end"),
         className="border rounded p-2 mb-3 bg-light filter-bar d-print-none",
         **{"aria-label": t("shell.filters.title", lang)})
+
+
+def partial_text(start, end, lang: str) -> str:
+    """An unfinished period named by the months it holds: "2026 ж. қаң.–қар., толық емес
+    кезең"."""
+    return t("shell.period.partial", lang, months=months(start, end, lang))
+
+
+def partial_mark(start, end, lang: str, id_: str | None = None) -> html.Span:
+    """The mark of an unfinished period, with why in its tooltip (and for screen readers
+    in the text itself)."""
+    help_text = t("shell.period.partial_help", lang, day=day(end, lang))
+    return html.Span(partial_text(start, end, lang), title=help_text,
+                     className="badge text-bg-light border period-partial",
+                     **({"id": id_} if id_ else {}))
 
 
 def notices(items: tuple[Notice, ...], lang: str) -> list:

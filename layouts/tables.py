@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard.codes import PROBATION_TYPES
 from dashboard.i18n import t
 from layouts.formatting import day, grid_whole_numbers, number
-from layouts.kpis import rate
+from layouts.kpis import small_sample_note, table_rate
 
 
 def sort_header(label) -> html.Th:
@@ -52,7 +52,8 @@ def _table(header: list[str], rows: list[list], lang: str, table_id: str,
 
 def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[[object], str],
                  table_id: str, caption: str) -> dbc.Table | html.P:
-    """One row per place with its KPIs; the name links one level down."""
+    """One row per place with its KPIs; the name links one level down. A completion
+    share on too few closures is muted, and one note under the table says why."""
     header = [t(f"shell.col.{c}", lang) for c in ("name", "on_register", "registered", "closed",
                                                   "completion", "overdue", "posts", "caseload",
                                                   "repeat")]
@@ -63,11 +64,15 @@ def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[
         rows.append([
             dcc.Link(str(r.name), href=href(r.key)),
             number(r.on_register, lang), number(r.registered, lang), number(r.closed, lang),
-            rate(share, r.closed, lang, small_min), number(r.overdue, lang),
+            table_rate(share, r.closed, lang, small_min), number(r.overdue, lang),
             number(r.filled_posts, lang), number(per_post, lang, 1),
             number(r.repeat_offences, lang),
         ])
-    return _table(header, rows, lang, table_id, caption)
+    table = _table(header, rows, lang, table_id, caption)
+    small = (frame.closed > 0) & (frame.closed < small_min) if len(frame) else []
+    if not rows or not any(small):
+        return table
+    return html.Div([table, small_sample_note(lang, small_min, f"{table_id}-note")])
 
 
 def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], str]):

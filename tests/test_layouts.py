@@ -205,8 +205,8 @@ DRILL = pd.DataFrame({
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_drill_table_links_each_place_one_level_down(lang):
-    table = places_table(DRILL, lang, 10, lambda key: f"/region/{key}?period=year",
-                         "units-table", "Regions")
+    table, _note = places_table(DRILL, lang, 10, lambda key: f"/region/{key}?period=year",
+                                "units-table", "Regions").children
     assert table.id == "units-table" and shown(table.children[0]) == "Regions"
     assert header_of(table) == [i18n.t(f"shell.col.{c}", lang) for c in (
         "name", "on_register", "registered", "closed", "completion", "overdue", "posts",
@@ -226,16 +226,22 @@ def test_drill_table_links_each_place_one_level_down(lang):
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_drill_table_marks_a_completion_share_on_few_closures(lang):
-    rows = rows_of(places_table(DRILL, lang, 10, str, "units-table", "Regions"))
+    """Issue 26 item 5: the small sample's value muted (its reason on hover), no badge
+    on the row; one note under the table says what muted means."""
+    table, note = places_table(DRILL, lang, 10, str, "units-table", "Regions").children
+    rows = rows_of(table)
     plain, small, none = (row[4].children for row in rows)  # 250, 3 and 0 closures
     assert "small-sample" not in text_of(plain) and "small-sample" not in text_of(none)
-    assert small.className == "rate-small-sample"
-    value, _, badge, hidden = small.children
+    assert getattr(plain, "className", None) is None
     help_text = i18n.t("shell.small_sample_help", lang, n=3, min=10)
-    assert (shown(value), value.className) == (percent(1 / 3, lang), "text-muted")
-    assert shown(badge) == i18n.t("shell.small_sample", lang) and badge.title == help_text
-    assert "small-sample" in badge.className
-    assert (shown(hidden), hidden.className) == (help_text, "visually-hidden")
+    assert (shown(small), small.className, small.title) == (
+        percent(1 / 3, lang), "small-sample-value", help_text)
+    assert "badge" not in text_of(table)
+    assert note.id == "units-table-note" and shown(note) == i18n.t(
+        "shell.small_sample_note", lang, min=10)
+    # Without a small sample, no note: the table alone.
+    alone = places_table(DRILL.iloc[[0]], lang, 10, str, "units-table", "Regions")
+    assert alone.id == "units-table"
 
 
 def test_a_table_with_no_rows_is_a_note():

@@ -196,15 +196,14 @@ def test_generated_data_through_the_bulk_load(engine):
 
 
 def test_the_anchor_days_are_the_default_periods_comparison_days():
-    """Data until Tue 24 Nov 2026. The year so far (1 Jan - 24 Nov, 328 days): the 328
-    days before run 7 Feb - 31 Dec 2025, a year earlier is 1 Jan - 24 Nov 2025. The
-    quarter so far (1 Oct - 24 Nov, 55 days): 7 Aug - 30 Sep before, 1 Oct - 24 Nov 2025
-    a year earlier. The month so far (1 - 24 Nov): 8 - 31 Oct before, 1 - 24 Nov 2025.
-    The days read: the day before each start and each end."""
+    """Data until Tue 24 Nov 2026. The year so far (1 Jan - 24 Nov): the period before is
+    the same days of 2025, as is a year earlier. The quarter so far (1 Oct - 24 Nov):
+    1 Jul - 24 Aug before, 1 Oct - 24 Nov 2025 a year earlier. The month so far
+    (1 - 24 Nov): 1 - 24 Oct before, 1 - 24 Nov 2025. The days read: the day before each
+    start and each end."""
     assert OS.anchor_days(date(2026, 11, 24)) == [
-        date(2024, 12, 31), date(2025, 2, 6), date(2025, 9, 30), date(2025, 10, 31),
-        date(2025, 11, 24), date(2025, 12, 31), date(2026, 8, 6), date(2026, 9, 30),
-        date(2026, 10, 7), date(2026, 10, 31)]
+        date(2024, 12, 31), date(2025, 9, 30), date(2025, 10, 31), date(2025, 11, 24),
+        date(2026, 6, 30), date(2026, 8, 24), date(2026, 9, 30), date(2026, 10, 24)]
     # A year's last day: every default period is whole, every day read a month end.
     assert all((d + timedelta(days=1)).day == 1 for d in OS.anchor_days(date(2025, 12, 31)))
     days = OS.stock_days(date(2014, 1, 1), date(2026, 11, 24))
@@ -228,7 +227,7 @@ def test_the_default_periods_are_read_from_the_stocks_alone(small_versioned, mon
         readmodel.refresh(conn)
     f = Filters.from_query(f"period={period}", until)
     current = M.Period(f.start, f.end)
-    periods = list(dict.fromkeys([current, M.previous_period(current),
+    periods = list(dict.fromkeys([current, f.previous(),
                                   M.year_earlier(current)]))
     assert current.end == until and not M.is_whole(current, period)
     edges = []

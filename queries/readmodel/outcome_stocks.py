@@ -1,7 +1,7 @@
 """Running totals behind the outcomes page's period counts, rebuilt after every generate
 and import (service/readmodel/outcome_stocks.py); migration 0010 creates the tables
 empty, and the readers use them only once a refresh has marked them fresh for the data
-loaded (dataset_info "outcome_stocks" = the data version).
+loaded (dataset_info "outcome_stocks_2" = the data version).
 
 `outcome_stock` and `assistance_stock` hold, per unit x probation type x legal category
 and on every "stock day" (every month end from the month before the data begin to the
@@ -98,7 +98,7 @@ def anchor_days(until: date) -> list[date]:
     days = set()
     for grain in GRAINS:
         current = Period(*period_bounds(grain, until, until))
-        before, earlier = previous_period(current), year_earlier(current)
+        before, earlier = previous_period(current, grain), year_earlier(current)
         days |= {before.start - timedelta(days=1), before.end,
                  earlier.start - timedelta(days=1), earlier.end}
     return sorted(d for d in days if d <= until)

@@ -12,8 +12,11 @@ from dashboard.codes import ASSISTANCE_KINDS, ASSISTANCE_RESULTS
 from dashboard.schema import assistance, cases, violations
 from queries.dates import one_year_after
 
-MARKER = "outcome_stocks"
-"""dataset_info key: the data_version the outcome stocks were computed for."""
+MARKER = "outcome_stocks_2"
+"""dataset_info key: the data_version the outcome stocks were computed for. Its number
+goes up when the stock days change (2: the like-for-like previous periods' anchor days),
+so that stocks refreshed before are not read (the definitions answer) until
+`refresh-rollups`."""
 GROUP = ("unit_id", "probation_type", "legal_category")
 
 

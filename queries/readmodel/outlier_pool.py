@@ -23,7 +23,7 @@ on the data's last day) subtract rows of each pair's caseload days up to every b
 (Held.cumulative) instead of passing over the spells. Read once per process and data
 version: ahead of the first request (gunicorn's master before it forks, so that the
 workers share the pages), or, after an import, by a background thread while the
-definitions answer. The "outcome_stocks" marker says the data version loaded was
+definitions answer. The "outcome_stocks_2" marker says the data version loaded was
 refreshed (the pools follow it).
 """
 from __future__ import annotations
@@ -52,8 +52,9 @@ from queries.dates import days_between
 
 log = logging.getLogger(__name__)
 
-MARKER = "outcome_stocks"
-"""The pool follows the data version the outcome stocks were refreshed for."""
+MARKER = "outcome_stocks_2"
+"""The pool follows the data version the outcome stocks were refreshed for (the key of
+outcome_tables.MARKER)."""
 NAME = "outlier_pool"
 
 
