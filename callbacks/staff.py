@@ -292,7 +292,7 @@ def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
         return projection.ForecastView(level, pd.Series(dtype=float), place, None, None,
                                        None, None, fresh, None)
     last = place["month"].max().date()
-    origin = (place["month"].min() - pd.offsets.MonthEnd(1)).date()
+    origin = QF.origin(conn) or (place["month"].min() - pd.offsets.MonthEnd(1)).date()
     query = parse_qs((search or "").lstrip("?"))
     shock, error = projection.parse_shock({k: v[-1] for k, v in query.items()}, origin, last)
     trend = caseload.monthly_trend(

@@ -5,6 +5,7 @@ within the signed-in user's scope, and the national backtest stored with them.""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, false, select, true
@@ -26,6 +27,12 @@ COLUMNS = ["region_code", "unit_id", "probation_type", "month", "mean", "lower",
 def fresh(conn: Connection) -> bool:
     """The stored forecast was fitted on the data loaded now."""
     return readmodel.marked(conn, MARKER)
+
+
+def origin(conn: Connection) -> date | None:
+    """The day the stored forecast starts after: the data's last day."""
+    until = readmodel.page_info(conn).get("data_until")
+    return date.fromisoformat(until) if until else None
 
 
 def _visible(scope: Scope):
