@@ -117,6 +117,8 @@ def forecast(ctx: click.Context, backtest: bool, json_path: str | None) -> None:
     themselves); with --backtest, print its rolling-origin accuracy per region and
     nationally instead (MAPE of the model and of the seasonal naive baseline, the share
     of actual values inside the 80 % interval)."""
+    from threadpoolctl import threadpool_limits
+
     from dashboard import forecast as F
     from dashboard import migrate
     from service.readmodel import forecast as R
@@ -136,7 +138,8 @@ def forecast(ctx: click.Context, backtest: bool, json_path: str | None) -> None:
     places = sorted(k[0] for k in series if k[0] and k[1] is None and k[2] is None)
     rows = []
     for code in [*places, None]:
-        bt = F.backtest(series[(code, None, None)], refit=False)
+        with threadpool_limits(1):
+            bt = F.backtest(series[(code, None, None)], refit=False)
         rows.append({"place": code or "national", "mape": round(bt.mape, 2),
                      "naive_mape": round(bt.naive_mape, 2), "coverage": round(bt.coverage, 1),
                      "points": bt.points})

@@ -20,6 +20,7 @@ import time
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from threadpoolctl import threadpool_limits
 
 from dashboard import forecast as F
 from dashboard.filters import DATA_FROM, Filters
@@ -102,14 +103,17 @@ def refresh(conn: Connection) -> None:
     if loaded is None:
         return
     series = all_series(conn)
-    fitted = fit_all(series)
+    # Hundreds of small fits: BLAS threads only fight each other (and the app) for cores.
+    with threadpool_limits(1):
+        fitted = fit_all(series)
     stored = rows(fitted)
     if stored:
         conn.execute(caseload_forecast.insert(), stored)
     now = _now()
     values = [{"key": Q.MARKER, "value": loaded.version, "updated_at": now}]
     if (None, None, None) in series:
-        bt = F.backtest(series[(None, None, None)], refit=False)
+        with threadpool_limits(1):
+            bt = F.backtest(series[(None, None, None)], refit=False)
         values.append({"key": Q.BACKTEST, "updated_at": now,
                        "value": json.dumps(dataclasses.asdict(bt))})
     conn.execute(dataset_info.insert(), values)
