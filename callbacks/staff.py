@@ -156,7 +156,7 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
                 officers = officer_capacity(conn, counted.scope, f.as_of,
                                             Q.workload_weights_table(conn),
                                             W.CapacityParams.from_env(), unit_id=view.unit_id)
-            fv = forecast_data(conn, counted, f, view, search)
+            fv = forecast_data(conn, counted, f, view, search, data.posts)
         v = _view(ctx, f)
         q = f.to_query(region=None, unit=None)
         place_href = ((lambda code: f"/staff{f.to_query(region=code, unit=None)}")
@@ -280,10 +280,11 @@ def bind(app: dash.Dash, current) -> None:
 
 
 def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
-                  search: str | None) -> projection.ForecastView:
+                  search: str | None, posts: pd.DataFrame | None = None
+                  ) -> projection.ForecastView:
     """The forecast of the place in view and of the level below, the load it implies on
     today's filled posts and the redistribution, with the URL's shock (ctx: the Context
-    the place is counted with)."""
+    the place is counted with; `posts`: posts_by_unit's frame, when already read)."""
     scope, level = ctx.scope, view.level
     region = view.place.region_code if view.place is not None else None
     place = QF.place(conn, scope, region, view.place.unit_id if level == "unit" else None)
@@ -306,7 +307,7 @@ def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
              if level != "unit" or shock else None)
     if shock is not None:
         place = _shocked(place, items, shock)
-    table = (_forecast_table(conn, scope, f.as_of, level, region, last, shock, items)
+    table = (_forecast_table(conn, scope, f.as_of, level, region, last, shock, items, posts)
              if level != "unit" else None)
     return projection.ForecastView(level, history, place, table, QF.national_backtest(conn),
                                    shock, error, fresh, origin)
@@ -329,13 +330,15 @@ def _shocked(place: pd.DataFrame, items: pd.DataFrame, shock) -> pd.DataFrame:
 
 
 def _forecast_table(conn, scope: Scope, as_of: date, level: str, region: str | None,
-                    last: date, shock, items: pd.DataFrame) -> pd.DataFrame:
+                    last: date, shock, items: pd.DataFrame,
+                    posts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per place of the level below: cases today and forecast, capacity of today's filled
     posts now and in 12 months (and with the shock), the posts recommended now and under
     the forecast (and with the shock)."""
     params = W.CapacityParams.from_env()
     weights = Q.weights_frame(Q.weight_rows(conn))
-    posts = Q.posts_by_unit(conn, scope, as_of, region)
+    if posts is None:
+        posts = Q.posts_by_unit(conn, scope, as_of, region)
     below = QF.below(conn, scope, region if level == "region" else None)
     key = staffing.place_key(level)
     ahead_rows = below[below["month"] == pd.Timestamp(last)]
