@@ -339,7 +339,7 @@ def _forecast_table(conn, scope: Scope, as_of: date, level: str, region: str | N
     weights = Q.weights_frame(Q.weight_rows(conn))
     if posts is None:
         posts = Q.posts_by_unit(conn, scope, as_of, region)
-    below = QF.below(conn, scope, region if level == "region" else None)
+    below = QF.below(conn, scope, region if level == "region" else None, last)
     key = staffing.place_key(level)
     ahead_rows = below[below["month"] == pd.Timestamp(last)]
     place_col = "region_code" if level == "nation" else "unit_id"

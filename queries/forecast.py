@@ -66,13 +66,17 @@ def place(conn: Connection, scope: Scope, region: str | None = None,
     return _frame(conn, and_(*where))
 
 
-def below(conn: Connection, scope: Scope, region: str | None = None) -> pd.DataFrame:
+def below(conn: Connection, scope: Scope, region: str | None = None,
+          month: date | None = None) -> pd.DataFrame:
     """The forecast of the level below the place: the regions of the nation (region None)
-    or the units of a region, all types and each type, within the scope."""
+    or the units of a region, all types and each type, within the scope; one month-end
+    only when `month` is given."""
     if region is None:
         where = and_(cf.c.region_code.is_not(None), cf.c.unit_id.is_(None))
     else:
         where = and_(cf.c.region_code == region, cf.c.unit_id.is_not(None))
+    if month is not None:
+        where = and_(where, cf.c.month == month)
     return _frame(conn, and_(_visible(scope), where))
 
 

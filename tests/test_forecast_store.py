@@ -84,3 +84,11 @@ def test_place_outside_the_scope_is_empty(fixture_engine):
         own = Q.place(conn, Scope("unit_head", unit_id=3), "KZ-75", 3)
     # Unit 3: all types, sentence, post-penitentiary (case 10), penitentiary (case 11).
     assert len(own) == 4 * 12
+
+
+def test_below_one_month(fixture_engine):
+    with fixture_engine.connect() as conn:
+        frame = Q.below(conn, Scope.nation(), "KZ-71", date(2026, 12, 31))
+    # Units 1 and 2, all types and each of their types (1: sentence, post-penitentiary;
+    # 2: pre-trial, sentence), the last month only.
+    assert len(frame) == 6 and set(frame["month"]) == {pd.Timestamp("2026-12-31")}
