@@ -121,6 +121,7 @@ def forecast(ctx: click.Context, backtest: bool, json_path: str | None) -> None:
 
     from dashboard import forecast as F
     from dashboard import migrate
+    from service import load
     from service.readmodel import forecast as R
 
     engine = engine_for(ctx.obj["database_url"])
@@ -134,7 +135,9 @@ def forecast(ctx: click.Context, backtest: bool, json_path: str | None) -> None:
         click.echo(f"forecast fitted and stored in {time.perf_counter() - started:.1f} s")
         return
     with engine.connect() as conn:
-        series = R.all_series(conn)
+        series = R.all_series(conn) if load.holds_data(engine) else {}
+    if (None, None, None) not in series:
+        raise UserError("the database holds no data to backtest")
     places = sorted(k[0] for k in series if k[0] and k[1] is None and k[2] is None)
     rows = []
     for code in [*places, None]:

@@ -144,3 +144,8 @@ def test_forecast_backtest_on_the_demo_data(generated, tmp_path, capsys):
     assert len(rows) == 21  # the 20 regions and the nation
     assert national["mape"] < national["naive_mape"]
     assert 0 < national["coverage"] <= 100
+
+
+def test_forecast_backtest_without_data_is_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert_one_line_error(run("forecast", "--backtest", database_url=url), "no data")
