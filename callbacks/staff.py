@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from urllib.parse import parse_qs
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, html, no_update
 
 from callbacks.context import Context
@@ -19,17 +21,19 @@ from callbacks.views import (
     parse_filters,
     unit_param,
 )
-from dashboard import cache, staffing
+from dashboard import cache, projection, staffing
 from dashboard import workload as W
 from dashboard.cache import cached
 from dashboard.codes import PROBATION_TYPES
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
 from dashboard.scope import Scope
+from layouts import forecast as LF
 from layouts import pages
 from layouts import staff as L
 from layouts.shell import breadcrumbs
-from queries import places
+from queries import caseload, places
+from queries import forecast as QF
 from queries import staff as Q
 
 GROWTH_IDS = tuple(f"staff-growth-{p}" for p in PROBATION_TYPES)
@@ -152,6 +156,7 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
                 officers = officer_capacity(conn, counted.scope, f.as_of,
                                             Q.workload_weights_table(conn),
                                             W.CapacityParams.from_env(), unit_id=view.unit_id)
+            fv = forecast_data(conn, counted, f, view, search, data.posts)
         v = _view(ctx, f)
         q = f.to_query(region=None, unit=None)
         place_href = ((lambda code: f"/staff{f.to_query(region=code, unit=None)}")
@@ -165,10 +170,13 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
             crumbs += [(view.place.region_name, region_href), (view.place.unit_name, None)]
         body = L.redistribution_body(r, data.names, ctx.lang, data.params)
         below = None if view.level == "nation" else pages.below_title(view, ctx.lang)
+        hidden = {k: v for k, v in (("region", f.region), ("unit", f.unit_id)) if v}
+        section = LF.forecast_section(fv, data.names, ctx.lang, data.params.nominal_target,
+                                      hidden, f"/staff{f.to_query()}")
         return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
                             body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
                             lambda officer_id: f"/staff/officer/{officer_id}{q}",
-                            below_title=below, officers=officers)
+                            below_title=below, officers=officers, forecast=section)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
@@ -269,3 +277,100 @@ def bind(app: dash.Dash, current) -> None:
                                                               strict=True)))
         except places.NotFound:  # a ?unit= that names no unit: nothing to redistribute
             return no_update
+
+
+def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
+                  search: str | None, posts: pd.DataFrame | None = None
+                  ) -> projection.ForecastView:
+    """The forecast of the place in view and of the level below, the load it implies on
+    today's filled posts and the redistribution, with the URL's shock (ctx: the Context
+    the place is counted with; `posts`: posts_by_unit's frame, when already read)."""
+    scope, level = ctx.scope, view.level
+    region = view.place.region_code if view.place is not None else None
+    place = QF.place(conn, scope, region, view.place.unit_id if level == "unit" else None)
+    fresh = QF.fresh(conn)
+    if place.empty:
+        return projection.ForecastView(level, pd.Series(dtype=float), place, None, None,
+                                       None, None, fresh, None)
+    last = place["month"].max().date()
+    origin = QF.origin(conn) or (place["month"].min() - pd.offsets.MonthEnd(1)).date()
+    query = parse_qs((search or "").lstrip("?"))
+    shock, error = projection.parse_shock({k: v[-1] for k, v in query.items()}, origin, last)
+    trend = caseload.monthly_trend(
+        conn, scope, dataclasses.replace(view.filters(f, scope), probation_type=None,
+                                         legal_category=None, officer_id=None),
+        date(origin.year - 3, 1, 1))
+    history = (trend.groupby("month_end")["cases"].sum() if len(trend)
+               else pd.Series(dtype=float))
+    history.index = pd.to_datetime(history.index)
+    items = (Q.work_items_by_unit(conn, scope, f.as_of, region)
+             if level != "unit" or shock else None)
+    if shock is not None:
+        place = _shocked(place, items, shock)
+    table = (_forecast_table(conn, scope, f.as_of, level, region, last, shock, items, posts)
+             if level != "unit" else None)
+    return projection.ForecastView(level, history, place, table, QF.national_backtest(conn),
+                                   shock, error, fresh, origin)
+
+
+def _shocked(place: pd.DataFrame, items: pd.DataFrame, shock) -> pd.DataFrame:
+    """`place` with a "shocked" column on its all-types rows: the forecast with the shock."""
+    cases = items[items["work_item"] == "case"]
+    ptype = projection.shock_type(shock)
+    category_today = float(cases.loc[cases["legal_category"] == shock.category, "items"].sum())
+    type_today = float(cases.loc[cases["probation_type"] == ptype, "items"].sum())
+    total = place["probation_type"].isna()
+    of_type = place[place["probation_type"] == ptype].set_index("month")["mean"]
+    mean = place[total].set_index("month")["mean"]
+    line = projection.shocked_line(mean, category_today, type_today,
+                                   of_type.reindex(mean.index).fillna(type_today), shock)
+    out = place.copy()
+    out.loc[total, "shocked"] = line.to_numpy()
+    return out
+
+
+def _forecast_table(conn, scope: Scope, as_of: date, level: str, region: str | None,
+                    last: date, shock, items: pd.DataFrame,
+                    posts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per place of the level below: cases today and forecast, capacity of today's filled
+    posts now and in 12 months (and with the shock), the posts recommended now and under
+    the forecast (and with the shock)."""
+    params = W.CapacityParams.from_env()
+    weights = Q.weights_frame(Q.weight_rows(conn))
+    if posts is None:
+        posts = Q.posts_by_unit(conn, scope, as_of, region)
+    below = QF.below(conn, scope, region if level == "region" else None, last)
+    key = staffing.place_key(level)
+    ahead_rows = below[below["month"] == pd.Timestamp(last)]
+    place_col = "region_code" if level == "nation" else "unit_id"
+    by_type = ahead_rows[ahead_rows["probation_type"].notna()]
+    ahead = {(int(p) if key == "unit_id" else p, t_): m for p, t_, m in zip(
+        by_type[place_col], by_type["probation_type"], by_type["mean"], strict=True)}
+    totals = ahead_rows[ahead_rows["probation_type"].isna()].set_index(place_col)
+    if key == "unit_id":
+        totals.index = totals.index.astype(int)
+    filled = staffing.posts_by_place(posts, level)["filled"]
+    today = projection.cases_today(items, key).groupby(level=0).sum()
+
+    def points(frame):
+        return staffing.points_by_place(frame, weights, as_of, level)
+
+    loads = {"now": points(items), "ahead": points(projection.projected_items(items, key, ahead))}
+    if shock is not None:
+        loads["shock"] = points(projection.projected_items(items, key, ahead, shock))
+    out = pd.DataFrame(index=sorted(set(filled.index) | set(totals.index), key=str))
+    out["cases"] = today.reindex(out.index).fillna(0.0)
+    for col in ("mean", "lower", "upper"):
+        out[col] = totals[col].reindex(out.index) if len(totals) else float("nan")
+    out["filled"] = filled.reindex(out.index).fillna(0)
+    for name, pts in loads.items():
+        pts = pts.reindex(out.index).fillna(0.0)
+        out[f"capacity_{name}"] = [projection.capacity_pct(p, n, params.nominal_target)
+                                   for p, n in zip(pts, out["filled"], strict=True)]
+        r = staffing.recommend(posts, pts, level, params)
+        rec = r.places.set_index("place") if r is not None else None
+        if name == "now" and rec is not None:
+            out["posts"] = rec["posts"].reindex(out.index)
+        out[f"recommended_{name}"] = (rec["recommended"].reindex(out.index)
+                                      if rec is not None else float("nan"))
+    return out.rename_axis("place").reset_index()

@@ -225,6 +225,24 @@ dataset_info = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# --- The caseload forecast (issue 30): month-end counts on the register for the 12 months
+# after the data's last day, with the 80 % interval, per place x probation type. Derived
+# data: service/readmodel/forecast.py rewrites every row on each refresh.
+caseload_forecast = Table(
+    "caseload_forecast",
+    metadata,
+    Column("region_code", String(5), comment="NULL: the nation"),
+    Column("unit_id", Integer, comment="NULL: the region (or the nation)"),
+    Column("probation_type", String(20), comment="NULL: all types"),
+    Column("month", Date, nullable=False, comment="the month's end"),
+    Column("mean", Float, nullable=False),
+    Column("lower", Float, nullable=False),
+    Column("upper", Float, nullable=False),
+    Column("method", String(16), nullable=False, comment="ets or seasonal_naive"),
+    Column("reason", String(16), comment="why seasonal_naive: short, zero, failed"),
+    Index("ix_caseload_forecast_place", "region_code", "unit_id", "month"),
+)
+
 # Load order (parents first); delete in reverse.
 # A milestone is open (due and not done) on the days strictly between due_on and
 # completed_on; one done on or before its due day never is (an empty range).

@@ -263,7 +263,7 @@ def load_source(p: CapacityParams, lang: str) -> str:
 def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: html.Div,
                place_href: Callable[[object], str], unit_href: Callable[[int], str],
                officer_href: Callable[[int], str], below_title: str | None = None,
-               officers: pd.DataFrame | None = None) -> html.Div:
+               officers: pd.DataFrame | None = None, forecast=None) -> html.Div:
     """The nation's regions or a region's units by posts; for a unit (`officers` given),
     its officers by capacity in their place. `below_title` names the level below and the
     place ("Units of Astana")."""
@@ -326,6 +326,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                 units_table(data.units, data.unit_names, lang, unit_href),
             ]), xl=5) if officers is None else None,
         ]),
+        forecast,
         html.Section([
             html.H2(t("staff.redistribution.title", lang), className="h5"),
             whatif_controls(lang) if data.level != "unit" else None,

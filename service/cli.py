@@ -140,6 +140,58 @@ def refresh_rollups(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--backtest", is_flag=True,
+              help="Score the model against the seasonal naive one over the last 24 months.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Also write the backtest as JSON to this file.")
+@click.pass_context
+def forecast(ctx: click.Context, backtest: bool, json_path: str | None) -> None:
+    """Fit and store the 12-month caseload forecast again (generate and import do it
+    themselves); with --backtest, print its rolling-origin accuracy per region and
+    nationally instead (MAPE of the model and of the seasonal naive baseline, the share
+    of actual values inside the 80 % interval)."""
+    from threadpoolctl import threadpool_limits
+
+    from dashboard import forecast as F
+    from dashboard import migrate
+    from service import load
+    from service.readmodel import forecast as R
+
+    engine = engine_for(ctx.obj["database_url"])
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    if not backtest:
+        if json_path:
+            raise click.UsageError("--json goes with --backtest")
+        with engine.begin() as conn:
+            R.refresh(conn)
+        click.echo(f"forecast fitted and stored in {time.perf_counter() - started:.1f} s")
+        return
+    with engine.connect() as conn:
+        series = R.all_series(conn) if load.holds_data(engine) else {}
+    if (None, None, None) not in series:
+        raise UserError("the database holds no data to backtest")
+    places = sorted(k[0] for k in series if k[0] and k[1] is None and k[2] is None)
+    rows = []
+    for code in [*places, None]:
+        with threadpool_limits(1):
+            bt = F.backtest(series[(code, None, None)], refit=False)
+        rows.append({"place": code or "national", "mape": round(bt.mape, 2),
+                     "naive_mape": round(bt.naive_mape, 2), "coverage": round(bt.coverage, 1),
+                     "points": bt.points})
+    click.echo(f"{'place':<10} {'ETS MAPE %':>10} {'naive MAPE %':>12} {'80% cover %':>11}")
+    for r in rows:
+        click.echo(f"{r['place']:<10} {r['mape']:>10.2f} {r['naive_mape']:>12.2f} "
+                   f"{r['coverage']:>11.1f}")
+    click.echo(f"({rows[-1]['points']} forecasts per place: 24 origins, up to 12 months "
+               f"ahead; {time.perf_counter() - started:.1f} s)")
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as out:
+            json.dump({"months": 24, "horizon": F.HORIZON, "level": F.LEVEL, "rows": rows},
+                      out, ensure_ascii=False, indent=1)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--debug", is_flag=True)

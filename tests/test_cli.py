@@ -136,3 +136,26 @@ def test_scale_one_hits_the_published_figures(scale_one):
     outside = [(f["key"], f["measured"], f["published"]) for f in figures if not f["within"]]
     assert outside == []
     assert len(figures) == len(calibration.FIGURES)
+
+
+def test_forecast_backtest_on_the_demo_data(generated, tmp_path, capsys):
+    """The backtest runs on the demo data and the model beats the seasonal naive baseline
+    nationally; --json writes the same rows."""
+    from service.cli import main
+
+    engine = generated(0.02, 42)
+    url = engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "backtest.json"
+    assert main(["--database-url", url, "forecast", "--backtest", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads(out.read_text())["rows"]
+    national = rows[-1]
+    assert national["place"] == "national" and "national" in printed
+    assert len(rows) == 21  # the 20 regions and the nation
+    assert national["mape"] < national["naive_mape"]
+    assert 0 < national["coverage"] <= 100
+
+
+def test_forecast_backtest_without_data_is_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert_one_line_error(run("forecast", "--backtest", database_url=url), "no data")

@@ -8,15 +8,15 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.schema import DATA_TABLES, dataset_info
+from dashboard.schema import DATA_TABLES, caseload_forecast, dataset_info
 from queries.readmodel import outcome_tables
 from queries.readmodel import rollups as rollup_tables
 from queries.readmodel import stocks as stock_tables
-from service.readmodel import outcome_stocks, rollups, stocks
+from service.readmodel import forecast, outcome_stocks, rollups, stocks
 
 TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stock,
           stock_tables.officer_narrowed_stock, stock_tables.headcount_stock,
-          *outcome_tables.TABLES)
+          *outcome_tables.TABLES, caseload_forecast)
 """The read models' tables (the rollups are materialized views on PostgreSQL)."""
 
 
@@ -40,3 +40,4 @@ def refresh(conn: Connection | Engine) -> None:
                                                   updated_at=stocks._now()))
     stocks.refresh(conn)
     outcome_stocks.refresh(conn)
+    forecast.refresh(conn)

@@ -1,0 +1,127 @@
+"""Fitting and storing the caseload forecast (dashboard/forecast.py) for the data loaded
+now: the nation, every region and every unit, all types and each type. Called last by
+service.readmodel.refresh, so the month-end series come from the read models just built.
+
+The series are queries.caseload.monthly_trend's (the month-end numbers since 2014), asked
+once per unit; a region's and the nation's are the sums of their units'. Parameters are
+fitted on the nation's series (all types and each type) and on each region's total; a
+region's types and its units' series are forecast with their region's parameters (pooled:
+a unit's few dozen cases are too noisy to fit four parameters on, and 1,100 fits would not
+fit in the refresh's minute). The national backtest is stored beside them for the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from threadpoolctl import threadpool_limits
+
+from dashboard import forecast as F
+from dashboard.filters import DATA_FROM, Filters
+from dashboard.schema import caseload_forecast, dataset_info, units
+from dashboard.scope import Scope
+from queries import caseload, readmodel
+from queries import forecast as Q
+from queries.readmodel import readers  # noqa: F401 - the trend read from the rollup
+
+log = logging.getLogger(__name__)
+
+Key = tuple  # (region_code | None, unit_id | None, probation_type | None)
+
+
+def unit_series(conn: Connection) -> dict[Key, pd.Series]:
+    """(region, unit, type or None for all) -> the month-end counts since DATA_FROM up to
+    the data's last day, for every unit."""
+    loaded = readmodel.loaded(conn)
+    f = dataclasses.replace(Filters.default(loaded.until), as_of=loaded.until)
+    out: dict[Key, pd.Series] = {}
+    for unit_id, region in conn.execute(select(units.c.id, units.c.region_code)
+                                        .order_by(units.c.id)).all():
+        trend = caseload.monthly_trend(conn, Scope.nation(),
+                                       dataclasses.replace(f, unit_id=unit_id), DATA_FROM)
+        if trend.empty:
+            continue
+        wide = trend.pivot(index="month_end", columns="probation_type", values="cases")
+        wide.index = pd.to_datetime(wide.index)
+        for ptype in wide.columns:
+            out[(region, unit_id, ptype)] = wide[ptype].astype(float)
+        out[(region, unit_id, None)] = wide.sum(axis=1).astype(float)
+    return out
+
+
+def all_series(conn: Connection) -> dict[Key, pd.Series]:
+    """unit_series with the regions' and the nation's (sums of their units')."""
+    series = unit_series(conn)
+    sums: dict[Key, pd.Series] = {}
+    for (region, _, ptype), y in series.items():
+        for key in ((region, None, ptype), (None, None, ptype)):
+            sums[key] = sums[key].add(y, fill_value=0) if key in sums else y
+    return {**series, **sums}
+
+
+def fit_all(series: dict[Key, pd.Series]) -> dict[Key, F.Forecast]:
+    """The forecast of every series, fitting only the nation's and the regions' totals
+    (and the nation's types); everything else with its region's parameters."""
+    fitted: dict[Key, F.Forecast] = {}
+    for key in [k for k in series if k[1] is None and (k[0] is None or k[2] is None)]:
+        fitted[key] = F.forecast(series[key])
+    for key, y in series.items():
+        if key in fitted:
+            continue
+        region_total = fitted.get((key[0], None, None))
+        params = region_total.params if region_total else None
+        if params is None:
+            params = fitted[(None, None, None)].params if (None, None, None) in fitted else None
+        fitted[key] = F.forecast(y, params=params) if params else F.forecast(y)
+    return fitted
+
+
+def rows(fitted: dict[Key, F.Forecast]) -> list[dict]:
+    out = []
+    for (region, unit_id, ptype), fc in fitted.items():
+        for month, r in fc.frame.iterrows():
+            out.append({"region_code": region, "unit_id": unit_id, "probation_type": ptype,
+                        "month": month.date(), "mean": float(r["mean"]),
+                        "lower": float(r["lower"]), "upper": float(r["upper"]),
+                        "method": fc.method, "reason": fc.reason})
+    return out
+
+
+def refresh(conn: Connection) -> None:
+    """Fit and store the forecast for the data loaded now, with the national backtest,
+    and mark it fresh for the data version."""
+    started = time.perf_counter()
+    conn.execute(caseload_forecast.delete())
+    conn.execute(dataset_info.delete().where(dataset_info.c.key.in_([Q.MARKER, Q.BACKTEST])))
+    loaded = readmodel.loaded(conn)
+    if loaded is None:
+        return
+    series = all_series(conn)
+    # Hundreds of small fits: BLAS threads only fight each other (and the app) for cores.
+    with threadpool_limits(1):
+        fitted = fit_all(series)
+    stored = rows(fitted)
+    if stored:
+        conn.execute(caseload_forecast.insert(), stored)
+    now = _now()
+    values = [{"key": Q.MARKER, "value": loaded.version, "updated_at": now}]
+    if (None, None, None) in series:
+        with threadpool_limits(1):
+            bt = F.backtest(series[(None, None, None)], refit=False)
+        values.append({"key": Q.BACKTEST, "updated_at": now,
+                       "value": json.dumps(dataclasses.asdict(bt))})
+    conn.execute(dataset_info.insert(), values)
+    log.info("forecast: %d series, %d rows in %.1f s", len(fitted), len(stored),
+             time.perf_counter() - started)
+
+
+def _now():
+    from service.readmodel.stocks import _now as now
+
+    return now()

@@ -1,0 +1,74 @@
+"""The staff page's forecast section called as a plain function on the hand fixture
+(tests/fixture_small.py): the chart and table for each role, the backtest under the chart,
+the shock from the URL, and a bad shock refused with a message and nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from callbacks import staff as views
+from callbacks.context import Context
+from dashboard.config import Settings
+from dashboard.scope import Scope
+from tests import fixture_small
+from tests.helpers import text_of
+
+NATION = Scope.nation()
+ASTANA = Scope("region_head", region_code="KZ-71")
+MEDEU = Scope("unit_head", unit_id=3)
+SHOCK = "?shock_category=conditionally_sentenced&shock_pct=-50&shock_date=2026-03-01"
+
+
+@pytest.fixture
+def make_ctx(engine):
+    fixture_small.load(engine)
+
+    def make(scope=NATION, lang="en"):
+        return Context(engine=engine, scope=scope, lang=lang,
+                       settings=Settings(database_url="sqlite://"))
+    return make
+
+
+def test_the_ministry_sees_the_regions_forecast(make_ctx):
+    text = text_of(views.staff(make_ctx(), ""))
+    assert "Forecast of the probation register: 12 months" in text
+    assert "staff-forecast-figure" in text and "staff-forecast-table" in text
+    assert "Accuracy nationally over the last 24 months" in text
+    # The regions with units (Shymkent has none and no forecast, but its posts: none).
+    assert '"Astana"' in text and '"Almaty"' in text
+    assert "Capacity with the scenario" not in text
+
+
+def test_a_region_head_sees_their_units_only(make_ctx):
+    text = text_of(views.staff(make_ctx(ASTANA), ""))
+    assert "Yesil District" in text and "Saryarka District" in text
+    assert "Medeu District" not in text.split("staff-forecast-table")[1].split("staff-shock")[0]
+
+
+def test_a_unit_head_sees_the_chart_without_a_table(make_ctx):
+    text = text_of(views.staff(make_ctx(MEDEU, "ru"), ""))
+    assert "Прогноз числа состоящих на учёте службы пробации" in text
+    assert "staff-forecast-figure" in text and "staff-forecast-table" not in text
+
+
+def test_a_shock_adds_its_columns_and_line(make_ctx):
+    plain = text_of(views.staff(make_ctx(), ""))
+    text = text_of(views.staff(make_ctx(), SHOCK))
+    assert "Capacity with the scenario" in text and "Recommended with the scenario" in text
+    assert "Forecast with the scenario" in text
+    assert "Scenario: " in text and "“Conditionally sentenced”" in text
+    assert plain != text
+
+
+@pytest.mark.parametrize("search, message", [
+    ("?shock_category=amnesty&shock_pct=-20&shock_date=2026-03-01", "category is unknown"),
+    ("?shock_category=parole&shock_pct=-500&shock_date=2026-03-01", "number from −100 to 200"),
+    ("?shock_category=parole&shock_pct=x&shock_date=2026-03-01", "number from −100 to 200"),
+    ("?shock_category=parole&shock_pct=-20&shock_date=2030-03-01", "forecast's 12 months"),
+    ("?shock_category=parole&shock_pct=-20&shock_date=2026-02-30", "forecast's 12 months"),
+    ("?shock_category=parole&shock_pct=-20", "needs a category, a percent and a date"),
+])
+def test_a_bad_shock_is_refused_and_changes_nothing(make_ctx, search, message):
+    text = text_of(views.staff(make_ctx(), search))
+    assert message in text and "nothing was changed" in text
+    assert "Capacity with the scenario" not in text
