@@ -138,9 +138,23 @@ def test_scale_one_hits_the_published_figures(scale_one):
     assert len(figures) == len(calibration.FIGURES)
 
 
+@pytest.mark.slow
+def test_the_forecast_beats_the_seasonal_naive_on_the_demo_data(scale_one, tmp_path):
+    """The demo data at scale 1 (as `make demo` builds it): the stored forecast's model beats
+    the seasonal naive baseline nationally in the rolling-origin backtest."""
+    assert scale_one.returncode == 0, scale_one.stderr
+    out = tmp_path / "backtest.json"
+    result = run("forecast", "--backtest", "--json", str(out), database_url=scale_one.url)
+    assert result.returncode == 0, result.stderr
+    national = json.loads(out.read_text())["rows"][-1]
+    assert national["place"] == "national"
+    assert national["mape"] < national["naive_mape"], national
+
+
 def test_forecast_backtest_on_the_demo_data(generated, tmp_path, capsys):
-    """The backtest runs on the demo data and the model beats the seasonal naive baseline
-    nationally; --json writes the same rows."""
+    """The backtest runs on a small generated dataset and --json writes the rows it prints
+    (at scale 0.02 the noise of a few hundred people beats any model: the comparison with the
+    baseline is made at scale 1, below)."""
     from service.cli import main
 
     engine = generated(0.02, 42)
@@ -152,7 +166,7 @@ def test_forecast_backtest_on_the_demo_data(generated, tmp_path, capsys):
     national = rows[-1]
     assert national["place"] == "national" and "national" in printed
     assert len(rows) == 21  # the 20 regions and the nation
-    assert national["mape"] < national["naive_mape"]
+    assert 0 < national["mape"] < 20 and 0 < national["naive_mape"] < 20
     assert 0 < national["coverage"] <= 100
 
 
