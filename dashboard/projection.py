@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -35,6 +35,19 @@ class Shock:
         return 1 + self.pct / 100
 
 
+def typed_date(text: str) -> date | None:
+    """A day as the form gives it: ISO (2027-03-01) or DD.MM.YYYY (01.03.2027); None if
+    neither."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        return None
+
+
 def parse_shock(params: Mapping[str, str], after: date, last: date
                 ) -> tuple[Shock | None, str | None]:
     """The shock of the URL's parameters, or the catalog key of what is wrong with them
@@ -53,9 +66,8 @@ def parse_shock(params: Mapping[str, str], after: date, last: date
         return None, "staff.forecast.shock.bad_pct"
     if not (SHOCK_MIN <= pct <= SHOCK_MAX) or pct != pct:
         return None, "staff.forecast.shock.bad_pct"
-    try:
-        day = date.fromisoformat(given["shock_date"])
-    except ValueError:
+    day = typed_date(given["shock_date"])
+    if day is None:
         return None, "staff.forecast.shock.bad_date"
     if not after < day <= last:
         return None, "staff.forecast.shock.bad_date"

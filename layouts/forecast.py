@@ -6,7 +6,7 @@ scenario lives in the URL). Pure: everything shown is passed in."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -74,6 +74,18 @@ def forecast_table(table: pd.DataFrame, names: Mapping, level: str, lang: str, s
     return _table(header, rows, lang, "staff-forecast-table", t("staff.forecast.table", lang))
 
 
+def _date_value(value, lang: str) -> str:
+    """The shock's day as typed in the form: DD.MM.YYYY in kk and ru, ISO in en."""
+    return value.isoformat() if lang == "en" else day(value, lang)
+
+
+def _example_day(fv: ForecastView):
+    """The first day of the second month after the forecast's start, shown as an example of
+    how to type a day."""
+    start = fv.origin or date.today()
+    return (start.replace(day=1) + timedelta(days=40)).replace(day=1)
+
+
 def shock_form(fv: ForecastView, lang: str, hidden: Mapping[str, str]) -> html.Form:
     """The scenario's parameters as a GET form to the same page (the place kept hidden)."""
     shock = fv.shock
@@ -94,8 +106,12 @@ def shock_form(fv: ForecastView, lang: str, hidden: Mapping[str, str]) -> html.F
                                value=shock.pct if shock else -20)], md=2),
             dbc.Col([dbc.Label(t("staff.forecast.shock.date", lang), html_for="shock-date",
                                className="small mb-0"),
-                     dbc.Input(id="shock-date", name="shock_date", type="date", size="sm",
-                               value=shock.day.isoformat() if shock else None)], md=3),
+                     # Text, not type="date": the browser would show its own locale's
+                     # order (MM/DD/YYYY); kk and ru read DD.MM.YYYY (parse_shock takes both).
+                     dbc.Input(id="shock-date", name="shock_date", type="text", size="sm",
+                               inputmode="numeric",
+                               placeholder=_date_value(_example_day(fv), lang),
+                               value=_date_value(shock.day, lang) if shock else None)], md=3),
             dbc.Col(html.Button(t("staff.forecast.shock.apply", lang), type="submit",
                                 className="btn btn-sm btn-primary mt-3"), md=2),
         ], className="g-2 align-items-end"),

@@ -24,6 +24,14 @@ def test_a_good_shock():
     assert shock.factor == pytest.approx(0.8)
 
 
+def test_the_day_as_typed_in_kk_and_ru():
+    """The form's day reads DD.MM.YYYY in kk and ru; the URL may also carry ISO."""
+    shock, error = P.parse_shock({"shock_category": "parole", "shock_pct": "-20",
+                                  "shock_date": "01.03.2026"}, AFTER, LAST)
+    assert error is None and shock.day == date(2026, 3, 1)
+    assert P.typed_date("31.02.2026") is None and P.typed_date("03/01/2026") is None
+
+
 @pytest.mark.parametrize("params, error", [
     ({"shock_category": "parole"}, "incomplete"),
     ({"shock_category": "x", "shock_pct": "1", "shock_date": "2026-03-01"}, "bad_category"),
