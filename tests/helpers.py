@@ -256,7 +256,7 @@ class Watched:
 
     def reveal(self, selector: str):
         """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
-        (assets/ag-grid-on-demand.js) and a chart is drawn only near the viewport."""
+        (assets/ag-grid-on-demand.js)."""
         self.page.locator(selector).scroll_into_view_if_needed()
         self.settle()
 
