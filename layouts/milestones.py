@@ -262,7 +262,7 @@ def worklist_grid(lang: str) -> dag.AgGrid:
     columns = [
         col("case_id", "case", cellRenderer="markdown", **number_filter),
         col("officer", "officer", cellRenderer="markdown", **text_filter),
-        col("unit", "unit", sortable=True),
+        col("unit", "unit", sortable=True, tooltipField="unit"),
         col("kind", "kind", tooltipField="rule", **text_filter),
         col("probation_type", "type"),
         col("due_on", "due_on"),
@@ -271,7 +271,9 @@ def worklist_grid(lang: str) -> dag.AgGrid:
     ]
     return dag.AgGrid(
         id=WORKLIST_ID, columnDefs=columns, rowModelType="infinite",
-        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 110},
+        # Long headers wrap rather than being cut off (kk and ru, a phone).
+        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 110,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"cacheBlockSize": WORKLIST_BLOCK, "maxBlocksInCache": 10,
                          "rowBuffer": 0, "tooltipShowDelay": 300},
         className="ag-theme-alpine", style={"height": "480px", "width": "100%"})

@@ -119,10 +119,11 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
                 None if fixed_region else any_label, disabled=fixed_region),
         dbc.Col(dbc.Button(t("shell.filters.apply", lang), id="filter-apply", size="sm",
                            color="primary", className="mt-3"), xs="auto"),
-        dbc.Col(html.Div(id="filter-place", className="small fw-semibold"), xs=12,
-                className="filter-place"),
     ], className="g-2 align-items-end"), id="filter-collapse", is_open=False,
-        className="filter-collapse")],
+        className="filter-collapse"),
+        # Outside the fold: a phone still says which place is in view.
+        html.Div(html.Div(id="filter-place", className="small fw-semibold"),
+                 className="filter-place mt-2")],
         className="border rounded p-2 mb-3 bg-light filter-bar d-print-none",
         **{"aria-label": t("shell.filters.title", lang)})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, expect
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +77,30 @@ def test_every_page_fits_a_laptop_and_a_phone(watched):
         page.set_viewport_size({"width": 1440, "height": 900})
         watched.choose_language("en")
     assert not problems, "\n".join(problems)
+
+
+def test_the_menu_and_the_filters_fold_on_a_phone(watched):
+    watched.sign_in("minister")
+    page = watched.page
+    # A laptop: the sections and the filters are in view, no buttons to open them.
+    assert page.locator("#nav-caseload").is_visible()
+    assert page.locator("#filter-apply").is_visible()
+    assert not page.locator("#shell-menu-toggle").is_visible()
+    assert not page.locator("#filter-toggle").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    watched.open("/caseload")
+    assert not page.locator("#nav-staff").is_visible()
+    assert not page.locator("#filter-apply").is_visible()
+    page.click("#shell-menu-toggle")
+    expect(page.locator("#nav-staff")).to_be_visible()
+    expect(page.locator("#shell-menu-toggle")).to_have_attribute("aria-expanded", "true")
+    page.click("#nav-staff")  # a new page folds the menu again
+    page.wait_for_url("**/staff*")
+    expect(page.locator("#nav-staff")).to_be_hidden()
+    page.click("#filter-toggle")
+    expect(page.locator("#filter-apply")).to_be_visible()
+    page.select_option("#filter-type", "sentence")
+    page.click("#filter-apply")  # a new query folds the filters again
+    page.wait_for_url(lambda url: "type=sentence" in url)
+    expect(page.locator("#filter-apply")).to_be_hidden()
+    page.set_viewport_size({"width": 1440, "height": 900})
