@@ -103,7 +103,7 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
     # filled by them); from md up they are always open (assets/shell.css).
     toggle = html.Button(t("shell.filters.title", lang), id="filter-toggle", n_clicks=0,
                          type="button",
-                         className="btn btn-sm btn-outline-secondary d-md-none filter-toggle",
+                         className="btn btn-sm btn-outline-dark d-md-none filter-toggle",
                          **{"aria-controls": "filter-collapse", "aria-expanded": "false"})
     return html.Section([toggle, dbc.Collapse(dbc.Row([
         _select("filter-period", t("shell.filters.period", lang),
