@@ -12,13 +12,13 @@
  *
  * 2. When a chart is drawn. dcc.Graph draws every chart of a page as soon as plotly.js
  *    has arrived, all in one task of the main thread: 0.3-1 s on the pages with six or
- *    more charts, most of them below the fold. Plotly.react is wrapped so that a chart's
- *    first drawing waits until its box comes within 300 px of the viewport, and each chart
- *    is drawn in a task of its own. The promise dcc.Graph waits for resolves once the chart
- *    is drawn (it then binds the click and hover events), a newer figure sent meanwhile
- *    replaces the waiting one, and a chart already drawn is redrawn at once. Charts meant
- *    for printing (the review's, .review-chart) and every chart still waiting when the
- *    page is printed are drawn at once. */
+ *    more charts. Plotly.react is wrapped so that each chart's first drawing runs in a
+ *    task of its own, the charts nearest the top of the page first: the page stays
+ *    responsive while they are drawn, and every chart is drawn on load wherever it sits
+ *    (a chart below the fold is never blank in a full-page screenshot or a print). The
+ *    promise dcc.Graph waits for resolves once the chart is drawn (it then binds the
+ *    click and hover events), a newer figure sent meanwhile replaces the waiting one, and
+ *    a chart already drawn is redrawn at once. Printing draws whatever is still waiting. */
 (function () {
     "use strict";
     var here = document.currentScript && document.currentScript.src;
@@ -32,11 +32,9 @@
         set: function () {}
     });
 
-    if (!("IntersectionObserver" in window)) {
-        return;
-    }
     var waiting = new Map();  // graph div -> {args, promise, resolve, reject}
     var react = null;
+    var scheduled = false;
 
     function draw(gd) {
         var job = waiting.get(gd);
@@ -44,23 +42,40 @@
             return;
         }
         waiting.delete(gd);
-        observer.unobserve(gd);
         react.apply(window.Plotly, job.args).then(job.resolve, job.reject);
     }
 
-    var observer = new IntersectionObserver(function (entries) {
-        entries.forEach(function (entry) {
-            if (entry.isIntersecting) {
-                setTimeout(draw, 0, entry.target);
+    function top(gd) {
+        return gd.isConnected ? gd.getBoundingClientRect().top : Infinity;
+    }
+
+    // One chart per task, the highest on the page first, until none is waiting.
+    function drawNext() {
+        scheduled = false;
+        var next = null;
+        waiting.forEach(function (job, gd) {
+            if (next === null || top(gd) < top(next)) {
+                next = gd;
             }
         });
-    }, {rootMargin: "300px 0px"});
+        if (next !== null) {
+            draw(next);
+            schedule();
+        }
+    }
+
+    function schedule() {
+        if (!scheduled && waiting.size) {
+            scheduled = true;
+            setTimeout(drawNext, 0);
+        }
+    }
 
     function drawAll() {
         Array.from(waiting.keys()).forEach(draw);
     }
 
-    function reactWhenVisible(gd) {
+    function reactInTurn(gd) {
         if (!(gd instanceof Element) || gd._fullLayout || !gd.isConnected
                 || gd.closest(".review-chart")) {
             return react.apply(this, arguments);
@@ -73,16 +88,14 @@
                 job.reject = reject;
             });
             waiting.set(gd, job);
-            observer.observe(gd);
         }
         job.args = arguments;
+        schedule();
         return job.promise;
     }
 
     function forget(gd) {  // a chart taken off the page before it was drawn
-        if (waiting.delete(gd)) {
-            observer.unobserve(gd);
-        }
+        waiting.delete(gd);
     }
 
     window.addEventListener("beforeprint", drawAll);
@@ -96,9 +109,9 @@
         },
         set: function (value) {
             plotly = value;
-            if (value && typeof value.react === "function" && value.react !== reactWhenVisible) {
+            if (value && typeof value.react === "function" && value.react !== reactInTurn) {
                 react = value.react;
-                value.react = reactWhenVisible;
+                value.react = reactInTurn;
                 var purge = value.purge;
                 value.purge = function (gd) {
                     forget(gd);

@@ -236,6 +236,19 @@ def _bind_filters(app: dash.Dash) -> None:
         *controls, search, pathname = map(_text, values)
         return views.apply_filters(context.current(), tuple(controls), search, pathname)
 
+    # The menu and the filters fold on a narrow screen; toggled in the browser
+    # (assets/shell.js), folded again on a new page or a new query.
+    app.clientside_callback(ClientsideFunction("probation_shell", "toggle"),
+                            Output("shell-menu", "is_open"),
+                            Output("shell-menu-toggle", "aria-expanded"),
+                            Input("shell-menu-toggle", "n_clicks"), Input("url", "pathname"),
+                            State("shell-menu", "is_open"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("probation_shell", "toggle"),
+                            Output("filter-collapse", "is_open"),
+                            Output("filter-toggle", "aria-expanded"),
+                            Input("filter-toggle", "n_clicks"), Input("url", "search"),
+                            State("filter-collapse", "is_open"), prevent_initial_call=True)
+
     # In the browser: the links only append the page's own query, and a round trip per
     # navigation for that was a third of the app's requests.
     paths = json.dumps([path for _, path in shell.SECTIONS])

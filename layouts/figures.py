@@ -83,7 +83,7 @@ def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
 
 
 def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
-    labels = [t(f"shell.category.{c}", lang) for c in frame.legal_category]
+    labels = [wrap_label(t(f"shell.category.{c}", lang)) for c in frame.legal_category]
     bar = go.Bar(x=frame["cases"], y=labels, orientation="h", marker_color="#0072B2")
     return figure([bar], 320, lang, yaxis={"autorange": "reversed"},
                   xaxis={"title": {"text": t("caseload.axis.cases", lang)},
@@ -100,17 +100,36 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                          line={"color": TYPE_COLOURS[probation_type], "width": 1})
               for probation_type, rows in _rows_by_type(frame)]
     shapes, annotations = [], []
-    for row, (when, key) in enumerate(WIDENINGS):
+    for when, key in WIDENINGS:
         x = pd.Timestamp(when).timestamp() * 1000
         shapes.append({"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
                        "yref": "y domain", "line": {"color": "#444", "dash": "dot", "width": 1}})
-        # One line each, so the two labels do not overlap.
-        annotations.append({"x": x, "y": 1 - 0.09 * row, "yref": "paper", "text": t(key, lang),
-                            "showarrow": False, "xanchor": "left", "yanchor": "top",
-                            "align": "left", "font": {"size": 11},
+        # Only the year on the chart (a sentence there ran over the other one and off a
+        # phone's chart); the sentence is its hover text and the caption under the chart
+        # (widening_notes).
+        annotations.append({"x": x, "y": 1, "yref": "paper", "text": str(when.year),
+                            "hovertext": t(key, lang), "showarrow": False,
+                            "xanchor": "left", "yanchor": "top", "font": {"size": 11},
                             "bgcolor": "rgba(255,255,255,0.85)"})
     return figure(traces, 400, lang, shapes=shapes, annotations=annotations,
                   yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
+
+
+def widening_notes(lang: str) -> list[str]:
+    """The sentences the trend's year marks stand for, for a caption under the chart."""
+    return [t(key, lang) for _, key in WIDENINGS]
+
+
+def wrap_label(text: str, width: int = 18) -> str:
+    """A category label broken into lines of about `width` characters at spaces (plotly's
+    <br>), so a long name beside a bar neither runs into the next nor squeezes the plot."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) -> go.Figure:

@@ -167,6 +167,8 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
 
 def _bars(labels: list[str], values: list[int], lang: str, colours=None,
           hover: list[str] | None = None, horizontal: bool = False) -> go.Figure:
+    if horizontal:
+        labels = [figures.wrap_label(label) for label in labels]
     bar = go.Bar(x=values if horizontal else labels, y=labels if horizontal else values,
                  orientation="h" if horizontal else "v", marker_color=colours or "#0072B2",
                  customdata=hover,
@@ -178,8 +180,10 @@ def _bars(labels: list[str], values: list[int], lang: str, colours=None,
 
 
 def aging_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Overdue milestones by how long overdue: bars across, so the four labels sit one
+    under another (side by side they ran into each other at 1440 px and on a phone)."""
     labels = [t(f"milestones.aging.{b}", lang) for b in frame.bucket]
-    return _bars(labels, frame.overdue.tolist(), lang, list(AGING_COLOURS))
+    return _bars(labels, frame.overdue.tolist(), lang, list(AGING_COLOURS), horizontal=True)
 
 
 def kind_figure(frame: pd.DataFrame, rules: R.DeadlineRules, lang: str) -> go.Figure:
@@ -258,7 +262,7 @@ def worklist_grid(lang: str) -> dag.AgGrid:
     columns = [
         col("case_id", "case", cellRenderer="markdown", **number_filter),
         col("officer", "officer", cellRenderer="markdown", **text_filter),
-        col("unit", "unit", sortable=True),
+        col("unit", "unit", sortable=True, tooltipField="unit"),
         col("kind", "kind", tooltipField="rule", **text_filter),
         col("probation_type", "type"),
         col("due_on", "due_on"),
@@ -267,7 +271,9 @@ def worklist_grid(lang: str) -> dag.AgGrid:
     ]
     return dag.AgGrid(
         id=WORKLIST_ID, columnDefs=columns, rowModelType="infinite",
-        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 110},
+        # Long headers wrap rather than being cut off (kk and ru, a phone).
+        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 110,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"cacheBlockSize": WORKLIST_BLOCK, "maxBlocksInCache": 10,
                          "rowBuffer": 0, "tooltipShowDelay": 300},
         className="ag-theme-alpine", style={"height": "480px", "width": "100%"})

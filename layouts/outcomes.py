@@ -216,7 +216,8 @@ def closures_figure(d: Outcomes, lang: str) -> go.Figure:
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang, e) for s, e in d.trend]
     traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
-                     name=t(f"outcomes.closure.{outcome}", lang))
+                     # A long name wraps: on one line it ran off a phone's legend.
+                     name=figures.wrap_label(t(f"outcomes.closure.{outcome}", lang), 36))
               for outcome, colour in CLOSURE_COLOURS.items()]
     return figures.figure(traces, 340, lang, barmode="stack",
                           yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})

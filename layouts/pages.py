@@ -105,23 +105,23 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
             dbc.Row(dbc.Col(chart, lg=8, xl=6)),
             places_table(below, lang, v.small_min, href, table_id, title),
             ])])
+    # The map above the table, as for the levels below: beside the map, the table's nine
+    # columns were cut off at 1440 px in kk and ru.
     return html.Div([
         *heading,
-        dbc.Row([
-            dbc.Col(html.Section([
-                html.H2(t("shell.map.title", lang), className="h5"),
-                _metric_select(v, "shell.map.metric"),
-                html.P(t("shell.map.help", lang), className="small text-muted mb-1"),
-                _graph("overview-map", figures.region_map(below, values, lang,
-                                                          metric_label, all_regions),
-                       lang, t("shell.map.title", lang)),
-                dcc.Store(id="overview-map-click"),
-            ]), xl=5),
-            dbc.Col(html.Section([
-                html.H2(t("shell.table.regions", lang), className="h5"),
-                places_table(below, lang, v.small_min, href, "regions-table",
-                             t("shell.table.regions", lang)),
-            ]), xl=7),
+        dbc.Row(dbc.Col(html.Section([
+            html.H2(t("shell.map.title", lang), className="h5"),
+            _metric_select(v, "shell.map.metric"),
+            html.P(t("shell.map.help", lang), className="small text-muted mb-1"),
+            _graph("overview-map", figures.region_map(below, values, lang,
+                                                      metric_label, all_regions),
+                   lang, t("shell.map.title", lang)),
+            dcc.Store(id="overview-map-click"),
+        ]), lg=8, xl=6)),
+        html.Section([
+            html.H2(t("shell.table.regions", lang), className="h5"),
+            places_table(below, lang, v.small_min, href, "regions-table",
+                         t("shell.table.regions", lang)),
         ]),
     ])
 
@@ -173,7 +173,10 @@ def caseload(v: View, view, by_place_type: pd.DataFrame, by_category: pd.DataFra
                                          t("caseload.by_category", lang))]), lg=5),
             dbc.Col(html.Section([html.H2(t("caseload.trend", lang), className="h5"),
                                   _graph("caseload-trend", figures.trend(trend, lang), lang,
-                                         t("caseload.trend", lang))]), lg=7),
+                                         t("caseload.trend", lang)),
+                                  html.Ul([html.Li(note) for note in
+                                           figures.widening_notes(lang)],
+                                          className="small text-muted ps-3 mb-0")]), lg=7),
         ]),
         html.Section([
             export.heading(t("caseload.table", lang) if view.below == "region"

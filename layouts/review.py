@@ -212,14 +212,15 @@ def _dash_table(table: Table, lang: str, titled: bool = True) -> html.Section:
     frame = table.frame
     return html.Section([
         html.H3(table.title, className="h6") if titled else None,
-        dbc.Table([
+        # Scrolled inside its own box on a narrow screen (assets/shell.css .scroll-x).
+        html.Div(dbc.Table([
             # The rankings sort by any column; the other tables keep their order.
             html.Thead(html.Tr([sort_header(c) if table.key.startswith("behind-")
                                 else html.Th(c, scope="col") for c in frame.columns])),
             html.Tbody([html.Tr([html.Td(cell_text(v, lang)) for v in row])
                         for row in frame.itertuples(index=False)]),
         ], id=f"review-table-{table.key}", size="sm", striped=True, bordered=True,
-            className="review-table"),
+            className="review-table"), className="scroll-x"),
     ], className="review-block")
 
 
@@ -237,9 +238,11 @@ def page(brief: Brief) -> html.Div:
     ], className="d-flex gap-2 mb-3 d-print-none review-controls")
     charts = [dbc.Col(html.Section([
         html.H3(brief.chart_title(view), className="h6"),
+        # Drawn at the printed size: on a narrower screen it scrolls in its own box.
         html.Div(dcc.Graph(id=f"review-chart-{view}", figure=brief_figure(fig),
                            config={**graph_config(lang), "responsive": False}),
-                 role="figure", **{"aria-label": brief.chart_title(view)}),
+                 role="figure", className="scroll-x",
+                 **{"aria-label": brief.chart_title(view)}),
     ], className="review-chart review-block"), xs=12, md=6) for view, fig, _ in brief.charts]
     behind = ([html.P(brief.behind_note(), className="small")]
               + [dbc.Col(_dash_table(by_key[f"behind-{v}"], lang), xs=12, md=6)

@@ -22,12 +22,14 @@ ANY = "all"  # the "all" choice of a filter select (a native select cannot hold 
 
 
 def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -> html.Header:
+    """The brand, the sections, the user, the languages and sign-out. Below the lg
+    breakpoint everything but the brand folds behind a menu button (assets/shell.js
+    toggles it), so a phone's first screen is not taken by seven links."""
     nav = html.Nav(html.Ul([
         html.Li(dcc.Link(t(f"shell.nav.{name}", lang), href=path, id=f"nav-{name}",
                          className="nav-link text-white text-nowrap"), className="nav-item")
         for name, path in SECTIONS
-    # Wrapped, not cut off, on a narrow screen: seven sections do not fit 390 px.
-    ], className="navbar-nav flex-row flex-wrap column-gap-3"),
+    ], className="navbar-nav column-gap-3"),
         **{"aria-label": t("shell.nav.label", lang)})
     # Each language is a small POST form with the session's token (a state change never
     # rides on a GET): a link elsewhere cannot change the user's language.
@@ -42,24 +44,32 @@ def top_bar(lang: str, user_name: str, scope_label: str, csrf_token: str = "") -
         ], method="POST", action=LANGUAGE_PATH.format(lang=code), className="mb-0"))
         for code in LANGUAGES
     ], className="list-unstyled d-flex gap-1 mb-0", **{"aria-label": t("shell.language", lang)})
-    return html.Header(dbc.Container([
+    return html.Header(dbc.Navbar(dbc.Container([
         html.A(t("app.title", lang), href="/", className="navbar-brand text-white fw-semibold"),
-        nav,
-        html.Div([
-            html.Span([html.Span(user_name, id="shell-user", className="fw-semibold"), " · ",
-                       html.Span(scope_label, id="shell-scope")],
-                      className="small text-white me-2"),
-            languages,
-            # A POST with the session's token: a link elsewhere cannot sign the user out.
-            html.Form([
-                dcc.Input(type="hidden", name="csrf_token", value=csrf_token,
-                          id="shell-signout-token"),
-                html.Button(t("shell.signout", lang), type="submit", id="shell-signout",
-                            className="btn btn-sm btn-outline-light"),
-            ], method="POST", action=SIGN_OUT_PATH, className="mb-0"),
-        ], className="d-flex align-items-center flex-wrap gap-2 ms-auto"),
-    ], fluid=True, className="d-flex align-items-center flex-wrap gap-3"),
-        className="navbar navbar-dark shell-bar py-2 mb-3 d-print-none")
+        # A plain button, not dbc.NavbarToggler: that one names itself in English.
+        html.Button(html.Span(className="navbar-toggler-icon"), id="shell-menu-toggle",
+                    n_clicks=0, type="button", className="navbar-toggler",
+                    title=t("shell.menu", lang),
+                    **{"aria-label": t("shell.menu", lang), "aria-controls": "shell-menu",
+                       "aria-expanded": "false"}),
+        dbc.Collapse([
+            nav,
+            html.Div([
+                html.Span([html.Span(user_name, id="shell-user", className="fw-semibold"),
+                           " · ", html.Span(scope_label, id="shell-scope")],
+                          className="small text-white me-2"),
+                languages,
+                # A POST with the session's token: a link elsewhere cannot sign the user out.
+                html.Form([
+                    dcc.Input(type="hidden", name="csrf_token", value=csrf_token,
+                              id="shell-signout-token"),
+                    html.Button(t("shell.signout", lang), type="submit", id="shell-signout",
+                                className="btn btn-sm btn-outline-light"),
+                ], method="POST", action=SIGN_OUT_PATH, className="mb-0"),
+            ], className="d-flex align-items-center flex-wrap gap-2 ms-lg-auto py-2 py-lg-0"),
+        ], id="shell-menu", is_open=False, navbar=True, className="column-gap-3"),
+    ], fluid=True), expand="lg", dark=True, color="", className="shell-bar py-2"),
+        className="mb-3 d-print-none")
 
 
 def _select(id_: str, label: str, options: list[tuple[str, str]], any_label: str | None,
@@ -89,7 +99,13 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
     `fixed_region`: a region or unit head's bar shows their region, with no "All" and no
     other choice. The place line under it names the unit in view, if any."""
     any_label = t("shell.filters.any", lang)
-    return html.Section(dbc.Row([
+    # Below the md breakpoint the filters fold behind a button (a phone's screen would be
+    # filled by them); from md up they are always open (assets/shell.css).
+    toggle = html.Button(t("shell.filters.title", lang), id="filter-toggle", n_clicks=0,
+                         type="button",
+                         className="btn btn-sm btn-outline-dark d-md-none filter-toggle",
+                         **{"aria-controls": "filter-collapse", "aria-expanded": "false"})
+    return html.Section([toggle, dbc.Collapse(dbc.Row([
         _select("filter-period", t("shell.filters.period", lang),
                 [(p, t(f"shell.period.{p}", lang)) for p in PERIODS], None),
         _date("filter-from", t("shell.filters.from", lang), lang),
@@ -103,9 +119,11 @@ def filter_bar(lang: str, regions: list[tuple[str, str]],
                 None if fixed_region else any_label, disabled=fixed_region),
         dbc.Col(dbc.Button(t("shell.filters.apply", lang), id="filter-apply", size="sm",
                            color="primary", className="mt-3"), xs="auto"),
-        dbc.Col(html.Div(id="filter-place", className="small fw-semibold"), xs=12,
-                className="filter-place"),
-    ], className="g-2 align-items-end"),
+    ], className="g-2 align-items-end"), id="filter-collapse", is_open=False,
+        className="filter-collapse"),
+        # Outside the fold: a phone still says which place is in view.
+        html.Div(html.Div(id="filter-place", className="small fw-semibold"),
+                 className="filter-place mt-2")],
         className="border rounded p-2 mb-3 bg-light filter-bar d-print-none",
         **{"aria-label": t("shell.filters.title", lang)})
 

@@ -127,12 +127,16 @@ def caseload_frame(by_place_type: pd.DataFrame, lang: str,
 
 
 def caseload_grid(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
-    fields = [{"field": c, "headerName": c} for c in frame.columns]
-    fields[0].update({"pinned": "left", "minWidth": 200})
+    """The caseload by place and type. Long headers wrap (the grid scrolls sideways in its
+    own box once the columns reach their least width); a place's name cut off in its
+    pinned column shows in full as its tooltip."""
+    fields = [{"field": c, "headerName": c, "headerTooltip": c} for c in frame.columns]
+    fields[0].update({"pinned": "left", "minWidth": 140, "tooltipField": frame.columns[0]})
     for col in fields[1:]:
         col.update({"type": "numericColumn", "valueFormatter": grid_whole_numbers(lang)})
     return dag.AgGrid(id="caseload-grid", rowData=frame.to_dict("records"), columnDefs=fields,
                       defaultColDef={"sortable": True, "filter": True, "resizable": True,
-                                     "flex": 1},
-                      dashGridOptions={"domLayout": "autoHeight"},
+                                     "flex": 1, "minWidth": 110, "wrapHeaderText": True,
+                                     "autoHeaderHeight": True},
+                      dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
                       className="ag-theme-alpine", style={"width": "100%"})

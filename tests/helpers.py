@@ -256,7 +256,7 @@ class Watched:
 
     def reveal(self, selector: str):
         """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
-        (assets/ag-grid-on-demand.js) and a chart is drawn only near the viewport."""
+        (assets/ag-grid-on-demand.js)."""
         self.page.locator(selector).scroll_into_view_if_needed()
         self.settle()
 
@@ -266,6 +266,11 @@ class Watched:
         button = self.page.locator(f"#lang-{lang}")
         if button.count() == 0:
             self.open("/")
+        toggle = self.page.locator("#shell-menu-toggle")
+        if toggle.is_visible() and not button.is_visible():  # folded on a narrow screen
+            toggle.click()
+            self.page.wait_for_selector("#shell-menu.show")  # opened, not still sliding
+            button.wait_for(state="visible")
         with self.page.expect_navigation():
             self.page.click(f"#lang-{lang}")
         self.settle()

@@ -167,8 +167,15 @@ def test_map_hover_names_the_region_and_its_value_in_the_language():
 def test_trend_marks_the_2015_and_2017_widenings():
     frame = pd.DataFrame({"month_end": [date(2014, 1, 31)], "probation_type": ["sentence"],
                           "cases": [3]})
-    texts = [a.text for a in figures.trend(frame, "ru").layout.annotations]
-    assert texts[0].startswith("2015") and texts[1].startswith("2017")
+    marks = figures.trend(frame, "ru").layout.annotations
+    assert [a.text for a in marks] == ["2015", "2017"]
+    assert [a.hovertext for a in marks] == figures.widening_notes("ru")
+    assert figures.widening_notes("ru")[1].startswith("2017: Закон")
+
+
+def test_long_category_labels_wrap_at_spaces():
+    assert figures.wrap_label("Жеке бағдарламаны қайта қарау") == "Жеке бағдарламаны<br>қайта қарау"
+    assert figures.wrap_label("Короткое") == "Короткое"
 
 
 def test_caseload_frame_pivots_types_with_a_total():

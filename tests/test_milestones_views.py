@@ -205,7 +205,9 @@ def test_aging_figure_keeps_bucket_order():
 
     fig = L.aging_figure(pd.DataFrame({"bucket": ["1_7", "8_30", "31_90", "over_90"],
                                        "overdue": [1, 2, 3, 4]}), "ru")
-    assert list(fig["data"][0]["x"]) == ["1–7 дней", "8–30 дней", "31–90 дней", "более 90 дней"]
+    assert list(fig["data"][0]["y"]) == ["1–7 дней", "8–30 дней", "31–90 дней",
+                                         "более 90 дней"]
+    assert fig.layout.yaxis.autorange == "reversed"  # the first bucket on top
 
 
 def test_worklist_rows_link_case_and_officer():
