@@ -24,6 +24,7 @@ from dashboard.codes import MILESTONE_KINDS
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.i18n import t
 from layouts import figures
+from layouts import forecast as forecast_l
 from layouts import milestones as milestones_l
 from layouts import outcomes as outcomes_l
 from layouts import review as L
@@ -165,6 +166,9 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
         overdue_trend = milestones_q.overdue_at_month_ends(
             conn, ctx.scope, f.as_of, 12, milestones_cb.where_in_view(view, f, ctx.scope))
         staff_data, redistribution = staff_cb.gather(conn, ctx, f)
+        # The stored forecast from the data's last month (never the URL's scenario).
+        forecast = staff_cb.forecast_data(conn, views.counted_in(ctx, view), f, view, None,
+                                          staff_data.posts)
         outcomes = _outcomes_trend(conn, views.counted_in(ctx, view), f,
                                    max(data_from, DATA_FROM))
         table = _places(conn, ctx, f, view)
@@ -194,6 +198,9 @@ def gather(ctx: Context, search: str | None) -> L.Brief:
                  L.headcount_data(staff_data.timeline, lang)),
                 ("outcomes", outcomes_l.trend_figure(outcomes, lang, small_min),
                  L.outcomes_data(outcomes, small_min)),
+                *([("forecast", forecast_l.forecast_figure(forecast, lang),
+                    L.forecast_data(forecast.table, staff_data.names))]
+                  if not forecast.place.empty else []),
             ],
             behind=behind,
             made=datetime.now(UTC).replace(microsecond=0, tzinfo=None),

@@ -114,10 +114,35 @@ def outcomes_data(d, small_min: int) -> pd.DataFrame:
                                        "repeat_rate"])
 
 
+def forecast_data(table: pd.DataFrame | None, names) -> pd.DataFrame:
+    """The forecast chart's table: for each place of the level below, cases now and in 12
+    months (80 % interval), filled posts, capacity and the posts recommended, now and under
+    the forecast (the staff page's forecast table, callbacks.staff.forecast_data)."""
+    columns = ["place", "cases", "forecast", "lower", "upper", "filled_posts", "capacity_now",
+               "capacity_ahead", "recommended_now", "recommended_ahead"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+
+    def whole(values):
+        return [None if v != v else int(round(v)) for v in values]
+
+    return pd.DataFrame({
+        "place": [str(names.get(p, p)) for p in table["place"]],
+        "cases": whole(table["cases"]), "forecast": whole(table["mean"]),
+        "lower": whole(table["lower"]), "upper": whole(table["upper"]),
+        "filled_posts": whole(table["filled"]),
+        "capacity_now": [None if v != v else round(v) for v in table["capacity_now"]],
+        "capacity_ahead": [None if v != v else round(v) for v in table["capacity_ahead"]],
+        "recommended_now": whole(table["recommended_now"]),
+        "recommended_ahead": whole(table["recommended_ahead"])}, columns=columns)
+
+
 # --- one source for every table ---------------------------------------------------------
 
 HEADERS = {"name": "review.col.place", "region": "review.col.place", "place": "review.col.place",
-           "probation_type": "review.col.type"}
+           "probation_type": "review.col.type",
+           **{k: f"staff.forecast.col.{k}" for k in ("capacity_now", "capacity_ahead",
+                                                    "recommended_now", "recommended_ahead")}}
 
 
 def _header(column: str, lang: str) -> str:

@@ -72,3 +72,23 @@ def test_a_bad_shock_is_refused_and_changes_nothing(make_ctx, search, message):
     text = text_of(views.staff(make_ctx(), search))
     assert message in text and "nothing was changed" in text
     assert "Capacity with the scenario" not in text
+
+
+def test_the_review_pack_carries_the_forecast_of_the_level_below(make_ctx):
+    """The review (page, HTML file and workbook share its tables): the forecast chart and,
+    per place of the level below, the load in 12 months and the posts it implies; a region
+    head's pack lists their units only, and a scenario in the URL does not enter it."""
+    from callbacks import review
+    from layouts import review as L
+
+    brief = review.gather(make_ctx(), SHOCK)
+    tables = {tb.key: tb for tb in L.tables(brief)}
+    frame = tables["chart-forecast"].frame
+    assert tables["chart-forecast"].title.startswith("Forecast of the register")
+    assert {"Astana", "Almaty"} <= set(frame["Place"])
+    assert list(frame.columns)[-4:] == ["Capacity now", "Capacity in 12 months",
+                                        "Recommended now", "Recommended under the forecast"]
+    assert not any("scenario" in c for c in frame.columns)
+    mine = L.tables(review.gather(make_ctx(ASTANA), ""))
+    places = set(next(tb for tb in mine if tb.key == "chart-forecast").frame["Place"])
+    assert "Yesil District" in places and "Medeu District" not in places
