@@ -16,6 +16,12 @@ from dashboard.db import is_postgres
 def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:
     """A column as strings with None for missing, the form both drivers load fastest."""
     if is_date:
+        if values.dtype == object:
+            # Python dates (the stocks' days): few distinct ones, each converted once.
+            codes, uniques = pd.factorize(values)
+            days = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
+            text = np.append(np.datetime_as_string(days, unit="D").astype(object), None)
+            return text[codes]  # code -1 (missing) takes the None appended
         arr = values.to_numpy().astype("datetime64[D]")
         out = np.datetime_as_string(arr, unit="D").astype(object)
         out[np.isnat(arr)] = None
