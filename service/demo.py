@@ -320,8 +320,8 @@ class _Generator:
         unit_region = dict(zip(units.id, regions, strict=True))
         target = self.rng.choice(units.id.to_numpy(), len(moved),
                                  p=units.weight.to_numpy())
-        same = np.array([unit_region[a] == unit_region[b]
-                         for a, b in zip(moved.unit_id, target, strict=True)], dtype=bool)
+        same = (moved.unit_id.map(unit_region).to_numpy()
+                == pd.Series(target).map(unit_region).to_numpy())
         target[same] = np.roll(units.id.to_numpy(), len(units) // 2)[
             np.searchsorted(units.id.to_numpy(), target[same])]
         gap = self.rng.integers(3, 30, len(moved)) * DAY
