@@ -64,7 +64,7 @@ def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
                     step("cleared")
                     for table in schema.DATA_TABLES:
                         frame = dataset.tables[table.name]
-                        write_table(conn, table, frame)
+                        write_table(conn, table, frame, freeze=True)  # truncated above
                         step(table.name, len(frame))
                     for index in indexes:
                         index.create(conn)
