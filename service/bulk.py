@@ -16,6 +16,12 @@ from dashboard.db import is_postgres
 def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:
     """A column as strings with None for missing, the form both drivers load fastest."""
     if is_date:
+        if values.dtype == object:
+            # Python dates (the stocks' days): few distinct ones, each converted once.
+            codes, uniques = pd.factorize(values)
+            days = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
+            text = np.append(np.datetime_as_string(days, unit="D").astype(object), None)
+            return text[codes]  # code -1 (missing) takes the None appended
         arr = values.to_numpy().astype("datetime64[D]")
         out = np.datetime_as_string(arr, unit="D").astype(object)
         out[np.isnat(arr)] = None
@@ -38,14 +44,17 @@ def _prepared_columns(table, frame: pd.DataFrame) -> list[np.ndarray]:
     return columns
 
 
-def write_table(conn: Connection, table, frame: pd.DataFrame) -> None:
+def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = False) -> None:
+    """Append `frame` (a column per column of `table`) to `table`. `freeze`: the table was
+    truncated in this transaction, so PostgreSQL may write its rows already frozen (COPY
+    FREEZE): the reads that follow set no hint bits and VACUUM finds nothing to do."""
     if len(frame) == 0:
         return
     missing = [c.name for c in table.columns if c.name not in frame.columns]
     if missing:
         raise ValueError(f"{table.name}: missing columns {missing}")
     if is_postgres(conn):
-        _copy(conn, table, frame)
+        _copy(conn, table, frame, freeze)
     else:
         rows = list(zip(*_prepared_columns(table, frame), strict=True))
         names = ", ".join(c.name for c in table.columns)
@@ -58,11 +67,12 @@ def write_table(conn: Connection, table, frame: pd.DataFrame) -> None:
 COPY_CHUNK_ROWS = 500_000
 
 
-def _copy(conn: Connection, table, frame: pd.DataFrame) -> None:
+def _copy(conn: Connection, table, frame: pd.DataFrame, freeze: bool = False) -> None:
     """COPY in chunks, so that a scale-10 table never becomes one giant string."""
     names = [c.name for c in table.columns]
     dates = [c.name for c in table.columns if isinstance(c.type, Date)]
-    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    options = "FORMAT csv, FREEZE" if freeze else "FORMAT csv"
+    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH ({options})"
     cursor = conn.connection.driver_connection.cursor()
     for start in range(0, len(frame), COPY_CHUNK_ROWS):
         chunk = frame.iloc[start:start + COPY_CHUNK_ROWS][names].copy()

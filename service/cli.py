@@ -15,6 +15,7 @@ from dashboard.db import DatabaseError
 from service import cli_users
 from service.cli_common import UserError, engine_for, positive_scale
 from service.extract.commands import export_extract, import_extract
+from service.progress import Progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,10 +63,13 @@ def generate(ctx: click.Context, scale: float, seed: int, until, replace: bool,
         return
     if load.holds_data(engine) and not replace:
         raise UserError("the database already holds data; use --replace to overwrite it")
-    dataset = demo.generate(scale=scale, seed=seed, until=until_day)
-    counts = load.replace_all(engine, dataset)
+    started = time.perf_counter()
+    progress = Progress()  # bars on a terminal, plain lines otherwise (stderr)
+    dataset = demo.generate(scale=scale, seed=seed, until=until_day, progress=progress)
+    counts = load.replace_all(engine, dataset, progress=progress)
     click.echo(
         "generated " + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+        + f" in {time.perf_counter() - started:.0f} s"
     )
 
 

@@ -374,8 +374,8 @@ class _Generator:
         unit_region = dict(zip(units.id, regions, strict=True))
         target = self.rng.choice(units.id.to_numpy(), len(moved),
                                  p=units.weight.to_numpy())
-        same = np.array([unit_region[a] == unit_region[b]
-                         for a, b in zip(moved.unit_id, target, strict=True)], dtype=bool)
+        same = (moved.unit_id.map(unit_region).to_numpy()
+                == pd.Series(target).map(unit_region).to_numpy())
         target[same] = np.roll(units.id.to_numpy(), len(units) // 2)[
             np.searchsorted(units.id.to_numpy(), target[same])]
         gap = self.rng.integers(3, 30, len(moved)) * DAY
@@ -663,26 +663,33 @@ class _Generator:
         return pd.DataFrame({"sex": sex, "birth_date": birth, "protected_category": category})
 
     # ---- the whole run -------------------------------------------------------------------
-    def run(self) -> Dataset:
+    def run(self, step=None) -> Dataset:
+        """The whole dataset; `step(label)` is called as each of GENERATE_STEPS ends."""
+        step = step or (lambda _label: None)
         regions = read_regions()
         units = self.units()
         posts = self.posts(units)
         officers = self.officers(posts)
+        step("units and staff")
         post_share = posts.groupby("unit_id").size() / len(posts)
         pressure = (units.set_index("id").weight / post_share).rename("pressure")
 
         cases = self.base_cases(units)
         cases = self.register(cases, pressure)
+        step("cases")
         cases = cases[cases.registered_on <= self.until].reset_index(drop=True)
         new = self.follow_ons(cases, units)
         cases["previous"] = -1
         new = new[new.registered_on <= self.until]
         cases = pd.concat([cases, new], ignore_index=True)
         self.open_at_until(cases)
+        step("follow-on cases")
         closable = ~cases.close_reason.isin(["transferred", "released_to_post_penitentiary"])
         closable = closable.to_numpy() & (cases.previous.to_numpy() == -1)
         violations = self.violations(cases, closable)
+        step("violations")
         offences = self.repeat_offences(cases, closable, pressure)
+        step("repeat offences")
         events = pd.concat([violations, offences], ignore_index=True)
         end = self.window_end(cases)
         events = events[events.occurred_on.to_numpy() < end[events.case.to_numpy()]]
@@ -705,14 +712,19 @@ class _Generator:
 
         events = remap(events)
         assignments = self.assign(cases, officers)
+        step("assignments")
         last = assignments.groupby("case").officer_id.last()
         officer_factor_by_id = self.rng.lognormal(0, 0.35, len(officers) + 1)
         officer_factor = officer_factor_by_id[last.reindex(range(len(cases))).to_numpy()]
         milestones = self.milestones(cases, pressure, officer_factor)
+        step("milestones")
         assistance = self.assistance(cases, pressure)
         persons = self.persons(cases)
-        return self._assemble(regions, units, posts, officers, cases, persons, assignments,
-                              milestones, assistance, events, last)
+        step("assistance and persons")
+        dataset = self._assemble(regions, units, posts, officers, cases, persons,
+                                 assignments, milestones, assistance, events, last)
+        step("tables")
+        return dataset
 
     def _assemble(self, regions, units, posts, officers, cases, persons, assignments,
                   milestones, assistance, events, last_officer) -> Dataset:
@@ -776,8 +788,17 @@ class _Generator:
         return Dataset(tables=tables, info=info)
 
 
-def generate(scale: float = 1.0, seed: int = 42, until: date = date(2026, 11, 24)) -> Dataset:
-    """The national synthetic dataset for `scale` (1.0 = the published register)."""
+GENERATE_STEPS = 9
+"""Steps _Generator.run reports (a progress bar's length)."""
+
+
+def generate(scale: float = 1.0, seed: int = 42, until: date = date(2026, 11, 24),
+             progress=None) -> Dataset:
+    """The national synthetic dataset for `scale` (1.0 = the published register), its
+    steps reported to `progress` (service.progress.Progress) when given."""
     if not scale > 0:
         raise ValueError("scale must be greater than 0")
-    return _Generator(scale, seed, until).run()
+    if progress is None:
+        return _Generator(scale, seed, until).run()
+    with progress.stage("generate", GENERATE_STEPS) as step:
+        return _Generator(scale, seed, until).run(step)

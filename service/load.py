@@ -10,12 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from dashboard import schema
 from dashboard.db import is_postgres
 from service import readmodel
 from service.bulk import write_table
+from service.progress import Progress
 
 
 def holds_data(engine: Engine) -> bool:
@@ -23,54 +25,83 @@ def holds_data(engine: Engine) -> bool:
         return conn.execute(select(func.count()).select_from(schema.regions)).scalar_one() > 0
 
 
-def replace_all(engine: Engine, dataset) -> dict[str, int]:
-    """Replace every data table with the dataset's frames, in one transaction.
+def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
+    """Replace every data table with the dataset's frames, in one transaction, reporting
+    each table, the indexes and the read models to `progress` (service.progress).
 
     Secondary indexes are dropped for the load and rebuilt before the commit (several
     times faster than maintaining them row by row). Foreign keys are checked once for the
-    whole load: re-added on PostgreSQL, `foreign_key_check` on SQLite.
+    whole load: re-added on PostgreSQL, `foreign_key_check` on SQLite. SQLite loads with a
+    rollback journal instead of its write-ahead log (a new page of a big transaction is
+    then written once, not twice; the load stays one transaction) and without fsync.
     """
+    progress = progress or Progress.quiet()
+    rows = sum(len(dataset.tables[t.name]) for t in schema.DATA_TABLES)
     with engine.connect() as conn:
         sqlite = not is_postgres(conn)
+        journal = None
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            journal = _journal_mode(conn, "DELETE")
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
             conn.commit()  # pysqlite opens no transaction for PRAGMAs; this ends SQLAlchemy's
         try:
             with conn.begin():
-                if not sqlite:
-                    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-                    conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                clear(conn)
-                indexes = [i for t in schema.DATA_TABLES for i in t.indexes]
-                foreign_keys = [] if sqlite else [
-                    fk for t in schema.DATA_TABLES for fk in t.foreign_key_constraints]
-                for fk in foreign_keys:
-                    conn.execute(DropConstraint(fk))
-                for index in indexes:
-                    index.drop(conn)
-                schema.drop_access_indexes(conn)
-                for table in schema.DATA_TABLES:
-                    write_table(conn, table, dataset.tables[table.name])
-                for index in indexes:
-                    index.create(conn)
-                schema.create_access_indexes(conn)
-                for fk in foreign_keys:  # validated here, in one pass per key
-                    conn.execute(AddConstraint(fk))
-                if sqlite:
-                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
-                    if broken:
-                        raise ValueError(f"foreign keys do not match: {broken}")
-                write_info(conn, dataset.info)
-                readmodel.refresh(conn)
+                with progress.stage("load", rows + 2) as step:
+                    if not sqlite:
+                        conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    clear(conn)
+                    indexes = [i for t in schema.DATA_TABLES for i in t.indexes]
+                    foreign_keys = [] if sqlite else [
+                        fk for t in schema.DATA_TABLES for fk in t.foreign_key_constraints]
+                    for fk in foreign_keys:
+                        conn.execute(DropConstraint(fk))
+                    for index in indexes:
+                        index.drop(conn)
+                    schema.drop_access_indexes(conn)
+                    step("cleared")
+                    for table in schema.DATA_TABLES:
+                        frame = dataset.tables[table.name]
+                        write_table(conn, table, frame, freeze=True)  # truncated above
+                        step(table.name, len(frame))
+                    for index in indexes:
+                        index.create(conn)
+                    schema.create_access_indexes(conn)
+                    step("indexes")
+                    for fk in foreign_keys:  # validated here, in one pass per key
+                        conn.execute(AddConstraint(fk))
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+                        if broken:
+                            raise ValueError(f"foreign keys do not match: {broken}")
+                    step("foreign keys", 0)
+                    write_info(conn, dataset.info)
+                with progress.stage("read models", readmodel.STEPS) as step:
+                    readmodel.refresh(conn, step)
         finally:
             if sqlite:
                 conn.rollback()
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                _journal_mode(conn, journal)
                 conn.commit()
-    refresh_statistics(engine)
+    with progress.stage("statistics", 1) as step:
+        refresh_statistics(engine)
+        step("analyze")
     return dataset.counts()
+
+
+def _journal_mode(conn: Connection, mode: str) -> str:
+    """Switch SQLite's journal mode, returning the one before. Leaving WAL needs the only
+    connection to the file: with others open (a running dashboard) the mode stays."""
+    before = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    try:
+        conn.exec_driver_sql(f"PRAGMA journal_mode={mode}")
+    except OperationalError:
+        conn.rollback()
+    return before
 
 
 def refresh_rollups(engine: Engine) -> None:

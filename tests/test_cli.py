@@ -78,15 +78,28 @@ def test_a_failed_load_leaves_the_previous_data(loaded, monkeypatch):
     before = counts(loaded)
     original = load.write_table
 
-    def fail_on_milestones(conn, table, frame):
+    def fail_on_milestones(conn, table, frame, **options):
         if table.name == "milestones":
             raise RuntimeError("disk full")
-        original(conn, table, frame)
+        original(conn, table, frame, **options)
 
     monkeypatch.setattr(load, "write_table", fail_on_milestones)
     with pytest.raises(RuntimeError):
         load.replace_all(loaded, demo.generate(scale=0.02, seed=9))
     assert counts(loaded) == before
+
+
+def test_generate_reports_each_stage_off_a_terminal(tmp_path):
+    """Plain lines on stderr when not on a terminal (logs, CI): a step's time, each stage's
+    total; the summary alone on stdout."""
+    result = run("generate", "--scale", "0.01",
+                 database_url=f"sqlite:///{tmp_path / 'progress.db'}")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    for stage in ("generate", "load", "read models", "statistics"):
+        assert any(line.startswith(f"{stage}: done in ") for line in lines), stage
+    assert any(line.startswith("load: milestones ") for line in lines)
+    assert result.stdout.startswith("generated ") and len(result.stdout.splitlines()) == 1
 
 
 def test_summary_json_has_exactly_the_agreed_keys(loaded):

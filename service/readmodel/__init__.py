@@ -20,18 +20,26 @@ TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stoc
 """The read models' tables (the rollups are materialized views on PostgreSQL)."""
 
 
-def refresh(conn: Connection | Engine) -> None:
+STEPS = 5
+"""Steps refresh() reports (a progress bar's length)."""
+
+
+def refresh(conn: Connection | Engine, step=None) -> None:
     """Recompute every read model for the data loaded now and mark each fresh for its data
-    version (after dataset_info was written). Given an engine, in a transaction of its own."""
+    version (after dataset_info was written). Given an engine, in a transaction of its own.
+    `step(label)` is called as each of STEPS ends."""
+    step = step or (lambda _label: None)
     if isinstance(conn, Engine):
         with conn.begin() as inside:
-            refresh(inside)
+            refresh(inside, step)
         return
     if conn.dialect.name == "postgresql":
         # Inside the load's transaction, which autovacuum cannot see: without statistics
         # of its own rows the planner judges the new case tables by the old ones.
         conn.execute(text(f"ANALYZE {', '.join(t.name for t in DATA_TABLES)}"))
+    step("statistics")
     rollups.refresh(conn)
+    step("rollups")
     conn.execute(dataset_info.delete().where(dataset_info.c.key == rollup_tables.MARKER))
     version = conn.execute(dataset_info.select().where(
         dataset_info.c.key == "data_version")).first()
@@ -39,5 +47,8 @@ def refresh(conn: Connection | Engine) -> None:
         conn.execute(dataset_info.insert().values(key=rollup_tables.MARKER, value=version.value,
                                                   updated_at=stocks._now()))
     stocks.refresh(conn)
+    step("stocks")
     outcome_stocks.refresh(conn)
+    step("outcome stocks")
     forecast.refresh(conn)
+    step("forecast")

@@ -115,9 +115,12 @@ def _day_number_sqlite(element, compiler, **kw):
 
 
 def _iso_to_day_numbers(values: pd.Series) -> pd.Series:
-    days = pd.to_datetime(values, format="%Y-%m-%d").to_numpy().astype("datetime64[D]")
-    out = pd.Series(days.astype(np.int64), index=values.index, dtype="float64")
-    return out.where(values.notna())
+    """ISO dates as day numbers (NaN for missing): each distinct day parsed once."""
+    codes, uniques = pd.factorize(values)
+    days = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d")
+    numbers = np.append(days.to_numpy().astype("datetime64[D]").astype(np.int64)
+                        .astype("float64"), np.nan)
+    return pd.Series(numbers[codes], index=values.index, dtype="float64")
 
 
 NEVER = np.iinfo(np.int64).max // 4
