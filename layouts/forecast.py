@@ -80,7 +80,7 @@ def _date_value(value, lang: str) -> str:
 
 
 def _example_day(fv: ForecastView):
-    """The first day of the second month after the forecast's start, shown as an example of
+    """The first day of the month after the forecast's start: the placeholder that shows
     how to type a day."""
     start = fv.origin or date.today()
     return (start.replace(day=1) + timedelta(days=40)).replace(day=1)
