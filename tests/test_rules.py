@@ -56,6 +56,27 @@ def test_working_weekend_days_name_their_decree_and_fall_on_weekends():
     assert not R.is_working_day(moved).any()     # and its day off is off in the calendar
 
 
+def test_every_day_off_the_package_moves_has_its_working_weekend_day():
+    """Each weekday the `holidays` package marks as a day off "substituted from" a weekend
+    day has that weekend day listed as worked: otherwise the calendar would lose a working
+    day that year."""
+    import csv
+    import re
+    from datetime import date
+
+    import holidays
+
+    with R.WORKING_WEEKEND_DAYS_CSV.open(encoding="utf-8") as f:
+        listed = {r["date"] for r in csv.DictReader(f)}
+    substituted = set()
+    for _day, name in holidays.KZ(years=range(2014, 2027)).items():
+        if found := re.search(r"substituted from (\d\d)/(\d\d)/(\d{4})", name):
+            month, dom, year = found.groups()
+            if date(int(year), int(month), int(dom)).weekday() >= 5:  # a Monday moved
+                substituted.add(f"{year}-{month}-{dom}")         # (2020) stays a workday
+    assert substituted and substituted <= listed, sorted(substituted - listed)
+
+
 def test_dates_outside_the_calendar_and_missing_dates_still_count():
     assert R.add_working_days("2045-01-06", 1) == day("2045-01-09")
     assert R.subtract_working_days("2001-01-08", 1) == day("2001-01-05")
