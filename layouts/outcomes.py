@@ -201,14 +201,18 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
     hatched = ["/" if M.is_partial(M.Period(s, e), d.grain) else "" for s, e in d.trend]
     bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2",
                   marker_pattern_shape=hatched)
-    line = go.Scatter(x=x, y=[r.value for r in rated], name=t("outcomes.trend.rate", lang),
+    values = [r.value for r in rated]
+    line = go.Scatter(x=x, y=values, name=t("outcomes.trend.rate", lang),
                       yaxis="y2", mode="lines+markers", line_color="#D55E00",
                       connectgaps=False)
+    # With no rate to draw (every bucket a small sample) plotly would spread the empty
+    # right axis's ticks over the left one's grid (0,633 / 1,267 ...): no ticks then.
     return figures.figure([bars, line], 360, lang,
                           yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
                           yaxis2={"overlaying": "y", "side": "right",
                                   "title": {"text": t("outcomes.trend.rate", lang)},
-                                  "showgrid": False})
+                                  "showgrid": False,
+                                  "showticklabels": any(v is not None for v in values)})
 
 
 def closures_figure(d: Outcomes, lang: str) -> go.Figure:
