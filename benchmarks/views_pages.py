@@ -1,6 +1,7 @@
 """The benchmarks of the Milestones, Staff and Outcomes views (issues 5, 6, 7), of the
-needs-attention list (issue 25), and of the two callbacks of those pages that do their own
-work: the milestones worklist's first block and the staff what-if.
+needs-attention list (issue 25), and of the callbacks of those pages that do their own
+work: the milestones worklist's first block, the staff what-if and forecast section, and
+the outcomes outliers section.
 
 As in benchmarks/views.py: a sampler of varied requests and a naive implementation
 (whole tables in pandas, the same figures with masks and groupby), timed, not tested.
@@ -88,6 +89,25 @@ def outliers_body(search: str) -> dict:
                         "value": "outcomes-outliers-body"}],
             "state": [{"id": "url", "property": "search", "value": search}],
             "changedPropIds": ["outcomes-outliers-body.id"]}
+
+
+def forecast_body(search: str) -> dict:
+    """The staff page's forecast section, as the browser asks it once the page is drawn
+    (callbacks/staff.py bind)."""
+    return {"output": "staff-forecast-body.children",
+            "outputs": {"id": "staff-forecast-body", "property": "children"},
+            "inputs": [{"id": "staff-forecast-body", "property": "id",
+                        "value": "staff-forecast-body"}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["staff-forecast-body.id"]}
+
+
+def forecast_samples(world: World, n: int) -> list[Sample]:
+    out = []
+    for _ in range(n):
+        search = world.filters()
+        out.append(Sample(_staff_scope(world), "/staff", search, body=forecast_body(search)))
+    return out
 
 
 def outliers_samples(world: World, n: int) -> list[Sample]:
@@ -267,6 +287,7 @@ register(ViewBenchmark("worklist", worklist_samples, naive_worklist, MILESTONE_T
 register(ViewBenchmark("attention", attention_samples, naive_attention, MILESTONE_TABLES))
 register(ViewBenchmark("staff", staff_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("whatif", whatif_samples, naive_staff, STAFF_TABLES, national=True))
+register(ViewBenchmark("forecast", forecast_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("outcomes", _page("/outcomes"), naive_outcomes, OUTCOME_TABLES,
                        national=True))
 register(ViewBenchmark("outliers", outliers_samples, naive_outcomes, OUTCOME_TABLES,

@@ -158,7 +158,7 @@ def register(app: dash.Dash) -> None:
     app.layout = shell_layout
     _bind_pages(app)
     milestones_views.bind(app)
-    staff.bind(app, context.current)
+    staff.bind(app, context.current, context.audit_refusal)
     review.bind(app, context.current, context.audit_export)
     attention.bind(app, context.current, context.audit_export, context.audit_refusal)
     outcomes_view.bind(app, context.current, context.audit_refusal)

@@ -156,7 +156,6 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
                 officers = officer_capacity(conn, counted.scope, f.as_of,
                                             Q.workload_weights_table(conn),
                                             W.CapacityParams.from_env(), unit_id=view.unit_id)
-            fv = forecast_data(conn, counted, f, view, search, data.posts)
         v = _view(ctx, f)
         q = f.to_query(region=None, unit=None)
         place_href = ((lambda code: f"/staff{f.to_query(region=code, unit=None)}")
@@ -170,13 +169,28 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
             crumbs += [(view.place.region_name, region_href), (view.place.unit_name, None)]
         body = L.redistribution_body(r, data.names, ctx.lang, data.params)
         below = None if view.level == "nation" else pages.below_title(view, ctx.lang)
-        hidden = {k: v for k, v in (("region", f.region), ("unit", f.unit_id)) if v}
-        section = LF.forecast_section(fv, data.names, ctx.lang, data.params.nominal_target,
-                                      hidden, f"/staff{f.to_query()}")
         return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
                             body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
                             lambda officer_id: f"/staff/officer/{officer_id}{q}",
-                            below_title=below, officers=officers, forecast=section)
+                            below_title=below, officers=officers)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
+def forecast_section(ctx: Context, search: str | None,
+                     refuse: Refuse = lambda *_: None) -> html.Section:
+    """The staff page's forecast section for the page's URL (its scenario included), within
+    the user's scope: filled by its own callback once the page is drawn (bind)."""
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view, counted = _in_view(conn, ctx, f)
+            fv = forecast_data(conn, counted, f, view, search)
+            region_names, unit_names = _names(conn, counted.scope, ctx.lang, _region(view))
+        names = region_names if view.level == "nation" else unit_names
+        hidden = {k: v for k, v in (("region", f.region), ("unit", f.unit_id)) if v}
+        return LF.forecast_section(fv, names, ctx.lang,
+                                   W.CapacityParams.from_env().nominal_target, hidden,
+                                   f"/staff{f.to_query()}")
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
@@ -263,8 +277,25 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
     return _guarded(ctx, refuse, "officer", raw_id, build)
 
 
-def bind(app: dash.Dash, current) -> None:
-    """The what-if callback; `current` gives the request's Context."""
+def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
+    """The what-if callback and the forecast section's; `current` gives the request's
+    Context, `refuse` audits a refused place."""
+    @app.callback(Output(L.FORECAST_BODY, "children"), Input(L.FORECAST_BODY, "id"),
+                  State("url", "search"))
+    def forecast_of_page(_id, search):
+        ctx = current()
+        # A forged request can send anything: a query that is not text is no query.
+        search = search if isinstance(search, str) else ""
+        refused = []
+
+        def refusing(what: str, target: str) -> None:
+            refused.append(target)
+            refuse(what, target)
+
+        return cache.page("staff.forecast", ctx, ("/staff", search),
+                          lambda: forecast_section(ctx, search, refusing),
+                          lambda: not refused)
+
     @app.callback(Output("staff-redistribution", "children"),
                   [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),
                   prevent_initial_call=True)

@@ -260,13 +260,20 @@ def load_source(p: CapacityParams, lang: str) -> str:
              overload=number(p.overload_pct, lang))
 
 
+FORECAST_BODY = "staff-forecast-body"
+"""The forecast section's box: the staff page draws it empty; callbacks/staff.py bind fills it
+once the page is drawn, so that the page's posts and loads are not kept waiting for the
+forecast's reads (the bench's staff view over its 150 ms floor with them inline)."""
+
+
 def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: html.Div,
                place_href: Callable[[object], str], unit_href: Callable[[int], str],
                officer_href: Callable[[int], str], below_title: str | None = None,
-               officers: pd.DataFrame | None = None, forecast=None) -> html.Div:
+               officers: pd.DataFrame | None = None) -> html.Div:
     """The nation's regions or a region's units by posts; for a unit (`officers` given),
     its officers by capacity in their place. `below_title` names the level below and the
-    place ("Units of Astana")."""
+    place ("Units of Astana"). The forecast section is filled by its own callback once the
+    page is drawn (FORECAST_BODY)."""
     lang, p = v.lang, data.params
     key = place_key(data.level) if data.level != "unit" else "unit_id"
     c = data.capacity
@@ -326,7 +333,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                 units_table(data.units, data.unit_names, lang, unit_href),
             ]), xl=5) if officers is None else None,
         ]),
-        forecast,
+        dcc.Loading(html.Div(id=FORECAST_BODY, style={"minHeight": "24rem"})),
         html.Section([
             html.H2(t("staff.redistribution.title", lang), className="h5"),
             whatif_controls(lang) if data.level != "unit" else None,

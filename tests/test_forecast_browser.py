@@ -56,6 +56,8 @@ def _shoot(watched: Watched, name: str) -> None:
 
 
 @pytest.mark.parametrize("user, lang, below", [("minister", "kk", "Өңір"),
+                                               ("minister", "ru", "Регион"),
+                                               ("astana", "kk", "Бөлімше"),
                                                ("astana", "ru", "Подразделение")])
 def test_forecast_and_shock(watched, user, lang, below):
     watched.sign_in(user)

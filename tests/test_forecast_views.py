@@ -1,4 +1,5 @@
-"""The staff page's forecast section called as a plain function on the hand fixture
+"""The staff page's forecast section (filled by its own callback once the page is drawn)
+called as a plain function on the hand fixture
 (tests/fixture_small.py): the chart and table for each role, the backtest under the chart,
 the shock from the URL, and a bad shock refused with a message and nothing changed."""
 
@@ -30,7 +31,7 @@ def make_ctx(engine):
 
 
 def test_the_ministry_sees_the_regions_forecast(make_ctx):
-    text = text_of(views.staff(make_ctx(), ""))
+    text = text_of(views.forecast_section(make_ctx(), ""))
     assert "Forecast of the probation register: 12 months" in text
     assert "staff-forecast-figure" in text and "staff-forecast-table" in text
     assert "Accuracy nationally over the last 24 months" in text
@@ -39,21 +40,34 @@ def test_the_ministry_sees_the_regions_forecast(make_ctx):
     assert "Capacity with the scenario" not in text
 
 
+def test_the_page_leaves_the_forecast_to_its_callback(make_ctx):
+    """The page itself holds the empty box the forecast callback fills, not the forecast."""
+    text = text_of(views.staff(make_ctx(), ""))
+    assert "staff-forecast-body" in text and "staff-forecast-figure" not in text
+
+
+def test_a_forged_unit_gets_no_forecast(make_ctx):
+    """A unit outside the region head's scope in the URL: refused, as the page is."""
+    refused = []
+    views.forecast_section(make_ctx(ASTANA), "?unit=3", lambda *a: refused.append(a))
+    assert refused
+
+
 def test_a_region_head_sees_their_units_only(make_ctx):
-    text = text_of(views.staff(make_ctx(ASTANA), ""))
+    text = text_of(views.forecast_section(make_ctx(ASTANA), ""))
     assert "Yesil District" in text and "Saryarka District" in text
     assert "Medeu District" not in text.split("staff-forecast-table")[1].split("staff-shock")[0]
 
 
 def test_a_unit_head_sees_the_chart_without_a_table(make_ctx):
-    text = text_of(views.staff(make_ctx(MEDEU, "ru"), ""))
+    text = text_of(views.forecast_section(make_ctx(MEDEU, "ru"), ""))
     assert "Прогноз числа состоящих на учёте службы пробации" in text
     assert "staff-forecast-figure" in text and "staff-forecast-table" not in text
 
 
 def test_a_shock_adds_its_columns_and_line(make_ctx):
-    plain = text_of(views.staff(make_ctx(), ""))
-    text = text_of(views.staff(make_ctx(), SHOCK))
+    plain = text_of(views.forecast_section(make_ctx(), ""))
+    text = text_of(views.forecast_section(make_ctx(), SHOCK))
     assert "Capacity with the scenario" in text and "Recommended with the scenario" in text
     assert "Forecast with the scenario" in text
     assert "Scenario: " in text and "“Conditionally sentenced”" in text
@@ -69,7 +83,7 @@ def test_a_shock_adds_its_columns_and_line(make_ctx):
     ("?shock_category=parole&shock_pct=-20", "needs a category, a percent and a date"),
 ])
 def test_a_bad_shock_is_refused_and_changes_nothing(make_ctx, search, message):
-    text = text_of(views.staff(make_ctx(), search))
+    text = text_of(views.forecast_section(make_ctx(), search))
     assert message in text and "nothing was changed" in text
     assert "Capacity with the scenario" not in text
 
