@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard.i18n import t
 from layouts.formatting import day
+from layouts.tables import scroll_box
 from queries.places import CaseHeader
 
 
@@ -87,8 +88,9 @@ def timeline(events: pd.DataFrame, lang: str, synthetic_transfer: bool = False) 
     ]
     return html.Section([
         html.H2(t("caseload.case.timeline", lang), className="h5"),
-        dbc.Table([html.Thead(html.Tr([html.Th(t(f"caseload.col.{c}", lang), scope="col")
-                                       for c in ("date", "event", "detail")])),
-                   html.Tbody(rows)], id="case-timeline", size="sm", striped=True,
-                  responsive=True),
+        scroll_box(dbc.Table([html.Thead(html.Tr([html.Th(t(f"caseload.col.{c}", lang),
+                                                          scope="col")
+                                                  for c in ("date", "event", "detail")])),
+                              html.Tbody(rows)], id="case-timeline", size="sm", striped=True),
+                   t("caseload.case.timeline", lang)),
     ])

@@ -17,7 +17,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, grid_whole_numbers, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
-from layouts.tables import table_body
+from layouts.tables import scroll_box, table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -154,11 +154,11 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
     help_text = t("milestones.flag.help", lang, rate=percent(benchmark.rate, lang, 1),
                   iqr=percent(benchmark.iqr, lang, 1), peers=benchmark.peers, min=min_caseload)
     return html.Div([
-        dbc.Table([html.Caption(t(f"milestones.places.{level}", lang),
-                                className="caption-top visually-hidden"),
-                   *table_body(header, rows, classes)],
-                  id=f"milestones-{level}s", striped=True, hover=True, size="sm",
-                  responsive=True, className="drill-table"),
+        scroll_box(dbc.Table([html.Caption(t(f"milestones.places.{level}", lang),
+                                           className="caption-top visually-hidden"),
+                              *table_body(header, rows, classes)],
+                             id=f"milestones-{level}s", striped=True, hover=True, size="sm",
+                             className="drill-table"), t(f"milestones.places.{level}", lang)),
         html.P(help_text, className="small text-muted", id="milestones-flag-help"),
     ])
 

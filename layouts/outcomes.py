@@ -21,7 +21,7 @@ from layouts.formatting import day, month, months, number, percent, quarter
 from layouts.kpis import muted, small_sample_note, table_rate
 from layouts.pages import View, _graph, _heading
 from layouts.shell import partial_mark, partial_text
-from layouts.tables import table_body
+from layouts.tables import scroll_box, table_body
 from queries.outcomes import Escalation
 
 STATUS_COLOURS = {M.MET: "success", M.NEAR: "warning", M.FAR: "danger"}
@@ -146,9 +146,9 @@ def comparison_table(d: Outcomes, lang: str, small_min: int) -> dbc.Table | html
             html.Td(value(year), className="text-end"),
             html.Td(_change_text(_raw(now), _raw(year), lang), className="text-end"),
         ], id=f"outcomes-measure-{key.replace('_', '-')}"))
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                       html.Tbody(body)], id="outcomes-compare", size="sm", striped=True,
-                      responsive=True)
+    table = scroll_box(dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                                  html.Tbody(body)], id="outcomes-compare", size="sm",
+                                 striped=True), head[0])
     if not any(isinstance(v, M.Rate) and v.value is None
                for _, values, _ in measures(d, small_min) for v in values):
         return table
@@ -263,8 +263,8 @@ def _table(header: list, rows: list[list], table_id: str, lang: str,
     """A table of the page; with muted small-sample cells, one note under it says why."""
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
-    table = dbc.Table(table_body(header, rows), id=table_id, size="sm", striped=True,
-                      hover=True, responsive=True)
+    table = scroll_box(dbc.Table(table_body(header, rows), id=table_id, size="sm",
+                                 striped=True, hover=True), str(header[0]))
     if small_min is None or not any(getattr(c, "className", None) == "small-sample-value"
                                     for row in rows for c in row):
         return table

@@ -245,7 +245,8 @@ def _dash_table(table: Table, lang: str, titled: bool = True) -> html.Section:
             html.Tbody([html.Tr([html.Td(cell_text(v, lang)) for v in row])
                         for row in frame.itertuples(index=False)]),
         ], id=f"review-table-{table.key}", size="sm", striped=True, bordered=True,
-            className="review-table"), className="scroll-x"),
+            className="review-table"), tabIndex="0", role="region",
+            **{"aria-label": table.title}, className="scroll-x"),
     ], className="review-block")
 
 
@@ -266,7 +267,7 @@ def page(brief: Brief) -> html.Div:
         # Drawn at the printed size: on a narrower screen it scrolls in its own box.
         html.Div(dcc.Graph(id=f"review-chart-{view}", figure=brief_figure(fig),
                            config={**graph_config(lang), "responsive": False}),
-                 role="figure", className="scroll-x",
+                 role="figure", className="scroll-x", tabIndex="0",
                  **{"aria-label": brief.chart_title(view)}),
     ], className="review-chart review-block"), xs=12, md=6) for view, fig, _ in brief.charts]
     behind = ([html.P(brief.behind_note(), className="small")]

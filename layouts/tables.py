@@ -40,14 +40,22 @@ def table_body(header: list, rows: list[list],
                         for row in rows])]
 
 
+def scroll_box(child, label: str, class_name: str = "table-responsive") -> html.Div:
+    """A wide table (or chart) scrolled inside its own box on a narrow screen. The box is a
+    named region that takes the keyboard focus, so that it can be scrolled without a mouse
+    (axe: scrollable-region-focusable); Bootstrap's `responsive` wrapper is neither."""
+    return html.Div(child, className=class_name, tabIndex="0", role="region",
+                    **{"aria-label": label})
+
+
 def _table(header: list[str], rows: list[list], lang: str, table_id: str,
-           caption: str) -> dbc.Table | html.P:
+           caption: str) -> html.Div | html.P:
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
-    return dbc.Table([html.Caption(caption, className="caption-top visually-hidden"),
-                      *table_body(header, rows)],
-                     id=table_id, striped=True, hover=True, size="sm", responsive=True,
-                     className="drill-table")
+    return scroll_box(dbc.Table([html.Caption(caption, className="caption-top visually-hidden"),
+                                 *table_body(header, rows)],
+                                id=table_id, striped=True, hover=True, size="sm",
+                                className="drill-table"), caption)
 
 
 def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[[object], str],

@@ -61,6 +61,7 @@ def _shoot(watched: Watched, name: str) -> None:
                                                ("astana", "ru", "Подразделение")])
 def test_forecast_and_shock(watched, user, lang, below):
     watched.sign_in(user)
+    watched.choose_language(lang)
     page = watched.page
     watched.open("/staff")
     watched.reveal("#staff-forecast-figure")

@@ -214,6 +214,8 @@ DRILL = pd.DataFrame({
 def test_drill_table_links_each_place_one_level_down(lang):
     table, _note = places_table(DRILL, lang, 10, lambda key: f"/region/{key}?period=year",
                                 "units-table", "Regions").children
+    assert table.role == "region" and table.tabIndex == "0"  # scrolled with the keyboard
+    table = table.children
     assert table.id == "units-table" and shown(table.children[0]) == "Regions"
     assert header_of(table) == [i18n.t(f"shell.col.{c}", lang) for c in (
         "name", "on_register", "registered", "closed", "completion", "overdue", "posts",
@@ -235,7 +237,8 @@ def test_drill_table_links_each_place_one_level_down(lang):
 def test_drill_table_marks_a_completion_share_on_few_closures(lang):
     """Issue 26 item 5: the small sample's value muted (its reason on hover), no badge
     on the row; one note under the table says what muted means."""
-    table, note = places_table(DRILL, lang, 10, str, "units-table", "Regions").children
+    box, note = places_table(DRILL, lang, 10, str, "units-table", "Regions").children
+    table = box.children
     rows = rows_of(table)
     plain, small, none = (row[4].children for row in rows)  # 250, 3 and 0 closures
     assert "small-sample" not in text_of(plain) and "small-sample" not in text_of(none)
@@ -248,7 +251,7 @@ def test_drill_table_marks_a_completion_share_on_few_closures(lang):
         "shell.small_sample_note", lang, min=10)
     # Without a small sample, no note: the table alone.
     alone = places_table(DRILL.iloc[[0]], lang, 10, str, "units-table", "Regions")
-    assert alone.id == "units-table"
+    assert alone.children.id == "units-table"
 
 
 def test_a_table_with_no_rows_is_a_note():
@@ -270,7 +273,7 @@ OFFICER_CASES = pd.DataFrame({
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_officer_cases_link_each_case_with_next_and_overdue_milestones(lang):
     t = i18n.t
-    table = officer_cases_table(OFFICER_CASES, lang, lambda case: f"/case/{case}")
+    table = officer_cases_table(OFFICER_CASES, lang, lambda case: f"/case/{case}").children
     assert table.id == "officer-cases"
     assert header_of(table) == [t(f"caseload.col.{c}", lang) for c in (
         "case", "person", "type", "category", "risk", "registered_on", "next", "overdue")]

@@ -174,7 +174,8 @@ PLACES = pd.DataFrame({
 def test_places_table_links_officers_and_shows_bands_and_flags(lang):
     block = L.places_table(PLACES, "officer", lang, lambda k: f"/milestones/officer/{k}",
                            lambda k: f"/officer/{k}", 10, M.Benchmark(0.2, 0.1, 0.3, 2))
-    table, help_text = block.children
+    box, help_text = block.children
+    table = box.children
     assert table.id == "milestones-officers" and help_text.id == "milestones-flag-help"
     assert header_of(table) == [t(f"milestones.col.{c}", lang) for c in (
         "name", "caseload", "due", "overdue", "share", "timeliness", "flag", "profile")]
