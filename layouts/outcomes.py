@@ -258,13 +258,24 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
 
 # --- tables -----------------------------------------------------------------------------
 
+# Each table's scroll box is a region named for its section (axe: landmark-unique).
+TABLE_TITLES = {"outcomes-by-type": "outcomes.by.probation_type",
+                "outcomes-by-category": "outcomes.by.legal_category",
+                "outcomes-assistance": "outcomes.assistance.title",
+                "outcomes-outlier-units": "outcomes.outliers.units",
+                "outcomes-outlier-officers": "outcomes.outliers.officers"}
+
+
 def _table(header: list, rows: list[list], table_id: str, lang: str,
-           small_min: int | None = None):
-    """A table of the page; with muted small-sample cells, one note under it says why."""
+           small_min: int | None = None, label: str | None = None):
+    """A table of the page; with muted small-sample cells, one note under it says why.
+    `label` names its scroll box (else its section's title, TABLE_TITLES)."""
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
     table = scroll_box(dbc.Table(table_body(header, rows), id=table_id, size="sm",
-                                 striped=True, hover=True), str(header[0]))
+                                 striped=True, hover=True),
+                       label or (t(TABLE_TITLES[table_id], lang) if table_id in TABLE_TITLES
+                                 else str(header[0])))
     if small_min is None or not any(getattr(c, "className", None) == "small-sample-value"
                                     for row in rows for c in row):
         return table
@@ -322,7 +333,7 @@ def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
     header = [t(f"outcomes.col.{c}", lang) for c in (
         "place", "repeat_offences", "on_register", "repeat_rate", "change_year", "revoked",
         "revocation_rate")]
-    return _table(header, rows, "outcomes-by-place", lang, small_min)
+    return _table(header, rows, "outcomes-by-place", lang, small_min, place_title(d, lang))
 
 
 def split_table(frame: pd.DataFrame, prefix: str, table_id: str, lang: str, small_min: int):
