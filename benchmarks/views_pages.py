@@ -80,33 +80,22 @@ def whatif_samples(world: World, n: int) -> list[Sample]:
     return out
 
 
-def outliers_body(search: str) -> dict:
-    """The outcomes page's outliers section, as the browser asks it once the page is drawn
-    (callbacks/outcomes.py bind)."""
-    return {"output": "outcomes-outliers-body.children",
-            "outputs": {"id": "outcomes-outliers-body", "property": "children"},
-            "inputs": [{"id": "outcomes-outliers-body", "property": "id",
-                        "value": "outcomes-outliers-body"}],
+def section_body(body_id: str, search: str) -> dict:
+    """A section filled by its own callback once the page is drawn (callbacks.views
+    bind_section: the staff forecast, the outcomes outliers), as the browser asks it."""
+    return {"output": f"{body_id}.children",
+            "outputs": {"id": body_id, "property": "children"},
+            "inputs": [{"id": body_id, "property": "id", "value": body_id}],
             "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": ["outcomes-outliers-body.id"]}
-
-
-def forecast_body(search: str) -> dict:
-    """The staff page's forecast section, as the browser asks it once the page is drawn
-    (callbacks/staff.py bind)."""
-    return {"output": "staff-forecast-body.children",
-            "outputs": {"id": "staff-forecast-body", "property": "children"},
-            "inputs": [{"id": "staff-forecast-body", "property": "id",
-                        "value": "staff-forecast-body"}],
-            "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": ["staff-forecast-body.id"]}
+            "changedPropIds": [f"{body_id}.id"]}
 
 
 def forecast_samples(world: World, n: int) -> list[Sample]:
     out = []
     for _ in range(n):
         search = world.filters()
-        out.append(Sample(_staff_scope(world), "/staff", search, body=forecast_body(search)))
+        out.append(Sample(_staff_scope(world), "/staff", search,
+                          body=section_body("staff-forecast-body", search)))
     return out
 
 
@@ -114,7 +103,8 @@ def outliers_samples(world: World, n: int) -> list[Sample]:
     out = []
     for _ in range(n):
         search = world.filters()
-        out.append(Sample(_mixed_scope(world), "/outcomes", search, body=outliers_body(search)))
+        out.append(Sample(_mixed_scope(world), "/outcomes", search,
+                          body=section_body("outcomes-outliers-body", search)))
     return out
 
 

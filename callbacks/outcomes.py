@@ -9,11 +9,10 @@ from datetime import date, timedelta
 import dash
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, html
+from dash import html
 
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _view, parse_filters, unit_param
-from dashboard import cache
+from callbacks.views import Refuse, _guarded, _view, bind_section, parse_filters, unit_param
 from dashboard import metrics as M
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.scope import Scope
@@ -240,19 +239,6 @@ def outliers_section(ctx: Context, search: str | None,
 
 
 def bind(app: dash.Dash, current: Callable[[], Context], refuse: Refuse) -> None:
-    """The outliers section, filled once the page is drawn (its body's id is the trigger),
-    kept in the page cache like a page."""
-    @app.callback(Output(L.OUTLIERS_BODY, "children"), Input(L.OUTLIERS_BODY, "id"),
-                  State("url", "search"))
-    def outliers_of_page(_id, search):
-        ctx = current()
-        search = search if isinstance(search, str) else ""
-        refused = []
-
-        def refusing(what: str, target: str) -> None:
-            refused.append(target)
-            refuse(what, target)
-
-        return cache.page("outcomes.outliers", ctx, ("/outcomes", search),
-                          lambda: outliers_section(ctx, search, refusing),
-                          lambda: not refused)
+    """The outliers section, filled once the page is drawn."""
+    bind_section(app, L.OUTLIERS_BODY, "outcomes.outliers", "/outcomes", outliers_section,
+                 current, refuse)

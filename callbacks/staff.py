@@ -17,6 +17,7 @@ from callbacks.views import (
     _guarded,
     _id,
     _view,
+    bind_section,
     counted_in,
     parse_filters,
     unit_param,
@@ -280,21 +281,8 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
 def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
     """The what-if callback and the forecast section's; `current` gives the request's
     Context, `refuse` audits a refused place."""
-    @app.callback(Output(L.FORECAST_BODY, "children"), Input(L.FORECAST_BODY, "id"),
-                  State("url", "search"))
-    def forecast_of_page(_id, search):
-        ctx = current()
-        # A forged request can send anything: a query that is not text is no query.
-        search = search if isinstance(search, str) else ""
-        refused = []
-
-        def refusing(what: str, target: str) -> None:
-            refused.append(target)
-            refuse(what, target)
-
-        return cache.page("staff.forecast", ctx, ("/staff", search),
-                          lambda: forecast_section(ctx, search, refusing),
-                          lambda: not refused)
+    bind_section(app, L.FORECAST_BODY, "staff.forecast", "/staff", forecast_section, current,
+                 refuse)
 
     @app.callback(Output("staff-redistribution", "children"),
                   [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),
