@@ -348,3 +348,38 @@ def redis_or_skip(url: str = REDIS_URL) -> None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Redis is required under CI=true (make redis): {exc}")
         pytest.skip(f"Redis not available at {url}: {exc}")
+
+
+def routed_layout(http: requests.Session, base: str, path: str, search: str = "") -> dict:
+    """The layout the page router's callback answers for `path` and `search`, over HTTP."""
+    deps = http.get(base + "/_dash-dependencies", timeout=10).json()
+    (router,) = [d for d in deps if {"id": "_pages_location", "property": "pathname"}
+                 in d["inputs"]]
+    body = callback_body(router, lambda d: path if d["property"] == "pathname" else search)
+    response = http.post(base + "/_dash-update-component", json=body, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+def component_with_id(tree, id_: str):
+    """The component with `id_` anywhere in a JSON layout (None: not there)."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == id_:
+            return tree
+        children = tree.values()
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return None
+    return next((f for c in children if (f := component_with_id(c, id_)) is not None), None)
+
+
+def layout_text(node) -> str:
+    """The text a component of a JSON layout puts on screen."""
+    if isinstance(node, str | int | float):
+        return str(node)
+    if isinstance(node, list):
+        return "".join(layout_text(n) for n in node)
+    if isinstance(node, dict):
+        return layout_text(node.get("props", {}).get("children"))
+    return ""

@@ -18,7 +18,9 @@ import json
 import pytest
 
 from tests.helpers import SMALL_ROLES, SMALL_ROLES_PASSWORD, live, sign_in, small_app_with_roles
-from tests.test_level_below_http import _component, _page
+from tests.helpers import component_with_id as _component
+from tests.helpers import layout_text as _text
+from tests.helpers import routed_layout as _page
 
 NATION = {"closed": "(50%)", "overdue": "(57.1%)", "caseload-per-post": "(2.3)",
           "repeat": "(+50%)"}
@@ -38,17 +40,6 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sessions(server):
     return {name: sign_in(server.url, name, SMALL_ROLES_PASSWORD) for name in SMALL_ROLES}
-
-
-def _text(node) -> str:
-    """The text a component of the JSON layout puts on screen."""
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list):
-        return "".join(_text(n) for n in node)
-    if isinstance(node, dict):
-        return _text(node.get("props", {}).get("children"))
-    return ""
 
 
 def _line(page: dict, card: str, level: str) -> str | None:

@@ -21,6 +21,8 @@ from tests.helpers import (
     sign_in,
     small_app_with_roles,
 )
+from tests.helpers import component_with_id as _component
+from tests.helpers import routed_layout as _page
 
 PASSWORD = SMALL_ROLES_PASSWORD
 USERS = SMALL_ROLES
@@ -61,34 +63,6 @@ def server(app):
 @pytest.fixture(scope="module")
 def sessions(server):
     return {name: sign_in(server.url, name, PASSWORD) for name in USERS}
-
-
-def _page(http, base: str, path: str, search: str = "") -> dict:
-    """The page's layout as the router callback answers it."""
-    deps = http.get(base + "/_dash-dependencies", timeout=10).json()
-    (router,) = [d for d in deps if {"id": "_pages_location", "property": "pathname"}
-                 in d["inputs"]]
-    body = callback_body(router, lambda d: path if d["property"] == "pathname" else search)
-    response = http.post(base + "/_dash-update-component", json=body, timeout=60)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
-
-
-def _component(tree, id_: str):
-    """The component with `id_` anywhere in a layout (None: not there)."""
-    if isinstance(tree, dict):
-        if tree.get("props", {}).get("id") == id_:
-            return tree
-        children = tree.values()
-    elif isinstance(tree, list):
-        children = tree
-    else:
-        return None
-    for child in children:
-        found = _component(child, id_)
-        if found is not None:
-            return found
-    return None
 
 
 def _ranking(page: dict, path: str, level: str) -> str:

@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import update
 
 from dashboard.schema import dataset_info
-from tests.helpers import SMALL_ROLES, SMALL_ROLES_PASSWORD, callback_body, live, sign_in
+from tests.helpers import SMALL_ROLES, SMALL_ROLES_PASSWORD, live, sign_in
+from tests.helpers import component_with_id as _with_id
+from tests.helpers import layout_text as _text
+from tests.helpers import routed_layout as _page
 
 PARTIAL = "Jan\u2009–\u2009Nov 2025, partial period"  # CLDR's en interval: thin spaces
 
@@ -47,38 +50,6 @@ def ministry(tmp_path_factory):
     with _app_until(tmp_path_factory.mktemp("periods"), "2025-11-24") as app, \
             live(app) as server:
         yield server.url, sign_in(server.url, "minister", SMALL_ROLES_PASSWORD)
-
-
-def _page(http, base: str, path: str, search: str = "") -> dict:
-    deps = http.get(base + "/_dash-dependencies", timeout=10).json()
-    (router,) = [d for d in deps if {"id": "_pages_location", "property": "pathname"}
-                 in d["inputs"]]
-    body = callback_body(router, lambda d: path if d["property"] == "pathname" else search)
-    response = http.post(base + "/_dash-update-component", json=body, timeout=60)
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
-
-
-def _with_id(tree, id_: str):
-    if isinstance(tree, dict):
-        if tree.get("props", {}).get("id") == id_:
-            return tree
-        children = tree.values()
-    elif isinstance(tree, list):
-        children = tree
-    else:
-        return None
-    return next((f for c in children if (f := _with_id(c, id_)) is not None), None)
-
-
-def _text(node) -> str:
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list):
-        return "".join(_text(n) for n in node)
-    if isinstance(node, dict):
-        return _text(node.get("props", {}).get("children"))
-    return ""
 
 
 @pytest.mark.parametrize("path", ["/", "/outcomes", "/caseload"])
