@@ -383,3 +383,38 @@ def layout_text(node) -> str:
     if isinstance(node, dict):
         return layout_text(node.get("props", {}).get("children"))
     return ""
+
+
+@contextmanager
+def served_app(folder: Path, secret: str, fill, users, **settings):
+    """A live app on a new SQLite database in `folder`, filled by `fill(engine)`, with
+    `users` ((username, role, keyword arguments of auth.create_user), password
+    BROWSER_PASSWORD); yields its base URL. The browser tests' servers of their own."""
+    from dashboard import auth, migrate
+    from dashboard.config import Settings
+    from dashboard.db import make_engine
+    from service.factory import create_app
+
+    url = f"sqlite:///{folder / 'probation.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    fill(engine)
+    for username, role, extra in users:
+        auth.create_user(engine, username, role, BROWSER_PASSWORD, **extra)
+    app = create_app(Settings(database_url=url, secret_key=secret, **settings))
+    server = LiveServer(app).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        app.server.config["ENGINE"].dispose()
+        engine.dispose()
+
+
+def demo_data(scale: float, seed: int = 42):
+    """A `fill` for served_app: the demo generator's dataset at `scale`."""
+    def fill(engine) -> None:
+        from service import demo, load
+
+        load.replace_all(engine, demo.generate(scale=scale, seed=seed))
+    return fill

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth
-from tests.helpers import ARTIFACTS, BROWSER_PASSWORD, LiveServer, Watched
+from tests.helpers import ARTIFACTS, Watched, demo_data, served_app
 
 pytestmark = pytest.mark.browser
 REGION = "KZ-71"
@@ -17,25 +16,11 @@ SHOCK = "shock_category=parole&shock_pct=-30&shock_date=2027-03-01"
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    from dashboard import migrate
-    from dashboard.config import Settings
-    from dashboard.db import make_engine
-    from service import demo, load
-    from service.factory import create_app
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('forecast-browser') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load.replace_all(engine, demo.generate(scale=0.02, seed=42))
-    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="kk")
-    auth.create_user(engine, "astana", "region_head", BROWSER_PASSWORD, region_code=REGION,
-                     language="ru")
-    app = create_app(Settings(database_url=url, secret_key="forecast-browser-tests"))
-    server = LiveServer(app).start()
-    yield server.url
-    server.stop()
-    app.server.config["ENGINE"].dispose()
-    engine.dispose()
+    with served_app(tmp_path_factory.mktemp("forecast-browser"), "forecast-browser-tests",
+                    demo_data(0.02), [("minister", "ministry", {"language": "kk"}),
+                                      ("astana", "region_head",
+                                       {"region_code": REGION, "language": "ru"})]) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth
-from tests.helpers import ARTIFACTS, BROWSER_PASSWORD, LiveServer, Watched, expect
+from tests.helpers import ARTIFACTS, Watched, demo_data, expect, served_app
 
 pytestmark = pytest.mark.browser
 MIN_EVENTS = 2
@@ -18,24 +17,10 @@ MIN_EVENTS = 2
 @pytest.fixture(scope="module")
 def outcomes_server(tmp_path_factory):
     """The app on a generated dataset (scale 0.1, seed 42): user minister, in English."""
-    from dashboard import migrate
-    from dashboard.config import Settings
-    from dashboard.db import make_engine
-    from service import demo, load
-    from service.factory import create_app
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('outcomes-browser') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load.replace_all(engine, demo.generate(scale=0.1, seed=42))
-    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
-    app = create_app(Settings(database_url=url, secret_key="outcomes-browser-tests",
-                              outlier_min_events=MIN_EVENTS))
-    server = LiveServer(app).start()
-    yield server.url
-    server.stop()
-    app.server.config["ENGINE"].dispose()
-    engine.dispose()
+    with served_app(tmp_path_factory.mktemp("outcomes-browser"), "outcomes-browser-tests",
+                    demo_data(0.1), [("minister", "ministry", {"language": "en"})],
+                    outlier_min_events=MIN_EVENTS) as url:
+        yield url
 
 
 @pytest.fixture
@@ -94,7 +79,7 @@ def test_kazakh_partial_year_and_quiet_outliers(watched):
         watched.reveal("#outcomes-outlier-units")
         expect(page.locator("#outcomes-history-legend")).to_be_visible()
         expect(page.locator("#outcomes-outliers")).to_contain_text(
-            f"{MIN_EVENTS}-ден аз оқиғасы барлар белгіленбейді")
+            f"оқиғалары кемінде {MIN_EVENTS} болмағандар белгіленбейді")
         events = page.locator("#outcomes-outlier-units tbody tr td:nth-child(5)")
         for i in range(events.count()):
             assert int(events.nth(i).inner_text().replace("\u00a0", "")) >= MIN_EVENTS

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth
 from tests import fixture_staff
-from tests.helpers import BROWSER_PASSWORD, LiveServer, Watched, expect
+from tests.helpers import Watched, expect, served_app
 
 pytestmark = pytest.mark.browser
 PAGE = "/staff?asof=2025-06-30&to=2025-12-31"
@@ -17,26 +16,13 @@ PAGE = "/staff?asof=2025-06-30&to=2025-12-31"
 def staff_server(tmp_path_factory):
     """The app on the staff fixture: user minister, in English. Module-scoped: the capacity
     parameters it sets in the environment must not reach other modules."""
-    from dashboard import migrate
-    from dashboard.config import Settings
-    from dashboard.db import make_engine
-    from service.factory import create_app
-
     mp = pytest.MonkeyPatch()
     # The capacity parameters the fixture's numbers were counted with.
     mp.setenv("PROBATION_WORKLOAD_NOMINAL_TARGET", "20")
     mp.setenv("PROBATION_WORKLOAD_HEAD_REDUCTION", "0.5")
-    url = f"sqlite:///{tmp_path_factory.mktemp('staff-browser') / 'probation.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    fixture_staff.load(engine)
-    auth.create_user(engine, "minister", "ministry", BROWSER_PASSWORD, language="en")
-    app = create_app(Settings(database_url=url, secret_key="staff-browser-tests"))
-    server = LiveServer(app).start()
-    yield server.url
-    server.stop()
-    app.server.config["ENGINE"].dispose()
-    engine.dispose()
+    with served_app(tmp_path_factory.mktemp("staff-browser"), "staff-browser-tests",
+                    fixture_staff.load, [("minister", "ministry", {"language": "en"})]) as url:
+        yield url
     mp.undo()
 
 
