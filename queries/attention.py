@@ -53,16 +53,13 @@ def program_drafted_by(day: date):
     return and_(milestones.c.kind.in_(PROGRAM_KINDS), milestones.c.completed_on <= day)
 
 
-@cached("attention.officer_actions")
-@measure
-def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
-                    days: int = DUE_SOON_DAYS) -> pd.DataFrame:
-    """Per officer responsible on `as_of` (key; None: cases nobody held that day), over the
-    place's cases on the register that day: caseload, milestones due and overdue, due in
-    the next `days` days, and open cases without a program. Columns ACTION_COLUMNS."""
+def per_case(scope: Scope, as_of: date, where: Where, days: int, *extra):
+    """One row per case of the place on the register on `as_of` and its officer that day
+    (key): its milestones due, overdue and due soon, whether a program is drafted, and the
+    `extra` columns of the case (the read model's unit, type and category)."""
     officer = case_assignments.c.officer_id.label("key")
-    per_case = (
-        select(officer,
+    return (
+        select(officer, *extra,
                count_if(milestones.c.due_on < as_of).label("due"),
                count_if(overdue_on(as_of)).label("overdue"),
                count_if(due_soon_on(as_of, days)).label("due_soon"),
@@ -70,18 +67,37 @@ def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = 
         .select_from(milestone_source(as_of, officer=True, with_milestones=False)
                      .outerjoin(milestones, milestones.c.case_id == cases.c.id))
         .where(place_condition(scope, where), on_register_on(as_of))
-        .group_by(cases.c.id, case_assignments.c.officer_id)
+        .group_by(cases.c.id, case_assignments.c.officer_id, *extra)
         .subquery("per_case"))
-    q = (select(per_case.c.key, func.count().label("caseload"),
-                func.sum(per_case.c.due), func.sum(per_case.c.overdue),
-                func.sum(per_case.c.due_soon),
-                count_if(func.coalesce(per_case.c.drafted, 0) == 0))
-         .group_by(per_case.c.key))
-    frame = pd.DataFrame([tuple(r) for r in conn.execute(q).all()], columns=ACTION_COLUMNS)
+
+
+def summed(rows, *extra):
+    """`per_case` rows summed per officer (and `extra` columns): ACTION_COLUMNS."""
+    c = rows.c
+    return (select(c.key, *(c[e] for e in extra), func.count().label("caseload"),
+                   func.sum(c.due).label("due"), func.sum(c.overdue).label("overdue"),
+                   func.sum(c.due_soon).label("due_soon"),
+                   count_if(func.coalesce(c.drafted, 0) == 0).label("without_program"))
+            .group_by(c.key, *(c[e] for e in extra)))
+
+
+def action_frame(rows) -> pd.DataFrame:
+    """ACTION_COLUMNS from a query's rows: counts as int, no officer as None."""
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=ACTION_COLUMNS)
     for column in ACTION_COLUMNS[1:]:
         frame[column] = frame[column].fillna(0).astype(int)
     frame["key"] = frame["key"].astype(object).where(frame["key"].notna(), None)
     return frame
+
+
+@cached("attention.officer_actions")
+@measure
+def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = EVERYWHERE,
+                    days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Per officer responsible on `as_of` (key; None: cases nobody held that day), over the
+    place's cases on the register that day: caseload, milestones due and overdue, due in
+    the next `days` days, and open cases without a program. Columns ACTION_COLUMNS."""
+    return action_frame(conn.execute(summed(per_case(scope, as_of, where, days))).all())
 
 
 @cached("attention.officer_places")

@@ -106,6 +106,9 @@ def _milestone_days(world: World) -> list[date]:
 
 
 EXAMPLES = {
+    "queries.attention.officer_actions": lambda w: _scoped(
+        w, [((day, where), {"days": days}) for day in _milestone_days(w) for days in (14, 7)
+            for where in w.wheres()]),
     "queries.caseload.by_region_and_type": lambda w: _scoped(
         w, [((f,), {"lang": lang}) for f in w.filters() for lang in ("kk", "ru")]),
     "queries.caseload.by_category": lambda w: _scoped(w, [((f,), {}) for f in w.filters()]),

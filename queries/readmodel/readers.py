@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from queries.readmodel import (  # noqa: F401 - each registers its readers
     assistance_pool,
+    attention,
     caseload,
     kpis,
     milestones,

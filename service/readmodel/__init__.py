@@ -12,15 +12,16 @@ from dashboard.schema import DATA_TABLES, caseload_forecast, dataset_info
 from queries.readmodel import outcome_tables
 from queries.readmodel import rollups as rollup_tables
 from queries.readmodel import stocks as stock_tables
-from service.readmodel import forecast, outcome_stocks, rollups, stocks
+from queries.readmodel.attention import officer_actions_day
+from service.readmodel import attention, forecast, outcome_stocks, rollups, stocks
 
 TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stock,
           stock_tables.officer_narrowed_stock, stock_tables.headcount_stock,
-          *outcome_tables.TABLES, caseload_forecast)
+          *outcome_tables.TABLES, officer_actions_day, caseload_forecast)
 """The read models' tables (the rollups are materialized views on PostgreSQL)."""
 
 
-STEPS = 5
+STEPS = 6
 """Steps refresh() reports (a progress bar's length)."""
 
 
@@ -50,5 +51,7 @@ def refresh(conn: Connection | Engine, step=None) -> None:
     step("stocks")
     outcome_stocks.refresh(conn)
     step("outcome stocks")
+    attention.refresh(conn)
+    step("needs attention")
     forecast.refresh(conn)
     step("forecast")
