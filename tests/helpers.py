@@ -255,8 +255,7 @@ class Watched:
             "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
     def reveal(self, selector: str):
-        """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
-        (assets/ag-grid-on-demand.js)."""
+        """Scroll `selector` into view (as a reader would) and wait for the page to settle."""
         self.page.locator(selector).scroll_into_view_if_needed()
         self.settle()
 
