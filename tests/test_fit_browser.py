@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS, AXE, expect, missing
+from tests.helpers import ARTIFACTS, AXE, GRIDS_DRAWN, UNDRAWN_GRIDS, expect, missing
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +24,6 @@ ALL_DRAWN = """() => [...document.querySelectorAll('.dash-graph')].every(g =>
     [...g.querySelectorAll('.main-svg')].some(s => s.childElementCount > 0))"""
 UNDRAWN = """() => [...document.querySelectorAll('.dash-graph')].filter(g =>
     ![...g.querySelectorAll('.main-svg')].some(s => s.childElementCount > 0)).map(g => g.id)"""
-# Each AG Grid's box holds the drawn grid, not the stand-in's empty box.
-GRIDS_DRAWN = """() => [...document.querySelectorAll('.ag-theme-alpine')].every(g =>
-    g.querySelector('.ag-root-wrapper'))"""
-UNDRAWN_GRIDS = """() => [...document.querySelectorAll('.ag-theme-alpine')].filter(g =>
-    !g.querySelector('.ag-root-wrapper')).map(g => g.id)"""
 SI_TICKS = """() => [...document.querySelectorAll('.xtick text, .ytick text')]
     .map(t => t.textContent.trim()).filter(s => /\\d[kMGT]$/.test(s))"""
 # Visible text, the charts' text included: a run of five digits or more is ungrouped. A
