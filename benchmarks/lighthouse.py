@@ -1,15 +1,15 @@
-"""Lighthouse (desktop preset) on the main pages of a dashboard served by gunicorn here.
+"""Lighthouse (desktop preset) on the pages of a dashboard served by gunicorn here.
 
     python -m benchmarks.lighthouse --database-url URL [--runs 3] [--json lighthouse.json]
         [--pages / /caseload ...] [--drill] [--lang kk] [--base http://127.0.0.1:PORT]
 
 Starts gunicorn -c gunicorn.conf.py on a free port of 127.0.0.1 (unless --base names a
 running server on this machine), creates or resets a ministry account (random password,
-language --lang), signs in through /login with its CSRF token, and runs Lighthouse on each
-page --runs times with the session cookie (--extra-headers). The sign-in page is audited
-without the cookie, as a stranger sees it. Prints, per page, the median of the runs of
-each column (performance, accessibility, best-practices, LCP, TBT, CLS, total transfer, and
-Lighthouse's CPU benchmark index: higher is a faster, quieter machine),
+language --lang), signs in through /login with its CSRF token before each page, and runs
+Lighthouse on it --runs times with that session's cookie (--extra-headers). The sign-in
+page is audited without the cookie, as a stranger sees it. Prints, per page, the median
+of the runs of each column (performance, accessibility, best-practices, LCP, TBT, CLS,
+total transfer, and Lighthouse's CPU benchmark index: higher is a faster, quieter machine),
 writes them and every run to --json, and, with --reports DIR, each run's full report.
 
 Needs lighthouse in node_modules/ (`make lighthouse` installs a pinned one) and Chromium
@@ -248,14 +248,17 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()
     results: list[dict] = []
     try:
-        cookie = sign_in(base, args.username, password, desktop_user_agent())
+        user_agent = desktop_user_agent()
         with tempfile.TemporaryDirectory() as tmp:
             headers = Path(tmp) / "headers.json"
-            headers.write_text(json.dumps({"Cookie": f"{COOKIE}={cookie}"}), encoding="utf-8")
             targets = [(page, f"{base}{page}", headers) for page in args.pages]
             if not args.no_login_page:
                 targets.append((LOGIN, f"{base}{LOGIN}?lang={args.lang}", None))
             for page, url, header_file in targets:
+                if header_file is not None:  # a fresh session per page: none outlives its timeout
+                    cookie = sign_in(base, args.username, password, user_agent)
+                    header_file.write_text(json.dumps({"Cookie": f"{COOKIE}={cookie}"}),
+                                           encoding="utf-8")
                 page_runs = []
                 for i in range(runs):
                     out = Path(tmp) / f"run-{len(results)}-{i}.json"
