@@ -64,13 +64,13 @@ loadtest: $(STAMP)
 	$(BIN)/python -m benchmarks.loadtest --database-url $(BENCH_DATABASE_URL) --start-gunicorn \
 	  --users 50 --duration 60 --max-requests 30000 --warmup 15 --json loadtest.json
 
-# Lighthouse (desktop preset, median of 3 runs) on the main pages and the sign-in page,
+# Lighthouse (desktop preset, median of 3 runs) on the section and drill pages and sign-in,
 # as a ministry user in Kazakh, against gunicorn on a free port of 127.0.0.1. A
 # measurement like `make bench`, not part of `make test`. LIGHTHOUSE_DATABASE_URL: a
 # database that already holds data (the account lighthouse-ministry is created or reset).
 LIGHTHOUSE ?= lighthouse@12.8.2
 LIGHTHOUSE_DATABASE_URL ?= $(BENCH_DATABASE_URL)
-LIGHTHOUSE_ARGS ?= --runs 3
+LIGHTHOUSE_ARGS ?= --runs 3 --drill --min-accessibility 0.95
 lighthouse: $(STAMP) browser-deps
 	@test -x node_modules/.bin/lighthouse || \
 		npm install --no-save --no-audit --no-fund --silent $(LIGHTHOUSE) $(AXE_CORE)

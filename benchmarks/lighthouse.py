@@ -1,15 +1,15 @@
-"""Lighthouse (desktop preset) on the main pages of a dashboard served by gunicorn here.
+"""Lighthouse (desktop preset) on the pages of a dashboard served by gunicorn here.
 
     python -m benchmarks.lighthouse --database-url URL [--runs 3] [--json lighthouse.json]
-        [--pages / /caseload ...] [--lang kk] [--base http://127.0.0.1:PORT]
+        [--pages / /caseload ...] [--drill] [--lang kk] [--base http://127.0.0.1:PORT]
 
 Starts gunicorn -c gunicorn.conf.py on a free port of 127.0.0.1 (unless --base names a
 running server on this machine), creates or resets a ministry account (random password,
-language --lang), signs in through /login with its CSRF token, and runs Lighthouse on each
-page --runs times with the session cookie (--extra-headers). The sign-in page is audited
-without the cookie, as a stranger sees it. Prints, per page, the median of the runs of
-each column (performance, accessibility, best-practices, LCP, TBT, CLS, total transfer, and
-Lighthouse's CPU benchmark index: higher is a faster, quieter machine),
+language --lang), signs in through /login with its CSRF token before each page, and runs
+Lighthouse on it --runs times with that session's cookie (--extra-headers). The sign-in
+page is audited without the cookie, as a stranger sees it. Prints, per page, the median
+of the runs of each column (performance, accessibility, best-practices, LCP, TBT, CLS,
+total transfer, and Lighthouse's CPU benchmark index: higher is a faster, quieter machine),
 writes them and every run to --json, and, with --reports DIR, each run's full report.
 
 Needs lighthouse in node_modules/ (`make lighthouse` installs a pinned one) and Chromium
@@ -44,7 +44,11 @@ from benchmarks.serve import start_gunicorn, stop  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 COOKIE = "probation_session"
-PAGES = ("/", "/attention?region=KZ-75", "/caseload", "/milestones", "/staff", "/outcomes")
+PAGES = ("/", "/attention?region=KZ-75", "/caseload", "/milestones", "/staff", "/outcomes",
+         "/review")
+DRILL_REGION = "KZ-75"
+"""The drill pages (--drill) go down from this region: its first unit, that unit's first
+case still on the register, and that case's officer."""
 LOGIN = "/login"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 USERNAME = "lighthouse-ministry"
@@ -79,6 +83,28 @@ def ensure_user(database_url: str, username: str, lang: str) -> str:
     finally:
         engine.dispose()
     return password
+
+
+def drill_pages(database_url: str, region: str = DRILL_REGION) -> list[str]:
+    """/region, /unit, /officer and /case pages of real ids in `region` of this database."""
+    from sqlalchemy import select
+
+    from dashboard.db import make_engine
+    from dashboard.schema import cases, units
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            unit = conn.scalar(select(units.c.id).where(units.c.region_code == region)
+                               .order_by(units.c.id).limit(1))
+            case, officer = conn.execute(
+                select(cases.c.id, cases.c.officer_id)
+                .where(cases.c.unit_id == unit, cases.c.closed_on.is_(None),
+                       cases.c.officer_id.is_not(None))
+                .order_by(cases.c.id).limit(1)).one()
+    finally:
+        engine.dispose()
+    return [f"/region/{region}", f"/unit/{unit}", f"/officer/{officer}", f"/case/{case}"]
 
 
 def desktop_user_agent() -> str:
@@ -171,12 +197,12 @@ COLUMNS = (("performance", "perf", "{:.2f}"), ("accessibility", "a11y", "{:.2f}"
 
 
 def table(rows: list[dict]) -> str:
-    head = f"{'page':<14}" + "".join(f"{label:>9}" for _, label, _ in COLUMNS)
+    head = f"{'page':<24}" + "".join(f"{label:>9}" for _, label, _ in COLUMNS)
     lines = [head, "-" * len(head)]
     for row in rows:
         cells = "".join(f"{(fmt.format(row[key]) if row[key] is not None else '-'):>9}"
                         for key, _, fmt in COLUMNS)
-        lines.append(f"{row['page']:<14}{cells}")
+        lines.append(f"{row['page']:<24}{cells}")
     return "\n".join(lines)
 
 
@@ -187,6 +213,8 @@ def main(argv=None) -> int:
                         help="a running server on this machine instead of starting gunicorn")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (0: a free one)")
     parser.add_argument("--pages", nargs="+", default=list(PAGES))
+    parser.add_argument("--drill", action="store_true",
+                        help="also the region, unit, officer and case pages (drill_pages)")
     parser.add_argument("--no-login-page", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lang", default="kk", choices=("kk", "ru", "en"))
@@ -204,6 +232,8 @@ def main(argv=None) -> int:
         parser.error("--database-url (or DATABASE_URL) is required")
     runs = max(1, min(args.runs, MAX_RUNS))
     lighthouse_bin()
+    if args.drill:
+        args.pages += drill_pages(args.database_url)
 
     password = ensure_user(args.database_url, args.username, args.lang)
     proc = None
@@ -218,14 +248,17 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()
     results: list[dict] = []
     try:
-        cookie = sign_in(base, args.username, password, desktop_user_agent())
+        user_agent = desktop_user_agent()
         with tempfile.TemporaryDirectory() as tmp:
             headers = Path(tmp) / "headers.json"
-            headers.write_text(json.dumps({"Cookie": f"{COOKIE}={cookie}"}), encoding="utf-8")
             targets = [(page, f"{base}{page}", headers) for page in args.pages]
             if not args.no_login_page:
                 targets.append((LOGIN, f"{base}{LOGIN}?lang={args.lang}", None))
             for page, url, header_file in targets:
+                if header_file is not None:  # a fresh session per page: none outlives its timeout
+                    cookie = sign_in(base, args.username, password, user_agent)
+                    header_file.write_text(json.dumps({"Cookie": f"{COOKIE}={cookie}"}),
+                                           encoding="utf-8")
                 page_runs = []
                 for i in range(runs):
                     out = Path(tmp) / f"run-{len(results)}-{i}.json"
@@ -235,14 +268,14 @@ def main(argv=None) -> int:
                         print(f"  {page} run {i + 1}: {exc}", file=sys.stderr)
                         continue
                     summary = summarise(report)
-                    if urlsplit(summary["final_url"] or "").path != page:
+                    if urlsplit(summary["final_url"] or "").path != urlsplit(page).path:
                         summary["error"] = summary["error"] or \
                             f"ended on {summary['final_url']} (signed out?)"
                     page_runs.append(summary)
                     if args.reports:
                         keep = Path(args.reports)
                         keep.mkdir(parents=True, exist_ok=True)
-                        name = page.strip("/").replace("/", "_") or "overview"
+                        name = re.sub(r"[^\w-]+", "_", page.strip("/")) or "overview"
                         out.replace(keep / f"{name}-{i + 1}.json")
                     print(f"  {page} run {i + 1}: perf {summary['performance']} "
                           f"a11y {summary['accessibility']}"

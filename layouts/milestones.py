@@ -274,8 +274,11 @@ def worklist_grid(lang: str) -> dag.AgGrid:
         # Long headers wrap rather than being cut off (kk and ru, a phone).
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 110,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
+        # Laid out and drawn off screen too (AG Grid skips a fixed-height grid's content
+        # while it is off screen): a full-page screenshot, a print, axe at 390 px.
         dashGridOptions={"cacheBlockSize": WORKLIST_BLOCK, "maxBlocksInCache": 10,
-                         "rowBuffer": 0, "tooltipShowDelay": 300},
+                         "rowBuffer": 0, "tooltipShowDelay": 300,
+                         "suppressContentVisibilityAuto": True},
         className="ag-theme-alpine", style={"height": "480px", "width": "100%"})
 
 

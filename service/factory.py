@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Not in Dash's list of asset scripts: plotly.js is loaded by dcc.Graph when needed
 # (assets/plotly-bundle.js), the regenerator runtime first of all and the AG Grid
 # stand-in where the library would be (callbacks/register.py).
-ASSETS_IGNORE = r"^((plotly-custom|regenerator-runtime)-.*\.js|ag-grid-on-demand\.js)$"
+ASSETS_IGNORE = r"^((plotly-custom|regenerator-runtime)-.*\.js|ag-grid-after-load\.js)$"
 
 
 def create_app(settings: Settings | None = None) -> Dash:

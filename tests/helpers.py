@@ -234,6 +234,19 @@ ARTIFACTS = ROOT / "artifacts"
 BROWSER_PASSWORD = "Correct-horse-battery-9"
 
 
+# Each grid drawn in its box (not the stand-in's empty box), its headers shown (AG Grid
+# hides them until it has laid the grid out).
+GRIDS_DRAWN = """() => [...document.querySelectorAll('.ag-theme-alpine')].every(g =>
+    g.querySelector('.ag-root-wrapper') && [...g.querySelectorAll('.ag-header-cell')]
+        .every(c => getComputedStyle(c).visibility !== 'hidden'))"""
+UNDRAWN_GRIDS = """() => [...document.querySelectorAll('.ag-theme-alpine')].filter(g =>
+    !g.querySelector('.ag-root-wrapper') || [...g.querySelectorAll('.ag-header-cell')]
+        .some(c => getComputedStyle(c).visibility === 'hidden')).map(g => g.id)"""
+# No Dash component loading, and every grid drawn.
+SETTLED = f"""() => !document.querySelector('[data-dash-is-loading="true"]')
+    && ({GRIDS_DRAWN})()"""
+
+
 class Watched:
     """A page with the console errors and the hosts it contacted recorded."""
 
@@ -250,13 +263,14 @@ class Watched:
         self.settle()
 
     def settle(self):
+        """Nothing loading, no callback running, and every grid drawn: AG Grid arrives once
+        the page has loaded (assets/ag-grid-after-load.js), after the network has been idle."""
         self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+        self.page.wait_for_function(SETTLED)
 
     def reveal(self, selector: str):
-        """Scroll `selector` into view and wait for what that loads: a grid loads AG Grid
-        (assets/ag-grid-on-demand.js)."""
+        """Scroll `selector` into view (as a reader would) and wait for the page to settle."""
+        self.settle()
         self.page.locator(selector).scroll_into_view_if_needed()
         self.settle()
 

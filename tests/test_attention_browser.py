@@ -31,8 +31,7 @@ def _codes(page) -> list[str]:
 
 
 def _grid_ready(watched):
-    """The grid drawn: AG Grid loads when the grid comes into view (below the filters on
-    a phone)."""
+    """The grid drawn, scrolled into view (below the filters on a phone)."""
     watched.page.wait_for_selector("#attention-grid", state="attached")
     watched.settle()
     watched.reveal("#attention-grid")

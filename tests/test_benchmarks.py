@@ -111,3 +111,13 @@ def test_warming_up_leaves_the_timed_samples_as_they_were():
     assert len(drawn) == 5
     assert [s.search for s in view.samples(warmed, 10)] == \
         [s.search for s in view.samples(plain, 10)]
+
+
+def test_lighthouse_drills_down_from_the_region_to_an_open_case(small_versioned):
+    # fixture_small: Almaty (KZ-75) has unit 3 alone; its open cases are 9, 11 and 12, all
+    # officer 4's (case 10 is closed).
+    from benchmarks.lighthouse import drill_pages
+
+    url = small_versioned.url.render_as_string(hide_password=False)
+    assert drill_pages(url) == ["/region/KZ-75", "/unit/3", "/officer/4", "/case/9"]
+    assert drill_pages(url, "KZ-71") == ["/region/KZ-71", "/unit/1", "/officer/1", "/case/1"]

@@ -52,7 +52,6 @@ def test_banner_during_an_outage_and_recovery_by_itself(browser, pg_server):
     # The retry notices within a second or two and reloads the page, which builds afresh.
     page.wait_for_selector("#db-banner", state="hidden", timeout=10_000)
     assert time.monotonic() - started < 5
-    # (the grid's empty box until it is scrolled to: assets/ag-grid-on-demand.js)
     page.wait_for_selector("#caseload-grid", state="attached", timeout=10_000)
     assert page.url.endswith("/caseload")
     context.close()

@@ -1,6 +1,6 @@
 """Issue 26 items 3 and 4 in headless Chromium: every section and drill page, in Kazakh and
 Russian, on a laptop (1440x900) and a phone (390x844), fits its width (no sideways scroll),
-has every chart drawn without being scrolled to, no SI-suffixed tick ("5k") and no number
+has every chart and grid drawn without being scrolled to, no SI-suffixed tick ("5k") and no number
 of five digits or more without grouping; in Kazakh, axe-core finds no violation at either
 size. A full-page screenshot of each is left in
 artifacts/ (page-lang-width.png). One browser, one server, one signed-in context."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS, AXE, expect, missing
+from tests.helpers import ARTIFACTS, AXE, GRIDS_DRAWN, UNDRAWN_GRIDS, expect, missing
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,10 @@ def _check(watched, name: str, lang: str, width: int) -> list[str]:
         page.wait_for_function(ALL_DRAWN, timeout=15000)
     except Exception:  # noqa: BLE001 - reported below with the ids
         problems.append(f"{where}: charts not drawn {page.evaluate(UNDRAWN)}")
+    try:
+        page.wait_for_function(GRIDS_DRAWN, timeout=15000)
+    except Exception:  # noqa: BLE001 - reported below with the ids
+        problems.append(f"{where}: grids not drawn {page.evaluate(UNDRAWN_GRIDS)}")
     widths = page.evaluate(WIDTHS)
     if widths["page"] > widths["view"]:
         problems.append(f"{where}: scrolls sideways {widths}")

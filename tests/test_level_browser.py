@@ -44,7 +44,7 @@ def _names(watched, selector: str) -> list[str]:
 
 
 def _draw_every_chart(watched) -> None:
-    """Scroll down the page a screen at a time: a grid loads AG Grid only near the viewport."""
+    """Scroll down the page a screen at a time, as a reader would."""
     page = watched.page
     height = page.evaluate("document.documentElement.scrollHeight")
     step = page.viewport_size["height"]

@@ -33,7 +33,7 @@ def test_region_head_drills_from_milestones_to_a_case(watched):
     expect(page.locator("h1")).to_contain_text("S-0003")  # not the unit page's grid
     watched.settle()
     grid = page.locator("#milestones-worklist")
-    watched.reveal("#milestones-worklist")  # AG Grid loads when the grid is in view
+    watched.reveal("#milestones-worklist")
     grid.locator(".ag-row >> text=№ 6").wait_for()
     assert grid.locator(".ag-row").count() == 1
     assert "16" in grid.locator(".ag-row").first.inner_text()

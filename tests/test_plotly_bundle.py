@@ -10,7 +10,7 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs_version
 
-from callbacks.register import AG_GRID_ON_DEMAND, PLOTLY_BUNDLE, REGENERATOR_RUNTIME
+from callbacks.register import AG_GRID_AFTER_LOAD, PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from service.factory import ASSETS_IGNORE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -53,7 +53,7 @@ def test_dcc_graph_is_pointed_at_it_and_the_index_leaves_it_out():
     ignored = re.compile(ASSETS_IGNORE)
     assert {p.name for p in ASSETS.rglob("*") if p.suffix in (".js", ".css")
             and ignored.search(p.name)} == {Path(PLOTLY_BUNDLE).name,
-                                            Path(REGENERATOR_RUNTIME).name, AG_GRID_ON_DEMAND}
+                                            Path(REGENERATOR_RUNTIME).name, AG_GRID_AFTER_LOAD}
 
 
 def test_the_regenerator_runtime_is_vendored_with_its_licence():

@@ -190,13 +190,13 @@ def test_pages_load_the_regenerator_runtime_first_instead_of_babels_polyfill(ser
 
 
 def test_no_page_loads_ag_grid_with_the_page_only_its_stand_in(server):
-    # The grids load the library when they come near the viewport (ag-grid-on-demand.js).
+    # The grids load the library once their page has loaded (ag-grid-after-load.js).
     http = sign_in(server.url, "head71")
     for path in ("/caseload", "/milestones", "/milestones/unit/1", "/", "/staff",
                  "/outcomes", "/region/KZ-71"):
         page = http.get(server.url + path, timeout=10).text
         assert '<script src="/_dash-component-suites/dash_ag_grid' not in page
-        assert re.search(r'<script src="/assets/ag-grid-on-demand\.js\?m=[0-9.]+" '
+        assert re.search(r'<script src="/assets/ag-grid-after-load\.js\?m=[0-9.]+" '
                          r'data-src="/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v'
                          r'[^"]+\.min\.js"></script>', page)
 
