@@ -216,12 +216,9 @@ def test_stale_or_officer_narrowed_falls_back(stocked):
 
 
 @pytest.fixture
-def small_stocked(engine):
+def small_stocked(small_versioned):
     """tests/fixture_small with a data version, so that its stocks are fresh."""
-    from tests import fixture_small
-
-    fixture_small.load(engine)  # with a data version: its read models are fresh
-    return engine
+    return small_versioned
 
 
 KPI_FILTERS = [{}, {"region": "KZ-71"}, {"unit_id": 3}, {"probation_type": "sentence"},
