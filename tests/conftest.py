@@ -392,10 +392,9 @@ def scale_one(backend, request) -> ScaleOne:
 # --- the hand-counted fixture databases ----------------------------------------------------
 
 @pytest.fixture
-def milestones_conn(engine):
-    """A connection to tests/fixture_milestones.py's database (each backend)."""
-    fixture_milestones.load(engine)
-    with engine.connect() as conn:
+def milestones_conn(loaded_copy):
+    """A connection to tests/fixture_milestones.py's database (each backend; a copy)."""
+    with loaded_copy("milestones", fixture_milestones.load).connect() as conn:
         yield conn
 
 
@@ -444,17 +443,16 @@ def several_db(outcomes_db):
 
 
 @pytest.fixture
-def staff(engine):
-    """tests/fixture_staff.py's database (each backend)."""
-    fixture_staff.load(engine)
-    return engine
+def staff(loaded_copy):
+    """tests/fixture_staff.py's database (each backend; a copy)."""
+    return loaded_copy("staff", fixture_staff.load)
 
 
 @pytest.fixture
-def small_versioned(engine):
-    """tests/fixture_small.py with its data version (a load writes one), refreshed."""
-    fixture_small.load(engine)
-    return engine
+def small_versioned(loaded_copy):
+    """tests/fixture_small.py with its data version (a load writes one), read models
+    refreshed (each backend; a copy: the refresh runs once per run and backend)."""
+    return loaded_copy("small", fixture_small.load)
 
 
 @pytest.fixture

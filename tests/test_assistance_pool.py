@@ -14,7 +14,6 @@ from dashboard.scope import Scope
 from queries.readmodel import assistance_pool
 from queries.readmodel import outcome_stocks as OS
 from queries.readmodel.outlier_pool import day_number
-from service import demo, load
 from tests.readmodel_helpers import random_narrowing, random_period
 
 
@@ -61,8 +60,8 @@ def test_extra_provisions_by_hand():
 
 
 @pytest.mark.slow
-def test_the_same_counts_as_the_statement_on_generated_data(engine):
-    load.replace_all(engine, demo.generate(scale=0.02, seed=5))
+def test_the_same_counts_as_the_statement_on_generated_data(generated):
+    engine = generated(0.02, 5)
     rng = random.Random(11)
     with engine.connect() as conn:
         provided = assistance_pool.held(conn)

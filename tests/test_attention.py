@@ -128,7 +128,7 @@ def test_totals_reconcile_with_the_milestones_page(small_conn, scope, where):
 
 
 def test_totals_reconcile_on_a_generated_dataset(generated):
-    engine = generated(0.02, 3)
+    engine = generated(0.02, 5)  # the equivalence runs' dataset (loaded once per run)
     with engine.connect() as conn:
         from queries.common import data_period
 

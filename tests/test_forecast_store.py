@@ -13,13 +13,11 @@ import pytest
 from dashboard.scope import Scope
 from queries import forecast as Q
 from service.readmodel import forecast as R
-from tests import fixture_small
 
 
 @pytest.fixture
-def fixture_engine(engine):
-    fixture_small.load(engine)  # refreshes, as generate and import do
-    return engine
+def fixture_engine(small_versioned):
+    return small_versioned  # refreshed, as generate and import do
 
 
 def test_series_are_the_month_end_counts(fixture_engine):

@@ -11,7 +11,6 @@ from callbacks import staff as views
 from callbacks.context import Context
 from dashboard.config import Settings
 from dashboard.scope import Scope
-from tests import fixture_small
 from tests.helpers import text_of
 
 NATION = Scope.nation()
@@ -21,8 +20,8 @@ SHOCK = "?shock_category=conditionally_sentenced&shock_pct=-50&shock_date=2026-0
 
 
 @pytest.fixture
-def make_ctx(engine):
-    fixture_small.load(engine)
+def make_ctx(small_versioned):
+    engine = small_versioned
 
     def make(scope=NATION, lang="en"):
         return Context(engine=engine, scope=scope, lang=lang,

@@ -225,15 +225,14 @@ def test_the_worklist_of_an_unknown_place_is_not_an_error(matrix_server, matrix_
         assert response.status_code in (200, 204, 403), (output, response.text[:300])
 
 
-def test_hostile_text_never_reaches_the_database(engine, server_log):
+def test_hostile_text_never_reaches_the_database(auth_db, server_log):
     """On each backend (PostgreSQL's driver could not encode a lone surrogate: a 500): the
     gate answers 400 before any query; well-formed text still gets its page."""
     from dashboard.config import Settings
     from service.factory import create_app
-    from tests.fixture_auth import build_fixture
     from tests.helpers import live, sign_in
 
-    build_fixture(engine)
+    engine = auth_db
     app = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
                               secret_key="fuzz-backend"))
     try:

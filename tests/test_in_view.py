@@ -9,7 +9,6 @@ import pytest
 from dashboard.filters import Filters
 from dashboard.scope import NotPermitted, Scope
 from queries import places
-from tests import fixture_small
 
 UNTIL = date(2025, 12, 31)
 NATION = Scope.nation()
@@ -18,9 +17,8 @@ YESIL_HEAD = Scope("unit_head", unit_id=1)
 
 
 @pytest.fixture
-def conn(engine):
-    fixture_small.load(engine)
-    with engine.connect() as conn:
+def conn(small_versioned):
+    with small_versioned.connect() as conn:
         yield conn
 
 

@@ -27,7 +27,6 @@ from dashboard.scope import NotPermitted, Scope
 from queries import kpis, places
 from queries import milestones as M
 from queries.kpis import Due, Headline
-from tests import fixture_small
 
 UNTIL = date(2025, 12, 31)
 NATION = Scope.nation()
@@ -46,9 +45,8 @@ YESIL_FIGURES = (Headline(on_register=3, registered=2, closed=2, completed=1, ov
 
 
 @pytest.fixture
-def conn(engine):
-    fixture_small.load(engine)
-    with engine.connect() as conn:
+def conn(small_versioned):
+    with small_versioned.connect() as conn:
         yield conn
 
 

@@ -76,7 +76,8 @@ def test_offences_from_the_stocks_by_hand(conn, no_direct_count):
     assert offences(conn, UNIT_3_HEAD, mid, None) == (1, 1)
 
 
-def test_stale_stocks_count_directly_with_the_same_figures(conn, engine):
+def test_stale_stocks_count_directly_with_the_same_figures(conn, small_versioned):
+    engine = small_versioned
     with engine.begin() as c:
         c.execute(update(dataset_info).where(dataset_info.c.key == "data_version")
                   .values(value="changed"))

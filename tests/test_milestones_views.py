@@ -23,15 +23,14 @@ from dashboard.scope import NotPermitted, Scope
 from layouts import milestones as L
 from layouts.formatting import percent
 from queries import milestones as M
-from tests import fixture_small
 from tests.helpers import header_of, rows_of, shown, text_of
 
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 
 
 @pytest.fixture
-def make_ctx(engine):
-    fixture_small.load(engine)
+def make_ctx(small_versioned):
+    engine = small_versioned
 
     def make(scope=ASTANA_HEAD, lang="en"):
         return Context(engine=engine, scope=scope, lang=lang,

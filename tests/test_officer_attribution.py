@@ -58,8 +58,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def engine_small(engine):
-    fixture_small.load(engine)
+def engine_small(small_versioned):
+    engine = small_versioned
     with engine.begin() as conn:
         conn.execute(insert(schema.milestones), [
             {"id": 11, "case_id": 4, "kind": "check_in", "seq": 2,

@@ -19,7 +19,7 @@ from dashboard.scope import Scope
 from queries import outcomes as Q
 from queries.readmodel import outcome_stocks as OS
 from queries.readmodel import outcome_tables as OT
-from service import demo, load, readmodel
+from service import readmodel
 from service.readmodel import outcome_stocks as OB
 from tests import fixture_small
 from tests.readmodel_helpers import (
@@ -158,11 +158,12 @@ def test_random_filters_on_the_small_fixture(small_versioned):
 
 
 @pytest.mark.slow
-def test_generated_data_through_the_bulk_load(engine):
+def test_generated_data_through_the_bulk_load(generated):
     """A few thousand generated cases (people with several cases, assistance provided
     twice): what hand-made fixtures cannot cover; then a reload that is not refreshed
-    falls back to the definitions, and a refresh makes the stocks answer again."""
-    load.replace_all(engine, demo.generate(scale=0.02, seed=5))
+    falls back to the definitions, and a refresh makes the stocks answer again (on a copy
+    of its own)."""
+    engine = generated(0.02, 5)
     with engine.connect() as conn:
         held = OS.held_days(conn)
         assert held is not None

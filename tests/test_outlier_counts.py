@@ -15,15 +15,13 @@ from dashboard.scope import Scope
 from queries import outcomes as Q
 from service import readmodel
 from service.readmodel import rollups as RB
-from tests import fixture_small
 from tests.readmodel_helpers import NARROWINGS, SCOPES, WINDOW_SETS
 from tests.seam import both
 
 
 @pytest.fixture
-def fixture_engine(engine):
-    fixture_small.load(engine)
-    return engine
+def fixture_engine(small_versioned):
+    return small_versioned
 
 
 def _both(conn, scope, windows, level, narrowing):

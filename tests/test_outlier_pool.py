@@ -108,11 +108,8 @@ def test_a_new_data_version_is_read_again_and_stale_spells_are_not_used(small_ve
     assert _row(after, 3, 3, last)["caseload_days"] == 562 - 365
 
 
-def test_no_data_version_no_pool(engine):
-    from tests import fixture_small
-
-    fixture_small.load(engine)
-    with engine.begin() as conn:
+def test_no_data_version_no_pool(small_versioned):
+    with small_versioned.begin() as conn:
         conn.execute(delete(dataset_info).where(dataset_info.c.key == "data_version"))
         readmodel.refresh(conn)
         assert outlier_pool.pool(conn, "unit", YEAR_2025, (), (), None) is None

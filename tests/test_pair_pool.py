@@ -14,7 +14,6 @@ from dashboard.metrics import Period
 from dashboard.scope import Scope
 from queries.readmodel import assistance_pool, outlier_pool, pair_pool
 from queries.readmodel import outcome_stocks as OS
-from service import demo, load
 from tests.readmodel_helpers import SPLITS, random_narrowing, random_period
 
 YEARS = [Period(date(y, 1, 1), date(y, 12, 31)) for y in (2014, 2015, 2016)]
@@ -64,8 +63,8 @@ def test_hand_counted_pairs(several_db):
 
 
 @pytest.mark.slow
-def test_the_same_counts_as_the_statement_on_generated_data(engine):
-    load.replace_all(engine, demo.generate(scale=0.02, seed=5))
+def test_the_same_counts_as_the_statement_on_generated_data(generated):
+    engine = generated(0.02, 5)
     rng = random.Random(3)
     with engine.connect() as conn:
         pairs = pair_pool.held(conn)

@@ -20,9 +20,8 @@ YEAR_2025 = Filters.from_query("", fixture_small.DATA_UNTIL)
 
 
 @pytest.fixture
-def conn(engine):
-    fixture_small.load(engine)
-    with engine.connect() as connection:
+def conn(small_versioned):
+    with small_versioned.connect() as connection:
         yield connection
 
 
@@ -254,8 +253,8 @@ def _transfer(conn, source: str) -> None:
 @pytest.mark.parametrize("source, synthetic", [("synthetic demo", True),
                                                 ("synthetic demo (imported extract)", True),
                                                 ("case-system extract", False)])
-def test_transfers_of_the_generator_are_marked_synthetic(engine, source, synthetic):
-    fixture_small.load(engine)
+def test_transfers_of_the_generator_are_marked_synthetic(small_versioned, source, synthetic):
+    engine = small_versioned
     with engine.begin() as conn:
         _transfer(conn, source)
     with engine.connect() as conn:

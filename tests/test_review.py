@@ -16,7 +16,6 @@ from callbacks.context import Context
 from dashboard.config import Settings
 from dashboard.scope import Scope
 from layouts import review as L
-from tests import fixture_small
 from tests.helpers import shown
 
 YEAR_2025 = "?period=year&to=2025-12-31"
@@ -25,8 +24,8 @@ ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 
 
 @pytest.fixture
-def make_ctx(engine):
-    fixture_small.load(engine)
+def make_ctx(small_versioned):
+    engine = small_versioned
 
     def make(scope=MINISTRY, lang="en"):
         return Context(engine=engine, scope=scope, lang=lang,

@@ -10,7 +10,6 @@ from dashboard.filters import Filters
 from dashboard.scope import Scope
 from queries import caseload
 from service import readmodel
-from tests import fixture_small
 from tests.seam import both, definitions_only
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
@@ -22,9 +21,8 @@ def _filters(as_of: date, **kw) -> Filters:
 
 
 @pytest.fixture
-def fixture_engine(engine):
-    fixture_small.load(engine)
-    return engine
+def fixture_engine(small_versioned):
+    return small_versioned
 
 
 @pytest.mark.parametrize("as_of", [date(2025, 12, 31), date(2025, 7, 15), date(2024, 3, 1)])

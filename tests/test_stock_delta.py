@@ -13,7 +13,6 @@ from dashboard.filters import Filters
 from dashboard.scope import Scope
 from queries import caseload, kpis
 from queries.readmodel import stock_delta
-from tests import fixture_small
 from tests.seam import definitions_only
 
 SCOPES = [Scope.nation(), Scope("region_head", region_code="KZ-71"),
@@ -40,10 +39,9 @@ DAYS = [
 
 
 @pytest.fixture
-def small(engine):
+def small(small_versioned):
     """fixture_small with a data version and fresh stocks."""
-    fixture_small.load(engine)  # with a data version: its read models are fresh
-    return engine
+    return small_versioned
 
 
 def _filters(as_of, **narrow) -> Filters:

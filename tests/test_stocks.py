@@ -21,6 +21,7 @@ from queries.readmodel import milestones as MR
 from queries.readmodel import stocks as MS
 from service import demo, load
 from service.readmodel import stocks as SB
+from tests import fixture_milestones
 from tests.fixture_milestones import AS_OF
 from tests.seam import answered, both, definitions_only
 
@@ -41,17 +42,23 @@ def test_buckets_are_the_aging_buckets():
     assert MS.DUE_SOON_DAYS == M.DUE_SOON_DAYS
 
 
-@pytest.fixture
-def stocked(milestones_conn):
-    """The fixture with dataset_info (data up to the as-of day) and a refreshed stock."""
-    conn = milestones_conn
-    with conn.begin():
+def _load_stocked(engine) -> None:
+    """The milestones fixture with dataset_info (data up to the as-of day), stock refreshed."""
+    fixture_milestones.load(engine)
+    with engine.begin() as conn:
         conn.execute(insert(S.dataset_info), [
             {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
             for k, v in {"data_from": "2024-09-01", "data_until": AS_OF.isoformat(),
                          "data_version": "v1"}.items()])
         SB.refresh(conn)
-    return conn
+
+
+@pytest.fixture
+def stocked(loaded_copy):
+    """A connection to the fixture with dataset_info (data up to the as-of day) and a
+    refreshed stock (refreshed once per run and backend; each test gets a copy)."""
+    with loaded_copy("milestones-stocked", _load_stocked).connect() as conn:
+        yield conn
 
 
 def test_the_stock_holds_the_hand_counted_figures(stocked):
@@ -216,12 +223,9 @@ def test_stale_or_officer_narrowed_falls_back(stocked):
 
 
 @pytest.fixture
-def small_stocked(engine):
+def small_stocked(small_versioned):
     """tests/fixture_small with a data version, so that its stocks are fresh."""
-    from tests import fixture_small
-
-    fixture_small.load(engine)  # with a data version: its read models are fresh
-    return engine
+    return small_versioned
 
 
 KPI_FILTERS = [{}, {"region": "KZ-71"}, {"unit_id": 3}, {"probation_type": "sentence"},

@@ -132,10 +132,10 @@ def test_sign_in_works_and_is_still_throttled_when_redis_is_down(database_url):
 
 @pytest.mark.parametrize("username", ["min\x00", "\x00", "m" * 5000, "min\x1b",
                                       "мин\x7f"])
-def test_a_hostile_username_is_a_wrong_one_on_each_backend(engine, username):
+def test_a_hostile_username_is_a_wrong_one_on_each_backend(auth_db, username):
     """NUL, control characters, overlong names: the same answer as an unknown user (401),
     never a 500 (PostgreSQL refuses NUL in text)."""
-    build_fixture(engine)
+    engine = auth_db
     app = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
                               secret_key="hostile-name"))
     try:

@@ -7,15 +7,14 @@ from callbacks import views
 from callbacks.context import Context
 from dashboard.config import Settings
 from dashboard.scope import Scope
-from tests import fixture_small
 from tests.helpers import text_of
 
 ASTANA_HEAD = Scope("region_head", region_code="KZ-71", username="head71")
 
 
 @pytest.fixture
-def make_ctx(engine):
-    fixture_small.load(engine)
+def make_ctx(small_versioned):
+    engine = small_versioned
 
     def make(scope=ASTANA_HEAD, lang="en"):
         return Context(engine=engine, scope=scope, lang=lang,
