@@ -48,6 +48,26 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 if IN_CI:
     settings.load_profile("ci")
 
+QUICK_TIER = "not (postgres or browser or multiprocess or slow)"
+"""pyproject's addopts: what a plain `pytest` selects."""
+QUICK_PROCESSES = 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """A plain `pytest` (the quick tier over tests/, no -n given) runs on two processes with
+    pytest-xdist: its tests share nothing but temporary files. Any other selection (a file,
+    -m, -n) runs as asked; the slower tiers share servers, datasets and Redis, and run on
+    one process (`make test`)."""
+    option = config.option
+    plain = (config.args_source is pytest.Config.ArgsSource.TESTPATHS
+             and option.markexpr == QUICK_TIER and not option.keyword
+             and getattr(option, "numprocesses", 0) is None
+             and not option.usepdb and not hasattr(config, "workerinput"))
+    if plain:
+        option.numprocesses = QUICK_PROCESSES
+
+
 # Fixtures that put a test into a tier, whatever its module says. A generated dataset (any
 # scale) takes seconds to generate and load, so its tests leave the quick tier; the quick
 # tier keeps the hand-counted fixtures (tests/fixture_*.py).

@@ -65,7 +65,8 @@ def test_refresh_writes_every_place_and_type(fixture_engine):
     (Scope("region_head", region_code="KZ-71"), None, {("KZ-71", None)}),
     (Scope("region_head", region_code="KZ-75"), "KZ-71", set()),
     (Scope("unit_head", unit_id=3), "KZ-75", {("KZ-75", 3)}),
-], ids=lambda v: getattr(v, "key", lambda: str(v))())
+], ids=lambda v: getattr(v, "key", lambda: str(sorted(v, key=repr) if isinstance(v, set)
+                                                  else v))())
 def test_below_reads_within_the_scope(fixture_engine, scope, region, expected):
     with fixture_engine.connect() as conn:
         frame = Q.below(conn, scope, region)
