@@ -427,9 +427,11 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
 
 
 def compute(conn: Connection, spec: Spec, first: date, until: date,
-            days: list[date] | None = None) -> pd.DataFrame:
+            days: list[date] | None = None, given: list[pd.DataFrame] | None = None
+            ) -> pd.DataFrame:
     """The stock on its stock days (or on `days`, sorted): one row per day and group with
-    any measure non-zero."""
+    any measure non-zero. `given`: the rows of each of spec.reads for every unit when they
+    are at hand (service/readmodel/stock_frames.py), instead of reading them here."""
     days = days if days is not None else stock_days(first, until)
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     n = len(days)
@@ -438,10 +440,14 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
     per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(conn.dialect.name, 8)
     for start in range(0, len(unit_ids), per_read):
         chunk = unit_ids[start:start + per_read] if len(unit_ids) > per_read else None
-        frames = []
-        for r in spec.reads:
-            frame = _read(conn, r.rows(chunk), spec.group, r.days)
-            frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
+        if given is not None:
+            frames = [w if chunk is None else w[np.isin(w["unit_id"].to_numpy(), chunk)]
+                      for w in given]
+        else:
+            frames = []
+            for r in spec.reads:
+                frame = _read(conn, r.rows(chunk), spec.group, r.days)
+                frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
         if not any(len(f) for f in frames):
             continue
         # One numbering of the groups for every read, so their measures share rows.
@@ -563,9 +569,11 @@ def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
 
 
 
-def refresh(conn: Connection) -> None:
+def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None = None
+            ) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
-    transaction, after dataset_info was written)."""
+    transaction, after dataset_info was written). `rows(spec)`: the rows of the spec's
+    reads taken from the frames just loaded (stock_frames.reader), not read back."""
     for spec in SPECS:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
@@ -577,7 +585,8 @@ def refresh(conn: Connection) -> None:
         return
     first, until = data.first, data.until
     for spec in SPECS:
-        write_table(conn, spec.table, compute(conn, spec, first, until))
+        write_table(conn, spec.table, compute(conn, spec, first, until,
+                                              given=None if rows is None else rows(spec)))
     conn.execute(insert(officer_load_stock).from_select(
         [c.name for c in officer_load_stock.columns], _officer_loads()))
     conn.execute(insert(officer_narrowed_stock).from_select(
