@@ -30,7 +30,6 @@ import pandas as pd
 from sqlalchemy import (
     Date,
     Integer,
-    String,
     Table,
     and_,
     case,
@@ -42,7 +41,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -63,11 +61,8 @@ from queries.readmodel.stocks import (
     BUCKETS,
     CASE_GROUP,
     DUE_SOON_DAYS,
-    LOAD_ITEMS,
-    LOAD_KEYS,
     MARKER,
     MILESTONE_GROUP,
-    NARROWED_BY,
     NOBODY,
     OFFICER_GROUP,
     RELEASE_MONTHS,
@@ -83,6 +78,7 @@ from queries.readmodel.stocks import (
     stock_days,
 )
 from service.bulk import write_table
+from service.readmodel import officer_totals
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
@@ -489,35 +485,6 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
     return frame
 
 
-def _officer_loads():
-    """officer_load_stock's rows, from the officer stock just written."""
-    s = officer_stock
-    by_key = [func.sum(case((and_(s.c.probation_type == t, s.c.legal_category == c,
-                                  s.c.risk_tier == r), s.c[measure]), else_=0))
-              for _, measure in LOAD_ITEMS for t, c, r in LOAD_KEYS]
-    # Written in day order, as compute() writes the other stocks: the staff page reads one
-    # day, and in the aggregate's order a day's rows would each lie on a page of its own.
-    return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
-                   func.sum(s.c.reports_held), func.sum(s.c.due), func.sum(s.c.overdue),
-                   *by_key)
-            .group_by(s.c.day, s.c.officer_id).order_by(s.c.day, s.c.officer_id))
-
-
-
-def _officer_narrowed():
-    """officer_narrowed_stock's rows, from the officer stock just written: per day,
-    column, code and officer (written in that order, the order a page reads them)."""
-    s = officer_stock
-    parts = [select(s.c.day, literal(by, String(20)).label("narrowed_by"),
-                    s.c[by].label("code"), s.c.officer_id,
-                    func.sum(s.c.cases_held).label("cases_held"),
-                    func.sum(s.c.due).label("due"), func.sum(s.c.overdue).label("overdue"))
-             .group_by(s.c.day, s.c[by], s.c.officer_id) for by in NARROWED_BY]
-    rows = union_all(*parts).subquery("narrowed")
-    return (select(*(rows.c[c.name] for c in officer_narrowed_stock.columns))
-            .order_by(rows.c.day, rows.c.narrowed_by, rows.c.code, rows.c.officer_id))
-
-
 def _numbered_days(values, missing: int) -> np.ndarray:
     return np.array([missing if v is None else (v - EPOCH).days for v in values],
                     dtype=np.int64)
@@ -585,12 +552,11 @@ def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None 
         return
     first, until = data.first, data.until
     for spec in SPECS:
-        write_table(conn, spec.table, compute(conn, spec, first, until,
-                                              given=None if rows is None else rows(spec)))
-    conn.execute(insert(officer_load_stock).from_select(
-        [c.name for c in officer_load_stock.columns], _officer_loads()))
-    conn.execute(insert(officer_narrowed_stock).from_select(
-        [c.name for c in officer_narrowed_stock.columns], _officer_narrowed()))
+        frame = compute(conn, spec, first, until, given=None if rows is None else rows(spec))
+        write_table(conn, spec.table, frame)
+        if spec is OFFICERS:
+            write_table(conn, officer_load_stock, officer_totals.loads(frame))
+            write_table(conn, officer_narrowed_stock, officer_totals.narrowed(frame))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
         {"key": MARKER, "value": data.version, "updated_at": _now()},
