@@ -79,7 +79,7 @@ def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
                     step("foreign keys", 0)
                     write_info(conn, dataset.info)
                 with progress.stage("read models", readmodel.STEPS) as step:
-                    readmodel.refresh(conn, step)
+                    readmodel.refresh(conn, step, dataset.tables)
         finally:
             if sqlite:
                 conn.rollback()

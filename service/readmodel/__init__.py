@@ -13,7 +13,7 @@ from queries.readmodel import outcome_tables
 from queries.readmodel import rollups as rollup_tables
 from queries.readmodel import stocks as stock_tables
 from queries.readmodel.attention import officer_actions_day
-from service.readmodel import attention, forecast, outcome_stocks, rollups, stocks
+from service.readmodel import attention, forecast, outcome_stocks, rollups, stock_frames, stocks
 
 TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stock,
           stock_tables.officer_narrowed_stock, stock_tables.headcount_stock,
@@ -25,14 +25,15 @@ STEPS = 6
 """Steps refresh() reports (a progress bar's length)."""
 
 
-def refresh(conn: Connection | Engine, step=None) -> None:
+def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
     """Recompute every read model for the data loaded now and mark each fresh for its data
     version (after dataset_info was written). Given an engine, in a transaction of its own.
-    `step(label)` is called as each of STEPS ends."""
+    `step(label)` is called as each of STEPS ends. `tables`: the frames just loaded (a
+    dataset's), which the month-end stocks then count from instead of reading them back."""
     step = step or (lambda _label: None)
     if isinstance(conn, Engine):
         with conn.begin() as inside:
-            refresh(inside, step)
+            refresh(inside, step, tables)
         return
     if conn.dialect.name == "postgresql":
         # Inside the load's transaction, which autovacuum cannot see: without statistics
@@ -47,7 +48,7 @@ def refresh(conn: Connection | Engine, step=None) -> None:
     if version is not None:
         conn.execute(dataset_info.insert().values(key=rollup_tables.MARKER, value=version.value,
                                                   updated_at=stocks._now()))
-    stocks.refresh(conn)
+    stocks.refresh(conn, None if tables is None else stock_frames.reader(tables))
     step("stocks")
     outcome_stocks.refresh(conn)
     step("outcome stocks")

@@ -30,7 +30,6 @@ import pandas as pd
 from sqlalchemy import (
     Date,
     Integer,
-    String,
     Table,
     and_,
     case,
@@ -42,7 +41,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -63,11 +61,8 @@ from queries.readmodel.stocks import (
     BUCKETS,
     CASE_GROUP,
     DUE_SOON_DAYS,
-    LOAD_ITEMS,
-    LOAD_KEYS,
     MARKER,
     MILESTONE_GROUP,
-    NARROWED_BY,
     NOBODY,
     OFFICER_GROUP,
     RELEASE_MONTHS,
@@ -83,6 +78,7 @@ from queries.readmodel.stocks import (
     stock_days,
 )
 from service.bulk import write_table
+from service.readmodel import officer_totals
 
 EPOCH = date(1970, 1, 1)
 UNITS_PER_READ = {"postgresql": 8, "sqlite": 70}
@@ -427,9 +423,11 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
 
 
 def compute(conn: Connection, spec: Spec, first: date, until: date,
-            days: list[date] | None = None) -> pd.DataFrame:
+            days: list[date] | None = None, given: list[pd.DataFrame] | None = None
+            ) -> pd.DataFrame:
     """The stock on its stock days (or on `days`, sorted): one row per day and group with
-    any measure non-zero."""
+    any measure non-zero. `given`: the rows of each of spec.reads for every unit when they
+    are at hand (service/readmodel/stock_frames.py), instead of reading them here."""
     days = days if days is not None else stock_days(first, until)
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     n = len(days)
@@ -438,10 +436,14 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
     per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(conn.dialect.name, 8)
     for start in range(0, len(unit_ids), per_read):
         chunk = unit_ids[start:start + per_read] if len(unit_ids) > per_read else None
-        frames = []
-        for r in spec.reads:
-            frame = _read(conn, r.rows(chunk), spec.group, r.days)
-            frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
+        if given is not None:
+            frames = [w if chunk is None else w[np.isin(w["unit_id"].to_numpy(), chunk)]
+                      for w in given]
+        else:
+            frames = []
+            for r in spec.reads:
+                frame = _read(conn, r.rows(chunk), spec.group, r.days)
+                frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
         if not any(len(f) for f in frames):
             continue
         # One numbering of the groups for every read, so their measures share rows.
@@ -481,35 +483,6 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
         frame["officer_id"] = frame["officer_id"].astype("Int64").mask(
             frame["officer_id"] == NOBODY)
     return frame
-
-
-def _officer_loads():
-    """officer_load_stock's rows, from the officer stock just written."""
-    s = officer_stock
-    by_key = [func.sum(case((and_(s.c.probation_type == t, s.c.legal_category == c,
-                                  s.c.risk_tier == r), s.c[measure]), else_=0))
-              for _, measure in LOAD_ITEMS for t, c, r in LOAD_KEYS]
-    # Written in day order, as compute() writes the other stocks: the staff page reads one
-    # day, and in the aggregate's order a day's rows would each lie on a page of its own.
-    return (select(s.c.day, s.c.officer_id, func.sum(s.c.cases_held),
-                   func.sum(s.c.reports_held), func.sum(s.c.due), func.sum(s.c.overdue),
-                   *by_key)
-            .group_by(s.c.day, s.c.officer_id).order_by(s.c.day, s.c.officer_id))
-
-
-
-def _officer_narrowed():
-    """officer_narrowed_stock's rows, from the officer stock just written: per day,
-    column, code and officer (written in that order, the order a page reads them)."""
-    s = officer_stock
-    parts = [select(s.c.day, literal(by, String(20)).label("narrowed_by"),
-                    s.c[by].label("code"), s.c.officer_id,
-                    func.sum(s.c.cases_held).label("cases_held"),
-                    func.sum(s.c.due).label("due"), func.sum(s.c.overdue).label("overdue"))
-             .group_by(s.c.day, s.c[by], s.c.officer_id) for by in NARROWED_BY]
-    rows = union_all(*parts).subquery("narrowed")
-    return (select(*(rows.c[c.name] for c in officer_narrowed_stock.columns))
-            .order_by(rows.c.day, rows.c.narrowed_by, rows.c.code, rows.c.officer_id))
 
 
 def _numbered_days(values, missing: int) -> np.ndarray:
@@ -563,9 +536,11 @@ def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
 
 
 
-def refresh(conn: Connection) -> None:
+def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None = None
+            ) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
-    transaction, after dataset_info was written)."""
+    transaction, after dataset_info was written). `rows(spec)`: the rows of the spec's
+    reads taken from the frames just loaded (stock_frames.reader), not read back."""
     for spec in SPECS:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
@@ -577,11 +552,11 @@ def refresh(conn: Connection) -> None:
         return
     first, until = data.first, data.until
     for spec in SPECS:
-        write_table(conn, spec.table, compute(conn, spec, first, until))
-    conn.execute(insert(officer_load_stock).from_select(
-        [c.name for c in officer_load_stock.columns], _officer_loads()))
-    conn.execute(insert(officer_narrowed_stock).from_select(
-        [c.name for c in officer_narrowed_stock.columns], _officer_narrowed()))
+        frame = compute(conn, spec, first, until, given=None if rows is None else rows(spec))
+        write_table(conn, spec.table, frame)
+        if spec is OFFICERS:
+            write_table(conn, officer_load_stock, officer_totals.loads(frame))
+            write_table(conn, officer_narrowed_stock, officer_totals.narrowed(frame))
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
         {"key": MARKER, "value": data.version, "updated_at": _now()},
