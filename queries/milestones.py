@@ -74,18 +74,20 @@ class Where:
 EVERYWHERE = Where()
 
 
-def place_condition(scope: Scope, where: Where) -> ColumnElement[bool]:
+def place_condition(scope: Scope, where: Where, rows=None) -> ColumnElement[bool]:
     """Units in scope and in `where` (region, unit, type, category): the milestones page's
-    place, shared with the needs-attention list."""
+    place, shared with the needs-attention list. `rows`: a table with the case's unit_id,
+    probation_type and legal_category (a read model's), joined to units, in place of cases."""
+    facts = cases if rows is None else rows
     conditions = [scope.units_where(units)]
     if where.region is not None:
         conditions.append(units.c.region_code == where.region)
     if where.unit_id is not None:
-        conditions.append(units.c.id == where.unit_id)
+        conditions.append((units.c.id if rows is None else rows.c.unit_id) == where.unit_id)
     if where.probation_type is not None:
-        conditions.append(cases.c.probation_type == where.probation_type)
+        conditions.append(facts.c.probation_type == where.probation_type)
     if where.legal_category is not None:
-        conditions.append(cases.c.legal_category == where.legal_category)
+        conditions.append(facts.c.legal_category == where.legal_category)
     return and_(*conditions)
 
 

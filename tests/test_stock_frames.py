@@ -49,13 +49,18 @@ def _same_both_ways(conn) -> dict[str, int]:
     return sizes
 
 
+def _stamp(conn) -> None:
+    """The fixture's data days and version, as a load writes them."""
+    conn.execute(insert(S.dataset_info), [
+        {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
+        for k, v in {"data_from": "2024-09-01", "data_until": "2025-04-01",
+                     "data_version": "v1"}.items()])
+
+
 def test_the_frames_give_the_rows_the_database_gives_on_the_fixture(milestones_conn):
     conn = milestones_conn
     with conn.begin():
-        conn.execute(insert(S.dataset_info), [
-            {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
-            for k, v in {"data_from": "2024-09-01", "data_until": "2025-04-01",
-                         "data_version": "v1"}.items()])
+        _stamp(conn)
         sizes = _same_both_ways(conn)
     assert all(sizes.values()), sizes  # every stock holds rows: the comparison compared
 
@@ -73,10 +78,7 @@ def test_a_change_in_the_frames_shows(milestones_conn):
     rows."""
     conn = milestones_conn
     with conn.begin():
-        conn.execute(insert(S.dataset_info), [
-            {"key": k, "value": v, "updated_at": datetime(2026, 1, 1)}
-            for k, v in {"data_from": "2024-09-01", "data_until": "2025-04-01",
-                         "data_version": "v1"}.items()])
+        _stamp(conn)
         tables = _tables_of(conn)
         open_cases = tables["cases"]["closed_on"].isna()
         tables["cases"].loc[open_cases.idxmax(), "closed_on"] = pd.Timestamp("2024-10-15")

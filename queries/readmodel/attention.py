@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from dashboard.schema import units
 from dashboard.scope import Scope
 from queries import attention, readmodel
-from queries.milestones import DUE_SOON_DAYS, EVERYWHERE, Where
+from queries.milestones import DUE_SOON_DAYS, EVERYWHERE, Where, place_condition
 from queries.readmodel import CannotAnswer, reads
 
 MARKER = "attention_day"
@@ -56,16 +56,7 @@ def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = 
     if days != DUE_SOON_DAYS or as_of != stored_day(conn):
         raise CannotAnswer
     t = officer_actions_day
-    conditions = [scope.units_where(units)]
-    if where.region is not None:
-        conditions.append(units.c.region_code == where.region)
-    if where.unit_id is not None:
-        conditions.append(t.c.unit_id == where.unit_id)
-    if where.probation_type is not None:
-        conditions.append(t.c.probation_type == where.probation_type)
-    if where.legal_category is not None:
-        conditions.append(t.c.legal_category == where.legal_category)
     q = (select(t.c.officer_id, *(func.sum(t.c[c]) for c in COUNTS))
          .select_from(t.join(units, units.c.id == t.c.unit_id))
-         .where(*conditions).group_by(t.c.officer_id))
+         .where(place_condition(scope, where, t)).group_by(t.c.officer_id))
     return attention.action_frame(conn.execute(q).all())
