@@ -10,13 +10,12 @@ from datetime import date, timedelta
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.codes import LEGAL_CATEGORIES
 from dashboard.i18n import t
 from dashboard.projection import SHOCK_MAX, SHOCK_MIN, ForecastView
-from layouts.figures import figure
+from layouts.figures import plain_figure
 from layouts.formatting import day, number, percent
 from layouts.pages import _graph
 from layouts.tables import _table
@@ -24,25 +23,31 @@ from layouts.tables import _table
 BAND = "rgba(0, 114, 178, 0.18)"
 
 
-def forecast_figure(fv: ForecastView, lang: str) -> go.Figure:
+def _months(values) -> list[str]:
+    return [pd.Timestamp(v).date().isoformat() for v in values]
+
+
+def forecast_figure(fv: ForecastView, lang: str) -> dict:
     """The place's month-end history, the forecast and its 80 % band (all types), and the
-    forecast with the scenario when one is given."""
+    forecast with the scenario when one is given (plain dicts: layouts.figures.plain_figure)."""
     total = fv.place[fv.place["probation_type"].isna()].set_index("month")
+    months = _months(total.index)
     traces = [
-        go.Scatter(x=list(total.index) + list(total.index[::-1]),
-                   y=list(total["upper"]) + list(total["lower"][::-1]), fill="toself",
-                   fillcolor=BAND, line={"width": 0}, hoverinfo="skip",
-                   name=t("staff.forecast.band", lang)),
-        go.Scatter(x=fv.history.index, y=fv.history.to_numpy(), mode="lines",
-                   line={"color": "#222"}, name=t("staff.forecast.history", lang)),
-        go.Scatter(x=total.index, y=total["mean"], mode="lines",
-                   line={"color": "#0072B2", "dash": "dash"}, name=t("staff.forecast.mean", lang)),
+        {"type": "scatter", "x": months + months[::-1],
+         "y": total["upper"].tolist() + total["lower"].tolist()[::-1], "fill": "toself",
+         "fillcolor": BAND, "line": {"width": 0}, "hoverinfo": "skip",
+         "name": t("staff.forecast.band", lang)},
+        {"type": "scatter", "x": _months(fv.history.index), "y": fv.history.tolist(),
+         "mode": "lines", "line": {"color": "#222"}, "name": t("staff.forecast.history", lang)},
+        {"type": "scatter", "x": months, "y": total["mean"].tolist(), "mode": "lines",
+         "line": {"color": "#0072B2", "dash": "dash"}, "name": t("staff.forecast.mean", lang)},
     ]
     if "shocked" in total:
-        traces.append(go.Scatter(x=total.index, y=total["shocked"], mode="lines",
-                                 line={"color": "#D55E00"},
-                                 name=t("staff.forecast.shocked", lang)))
-    return figure(traces, 340, lang, yaxis={"title": {"text": t("staff.forecast.axis", lang)}})
+        traces.append({"type": "scatter", "x": months, "y": total["shocked"].tolist(),
+                       "mode": "lines", "line": {"color": "#D55E00"},
+                       "name": t("staff.forecast.shocked", lang)})
+    return plain_figure(traces, 340, lang,
+                        yaxis={"title": {"text": t("staff.forecast.axis", lang)}})
 
 
 def _pct(value: float, lang: str) -> str:

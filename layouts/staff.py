@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.codes import PROBATION_TYPES
@@ -15,7 +14,7 @@ from dashboard.i18n import t
 from dashboard.redistribution import Redistribution
 from dashboard.staffing import StaffData, place_key, posts_by_place
 from dashboard.workload import CapacityParams
-from layouts.figures import figure
+from layouts.figures import plain_figure
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _graph, _heading
 from layouts.tables import _table
@@ -43,8 +42,12 @@ def _pct(value: float, lang: str) -> str:
 
 # --- figures ---------------------------------------------------------------------------
 
+def _days(values) -> list[str]:
+    return [pd.Timestamp(v).date().isoformat() for v in values]
+
+
 def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
-                           lang: str) -> go.Figure:
+                           lang: str) -> dict:
     """Posts authorised per place, stacked by source (2012 establishment, transfer year)."""
     key = place_key(level)
     frame = posts.assign(label=_sources(posts, lang), place=posts[key].map(names))
@@ -52,58 +55,65 @@ def posts_by_source_figure(posts: pd.DataFrame, names: Mapping, level: str,
     traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
         sums = part.groupby("place")["authorised"].sum()
-        traces.append(go.Bar(x=list(sums.index), y=sums.to_numpy(), name=label,
-                             marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)]))
-    return figure(traces, 380, lang, yaxis={"title": {"text": t("staff.axis.posts", lang)}},
-                  barmode="stack", xaxis={"categoryorder": "array", "categoryarray": order,
-                                          "tickangle": -40})
+        traces.append({"type": "bar", "x": [str(p) for p in sums.index],
+                       "y": sums.tolist(), "name": label,
+                       "marker": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)]}})
+    return plain_figure(traces, 380, lang,
+                        yaxis={"title": {"text": t("staff.axis.posts", lang)}},
+                        barmode="stack", xaxis={"categoryorder": "array",
+                                                "categoryarray": order, "tickangle": -40})
 
 
-def headcount_figure(timeline: pd.DataFrame, lang: str) -> go.Figure:
+def headcount_figure(timeline: pd.DataFrame, lang: str) -> dict:
     """Posts on each day by source (stacked areas) and the posts filled (a line)."""
     frame = timeline.assign(label=_sources(timeline, lang))
     traces = []
     for i, (label, part) in enumerate(frame.groupby("label", sort=False)):
-        traces.append(go.Scatter(x=pd.to_datetime(part["day"]), y=part["authorised"],
-                                 name=label, mode="lines", stackgroup="posts",
-                                 line={"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
-                                       "width": 1}))
+        traces.append({"type": "scatter", "x": _days(part["day"]),
+                       "y": part["authorised"].tolist(), "name": label, "mode": "lines",
+                       "stackgroup": "posts",
+                       "line": {"color": SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
+                                "width": 1}})
     filled = frame.groupby("day")["filled"].sum()
-    traces.append(go.Scatter(x=pd.to_datetime(filled.index), y=filled,
-                             name=t("staff.timeline.filled", lang), mode="lines+markers",
-                             line={"color": "#222", "dash": "dot"}))
-    return figure(traces, 360, lang, yaxis={"title": {"text": t("staff.axis.posts", lang)}})
+    traces.append({"type": "scatter", "x": _days(filled.index), "y": filled.tolist(),
+                   "name": t("staff.timeline.filled", lang), "mode": "lines+markers",
+                   "line": {"color": "#222", "dash": "dot"}})
+    return plain_figure(traces, 360, lang,
+                        yaxis={"title": {"text": t("staff.axis.posts", lang)}})
 
 
-def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> go.Figure:
+def capacity_figure(boxes, names: Mapping, lang: str, overload_pct: float) -> dict:
     """One box of officer capacity % per place (staffing.Box: five numbers per place,
     not every officer), with the overload line."""
     traces = []
     if boxes:
-        traces.append(go.Box(x=[str(names.get(b.place, b.place)) for b in boxes],
-                             q1=[b.q1 for b in boxes], median=[b.median for b in boxes],
-                             q3=[b.q3 for b in boxes], lowerfence=[b.low for b in boxes],
-                             upperfence=[b.high for b in boxes], marker_color="#0072B2",
-                             showlegend=False, name=t("staff.axis.capacity", lang)))
+        traces.append({"type": "box", "x": [str(names.get(b.place, b.place)) for b in boxes],
+                       "q1": [b.q1 for b in boxes], "median": [b.median for b in boxes],
+                       "q3": [b.q3 for b in boxes], "lowerfence": [b.low for b in boxes],
+                       "upperfence": [b.high for b in boxes], "marker": {"color": "#0072B2"},
+                       "showlegend": False, "name": t("staff.axis.capacity", lang)})
     line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": overload_pct,
             "y1": overload_pct, "yref": "y", "line": {"color": "#D55E00", "dash": "dash"}}
-    return figure(traces, 380, lang, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
-                  shapes=[line], xaxis={"tickangle": -40})
+    return plain_figure(traces, 380, lang,
+                        yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+                        shapes=[line], xaxis={"tickangle": -40})
 
 
-def spread_figure(r: Redistribution, names: Mapping, lang: str) -> go.Figure:
+def spread_figure(r: Redistribution, names: Mapping, lang: str) -> dict:
     """Capacity of each place now and after the recommended redistribution."""
     frame = r.places.sort_values("capacity_before", ascending=False)
     labels = [str(names.get(p, p)) for p in frame["place"]]
     traces = [
-        go.Scatter(x=labels, y=frame["capacity_before"], mode="markers",
-                   name=t("staff.spread.before", lang), marker={"color": "#999", "size": 9}),
-        go.Scatter(x=labels, y=frame["capacity_after"], mode="markers",
-                   name=t("staff.spread.after", lang),
-                   marker={"color": "#0072B2", "size": 9, "symbol": "diamond"}),
+        {"type": "scatter", "x": labels, "y": frame["capacity_before"].tolist(),
+         "mode": "markers", "name": t("staff.spread.before", lang),
+         "marker": {"color": "#999", "size": 9}},
+        {"type": "scatter", "x": labels, "y": frame["capacity_after"].tolist(),
+         "mode": "markers", "name": t("staff.spread.after", lang),
+         "marker": {"color": "#0072B2", "size": 9, "symbol": "diamond"}},
     ]
-    return figure(traces, 340, lang, yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
-                  xaxis={"tickangle": -40})
+    return plain_figure(traces, 340, lang,
+                        yaxis={"title": {"text": t("staff.axis.capacity", lang)}},
+                        xaxis={"tickangle": -40})
 
 
 # --- tables ----------------------------------------------------------------------------

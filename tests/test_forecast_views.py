@@ -105,3 +105,19 @@ def test_the_review_pack_carries_the_forecast_of_the_level_below(make_ctx):
     mine = L.tables(review.gather(make_ctx(ASTANA), ""))
     places = set(next(tb for tb in mine if tb.key == "chart-forecast").frame["Place"])
     assert "Yesil District" in places and "Medeu District" not in places
+
+
+def test_the_forecast_chart_is_a_figure_plotly_accepts(make_ctx):
+    """A plain dict (layouts.figures.plain_figure) that plotly's own Figure checks: the
+    band, the history, the forecast and the scenario's line, on months as dates."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from tests.helpers import component_with_id
+
+    tree = json.loads(text_of(views.forecast_section(make_ctx(), SHOCK)))
+    fig = go.Figure(component_with_id(tree, "staff-forecast-figure")["props"]["figure"])
+    band, history, mean, shocked = fig.data
+    assert band.fill == "toself" and len(band.x) == 2 * len(mean.x) == 24
+    assert history.x[-1] < mean.x[0] and len(shocked.y) == 12

@@ -97,3 +97,23 @@ def test_the_cached_page_follows_the_weights_and_the_capacity_parameters(
     halved = officers()
     assert halved.loc[before.index, "available"].tolist() == [
         2 * a for a in doubled.loc[before.index, "available"]]
+
+
+def test_every_chart_is_a_figure_plotly_accepts(make_ctx):
+    """The page draws its charts as plain dicts (layouts.figures.plain_figure): plotly's
+    own Figure checks each one, and the headcount runs on a date axis from 2014."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from tests.helpers import component_with_id
+
+    tree = json.loads(text_of(views.staff(make_ctx(), ASOF)))
+    figures = {}
+    for id_ in ("staff-posts-figure", "staff-headcount-figure", "staff-capacity-figure",
+                "staff-spread-figure"):
+        figures[id_] = go.Figure(component_with_id(tree, id_)["props"]["figure"])
+        assert figures[id_].data, id_
+    headcount = figures["staff-headcount-figure"]
+    assert headcount.data[0].x[0] == "2014-01-01" and headcount.data[-1].mode == "lines+markers"
+    assert headcount.layout.yaxis.rangemode == "tozero"

@@ -3,6 +3,7 @@
 from datetime import date as d
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import workload as W
@@ -126,7 +127,8 @@ def test_the_most_overloaded_tie_by_officer_id():
 def test_capacity_boxes_carry_quartiles_not_every_officer():
     from layouts.staff import capacity_figure
 
-    box = capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en", 110).data[0]
+    # plotly's Figure checks the plain dict the page draws.
+    box = go.Figure(capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en", 110)).data[0]
     assert list(box.x) == ["Astana", "B", "C"]
     assert (box.q1[0], box.median[0], box.q3[0]) == (20, 30, 40)
     assert box.upperfence[0] == 40  # 500 is beyond 1.5 IQR of the quartiles
@@ -135,7 +137,7 @@ def test_capacity_boxes_carry_quartiles_not_every_officer():
 def test_capacity_figure_draws_the_overload_line_on_a_titled_axis():
     from layouts.staff import capacity_figure
 
-    fig = capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en", 110)
+    fig = go.Figure(capacity_figure(_six_officers().boxes, {"A": "Astana"}, "en", 110))
     (line,) = fig.layout.shapes
     assert (line.y0, line.y1, line.xref, line.x0, line.x1) == (110, 110, "x domain", 0, 1)
     assert fig.layout.yaxis.title.text == "Capacity, %"
