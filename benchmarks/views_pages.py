@@ -1,7 +1,7 @@
 """The benchmarks of the Milestones, Staff and Outcomes views (issues 5, 6, 7), of the
 needs-attention list (issue 25), and of the callbacks of those pages that do their own
-work: the milestones worklist's first block, the staff what-if and forecast section, and
-the outcomes outliers section.
+work: the milestones worklist's first block, the staff what-if and the outcomes outliers
+section.
 
 As in benchmarks/views.py: a sampler of varied requests and a naive implementation
 (whole tables in pandas, the same figures with masks and groupby), timed, not tested.
@@ -34,8 +34,20 @@ def _staff_scope(world: World):
     return world.scope("ministry" if world.rng.random() < 0.7 else "region")
 
 
+SHOCK = "&shock_category=conditionally_sentenced&shock_pct=-20&shock_date=2027-03-01"
+"""A scenario on the staff page's forecast (an amnesty of a fifth of the conditionally
+sentenced), as the form puts it in the URL."""
+
+
 def staff_samples(world: World, n: int) -> list[Sample]:
-    return [Sample(_staff_scope(world), "/staff", world.filters()) for _ in range(n)]
+    """The page with its forecast; one in five with a scenario."""
+    out = []
+    for _ in range(n):
+        search = world.filters()
+        if world.rng.random() < 0.2:
+            search = f"{search}{SHOCK}" if search else f"?{SHOCK[1:]}"
+        out.append(Sample(_staff_scope(world), "/staff", search))
+    return out
 
 
 def worklist_body(pathname: str, search: str, sort_desc: bool = True) -> dict:
@@ -82,21 +94,12 @@ def whatif_samples(world: World, n: int) -> list[Sample]:
 
 def section_body(body_id: str, search: str) -> dict:
     """A section filled by its own callback once the page is drawn (callbacks.views
-    bind_section: the staff forecast, the outcomes outliers), as the browser asks it."""
+    bind_section: the outcomes outliers), as the browser asks it."""
     return {"output": f"{body_id}.children",
             "outputs": {"id": body_id, "property": "children"},
             "inputs": [{"id": body_id, "property": "id", "value": body_id}],
             "state": [{"id": "url", "property": "search", "value": search}],
             "changedPropIds": [f"{body_id}.id"]}
-
-
-def forecast_samples(world: World, n: int) -> list[Sample]:
-    out = []
-    for _ in range(n):
-        search = world.filters()
-        out.append(Sample(_staff_scope(world), "/staff", search,
-                          body=section_body("staff-forecast-body", search)))
-    return out
 
 
 def outliers_samples(world: World, n: int) -> list[Sample]:
@@ -277,7 +280,6 @@ register(ViewBenchmark("worklist", worklist_samples, naive_worklist, MILESTONE_T
 register(ViewBenchmark("attention", attention_samples, naive_attention, MILESTONE_TABLES))
 register(ViewBenchmark("staff", staff_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("whatif", whatif_samples, naive_staff, STAFF_TABLES, national=True))
-register(ViewBenchmark("forecast", forecast_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("outcomes", _page("/outcomes"), naive_outcomes, OUTCOME_TABLES,
                        national=True))
 register(ViewBenchmark("outliers", outliers_samples, naive_outcomes, OUTCOME_TABLES,

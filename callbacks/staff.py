@@ -17,7 +17,6 @@ from callbacks.views import (
     _guarded,
     _id,
     _view,
-    bind_section,
     counted_in,
     parse_filters,
     unit_param,
@@ -33,8 +32,8 @@ from layouts import forecast as LF
 from layouts import pages
 from layouts import staff as L
 from layouts.shell import breadcrumbs
-from queries import caseload, places
 from queries import forecast as QF
+from queries import places
 from queries import staff as Q
 
 GROWTH_IDS = tuple(f"staff-growth-{p}" for p in PROBATION_TYPES)
@@ -130,8 +129,14 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
     region_names, unit_names = _names(conn, scope, lang, region)
     posts = Q.posts_by_unit(conn, scope, as_of, region)
     unit_items = Q.work_items_by_unit(conn, scope, as_of, region)
-    r = _recommend(posts, unit_items, weights, as_of, level, None, params)
-    unit_points = staffing.points_by_place(unit_items, weights, as_of, "region")
+    # Weighed once, summed per place of the level below and per unit.
+    weighed = W.weigh(unit_items, weights, as_of) if len(unit_items) else None
+
+    def points(by: str) -> pd.Series:
+        return (pd.Series(dtype=float) if weighed is None
+                else weighed.groupby(staffing.place_key(by))["points"].sum())
+    r = staffing.recommend(posts, points(level if level != "unit" else "region"), level, params)
+    unit_points = points("region")
     data = staffing.StaffData(
         level=level, names=region_names if level == "nation" else unit_names,
         unit_names=unit_names, posts=posts,
@@ -152,6 +157,7 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
             f = parse_filters(conn, ctx, search)
             view, counted = _in_view(conn, ctx, f)
             data, r = gather(conn, ctx, f)
+            fv = forecast_data(conn, counted, f, view, search, data.posts)
             officers = None
             if view.level == "unit":
                 officers = officer_capacity(conn, counted.scope, f.as_of,
@@ -169,29 +175,15 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
                            if ctx.scope.allows_region(view.place.region_code) else None)
             crumbs += [(view.place.region_name, region_href), (view.place.unit_name, None)]
         body = L.redistribution_body(r, data.names, ctx.lang, data.params)
+        hidden = {k: v for k, v in (("region", f.region), ("unit", f.unit_id)) if v}
+        forecast = LF.forecast_section(fv, data.names, ctx.lang, data.params.nominal_target,
+                                       hidden, f"/staff{f.to_query()}")
         below = None if view.level == "nation" else pages.below_title(view, ctx.lang)
         return L.staff_page(v, t("staff.title", ctx.lang), breadcrumbs(crumbs, ctx.lang), data,
-                            body, place_href, lambda unit_id: f"/staff/unit/{unit_id}{q}",
+                            body, forecast, place_href,
+                            lambda unit_id: f"/staff/unit/{unit_id}{q}",
                             lambda officer_id: f"/staff/officer/{officer_id}{q}",
                             below_title=below, officers=officers)
-    return _guarded(ctx, refuse, "unit", unit_param(search), build)
-
-
-def forecast_section(ctx: Context, search: str | None,
-                     refuse: Refuse = lambda *_: None) -> html.Section:
-    """The staff page's forecast section for the page's URL (its scenario included), within
-    the user's scope: filled by its own callback once the page is drawn (bind)."""
-    def build():
-        with ctx.engine.connect() as conn:
-            f = parse_filters(conn, ctx, search)
-            view, counted = _in_view(conn, ctx, f)
-            fv = forecast_data(conn, counted, f, view, search)
-            region_names, unit_names = _names(conn, counted.scope, ctx.lang, _region(view))
-        names = region_names if view.level == "nation" else unit_names
-        hidden = {k: v for k, v in (("region", f.region), ("unit", f.unit_id)) if v}
-        return LF.forecast_section(fv, names, ctx.lang,
-                                   W.CapacityParams.from_env().nominal_target, hidden,
-                                   f"/staff{f.to_query()}")
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
 
 
@@ -279,11 +271,8 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
 
 
 def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
-    """The what-if callback and the forecast section's; `current` gives the request's
-    Context, `refuse` audits a refused place."""
-    bind_section(app, L.FORECAST_BODY, "staff.forecast", "/staff", forecast_section, current,
-                 refuse)
-
+    """The what-if callback; `current` gives the request's Context, `refuse` audits a
+    refused place."""
     @app.callback(Output("staff-redistribution", "children"),
                   [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),
                   prevent_initial_call=True)
@@ -315,13 +304,7 @@ def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
     origin = QF.origin(conn) or (place["month"].min() - pd.offsets.MonthEnd(1)).date()
     query = parse_qs((search or "").lstrip("?"))
     shock, error = projection.parse_shock({k: v[-1] for k, v in query.items()}, origin, last)
-    trend = caseload.monthly_trend(
-        conn, scope, dataclasses.replace(view.filters(f, scope), probation_type=None,
-                                         legal_category=None, officer_id=None),
-        date(origin.year - 3, 1, 1))
-    history = (trend.groupby("month_end")["cases"].sum() if len(trend)
-               else pd.Series(dtype=float))
-    history.index = pd.to_datetime(history.index)
+    history = QF.history(conn, scope, region, view.place.unit_id if level == "unit" else None)
     items = (Q.work_items_by_unit(conn, scope, f.as_of, region)
              if level != "unit" or shock else None)
     if shock is not None:

@@ -64,10 +64,18 @@ def figure(traces: list, height: int, lang: str | None = None, **layout) -> go.F
     return go.Figure(traces, common_layout(height, lang, **layout))
 
 
+PLAIN_TRACES = ("bar", "box", "scatter")
+"""The trace types the plain figures draw (their defaults are kept from the template)."""
+
+
 @lru_cache(maxsize=1)
 def _template() -> dict:
-    """The template plotly's Figure puts in every figure (automargin, colours, grid)."""
-    return pio.templates[pio.templates.default].to_plotly_json()
+    """The template plotly's Figure puts in every figure (automargin, colours, grid), with
+    the defaults of PLAIN_TRACES only: the other thirty-odd types' would be most of the
+    bytes of every plain figure."""
+    template = pio.templates[pio.templates.default].to_plotly_json()
+    return {"layout": template["layout"],
+            "data": {k: v for k, v in template["data"].items() if k in PLAIN_TRACES}}
 
 
 def plain_figure(traces: list[dict], height: int, lang: str | None = None, **layout) -> dict:

@@ -20,7 +20,7 @@ from layouts.pages import View, _graph, _heading
 from layouts.tables import _table
 
 SOURCE_COLOURS = ("#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9")
-OVERLOADED_SHOWN = 50
+OVERLOADED_SHOWN = 20
 UNITS_SHOWN = 25
 
 
@@ -270,20 +270,15 @@ def load_source(p: CapacityParams, lang: str) -> str:
              overload=number(p.overload_pct, lang))
 
 
-FORECAST_BODY = "staff-forecast-body"
-"""The forecast section's box: the staff page draws it empty; callbacks/staff.py bind fills it
-once the page is drawn, so that the page's posts and loads are not kept waiting for the
-forecast's reads (the bench's staff view over its 150 ms floor with them inline)."""
-
-
 def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: html.Div,
-               place_href: Callable[[object], str], unit_href: Callable[[int], str],
-               officer_href: Callable[[int], str], below_title: str | None = None,
-               officers: pd.DataFrame | None = None) -> html.Div:
+               forecast: html.Section, place_href: Callable[[object], str],
+               unit_href: Callable[[int], str], officer_href: Callable[[int], str],
+               below_title: str | None = None, officers: pd.DataFrame | None = None) -> html.Div:
     """The nation's regions or a region's units by posts; for a unit (`officers` given),
     its officers by capacity in their place. `below_title` names the level below and the
-    place ("Units of Astana"). The forecast section is filled by its own callback once the
-    page is drawn (FORECAST_BODY)."""
+    place ("Units of Astana"). `forecast`: layouts/forecast.py's section, drawn with the page
+    (filled by a callback of its own once the page was drawn, it cost the browser seconds:
+    Dash re-renders the whole page for every component the callback adds)."""
     lang, p = v.lang, data.params
     key = place_key(data.level) if data.level != "unit" else "unit_id"
     c = data.capacity
@@ -343,7 +338,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
                 units_table(data.units, data.unit_names, lang, unit_href),
             ]), xl=5) if officers is None else None,
         ]),
-        dcc.Loading(html.Div(id=FORECAST_BODY, style={"minHeight": "24rem"})),
+        forecast,
         html.Section([
             html.H2(t("staff.redistribution.title", lang), className="h5"),
             whatif_controls(lang) if data.level != "unit" else None,

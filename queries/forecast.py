@@ -20,6 +20,10 @@ MARKER = "forecast"
 """dataset_info key: the data_version the forecast was fitted for."""
 BACKTEST = "forecast_backtest"
 """dataset_info key: the national backtest (JSON: mape, naive_mape, coverage, points)."""
+ACTUAL = "actual"
+"""caseload_forecast.method of the rows that hold the series a forecast was fitted on."""
+HISTORY_YEARS = 3
+"""The stored series start in January this many years before the forecast's origin."""
 COLUMNS = ["region_code", "unit_id", "probation_type", "month", "mean", "lower", "upper",
            "method", "reason"]
 
@@ -55,15 +59,31 @@ def _frame(conn: Connection, where) -> pd.DataFrame:
     return frame
 
 
-def place(conn: Connection, scope: Scope, region: str | None = None,
-          unit_id: int | None = None) -> pd.DataFrame:
-    """The forecast of one place (the nation when both are None), all types (NULL) and
-    each type: columns COLUMNS. Empty outside the scope."""
+def _place(scope: Scope, region: str | None, unit_id: int | None):
     where = [_visible(scope)]
     where.append(cf.c.unit_id == unit_id if unit_id is not None else cf.c.unit_id.is_(None))
     if unit_id is None:
         where.append(cf.c.region_code == region if region else cf.c.region_code.is_(None))
-    return _frame(conn, and_(*where))
+    return and_(*where)
+
+
+def place(conn: Connection, scope: Scope, region: str | None = None,
+          unit_id: int | None = None) -> pd.DataFrame:
+    """The forecast of one place (the nation when both are None), all types (NULL) and
+    each type: columns COLUMNS. Empty outside the scope."""
+    return _frame(conn, and_(_place(scope, region, unit_id), cf.c.method != ACTUAL))
+
+
+def history(conn: Connection, scope: Scope, region: str | None = None,
+            unit_id: int | None = None) -> pd.Series:
+    """The month-end numbers on the register (all types) that the place's forecast was
+    fitted on, since January HISTORY_YEARS years before its origin: stored with it, so
+    that the chart does not count them again (they are queries.caseload.monthly_trend's).
+    Empty outside the scope."""
+    frame = _frame(conn, and_(_place(scope, region, unit_id), cf.c.method == ACTUAL,
+                              cf.c.probation_type.is_(None)))
+    return pd.Series(frame["mean"].to_numpy(), index=pd.DatetimeIndex(frame["month"]),
+                     dtype=float)
 
 
 def below(conn: Connection, scope: Scope, region: str | None = None,
@@ -77,7 +97,7 @@ def below(conn: Connection, scope: Scope, region: str | None = None,
         where = and_(cf.c.region_code == region, cf.c.unit_id.is_not(None))
     if month is not None:
         where = and_(where, cf.c.month == month)
-    return _frame(conn, and_(_visible(scope), where))
+    return _frame(conn, and_(_visible(scope), where, cf.c.method != ACTUAL))
 
 
 def national_backtest(conn: Connection) -> dict | None:

@@ -40,6 +40,20 @@ def test_series_are_the_month_end_counts(fixture_engine):
     assert series[(None, None, None)].index[0] == pd.Timestamp("2014-01-31")
 
 
+def test_the_series_fitted_on_is_stored_from_three_years_back(fixture_engine):
+    """The chart's history: the nation's all-types counts of the series above, from
+    January 2022 (three years before the data's last year) to December 2025; a region
+    head reads their region's and units' only."""
+    with fixture_engine.connect() as conn:
+        nation = Q.history(conn, Scope.nation())
+        astana = Q.history(conn, Scope("region_head", region_code="KZ-71"), "KZ-71")
+        unit_3 = Q.history(conn, Scope("region_head", region_code="KZ-71"), unit_id=3)
+    assert nation.index[0] == pd.Timestamp("2022-01-31") and len(nation) == 48
+    assert nation.loc["2023-12-31"] == 1 and nation.loc["2024-03-31"] == 4
+    assert nation.iloc[-1] == 7 and nation.index[-1] == pd.Timestamp("2025-12-31")
+    assert astana.iloc[-1] == 4 and unit_3.empty  # unit 3 is in KZ-75
+
+
 def test_refresh_writes_every_place_and_type(fixture_engine):
     with fixture_engine.connect() as conn:
         frame = Q.place(conn, Scope.nation())

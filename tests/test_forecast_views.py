@@ -1,9 +1,10 @@
-"""The staff page's forecast section (filled by its own callback once the page is drawn)
-called as a plain function on the hand fixture
+"""The staff page's forecast section, the page called as a plain function on the hand fixture
 (tests/fixture_small.py): the chart and table for each role, the backtest under the chart,
 the shock from the URL, and a bad shock refused with a message and nothing changed."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -11,12 +12,18 @@ from callbacks import staff as views
 from callbacks.context import Context
 from dashboard.config import Settings
 from dashboard.scope import Scope
-from tests.helpers import text_of
+from tests.helpers import component_with_id, text_of
 
 NATION = Scope.nation()
 ASTANA = Scope("region_head", region_code="KZ-71")
 MEDEU = Scope("unit_head", unit_id=3)
 SHOCK = "?shock_category=conditionally_sentenced&shock_pct=-50&shock_date=2026-03-01"
+
+
+def forecast_of(ctx, search: str = "", refuse=lambda *_: None) -> str:
+    """The JSON of the staff page's forecast section (of the whole page when it has none)."""
+    tree = json.loads(text_of(views.staff(ctx, search, refuse)))
+    return json.dumps(component_with_id(tree, "staff-forecast") or tree, ensure_ascii=False)
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def make_ctx(small_versioned):
 
 
 def test_the_ministry_sees_the_regions_forecast(make_ctx):
-    text = text_of(views.forecast_section(make_ctx(), ""))
+    text = forecast_of(make_ctx(), "")
     assert "Forecast of the probation register: 12 months" in text
     assert "staff-forecast-figure" in text and "staff-forecast-table" in text
     assert "Accuracy nationally over the last 24 months" in text
@@ -39,34 +46,35 @@ def test_the_ministry_sees_the_regions_forecast(make_ctx):
     assert "Capacity with the scenario" not in text
 
 
-def test_the_page_leaves_the_forecast_to_its_callback(make_ctx):
-    """The page itself holds the empty box the forecast callback fills, not the forecast."""
+def test_the_page_draws_its_forecast_with_it(make_ctx):
+    """The forecast comes with the page, not from a callback of its own once the page is
+    drawn: Dash re-renders the whole page for every component such a callback adds."""
     text = text_of(views.staff(make_ctx(), ""))
-    assert "staff-forecast-body" in text and "staff-forecast-figure" not in text
+    assert "staff-forecast-figure" in text and "staff-forecast-body" not in text
 
 
 def test_a_forged_unit_gets_no_forecast(make_ctx):
     """A unit outside the region head's scope in the URL: refused, as the page is."""
     refused = []
-    views.forecast_section(make_ctx(ASTANA), "?unit=3", lambda *a: refused.append(a))
-    assert refused
+    text = forecast_of(make_ctx(ASTANA), "?unit=3", lambda *a: refused.append(a))
+    assert refused and "staff-forecast" not in text
 
 
 def test_a_region_head_sees_their_units_only(make_ctx):
-    text = text_of(views.forecast_section(make_ctx(ASTANA), ""))
+    text = forecast_of(make_ctx(ASTANA), "")
     assert "Yesil District" in text and "Saryarka District" in text
     assert "Medeu District" not in text.split("staff-forecast-table")[1].split("staff-shock")[0]
 
 
 def test_a_unit_head_sees_the_chart_without_a_table(make_ctx):
-    text = text_of(views.forecast_section(make_ctx(MEDEU, "ru"), ""))
+    text = forecast_of(make_ctx(MEDEU, "ru"), "")
     assert "Прогноз числа состоящих на учёте службы пробации" in text
     assert "staff-forecast-figure" in text and "staff-forecast-table" not in text
 
 
 def test_a_shock_adds_its_columns_and_line(make_ctx):
-    plain = text_of(views.forecast_section(make_ctx(), ""))
-    text = text_of(views.forecast_section(make_ctx(), SHOCK))
+    plain = forecast_of(make_ctx(), "")
+    text = forecast_of(make_ctx(), SHOCK)
     assert "Capacity with the scenario" in text and "Recommended with the scenario" in text
     assert "Forecast with the scenario" in text
     assert "Scenario: " in text and "“Conditionally sentenced”" in text
@@ -82,7 +90,7 @@ def test_a_shock_adds_its_columns_and_line(make_ctx):
     ("?shock_category=parole&shock_pct=-20", "needs a category, a percent and a date"),
 ])
 def test_a_bad_shock_is_refused_and_changes_nothing(make_ctx, search, message):
-    text = text_of(views.forecast_section(make_ctx(), search))
+    text = forecast_of(make_ctx(), search)
     assert message in text and "nothing was changed" in text
     assert "Capacity with the scenario" not in text
 
@@ -116,7 +124,7 @@ def test_the_forecast_chart_is_a_figure_plotly_accepts(make_ctx):
 
     from tests.helpers import component_with_id
 
-    tree = json.loads(text_of(views.forecast_section(make_ctx(), SHOCK)))
+    tree = json.loads(forecast_of(make_ctx(), SHOCK))
     fig = go.Figure(component_with_id(tree, "staff-forecast-figure")["props"]["figure"])
     band, history, mean, shocked = fig.data
     assert band.fill == "toself" and len(band.x) == 2 * len(mean.x) == 24

@@ -91,6 +91,22 @@ def test_the_common_figure_layout_writes_numbers_out():
     assert figure([], 300, "en").layout.separators == ".,"
 
 
+def test_a_plain_figure_has_the_layout_of_a_figure():
+    """layouts.figures.plain_figure: the dict a Figure of the same traces would send, bar
+    the template's defaults for trace types it does not draw."""
+    import plotly.graph_objects as go
+
+    from layouts.figures import figure, plain_figure
+
+    kwargs = {"yaxis": {"title": {"text": "cases"}}, "barmode": "stack"}
+    plain = go.Figure(plain_figure([{"type": "bar", "x": ["a"], "y": [1]}], 300, "kk",
+                                   **kwargs))
+    classes = figure([go.Bar(x=["a"], y=[1])], 300, "kk", **kwargs)
+    assert plain.to_dict()["data"] == classes.to_dict()["data"]
+    assert plain.layout.template.layout == classes.layout.template.layout
+    assert plain.layout.update(template=None) == classes.layout.update(template=None)
+
+
 def test_the_kazakh_plotly_locale_comes_from_cldr():
     from layouts.plotly_locale import graph_config
 

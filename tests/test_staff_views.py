@@ -106,6 +106,7 @@ def test_every_chart_is_a_figure_plotly_accepts(make_ctx):
 
     import plotly.graph_objects as go
 
+    from layouts.figures import PLAIN_TRACES
     from tests.helpers import component_with_id
 
     tree = json.loads(text_of(views.staff(make_ctx(), ASOF)))
@@ -114,6 +115,8 @@ def test_every_chart_is_a_figure_plotly_accepts(make_ctx):
                 "staff-spread-figure"):
         figures[id_] = go.Figure(component_with_id(tree, id_)["props"]["figure"])
         assert figures[id_].data, id_
+    # Only the trace types whose template defaults the plain figures carry.
+    assert {trace.type for fig in figures.values() for trace in fig.data} <= set(PLAIN_TRACES)
     headcount = figures["staff-headcount-figure"]
     assert headcount.data[0].x[0] == "2014-01-01" and headcount.data[-1].mode == "lines+markers"
     assert headcount.layout.yaxis.rangemode == "tozero"

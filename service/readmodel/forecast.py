@@ -93,6 +93,22 @@ def rows(fitted: dict[Key, F.Forecast]) -> list[dict]:
     return out
 
 
+def history_rows(series: dict[Key, pd.Series], origin: pd.Timestamp) -> list[dict]:
+    """The all-types series each forecast was fitted on, from January three years before
+    the forecast's origin (what the page's chart shows before the forecast): method
+    ACTUAL, the count in mean, lower and upper."""
+    since = pd.Timestamp(origin.year - Q.HISTORY_YEARS, 1, 1)
+    out = []
+    for (region, unit_id, ptype), y in series.items():
+        if ptype is not None:
+            continue
+        for month, value in y[y.index >= since].items():
+            out.append({"region_code": region, "unit_id": unit_id, "probation_type": None,
+                        "month": month.date(), "mean": float(value), "lower": float(value),
+                        "upper": float(value), "method": Q.ACTUAL, "reason": None})
+    return out
+
+
 def refresh(conn: Connection) -> None:
     """Fit and store the forecast for the data loaded now, with the national backtest,
     and mark it fresh for the data version."""
@@ -106,7 +122,7 @@ def refresh(conn: Connection) -> None:
     # Hundreds of small fits: BLAS threads only fight each other (and the app) for cores.
     with threadpool_limits(1):
         fitted = fit_all(series)
-    stored = rows(fitted)
+    stored = rows(fitted) + history_rows(series, pd.Timestamp(loaded.until))
     if stored:
         conn.execute(caseload_forecast.insert(), stored)
     now = _now()
