@@ -1,7 +1,6 @@
 """The benchmarks of the Milestones, Staff and Outcomes views (issues 5, 6, 7), of the
 needs-attention list (issue 25), and of the callbacks of those pages that do their own
-work: the milestones worklist's first block, the staff what-if and the outcomes outliers
-section.
+work: the milestones worklist's first block and the staff what-if.
 
 As in benchmarks/views.py: a sampler of varied requests and a naive implementation
 (whole tables in pandas, the same figures with masks and groupby), timed, not tested.
@@ -89,25 +88,6 @@ def whatif_samples(world: World, n: int) -> list[Sample]:
         search = world.filters()
         growth = {p: world.rng.choice([0, 5, 10, 20, -10]) for p in PROBATION_TYPES}
         out.append(Sample(_staff_scope(world), "/staff", search, body=whatif_body(search, growth)))
-    return out
-
-
-def section_body(body_id: str, search: str) -> dict:
-    """A section filled by its own callback once the page is drawn (callbacks.views
-    bind_section: the outcomes outliers), as the browser asks it."""
-    return {"output": f"{body_id}.children",
-            "outputs": {"id": body_id, "property": "children"},
-            "inputs": [{"id": body_id, "property": "id", "value": body_id}],
-            "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": [f"{body_id}.id"]}
-
-
-def outliers_samples(world: World, n: int) -> list[Sample]:
-    out = []
-    for _ in range(n):
-        search = world.filters()
-        out.append(Sample(_mixed_scope(world), "/outcomes", search,
-                          body=section_body("outcomes-outliers-body", search)))
     return out
 
 
@@ -281,6 +261,4 @@ register(ViewBenchmark("attention", attention_samples, naive_attention, MILESTON
 register(ViewBenchmark("staff", staff_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("whatif", whatif_samples, naive_staff, STAFF_TABLES, national=True))
 register(ViewBenchmark("outcomes", _page("/outcomes"), naive_outcomes, OUTCOME_TABLES,
-                       national=True))
-register(ViewBenchmark("outliers", outliers_samples, naive_outcomes, OUTCOME_TABLES,
                        national=True))

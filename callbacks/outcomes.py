@@ -3,16 +3,14 @@ judge rates with dashboard.metrics, hand everything to layouts/outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
-import dash
 import numpy as np
 import pandas as pd
 from dash import html
 
 from callbacks.context import Context
-from callbacks.views import Refuse, _guarded, _view, bind_section, parse_filters, unit_param
+from callbacks.views import Refuse, _guarded, _view, parse_filters, unit_param
 from dashboard import metrics as M
 from dashboard.filters import DATA_FROM, Filters
 from dashboard.scope import Scope
@@ -223,22 +221,6 @@ def outcomes(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None)
             f = parse_filters(conn, ctx, search)
             data_from, data_until = data_period(conn)
             data = gather(conn, ctx.scope, f, data_from, data_until, ctx.lang)
-        return L.page(_view(ctx, f), data)
+            outliers_ = gather_outliers(conn, ctx.scope, f, ctx.lang, rule_of(ctx.settings))
+        return L.page(_view(ctx, f), data, outliers_)
     return _guarded(ctx, refuse, "unit", unit_param(search), build)
-
-
-def outliers_section(ctx: Context, search: str | None,
-                     refuse: Refuse = lambda *_: None) -> html.Div | list:
-    """The outliers section's body for the page's URL, within the user's scope."""
-    def build():
-        with ctx.engine.connect() as conn:
-            f = parse_filters(conn, ctx, search)
-            data = gather_outliers(conn, ctx.scope, f, ctx.lang, rule_of(ctx.settings))
-        return L.outliers_body(_view(ctx, f), data)
-    return _guarded(ctx, refuse, "unit", unit_param(search), build)
-
-
-def bind(app: dash.Dash, current: Callable[[], Context], refuse: Refuse) -> None:
-    """The outliers section, filled once the page is drawn."""
-    bind_section(app, L.OUTLIERS_BODY, "outcomes.outliers", "/outcomes", outliers_section,
-                 current, refuse)

@@ -161,7 +161,6 @@ def register(app: dash.Dash) -> None:
     staff.bind(app, context.current, context.audit_refusal)
     review.bind(app, context.current, context.audit_export)
     attention.bind(app, context.current, context.audit_export, context.audit_refusal)
-    outcomes_view.bind(app, context.current, context.audit_refusal)
     _bind_filters(app)
     outage.bind(app)
     _register_language_route(app)

@@ -8,12 +8,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
-import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 
 from callbacks.context import Context
-from dashboard import cache
 from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
 from dashboard.i18n import t
 from dashboard.scope import NotPermitted
@@ -410,24 +408,3 @@ def _clicked_unit(click_data) -> bool:
         return not isinstance(click_data["points"][0]["customdata"], str)
     except (TypeError, KeyError, IndexError):
         return False
-
-
-def bind_section(app: dash.Dash, body_id: str, name: str, path: str,
-                 section: Callable[[Context, str, Refuse], object],
-                 current: Callable[[], Context], refuse: Refuse) -> None:
-    """A section of the page at `path` filled by its own callback once the page is drawn
-    (its body's id is the trigger), kept in the page cache like a page unless a place in
-    the URL was refused (which must be audited every time)."""
-    @app.callback(Output(body_id, "children"), Input(body_id, "id"), State("url", "search"))
-    def fill_section(_id, search):
-        ctx = current()
-        # A forged request can send anything: a query that is not text is no query.
-        search = search if isinstance(search, str) else ""
-        refused = []
-
-        def refusing(what: str, target: str) -> None:
-            refused.append(target)
-            refuse(what, target)
-
-        return cache.page(name, ctx, (path, search), lambda: section(ctx, search, refusing),
-                          lambda: not refused)

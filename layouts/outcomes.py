@@ -10,7 +10,6 @@ from datetime import date
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import metrics as M
@@ -188,7 +187,7 @@ def _label(start: date, grain: str, lang: str, end: date | None = None) -> str:
     return month(start, lang)
 
 
-def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+def trend_figure(d: Outcomes, lang: str, small_min: int) -> dict:
     """Bars: repeat offences per bucket; line: the rate per 1,000 (gaps where the people
     on the register are too few to trust)."""
     offences = _rows(d.offences)
@@ -199,15 +198,15 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
              zip(counts, rows, strict=True)]
     # A bucket not over yet is hatched, besides its name saying which months it holds.
     hatched = ["/" if M.is_partial(M.Period(s, e), d.grain) else "" for s, e in d.trend]
-    bars = go.Bar(x=x, y=counts, name=t("outcomes.trend.count", lang), marker_color="#0072B2",
-                  marker_pattern_shape=hatched)
+    bars = {"type": "bar", "x": x, "y": counts, "name": t("outcomes.trend.count", lang),
+            "marker": {"color": "#0072B2", "pattern": {"shape": hatched}}}
     values = [r.value for r in rated]
-    line = go.Scatter(x=x, y=values, name=t("outcomes.trend.rate", lang),
-                      yaxis="y2", mode="lines+markers", line_color="#D55E00",
-                      connectgaps=False)
+    line = {"type": "scatter", "x": x, "y": values, "name": t("outcomes.trend.rate", lang),
+            "yaxis": "y2", "mode": "lines+markers", "line": {"color": "#D55E00"},
+            "connectgaps": False}
     # With no rate to draw (every bucket a small sample) plotly would spread the empty
     # right axis's ticks over the left one's grid (0,633 / 1,267 ...): no ticks then.
-    return figures.figure([bars, line], 360, lang,
+    return figures.plain_figure([bars, line], 360, lang,
                           yaxis={"title": {"text": t("outcomes.trend.count", lang)}},
                           yaxis2={"overlaying": "y", "side": "right",
                                   "title": {"text": t("outcomes.trend.rate", lang)},
@@ -215,29 +214,31 @@ def trend_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
                                   "showticklabels": any(v is not None for v in values)})
 
 
-def closures_figure(d: Outcomes, lang: str) -> go.Figure:
+def closures_figure(d: Outcomes, lang: str) -> dict:
     closures = _rows(d.closures)
     rows = [_row(closures, M.Period(s, e)) for s, e in d.trend]
     x = [_label(s, d.grain, lang, e) for s, e in d.trend]
-    traces = [go.Bar(x=x, y=[int(r.get(outcome, 0)) for r in rows], marker_color=colour,
-                     # A long name wraps: on one line it ran off a phone's legend.
-                     name=figures.wrap_label(t(f"outcomes.closure.{outcome}", lang), 36))
+    traces = [{"type": "bar", "x": x, "y": [int(r.get(outcome, 0)) for r in rows],
+               "marker": {"color": colour},
+               # A long name wraps: on one line it ran off a phone's legend.
+               "name": figures.wrap_label(t(f"outcomes.closure.{outcome}", lang), 36)}
               for outcome, colour in CLOSURE_COLOURS.items()]
-    return figures.figure(traces, 340, lang, barmode="stack",
+    return figures.plain_figure(traces, 340, lang, barmode="stack",
                           yaxis={"title": {"text": t("outcomes.closures.axis", lang)}})
 
 
-def escalation_figure(steps: Escalation, lang: str) -> go.Figure:
+def escalation_figure(steps: Escalation, lang: str) -> dict:
     keys = ["violations", "malicious_violations", "grounds", "submitted", "revoked", "rejected"]
     values = [getattr(steps, k) for k in keys]
-    bar = go.Bar(x=values, y=[t(f"outcomes.step.{k}", lang) for k in keys], orientation="h",
-                 text=[number(v, lang) for v in values], textposition="auto",
-                 marker_color=["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
-                               "#009E73"])
-    return figures.figure([bar], 300, lang, yaxis={"autorange": "reversed"})
+    bar = {"type": "bar", "x": values, "y": [t(f"outcomes.step.{k}", lang) for k in keys],
+           "orientation": "h", "text": [number(v, lang) for v in values],
+           "textposition": "auto",
+           "marker": {"color": ["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#D55E00",
+                                "#009E73"]}}
+    return figures.plain_figure([bar], 300, lang, yaxis={"autorange": "reversed"})
 
 
-def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
+def cohort_figure(d: Outcomes, lang: str, small_min: int) -> dict:
     """The share of each cohort with a new offence within 12 months; cohorts whose 12
     months are not over, or too small, are drawn hollow with no value."""
     cohort_grain = "year" if d.grain == "year" else "quarter"
@@ -250,9 +251,9 @@ def cohort_figure(d: Outcomes, lang: str, small_min: int) -> go.Figure:
         text.append(t("outcomes.cohort.open", lang) if not r.complete
                     else (t("shell.small_sample", lang) if shown is None else None))
         colours.append("#0072B2" if shown is not None else "#cccccc")
-    bar = go.Bar(x=x, y=[v if v is not None else 0 for v in y], text=text,
-                 marker_color=colours, hovertext=text)
-    return figures.figure([bar], 320, lang,
+    bar = {"type": "bar", "x": x, "y": [v if v is not None else 0 for v in y], "text": text,
+           "marker": {"color": colours}, "hovertext": text}
+    return figures.plain_figure([bar], 320, lang,
                           yaxis={"title": {"text": t("outcomes.cohort.axis", lang)}})
 
 
@@ -481,9 +482,6 @@ class Outliers:
     bare code."""
 
 
-OUTLIERS_BODY = "outcomes-outliers-body"
-
-
 def outliers_body(v: View, d: Outliers) -> list:
     """The benchmark, the units and officers far above it, and the legend of their
     history."""
@@ -506,7 +504,10 @@ def _section(title_key: str, lang: str, *children, id_: str | None = None) -> ht
                         className="mb-4", **({"id": id_} if id_ else {}))
 
 
-def page(v: View, d: Outcomes) -> html.Div:
+def page(v: View, d: Outcomes, outliers: Outliers) -> html.Div:
+    """The whole page, its outliers section included (filled by a callback of its own once
+    the page was drawn, it froze the browser for seconds: Dash re-renders the page for
+    every component such a callback adds)."""
     lang, small_min = v.lang, v.small_min
     people_now = int(_row(d.offences, d.current).get("on_register", 0))
     return html.Div([
@@ -549,10 +550,6 @@ def page(v: View, d: Outcomes) -> html.Div:
                  html.P(t("outcomes.cohort.help", lang), className="small"),
                  _graph("outcomes-cohorts", cohort_figure(d, lang, small_min), lang,
                         t("outcomes.cohort.title", lang))),
-        # Filled by its own callback as soon as the page is drawn (callbacks/outcomes.py
-        # bind): judging every unit and officer over six windows is a quarter of the page's
-        # work, at its foot; the rest of the page need not wait for it.
-        _section("outcomes.outliers.title", lang,
-                 dcc.Loading(html.Div(id=OUTLIERS_BODY, style={"minHeight": "12rem"})),
+        _section("outcomes.outliers.title", lang, *outliers_body(v, outliers),
                  id_="outcomes-outliers"),
     ])
