@@ -80,6 +80,15 @@ def _text(field: str) -> dict:
 
 ROW_HEIGHT, HEADER_HEIGHT = 42, 66
 """ag-theme-alpine's row height, and its header of wrapped titles (two lines)."""
+ROWS_IN_VIEW = 12
+"""A longer list scrolls inside the grid's box, which AG Grid then draws only the rows in
+view of: all of a region's officers at once blocked the browser for a second and more.
+A print lays every row out (assets/grid-print.js)."""
+
+
+def grid_height(rows: int) -> str:
+    """The grid box's height: its header and rows, up to ROWS_IN_VIEW of them."""
+    return f"{HEADER_HEIGHT + ROW_HEIGHT * min(max(rows, 1), ROWS_IN_VIEW)}px"
 
 
 def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
@@ -125,14 +134,13 @@ def grid(row_data: list[dict], lang: str, with_unit: bool) -> dag.AgGrid:
         id=GRID_ID, rowData=row_data, columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
-        dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
+        dashGridOptions={"tooltipShowDelay": 300,
                          "localeText": {key: t(f"attention.grid.{key}", lang)
                                         for key in GRID_TEXTS}},
-        # The box keeps the height the grid will take (its header and rows at the theme's
-        # heights) while AG Grid loads: the page does not jump when it arrives (CLS).
+        # The box has the grid's height from the start, while AG Grid loads: the page does
+        # not jump when it arrives (CLS).
         className="ag-theme-alpine",
-        style={"width": "100%",
-               "minHeight": f"{HEADER_HEIGHT + ROW_HEIGHT * max(len(row_data), 1)}px"})
+        style={"width": "100%", "height": grid_height(len(row_data))})
 
 
 def totals_text(frame: pd.DataFrame, lang: str) -> str:

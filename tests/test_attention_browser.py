@@ -159,9 +159,33 @@ def test_the_grid_box_keeps_the_grids_height_while_it_loads(watched):
         watched.open("/attention")
         _grid_ready(watched)
         reserved = page.evaluate(
-            "parseFloat(document.querySelector('#attention-grid').style.minHeight)")
+            "parseFloat(document.querySelector('#attention-grid').style.height)")
         drawn = page.evaluate("document.querySelector('#attention-grid .ag-root-wrapper')"
                               ".getBoundingClientRect().height")
         assert abs(reserved - drawn) <= 42, (width, reserved, drawn)
         assert page.evaluate("window.__shift") < 0.1
     page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def test_a_long_list_scrolls_in_its_box_and_prints_whole(watched, monkeypatch):
+    """A list longer than the box (ROWS_IN_VIEW rows, one here: the fixture's regions have
+    a few officers each) scrolls inside it, AG Grid drawing the rows in view only (all at
+    once blocked the browser); a print lays out every row, and the box comes back after."""
+    from layouts import attention
+    from layouts.attention import HEADER_HEIGHT, ROW_HEIGHT
+
+    monkeypatch.setattr(attention, "ROWS_IN_VIEW", 1)
+    watched.sign_in("minister")
+    page = watched.page
+    watched.open("/attention?region=KZ-71&period=quarter")  # a URL no test drew (cached)
+    _grid_ready(watched)
+    count = "dash_ag_grid.getApi('attention-grid').getDisplayedRowCount()"
+    drawn = "document.querySelectorAll('#attention-grid .ag-center-cols-container .ag-row').length"
+    total = page.evaluate(count)
+    height = page.evaluate("document.querySelector('#attention-grid').style.height")
+    assert total > 1 and height == f"{HEADER_HEIGHT + ROW_HEIGHT}px"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(f"{drawn} === {count}")
+    assert page.evaluate("document.querySelector('#attention-grid').style.height") == ""
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("document.querySelector('#attention-grid').style.height") == height
