@@ -242,6 +242,9 @@ GRIDS_DRAWN = """() => [...document.querySelectorAll('.ag-theme-alpine')].every(
 UNDRAWN_GRIDS = """() => [...document.querySelectorAll('.ag-theme-alpine')].filter(g =>
     !g.querySelector('.ag-root-wrapper') || [...g.querySelectorAll('.ag-header-cell')]
         .some(c => getComputedStyle(c).visibility === 'hidden')).map(g => g.id)"""
+# Every chart on the page drawn (assets/plotly-bundle.js draws them all, in view or not).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.dash-graph')].every(g =>
+    [...g.querySelectorAll('.main-svg')].some(s => s.childElementCount > 0))"""
 # No Dash component loading, and every grid drawn.
 SETTLED = f"""() => !document.querySelector('[data-dash-is-loading="true"]')
     && ({GRIDS_DRAWN})()"""

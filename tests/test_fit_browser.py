@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS, AXE, GRIDS_DRAWN, UNDRAWN_GRIDS, expect, missing
+from tests.helpers import (
+    ARTIFACTS,
+    AXE,
+    CHARTS_DRAWN,
+    GRIDS_DRAWN,
+    UNDRAWN_GRIDS,
+    expect,
+    missing,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +28,6 @@ PAGES = {"overview": "/", "attention": "/attention", "caseload": "/caseload",
 SIZES = ((1440, 900), (390, 844))
 
 # Each graph's box holds a drawn plot: an svg with something in it.
-ALL_DRAWN = """() => [...document.querySelectorAll('.dash-graph')].every(g =>
-    [...g.querySelectorAll('.main-svg')].some(s => s.childElementCount > 0))"""
 UNDRAWN = """() => [...document.querySelectorAll('.dash-graph')].filter(g =>
     ![...g.querySelectorAll('.main-svg')].some(s => s.childElementCount > 0)).map(g => g.id)"""
 SI_TICKS = """() => [...document.querySelectorAll('.xtick text, .ytick text')]
@@ -48,7 +54,7 @@ def _check(watched, name: str, lang: str, width: int) -> list[str]:
     where = f"{name} {lang} {width}"
     problems = []
     try:
-        page.wait_for_function(ALL_DRAWN, timeout=15000)
+        page.wait_for_function(CHARTS_DRAWN, timeout=15000)
     except Exception:  # noqa: BLE001 - reported below with the ids
         problems.append(f"{where}: charts not drawn {page.evaluate(UNDRAWN)}")
     try:

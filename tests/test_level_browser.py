@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS, AXE, expect, missing
+from tests.helpers import ARTIFACTS, AXE, CHARTS_DRAWN, expect, missing
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +44,8 @@ def _names(watched, selector: str) -> list[str]:
 
 
 def _draw_every_chart(watched) -> None:
-    """Scroll down the page a screen at a time, as a reader would."""
-    page = watched.page
-    height = page.evaluate("document.documentElement.scrollHeight")
-    step = page.viewport_size["height"]
-    for top in range(0, height, step):
-        page.evaluate(f"window.scrollTo(0, {top})")
-        watched.settle()
-    page.evaluate("window.scrollTo(0, 0)")
-    watched.settle()
+    """Every chart drawn, none scrolled to (assets/plotly-bundle.js draws them all)."""
+    watched.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
 
 
 def _photograph(watched, who: str, pages: dict, search: str) -> None:
