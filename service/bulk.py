@@ -14,18 +14,19 @@ from dashboard.db import is_postgres
 
 
 def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:
-    """A column as strings with None for missing, the form both drivers load fastest."""
+    """A column as strings with None for missing, the form both drivers load fastest.
+    Dates are few distinct days: each is formatted once."""
     if is_date:
-        if values.dtype == object:
-            # Python dates (the stocks' days): few distinct ones, each converted once.
+        if values.dtype == object:  # Python dates (the stocks' days)
             codes, uniques = pd.factorize(values)
-            days = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
-            text = np.append(np.datetime_as_string(days, unit="D").astype(object), None)
-            return text[codes]  # code -1 (missing) takes the None appended
-        arr = values.to_numpy().astype("datetime64[D]")
-        out = np.datetime_as_string(arr, unit="D").astype(object)
-        out[np.isnat(arr)] = None
-        return out
+            uniques = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
+        else:
+            days = values.to_numpy().astype("datetime64[D]")
+            codes, uniques = pd.factorize(days.view(np.int64))
+            uniques = uniques.view("datetime64[D]")
+        text = np.datetime_as_string(uniques, unit="D").astype(object)
+        text[np.isnat(uniques)] = None
+        return np.append(text, None)[codes]  # code -1 (missing) takes the None appended
     out = np.array(values.astype(object).to_numpy(), dtype=object, copy=True)
     out[pd.isna(values).to_numpy()] = None
     return out
@@ -56,7 +57,7 @@ def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = Fal
     if is_postgres(conn):
         _copy(conn, table, frame, freeze)
     else:
-        rows = list(zip(*_prepared_columns(table, frame), strict=True))
+        rows = zip(*_prepared_columns(table, frame), strict=True)
         names = ", ".join(c.name for c in table.columns)
         marks = ", ".join("?" for _ in table.columns)
         cursor = conn.connection.driver_connection.cursor()
