@@ -45,10 +45,14 @@ def _prepared_columns(table, frame: pd.DataFrame) -> list[np.ndarray]:
     return columns
 
 
-def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = False) -> None:
+def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = False,
+                index_after: bool = False) -> None:
     """Append `frame` (a column per column of `table`) to `table`. `freeze`: the table was
     truncated in this transaction, so PostgreSQL may write its rows already frozen (COPY
-    FREEZE): the reads that follow set no hint bits and VACUUM finds nothing to do."""
+    FREEZE): the reads that follow set no hint bits and VACUUM finds nothing to do.
+    `index_after`: on SQLite, drop the table's indexes for the insert and build them once
+    after it (not on PostgreSQL, where the drop would lock out the pages reading the
+    table until the refresh commits)."""
     if len(frame) == 0:
         return
     missing = [c.name for c in table.columns if c.name not in frame.columns]
@@ -60,9 +64,14 @@ def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = Fal
         rows = zip(*_prepared_columns(table, frame), strict=True)
         names = ", ".join(c.name for c in table.columns)
         marks = ", ".join("?" for _ in table.columns)
+        indexes = list(table.indexes) if index_after else []
+        for index in indexes:
+            index.drop(conn)
         cursor = conn.connection.driver_connection.cursor()
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
         cursor.close()
+        for index in indexes:
+            index.create(conn)
 
 
 COPY_CHUNK_ROWS = 500_000

@@ -121,7 +121,7 @@ def refresh(conn: Connection, tables=None) -> None:
     for spec in SPECS:
         write_table(conn, spec.table, S.compute(
             conn, spec, first - timedelta(days=1), until, stock_days(first, until),
-            given=None if rows is None else rows(spec)))
+            given=None if rows is None else rows(spec)), index_after=True)
     conn.execute(insert(repeat_cases).from_select(
         ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
         _repeat_cases_select()))
