@@ -99,16 +99,20 @@ def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
 
 
 def check_constraints(conn: Connection) -> None:
-    """Raise ValueError naming the first check constraint of a data table that a row
-    breaks (a check fails when its expression is false, not when it is NULL)."""
+    """Raise ValueError naming a check constraint of a data table that a row breaks (a
+    check fails when its expression is false, not when it is NULL): one scan per table,
+    then one per check of a table that failed."""
     for table in schema.DATA_TABLES:
-        for check in table.constraints:
-            if not isinstance(check, CheckConstraint):
-                continue
-            broken = conn.execute(select(literal(1)).select_from(table)
-                                  .where(text(f"NOT ({check.sqltext})")).limit(1)).first()
-            if broken is not None:
-                raise ValueError(f"{table.name}: rows break the check {check.name}")
+        checks = [c for c in table.constraints if isinstance(c, CheckConstraint)]
+        if checks and _breaks(conn, table, checks):
+            broken = [c.name for c in checks if _breaks(conn, table, [c])]
+            raise ValueError(f"{table.name}: rows break the check {', '.join(broken)}")
+
+
+def _breaks(conn: Connection, table, checks) -> bool:
+    broken = " OR ".join(f"NOT ({c.sqltext})" for c in checks)
+    return conn.execute(select(literal(1)).select_from(table).where(text(broken))
+                        .limit(1)).first() is not None
 
 
 def _journal_mode(conn: Connection, mode: str) -> str:
