@@ -414,7 +414,12 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
         codes, uniques = pd.factorize(frame[column])
         key = key * len(uniques) + codes
         values.append(uniques)
-    found, number = np.unique(key, return_inverse=True)
+    # np.unique(key, return_inverse=True), hashing the rows and sorting only the groups.
+    number, found = pd.factorize(key)
+    order = np.argsort(found)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    number, found = rank[number], found[order]
     decoded = {}
     for column, uniques in zip(reversed(group), reversed(values), strict=True):
         decoded[column] = np.asarray(uniques)[found % len(uniques)]
