@@ -71,13 +71,13 @@ def write_table(conn: Connection, table, frame: pd.DataFrame, freeze: bool = Fal
 
 SQLITE_PARAMETERS = 300
 """Parameters of one INSERT on SQLite: the rows per statement fill about this many (a
-few hundred steps fastest; any build allows 999)."""
+few hundred ran fastest; any build allows 999)."""
 INSERT_CHUNK_ROWS = 100_000
 
 
 def _insert(conn: Connection, table, frame: pd.DataFrame) -> None:
-    """executemany of INSERTs of many rows each: a third less time than a row per
-    statement. In chunks of rows, so that the parameters are never all in memory."""
+    """executemany of INSERTs of many rows each (fewer statement steps than a row per
+    statement), in chunks of rows, so that the parameters are never all in memory."""
     columns = _prepared_columns(table, frame)
     width = len(columns)
     per = max(1, SQLITE_PARAMETERS // width)
