@@ -89,6 +89,17 @@ def test_a_failed_load_leaves_the_previous_data(loaded, monkeypatch):
     assert counts(loaded) == before
 
 
+def test_a_row_breaking_a_check_fails_the_load(loaded):
+    """SQLite checks the constraints once after the insert (load.check_constraints), not
+    per row: a broken one still fails the load and leaves the previous data."""
+    before = counts(loaded)
+    dataset = demo.generate(scale=0.02, seed=9)
+    dataset.tables["milestones"].loc[3, "kind"] = "no_such_kind"
+    with pytest.raises(Exception, match="ck_milestones_kind"):
+        load.replace_all(loaded, dataset)
+    assert counts(loaded) == before
+
+
 def test_generate_reports_each_stage_off_a_terminal(tmp_path):
     """Plain lines on stderr when not on a terminal (logs, CI): a step's time, each stage's
     total; the summary alone on stdout."""

@@ -29,7 +29,8 @@ def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
     """Recompute every read model for the data loaded now and mark each fresh for its data
     version (after dataset_info was written). Given an engine, in a transaction of its own.
     `step(label)` is called as each of STEPS ends. `tables`: the frames just loaded (a
-    dataset's), which the month-end stocks then count from instead of reading them back."""
+    dataset's), which the month-end and outcome stocks then count from instead of reading
+    them back."""
     step = step or (lambda _label: None)
     if isinstance(conn, Engine):
         with conn.begin() as inside:
@@ -50,7 +51,7 @@ def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
                                                   updated_at=stocks._now()))
     stocks.refresh(conn, None if tables is None else stock_frames.reader(tables))
     step("stocks")
-    outcome_stocks.refresh(conn)
+    outcome_stocks.refresh(conn, tables)
     step("outcome stocks")
     attention.refresh(conn)
     step("needs attention")

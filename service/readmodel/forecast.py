@@ -85,11 +85,12 @@ def fit_all(series: dict[Key, pd.Series]) -> dict[Key, F.Forecast]:
 def rows(fitted: dict[Key, F.Forecast]) -> list[dict]:
     out = []
     for (region, unit_id, ptype), fc in fitted.items():
-        for month, r in fc.frame.iterrows():
+        f = fc.frame
+        for month, mean, lower, upper in zip(f.index, f["mean"].tolist(), f["lower"].tolist(),
+                                             f["upper"].tolist(), strict=True):
             out.append({"region_code": region, "unit_id": unit_id, "probation_type": ptype,
-                        "month": month.date(), "mean": float(r["mean"]),
-                        "lower": float(r["lower"]), "upper": float(r["upper"]),
-                        "method": fc.method, "reason": fc.reason})
+                        "month": month.date(), "mean": float(mean), "lower": float(lower),
+                        "upper": float(upper), "method": fc.method, "reason": fc.reason})
     return out
 
 

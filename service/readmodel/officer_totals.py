@@ -47,15 +47,15 @@ def loads(officer: pd.DataFrame) -> pd.DataFrame:
     # The rows of an item key: LOAD_KEYS is every category with its type x every tier.
     matching = s[((s["legal_category"].map(CATEGORY_TYPE) == s["probation_type"])
                   & s["risk_tier"].isin(RISK_TIERS)).to_numpy()]
+    measures = [measure for _, measure in LOAD_ITEMS]
+    wide = (matching.groupby(["day", "who", "legal_category", "risk_tier"], sort=False)
+            [measures].sum().unstack(["legal_category", "risk_tier"], fill_value=0)
+            .reindex(out.index, fill_value=0))
     for item, measure in LOAD_ITEMS:
-        wide = (matching.groupby(["day", "who", "legal_category", "risk_tier"], sort=False)
-                [measure].sum().unstack(["legal_category", "risk_tier"], fill_value=0))
         for _, category, risk in LOAD_KEYS:
             name = load_column(item, category, risk)
-            if (category, risk) in wide.columns:
-                out[name] = wide[(category, risk)].reindex(out.index, fill_value=0)
-            else:
-                out[name] = 0
+            key = (measure, category, risk)
+            out[name] = wide[key] if key in wide.columns else 0
     out = out.sort_index().reset_index()
     out["officer_id"] = _officer_ids(out["who"].to_numpy())
     return out[columns].astype({c: np.int64 for c in columns if c not in ("day", "officer_id")})

@@ -30,6 +30,7 @@ from queries.readmodel.outcome_tables import (
     repeat_pairs,
 )
 from service.bulk import write_table
+from service.readmodel import outcome_frames
 from service.readmodel import stocks as S
 
 
@@ -104,9 +105,11 @@ def _repeat_assistance_select():
                                                    again.c.kind == provided.c.kind))))
 
 
-def refresh(conn: Connection) -> None:
+def refresh(conn: Connection, tables=None) -> None:
     """Recompute every table above for the data loaded now and mark them fresh (inside
-    the load's transaction, after dataset_info was written)."""
+    the load's transaction, after dataset_info was written). `tables`: the frames just
+    loaded (a dataset's), which the stocks then count from instead of reading them back
+    (outcome_frames.py)."""
     for table in TABLES:
         conn.execute(delete(table))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
@@ -114,9 +117,11 @@ def refresh(conn: Connection) -> None:
     if data is None:
         return
     first, until = data.first, data.until
+    rows = None if tables is None else outcome_frames.reader(tables, conn.dialect.name)
     for spec in SPECS:
-        write_table(conn, spec.table, S.compute(conn, spec, first - timedelta(days=1),
-                                                     until, stock_days(first, until)))
+        write_table(conn, spec.table, S.compute(
+            conn, spec, first - timedelta(days=1), until, stock_days(first, until),
+            given=None if rows is None else rows(spec)), index_after=True)
     conn.execute(insert(repeat_cases).from_select(
         ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
         _repeat_cases_select()))

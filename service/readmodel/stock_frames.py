@@ -9,6 +9,7 @@ alike. tests/test_stock_frames.py holds the two to the same rows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -59,6 +60,16 @@ class Frames:
             "assigned": day_numbers(a["assigned_on"]),
             "unassigned": day_numbers(a["unassigned_on"]),
         })
+
+    @functools.cached_property
+    def held(self) -> pd.DataFrame:
+        """Per case, its assignments and the stretches none covers (officer NOBODY):
+        stocks.with_nobody of the case, the same for each of its milestones, so worked
+        out once per case rather than per milestone."""
+        frame = pd.DataFrame({"row": self.cases["case_id"], "case_id": self.cases["case_id"]})
+        frame = frame.merge(self.assignments, on="case_id", how="left")
+        frame["officer_id"] = frame["officer_id"].fillna(S.NOBODY).astype(np.int64)
+        return S.with_nobody(frame)[["case_id", "officer_id", "assigned", "unassigned"]]
 
     def of_milestones(self, kind: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(the milestones, of one kind or all, their cases' rows in the same order)."""
@@ -122,10 +133,9 @@ def hearing_rows(f: Frames) -> pd.DataFrame:
 
 
 def _with_officers(f: Frames, frame: pd.DataFrame) -> pd.DataFrame:
-    """stocks._with_officers on the assignments at hand."""
-    frame = frame.merge(f.assignments, on="case_id", how="left")
-    frame["officer_id"] = frame["officer_id"].fillna(S.NOBODY).astype(np.int64)
-    return S.with_nobody(frame)
+    """stocks._with_officers on the assignments at hand: each row once per stretch of
+    its case (f.held)."""
+    return frame.merge(f.held, on="case_id", how="left")
 
 
 def held_case_rows(f: Frames) -> pd.DataFrame:

@@ -414,7 +414,12 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
         codes, uniques = pd.factorize(frame[column])
         key = key * len(uniques) + codes
         values.append(uniques)
-    found, number = np.unique(key, return_inverse=True)
+    # np.unique(key, return_inverse=True), hashing the rows and sorting only the groups.
+    number, found = pd.factorize(key)
+    order = np.argsort(found)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    number, found = rank[number], found[order]
     decoded = {}
     for column, uniques in zip(reversed(group), reversed(values), strict=True):
         decoded[column] = np.asarray(uniques)[found % len(uniques)]
@@ -430,6 +435,7 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
     are at hand (service/readmodel/stock_frames.py), instead of reading them here."""
     days = days if days is not None else stock_days(first, until)
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
+    day_values = np.array(days, dtype="datetime64[D]")  # sorted and grouped as numbers
     n = len(days)
     unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
     parts = []
@@ -468,7 +474,7 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
                 grid[measure] += np.cumsum(flat.reshape(len(groups), n + 1), axis=1)[:, :n]
         kept, cols = np.nonzero(np.any([grid[m] != 0 for m in spec.measures], axis=0))
         part = groups.iloc[kept].reset_index(drop=True)
-        part.insert(0, "day", [days[c] for c in cols])
+        part.insert(0, "day", day_values[cols])
         for measure in spec.measures:
             part[measure] = grid[measure][kept, cols]
         parts.append(part)
@@ -553,10 +559,12 @@ def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None 
     first, until = data.first, data.until
     for spec in SPECS:
         frame = compute(conn, spec, first, until, given=None if rows is None else rows(spec))
-        write_table(conn, spec.table, frame)
+        write_table(conn, spec.table, frame, index_after=True)
         if spec is OFFICERS:
-            write_table(conn, officer_load_stock, officer_totals.loads(frame))
-            write_table(conn, officer_narrowed_stock, officer_totals.narrowed(frame))
+            write_table(conn, officer_load_stock, officer_totals.loads(frame),
+                        index_after=True)
+            write_table(conn, officer_narrowed_stock, officer_totals.narrowed(frame),
+                        index_after=True)
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
         {"key": MARKER, "value": data.version, "updated_at": _now()},
