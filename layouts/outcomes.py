@@ -469,7 +469,7 @@ def _benchmark_note(bench: M.Benchmark | None, lang: str, min_caseload: float,
 
 @dataclass(frozen=True)
 class Outliers:
-    """The outliers section's figures (its own callback: callbacks/outcomes.py)."""
+    """The outliers section's figures (callbacks/outcomes.py gather_outliers)."""
 
     unit_outliers: pd.DataFrame
     officer_outliers: pd.DataFrame
