@@ -87,3 +87,29 @@ def test_a_change_in_the_frames_shows(milestones_conn):
         held = SB.compute(conn, SB.CASES, data.first, data.until,
                           given=F.reader(tables)(SB.CASES))
         assert not _sorted(read).equals(_sorted(held))
+
+
+def test_a_dataset_over_the_frames_limit_is_read_back(milestones_conn, monkeypatch):
+    """Over FRAMES_MAX_CASES the refresh leaves the frames aside (at scale 10 they outgrew
+    the machine) and counts from the database: neither frame reader is asked, and the
+    stocks come out all the same."""
+    from service import readmodel
+    from service.readmodel import outcome_frames
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("the frames were used")
+
+    conn = milestones_conn
+    with conn.begin():
+        _stamp(conn)
+        tables = _tables_of(conn)
+        data = loaded(conn)
+        expected = {spec.table.name: SB.compute(conn, spec, data.first, data.until)
+                    for spec in SB.SPECS}
+        monkeypatch.setattr(readmodel, "FRAMES_MAX_CASES", len(tables["cases"]) - 1)
+        monkeypatch.setattr(F, "reader", refused)
+        monkeypatch.setattr(outcome_frames, "reader", refused)
+        readmodel.refresh(conn, tables=tables)
+        for spec in SB.SPECS:
+            stored = pd.DataFrame(conn.execute(select(spec.table)).mappings().all())
+            assert len(stored) == len(expected[spec.table.name]), spec.table.name

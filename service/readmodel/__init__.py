@@ -25,13 +25,21 @@ STEPS = 6
 """Steps refresh() reports (a progress bar's length)."""
 
 
+FRAMES_MAX_CASES = 1_500_000
+"""The stocks are counted from the frames at hand up to this many cases (scale 3 or so).
+Beyond, the frames of every unit at once outgrow the machine (scale 10 was killed at
+23.6 GB of 24), and the stocks read the rows back per chunk of units instead."""
+
+
 def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
     """Recompute every read model for the data loaded now and mark each fresh for its data
     version (after dataset_info was written). Given an engine, in a transaction of its own.
     `step(label)` is called as each of STEPS ends. `tables`: the frames just loaded (a
     dataset's), which the month-end and outcome stocks then count from instead of reading
-    them back."""
+    them back (up to FRAMES_MAX_CASES)."""
     step = step or (lambda _label: None)
+    if tables is not None and len(tables["cases"]) > FRAMES_MAX_CASES:
+        tables = None
     if isinstance(conn, Engine):
         with conn.begin() as inside:
             refresh(inside, step, tables)
