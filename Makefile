@@ -37,7 +37,7 @@ browser-deps:
 
 # Every tier (-m "" overrides the quick-tier selection in pyproject.toml; README "Tests").
 test: $(STAMP) postgres redis browser-deps
-	$(BIN)/python -m pytest -m ""
+	$(BIN)/python -m pytest -m "" -n 2 --dist loadgroup
 
 # The quick tier alone: what a plain `pytest` runs (SQLite, no browser, nothing slow).
 test-quick: $(STAMP)

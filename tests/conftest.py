@@ -10,6 +10,7 @@ so it can never land in the quick tier by accident.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -77,13 +78,24 @@ TIER_OF_FIXTURE = {"postgres_server": "postgres", "browser": "browser",
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Before `-m` selects: a test using a tier's fixture carries the tier's marker, and the
-    tests of the scale-1 dataset go last (it is generated meanwhile: scale_one)."""
+    """Before `-m` selects: a test using a tier's fixture carries the tier's marker, the
+    tests of the scale-1 dataset go last (it is generated meanwhile: scale_one), and each
+    test carries its xdist group."""
     for item in items:
         for fixture, marker in TIER_OF_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
     items.sort(key=lambda item: "scale_one" in getattr(item, "fixturenames", ()))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+
+
+def _group(item) -> str:
+    """Under `--dist loadgroup` (make test) a module's tests run on one worker, so that its
+    module fixtures (servers, apps) are built once; the scale-1 tests run together, last."""
+    if "scale_one" in getattr(item, "fixturenames", ()):
+        return "scale_one"
+    return item.nodeid.split("::", 1)[0]
 
 
 # --- databases -----------------------------------------------------------------------------
@@ -304,26 +316,57 @@ def generated(loaded_copy, dataset):
 # --- the national dataset at scale 1, generated in the background -------------------------
 
 SCALE_ONE = ("generate", "--scale", "1", "--seed", "42", "--until", "2026-11-24")
+RUN_ID = "PROBATION_TEST_RUN"
+"""The run's id in the environment: set by the first process of a run, inherited by
+pytest-xdist's workers, so that they share one scale-1 database per backend."""
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_ID] = uuid.uuid4().hex[:12]
+
+
+def _shared_dir() -> Path:
+    """A folder every process of this run sees (the scale-1 claims and results)."""
+    return Path(tempfile.gettempdir()) / f"probation-run-{os.environ[RUN_ID]}"
+
+
+def _scale_one_url(backend: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{_shared_dir() / 'scale1-sqlite' / 'probation.db'}"
+    return _url(f"probation_test_scale1_{os.environ[RUN_ID]}")
 
 
 class ScaleOne:
     """`probation-dashboard generate` at scale 1 into a fresh database of one backend, run
     as a process of its own from the start of the run (minutes: the rest of the suite runs
-    meanwhile, on the other core)."""
+    meanwhile). The first process of the run to claim a backend generates it and writes
+    the outcome into the run's shared folder; any process (an xdist worker) reads it."""
 
-    def __init__(self, backend: str, url: str, cleanup) -> None:
-        self.backend, self.url, self._cleanup = backend, url, cleanup
+    def __init__(self, backend: str) -> None:
+        self.backend, self.url = backend, _scale_one_url(backend)
         self.returncode: int | None = None
         self.stderr = ""
-        self.finished = threading.Event()
+        self._result = _shared_dir() / f"scale1-{backend}.result"
         self._process: subprocess.Popen | None = None
         self._cancelled = False
         self._lock = threading.Lock()
 
-    def run(self) -> None:
-        """Generate (in the background thread); `finished` is set afterwards."""
-        env = {k: v for k, v in os.environ.items() if k != "PROBATION_DEBUG"}
+    def claim(self) -> bool:
+        """True for the one process of the run that is to generate this backend."""
         try:
+            (_shared_dir() / f"scale1-{self.backend}").mkdir(parents=True)
+        except FileExistsError:
+            return False
+        return True
+
+    def run(self) -> None:
+        """Create the database, generate into it, write the outcome (background thread)."""
+        env = {k: v for k, v in os.environ.items() if k != "PROBATION_DEBUG"}
+        returncode, stderr = -1, ""
+        try:
+            if self.backend == "postgres":
+                _create_database(make_url(self.url).database)
             with self._lock:
                 if self._cancelled:
                     return
@@ -331,25 +374,65 @@ class ScaleOne:
                     [sys.executable, "-m", "service.cli", *SCALE_ONE],
                     env={**env, "DATABASE_URL": self.url}, stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE, text=True)
-            _, self.stderr = self._process.communicate()
-            self.returncode = self._process.returncode
+            _, stderr = self._process.communicate()
+            returncode = self._process.returncode
         except Exception as exc:  # noqa: BLE001 - the test reports it
-            self.stderr = f"could not run the generation: {exc!r}"
+            stderr = f"could not run the generation: {exc!r}"
         finally:
-            self.finished.set()
+            partial = self._result.with_suffix(".part")
+            partial.write_text(json.dumps({"returncode": returncode, "stderr": stderr}))
+            partial.replace(self._result)
 
-    def stop(self) -> None:
-        """At the end of the run: kill the generation if it still runs, drop the database."""
+    def wait(self, timeout: float) -> bool:
+        """Wait for the outcome, whichever process generates; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while not self._result.exists():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(1)
+        outcome = json.loads(self._result.read_text())
+        self.returncode, self.stderr = outcome["returncode"], outcome["stderr"]
+        return True
+
+    def finish(self, interrupted: bool) -> None:
+        """At the end of this process's run: let a generation another worker may still
+        need finish, or kill it when the run was interrupted."""
         with self._lock:
             self._cancelled = True
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
-        if self._process is not None:
-            self._process.wait()
-        self._cleanup()
+            process = self._process
+        if process is not None and process.poll() is None and interrupted:
+            process.kill()
+        if process is not None:
+            process.wait()
+
+
+def _create_database(name: str) -> None:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
+def _drop_scale_one() -> None:
+    """The run's scale-1 databases, dropped by the run's first process at its end."""
+    shutil.rmtree(_shared_dir(), ignore_errors=True)
+    try:
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 5})
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS '
+                              f'"{make_url(_scale_one_url("postgres")).database}" WITH (FORCE)'))
+        admin.dispose()
+    except Exception:  # noqa: BLE001 - no server: nothing was created on it
+        pass
 
 
 _scale_one: dict[str, ScaleOne] = {}
+_generating: list[ScaleOne] = []
+_threads: list[threading.Thread] = []
 
 
 def pytest_collection_finish(session):
@@ -361,36 +444,23 @@ def pytest_collection_finish(session):
                 if "scale_one" in getattr(item, "fixturenames", ())
                 and hasattr(item, "callspec")]
     for backend in dict.fromkeys(b for b in backends if b):
-        if backend == "sqlite":
-            folder = tempfile.mkdtemp(prefix="probation-scale1-")
-            _scale_one[backend] = ScaleOne(backend, f"sqlite:///{folder}/probation.db",
-                                           lambda f=folder: shutil.rmtree(f, True))
-            continue
-        name = f"probation_test_scale1_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 5})
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception:  # noqa: BLE001 - no server: the test skips, or fails under CI
-            admin.dispose()
-            continue
-
-        def drop(admin=admin, name=name):
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        _scale_one[backend] = ScaleOne(backend, _url(name), drop)
-    jobs = list(_scale_one.values())
-    if jobs:
-        threading.Thread(target=lambda: [job.run() for job in jobs], name="scale-one",
-                         daemon=True).start()
+        job = _scale_one[backend] = ScaleOne(backend)
+        if job.claim():
+            _generating.append(job)
+    if _generating:
+        _threads.append(threading.Thread(target=lambda: [job.run() for job in _generating],
+                                         name="scale-one", daemon=True))
+        _threads[0].start()
 
 
 def pytest_sessionfinish(session, exitstatus):
-    for job in _scale_one.values():
-        job.stop()
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop
+    for job in _generating:
+        job.finish(bool(interrupted))
+    for thread in _threads:
+        thread.join()
+    if not hasattr(session.config, "workerinput"):
+        _drop_scale_one()
 
 
 @pytest.fixture
@@ -404,7 +474,7 @@ def scale_one(backend, request) -> ScaleOne:
     job = _scale_one.get(backend)
     if job is None:
         pytest.fail(f"the scale-1 generation on {backend} was not started")
-    if not job.finished.wait(timeout=1800):
+    if not job.wait(timeout=1800):
         pytest.fail(f"the scale-1 generation on {backend} did not finish within 30 minutes")
     return job
 

@@ -351,8 +351,11 @@ def small_app_with_roles(folder: Path, secret: str, **settings):
         app.server.config["ENGINE"].dispose()
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-"""The tests' Redis: a database of its own (15) on the local server."""
+REDIS_URL = os.environ.get(
+    "TEST_REDIS_URL",
+    f"redis://127.0.0.1:6379/{15 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}")
+"""The tests' Redis: a database of its own on the local server (15, and 14 for xdist's
+second worker: the throttle's counts must not add up across workers)."""
 
 
 def redis_or_skip(url: str = REDIS_URL) -> None:
