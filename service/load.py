@@ -161,8 +161,12 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def clear(conn: Connection) -> None:
+    """Empty the data tables and dataset_info; on PostgreSQL the read models' tables too,
+    which the refresh rewrites whole: truncated, they leave no dead rows to delete one by
+    one and to vacuum after (no page reads them meanwhile: every page reads
+    dataset_info, truncated until the commit)."""
     if is_postgres(conn):
-        names = ", ".join(t.name for t in schema.DATA_TABLES)
+        names = ", ".join(t.name for t in (*schema.DATA_TABLES, *readmodel.TABLES))
         conn.execute(text(f"TRUNCATE {names}, dataset_info"))
         return
     for table in reversed(schema.DATA_TABLES):
