@@ -6,6 +6,7 @@ nothing changes.
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, delete, func, insert, literal, select, text
@@ -35,7 +36,9 @@ def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
     check constraints (`check_constraints`): evaluated per row, their IN lists cost more
     than the insert itself. SQLite loads with a rollback journal instead of its write-ahead
     log (a new page of a big transaction is then written once, not twice; the load stays
-    one transaction) and without fsync.
+    one transaction) and without fsync. While the database builds the indexes, a thread
+    counts the month-end and outcome stocks from the dataset's frames (readmodel.count);
+    the refresh then only writes them.
     """
     progress = progress or Progress.quiet()
     rows = sum(len(dataset.tables[t.name]) for t in schema.DATA_TABLES)
@@ -69,21 +72,29 @@ def replace_all(engine: Engine, dataset, progress=None) -> dict[str, int]:
                         frame = dataset.tables[table.name]
                         write_table(conn, table, frame, freeze=True)  # truncated above
                         step(table.name, len(frame))
-                    for index in indexes:
-                        index.create(conn)
-                    schema.create_access_indexes(conn)
-                    step("indexes")
-                    for fk in foreign_keys:  # validated here, in one pass per key
-                        conn.execute(AddConstraint(fk))
-                    if sqlite:
-                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
-                        if broken:
-                            raise ValueError(f"foreign keys do not match: {broken}")
-                        check_constraints(conn)
-                    step("foreign keys", 0)
-                    write_info(conn, dataset.info)
+                    # The stocks are counted from the frames on a thread of their own
+                    # while the database builds the indexes: both cores at work.
+                    with ThreadPoolExecutor(1, thread_name_prefix="count") as pool:
+                        counting = pool.submit(readmodel.count, dataset.tables, dataset.info,
+                                               conn.dialect.name)
+                        for index in indexes:
+                            index.create(conn)
+                        schema.create_access_indexes(conn)
+                        step("indexes")
+                        for fk in foreign_keys:  # validated here, in one pass per key
+                            conn.execute(AddConstraint(fk))
+                        if sqlite:
+                            broken = conn.exec_driver_sql(
+                                "PRAGMA foreign_key_check").fetchmany(5)
+                            if broken:
+                                raise ValueError(f"foreign keys do not match: {broken}")
+                            check_constraints(conn)
+                        step("foreign keys", 0)
+                        write_info(conn, dataset.info)
+                        counted = counting.result()
+                    step("stocks counted", 0)
                 with progress.stage("read models", readmodel.STEPS) as step:
-                    readmodel.refresh(conn, step, dataset.tables)
+                    readmodel.refresh(conn, step, dataset.tables, counted)
         finally:
             if sqlite:
                 conn.rollback()
@@ -150,8 +161,12 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def clear(conn: Connection) -> None:
+    """Empty the data tables and dataset_info; on PostgreSQL the read models' tables too,
+    which the refresh rewrites whole: truncated, they leave no dead rows to delete one by
+    one and to vacuum after (no page reads them meanwhile: every page reads
+    dataset_info, truncated until the commit)."""
     if is_postgres(conn):
-        names = ", ".join(t.name for t in schema.DATA_TABLES)
+        names = ", ".join(t.name for t in (*schema.DATA_TABLES, *readmodel.TABLES))
         conn.execute(text(f"TRUNCATE {names}, dataset_info"))
         return
     for table in reversed(schema.DATA_TABLES):

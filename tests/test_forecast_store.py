@@ -105,3 +105,14 @@ def test_below_one_month(fixture_engine):
     # Units 1 and 2, all types and each of their types (1: sentence, post-penitentiary;
     # 2: pre-trial, sentence), the last month only.
     assert len(frame) == 6 and set(frame["month"]) == {pd.Timestamp("2026-12-31")}
+
+
+def test_the_fits_spread_over_processes_are_the_fits_made_one_by_one(fixture_engine):
+    with fixture_engine.connect() as conn:
+        series = R.all_series(conn)
+    alone, spread = R.fit_all(series, processes=1), R.fit_all(series, processes=2)
+    assert list(alone) == list(spread)
+    for key, fc in alone.items():
+        pd.testing.assert_frame_equal(fc.frame, spread[key].frame, check_exact=True)
+        assert (fc.method, fc.reason, fc.params) == (spread[key].method, spread[key].reason,
+                                                     spread[key].params)

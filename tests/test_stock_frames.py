@@ -113,3 +113,35 @@ def test_a_dataset_over_the_frames_limit_is_read_back(milestones_conn, monkeypat
         for spec in SB.SPECS:
             stored = pd.DataFrame(conn.execute(select(spec.table)).mappings().all())
             assert len(stored) == len(expected[spec.table.name]), spec.table.name
+
+
+@pytest.mark.parametrize("scale", [0.01])
+def test_the_stocks_counted_ahead_are_the_ones_read_back(generated, dataset, scale):
+    """readmodel.count (what a load counts on a thread of its own, with no database) gives
+    every month-end and outcome stock the rows compute() gives from the rows read back,
+    and the officer stock's totals theirs."""
+    from queries.readmodel.outcome_stocks import stock_days
+    from queries.readmodel.stocks import officer_load_stock, officer_narrowed_stock
+    from service import readmodel
+    from service.readmodel import officer_totals
+    from service.readmodel import outcome_stocks as OB
+
+    eng = generated(scale, 7, d(2025, 6, 30))
+    data_set = dataset(scale, 7, d(2025, 6, 30))
+    with eng.connect() as conn:
+        counted = readmodel.count(data_set.tables, data_set.info, conn.dialect.name)
+        data = loaded(conn)
+        assert (counted.first, counted.until) == (data.first, data.until)
+        read = {spec.table: SB.compute(conn, spec, data.first, data.until)
+                for spec in SB.SPECS}
+        officers = read[SB.OFFICERS.table]
+        read[officer_load_stock] = officer_totals.loads(officers)
+        read[officer_narrowed_stock] = officer_totals.narrowed(officers)
+        for spec in OB.SPECS:
+            read[spec.table] = SB.compute(conn, spec, data.first, data.until,
+                                          stock_days(data.first, data.until))
+    assert set(counted.frames) == set(read)
+    for table, frame in read.items():
+        assert len(frame) > 50, table.name
+        pd.testing.assert_frame_equal(_sorted(frame), _sorted(counted.frames[table]),
+                                      check_dtype=False, obj=table.name)

@@ -70,11 +70,19 @@ def loaded(conn: Connection) -> Loaded | None:
     """Version and days of the data loaded now (None: no data version recorded, so no read
     model to build)."""
     info = stored_info(conn)
-    if "data_version" not in info or "data_until" not in info:
+    days = days_of(info)
+    if "data_version" not in info or days is None:
         return None
-    until = date.fromisoformat(info["data_until"])
-    first = date.fromisoformat(info.get("data_from", info["data_until"]))
-    return Loaded(info["data_version"], first, until)
+    return Loaded(info["data_version"], *days)
+
+
+def days_of(info: dict[str, str]) -> tuple[date, date] | None:
+    """The first and the last day of the data that dataset_info `info` describes (None:
+    it gives no last day)."""
+    if "data_until" not in info:
+        return None
+    return (date.fromisoformat(info.get("data_from", info["data_until"])),
+            date.fromisoformat(info["data_until"]))
 
 
 def page_info(conn: Connection) -> dict[str, str]:

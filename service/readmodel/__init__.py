@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.schema import DATA_TABLES, caseload_forecast, dataset_info
-from queries.readmodel import outcome_tables
+from queries.readmodel import days_of, outcome_tables
 from queries.readmodel import rollups as rollup_tables
 from queries.readmodel import stocks as stock_tables
 from queries.readmodel.attention import officer_actions_day
@@ -31,18 +31,34 @@ Beyond, the frames of every unit at once outgrow the machine (scale 10 was kille
 23.6 GB of 24), and the stocks read the rows back per chunk of units instead."""
 
 
-def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
+def count(tables, info: dict[str, str], dialect: str) -> stocks.Counted | None:
+    """The month-end and outcome stocks counted from the frames of a dataset (its tables
+    and its dataset_info) as refresh(conn, tables=tables) counts them on `dialect`, but
+    without the database, so that a load can count them on a thread of its own while the
+    database builds the indexes. None beyond FRAMES_MAX_CASES."""
+    days = days_of(info)
+    if len(tables["cases"]) > FRAMES_MAX_CASES or days is None:
+        return None
+    first, until = days
+    return stocks.Counted(first, until, {
+        **stock_frames.counted(tables, first, until, dialect),
+        **outcome_stocks.counted(tables, first, until, dialect)})
+
+
+def refresh(conn: Connection | Engine, step=None, tables=None,
+            counted: stocks.Counted | None = None) -> None:
     """Recompute every read model for the data loaded now and mark each fresh for its data
     version (after dataset_info was written). Given an engine, in a transaction of its own.
     `step(label)` is called as each of STEPS ends. `tables`: the frames just loaded (a
     dataset's), which the month-end and outcome stocks then count from instead of reading
-    them back (up to FRAMES_MAX_CASES)."""
+    them back (up to FRAMES_MAX_CASES); `counted`: those stocks counted from them already
+    (count())."""
     step = step or (lambda _label: None)
     if tables is not None and len(tables["cases"]) > FRAMES_MAX_CASES:
         tables = None
     if isinstance(conn, Engine):
         with conn.begin() as inside:
-            refresh(inside, step, tables)
+            refresh(inside, step, tables, counted)
         return
     if conn.dialect.name == "postgresql":
         # Inside the load's transaction, which autovacuum cannot see: without statistics
@@ -57,9 +73,10 @@ def refresh(conn: Connection | Engine, step=None, tables=None) -> None:
     if version is not None:
         conn.execute(dataset_info.insert().values(key=rollup_tables.MARKER, value=version.value,
                                                   updated_at=stocks._now()))
-    stocks.refresh(conn, None if tables is None else stock_frames.reader(tables))
+    rows = None if tables is None or counted is not None else stock_frames.reader(tables)
+    stocks.refresh(conn, rows, counted)
     step("stocks")
-    outcome_stocks.refresh(conn, tables)
+    outcome_stocks.refresh(conn, tables, counted)
     step("outcome stocks")
     attention.refresh(conn)
     step("needs attention")

@@ -15,7 +15,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import multiprocessing
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import select
@@ -65,21 +69,62 @@ def all_series(conn: Connection) -> dict[Key, pd.Series]:
     return {**series, **sums}
 
 
-def fit_all(series: dict[Key, pd.Series]) -> dict[Key, F.Forecast]:
+FIT_PROCESSES = 2
+"""Processes the fits are spread over (a generate's machine has two cores): the fits are
+independent of each other, and each holds a core in statsmodels' Python."""
+
+
+def fit_all(series: dict[Key, pd.Series], processes: int = FIT_PROCESSES
+            ) -> dict[Key, F.Forecast]:
     """The forecast of every series, fitting only the nation's and the regions' totals
     (and the nation's types); everything else with its region's parameters."""
-    fitted: dict[Key, F.Forecast] = {}
-    for key in [k for k in series if k[1] is None and (k[0] is None or k[2] is None)]:
-        fitted[key] = F.forecast(series[key])
-    for key, y in series.items():
-        if key in fitted:
-            continue
-        region_total = fitted.get((key[0], None, None))
-        params = region_total.params if region_total else None
-        if params is None:
-            params = fitted[(None, None, None)].params if (None, None, None) in fitted else None
-        fitted[key] = F.forecast(y, params=params) if params else F.forecast(y)
+    totals = [k for k in series if k[1] is None and (k[0] is None or k[2] is None)]
+    with _mapping(processes) as mapped:
+        fitted = dict(zip(totals, mapped([(series[k], None) for k in totals]), strict=True))
+        rest = [k for k in series if k not in fitted]
+        fitted.update(zip(rest, mapped([(series[k], _params_for(k, fitted)) for k in rest]),
+                          strict=True))
     return fitted
+
+
+def _params_for(key: Key, fitted: dict[Key, F.Forecast]) -> F.Params | None:
+    """The parameters a series is forecast with: its region's total's, else the nation's
+    (None: fitted on the series itself)."""
+    region_total = fitted.get((key[0], None, None))
+    params = region_total.params if region_total else None
+    if params is None:
+        params = fitted[(None, None, None)].params if (None, None, None) in fitted else None
+    return params
+
+
+def _forecast(job: tuple[pd.Series, F.Params | None]) -> F.Forecast:
+    y, params = job
+    return F.forecast(y, params=params) if params else F.forecast(y)
+
+
+@contextmanager
+def _mapping(processes: int) -> Iterator[Callable[[list], list[F.Forecast]]]:
+    """mapped(jobs): _forecast of each job, in order, spread over `processes` forked
+    processes (where the platform forks; else here, one after the other)."""
+    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda jobs: [_forecast(job) for job in jobs]
+        return
+    # Imported before the fork, so that no worker imports it again.
+    import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
+
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_one_thread) as pool:
+        yield lambda jobs: list(pool.map(_forecast, jobs,
+                                         chunksize=max(1, len(jobs) // (4 * processes))))
+
+
+def _one_thread() -> None:
+    global _LIMITS
+    _LIMITS = threadpool_limits(1)
+
+
+_LIMITS = None
+"""A worker's BLAS thread limit, held for its life."""
 
 
 def rows(fitted: dict[Key, F.Forecast]) -> list[dict]:

@@ -4,10 +4,11 @@ behind the count of people."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import and_, case, delete, func, insert, select, true
+import pandas as pd
+from sqlalchemy import Table, and_, case, delete, func, insert, select, true
 from sqlalchemy.engine import Connection
 
 from dashboard.codes import ASSISTANCE_KINDS
@@ -105,11 +106,21 @@ def _repeat_assistance_select():
                                                    again.c.kind == provided.c.kind))))
 
 
-def refresh(conn: Connection, tables=None) -> None:
+def counted(tables, first: date, until: date, dialect: str) -> dict[Table, pd.DataFrame]:
+    """The stocks of SPECS counted from `tables` (outcome_frames.py) for the data's first
+    and last day, as refresh would count them on `dialect`, without the database."""
+    rows = outcome_frames.reader(tables, dialect)
+    unit_ids = sorted(tables["units"]["id"].tolist())
+    days = stock_days(first, until)
+    return {spec.table: S.count(spec, days, unit_ids, dialect, S.taking(rows(spec)))
+            for spec in SPECS}
+
+
+def refresh(conn: Connection, tables=None, counted: S.Counted | None = None) -> None:
     """Recompute every table above for the data loaded now and mark them fresh (inside
     the load's transaction, after dataset_info was written). `tables`: the frames just
     loaded (a dataset's), which the stocks then count from instead of reading them back
-    (outcome_frames.py)."""
+    (outcome_frames.py); `counted`: the stocks already counted from them."""
     for table in TABLES:
         conn.execute(delete(table))
     conn.execute(delete(dataset_info).where(dataset_info.c.key == MARKER))
@@ -117,11 +128,18 @@ def refresh(conn: Connection, tables=None) -> None:
     if data is None:
         return
     first, until = data.first, data.until
+    if counted is not None and (counted.first, counted.until) != (first, until):
+        raise ValueError(f"outcome stocks counted for {counted.first}..{counted.until}, "
+                         f"the data is of {first}..{until}")
     rows = None if tables is None else outcome_frames.reader(tables, conn.dialect.name)
     for spec in SPECS:
-        write_table(conn, spec.table, S.compute(
-            conn, spec, first - timedelta(days=1), until, stock_days(first, until),
-            given=None if rows is None else rows(spec)), index_after=True)
+        if counted is not None:
+            frame = counted.frames[spec.table]
+        else:
+            frame = S.compute(conn, spec, first - timedelta(days=1), until,
+                              stock_days(first, until),
+                              given=None if rows is None else rows(spec))
+        write_table(conn, spec.table, frame, index_after=True)
     conn.execute(insert(repeat_cases).from_select(
         ["person_id", *GROUP, "registered_on", "closed_on", "person_cases"],
         _repeat_cases_select()))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Table
 
 from service.readmodel import stocks as S
 
@@ -177,3 +179,15 @@ def reader(tables: Tables) -> Callable[[S.Spec], list[pd.DataFrame]]:
         return [build(frames) for build in builders]
 
     return rows
+
+
+def counted(tables: Tables, first: date, until: date, dialect: str
+            ) -> dict[Table, pd.DataFrame]:
+    """Every stock but the headcount (stocks.counts) counted from `tables` for the data's
+    first and last day, as stocks.refresh would count them on `dialect`, without the
+    database: its units are the frames'."""
+    rows = reader(tables)
+    unit_ids = sorted(tables["units"]["id"].tolist())
+    days = S.stock_days(first, until)
+    return dict(S.counts(lambda spec: S.count(spec, days, unit_ids, dialect,
+                                              S.taking(rows(spec)))))

@@ -21,7 +21,7 @@ ends, computed with numpy from one read of the rows of a few units at a time.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -377,6 +377,9 @@ OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
 HEARINGS = Spec(hearing_stock, ("unit_id", "probation_type", "legal_category"), (
     Read(_hearing_rows, ("hearing",), _hearing_totals, numbers=("late",)),))
 SPECS = (MILESTONES, CASES, OFFICERS, HEARINGS)
+STOCK_TABLES = (MILESTONES.table, CASES.table, OFFICERS.table, officer_load_stock,
+                officer_narrowed_stock, HEARINGS.table)
+"""The tables counts() yields, in its order."""
 
 
 def _read(conn: Connection, query, group: tuple[str, ...], days: tuple[str, ...]
@@ -433,23 +436,38 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
     """The stock on its stock days (or on `days`, sorted): one row per day and group with
     any measure non-zero. `given`: the rows of each of spec.reads for every unit when they
     are at hand (service/readmodel/stock_frames.py), instead of reading them here."""
-    days = days if days is not None else stock_days(first, until)
+    unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
+
+    def read(chunk: list[int] | None) -> list[pd.DataFrame]:
+        frames = []
+        for r in spec.reads:
+            frame = _read(conn, r.rows(chunk), spec.group, r.days)
+            frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
+        return frames
+
+    return count(spec, days if days is not None else stock_days(first, until), unit_ids,
+                 conn.dialect.name, read if given is None else taking(given))
+
+
+def taking(given: list[pd.DataFrame]) -> Callable[[list[int] | None], list[pd.DataFrame]]:
+    """The rows of a chunk of units (None: every unit) taken from `given`."""
+    return lambda chunk: [w if chunk is None else w[np.isin(w["unit_id"].to_numpy(), chunk)]
+                          for w in given]
+
+
+def count(spec: Spec, days: list[date], unit_ids: list[int], dialect: str,
+          frames_of: Callable[[list[int] | None], list[pd.DataFrame]]) -> pd.DataFrame:
+    """compute() on `days` (sorted) with the rows of each of spec.reads for a chunk of
+    `unit_ids` (None: all) from frames_of(chunk), the chunks as large as `dialect`
+    reads."""
     day_numbers = np.array([(d - EPOCH).days for d in days], dtype=np.int64)
     day_values = np.array(days, dtype="datetime64[D]")  # sorted and grouped as numbers
     n = len(days)
-    unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
     parts = []
-    per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(conn.dialect.name, 8)
+    per_read = {**UNITS_PER_READ, **(spec.units_per_read or {})}.get(dialect, 8)
     for start in range(0, len(unit_ids), per_read):
         chunk = unit_ids[start:start + per_read] if len(unit_ids) > per_read else None
-        if given is not None:
-            frames = [w if chunk is None else w[np.isin(w["unit_id"].to_numpy(), chunk)]
-                      for w in given]
-        else:
-            frames = []
-            for r in spec.reads:
-                frame = _read(conn, r.rows(chunk), spec.group, r.days)
-                frames.append(r.prepare(frame, conn, chunk) if r.prepare else frame)
+        frames = frames_of(chunk)
         if not any(len(f) for f in frames):
             continue
         # One numbering of the groups for every read, so their measures share rows.
@@ -542,11 +560,33 @@ def _groups_with_missing(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
 
 
 
-def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None = None
-            ) -> None:
+@dataclass(frozen=True)
+class Counted:
+    """Rows of read-model tables counted ahead from the frames of a dataset at hand
+    (service.readmodel.count), for the data's first and last day."""
+
+    first: date
+    until: date
+    frames: dict[Table, pd.DataFrame]
+
+
+def counts(frame_of: Callable[[Spec], pd.DataFrame]) -> Iterator[tuple[Table, pd.DataFrame]]:
+    """Each stock table but the headcount with its rows, in the order refresh writes them:
+    each spec's (frame_of(spec)), and the officer stock's totals after it."""
+    for spec in SPECS:
+        frame = frame_of(spec)
+        yield spec.table, frame
+        if spec is OFFICERS:
+            yield officer_load_stock, officer_totals.loads(frame)
+            yield officer_narrowed_stock, officer_totals.narrowed(frame)
+
+
+def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None = None,
+            counted: Counted | None = None) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written). `rows(spec)`: the rows of the spec's
-    reads taken from the frames just loaded (stock_frames.reader), not read back."""
+    reads taken from the frames just loaded (stock_frames.reader), not read back.
+    `counted`: the stocks already counted from them (stock_frames.counted)."""
     for spec in SPECS:
         conn.execute(delete(spec.table))
     conn.execute(delete(officer_load_stock))
@@ -557,14 +597,16 @@ def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None 
     if data is None:
         return
     first, until = data.first, data.until
-    for spec in SPECS:
-        frame = compute(conn, spec, first, until, given=None if rows is None else rows(spec))
-        write_table(conn, spec.table, frame, index_after=True)
-        if spec is OFFICERS:
-            write_table(conn, officer_load_stock, officer_totals.loads(frame),
-                        index_after=True)
-            write_table(conn, officer_narrowed_stock, officer_totals.narrowed(frame),
-                        index_after=True)
+    if counted is None:
+        written = counts(lambda spec: compute(conn, spec, first, until,
+                                              given=None if rows is None else rows(spec)))
+    else:
+        if (counted.first, counted.until) != (first, until):
+            raise ValueError(f"stocks counted for {counted.first}..{counted.until}, "
+                             f"the data is of {first}..{until}")
+        written = ((table, counted.frames[table]) for table in STOCK_TABLES)
+    for table, frame in written:
+        write_table(conn, table, frame, index_after=True)
     write_table(conn, headcount_stock, compute_headcount(conn, headcount_days(first, until)))
     conn.execute(insert(dataset_info), [
         {"key": MARKER, "value": data.version, "updated_at": _now()},
