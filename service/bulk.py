@@ -15,16 +15,8 @@ def _text_column(values: pd.Series, is_date: bool) -> np.ndarray:
     """A column as strings with None for missing, the form both drivers load fastest.
     Dates are few distinct days: each is formatted once."""
     if is_date:
-        if values.dtype == object:  # Python dates (the stocks' days)
-            codes, uniques = pd.factorize(values)
-            uniques = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
-        else:
-            days = values.to_numpy().astype("datetime64[D]")
-            codes, uniques = pd.factorize(days.view(np.int64))
-            uniques = uniques.view("datetime64[D]")
-        text = np.datetime_as_string(uniques, unit="D").astype(object)
-        text[np.isnat(uniques)] = None
-        return np.append(text, None)[codes]  # code -1 (missing) takes the None appended
+        codes, text = _date_codes(values)
+        return np.array([*text, None], dtype=object)[codes]  # code -1 (missing): the None
     out = np.array(values.astype(object).to_numpy(), dtype=object, copy=True)
     out[pd.isna(values).to_numpy()] = None
     return out
@@ -183,7 +175,7 @@ def _field_bytes(values: pd.Series, is_date: bool) -> np.ndarray | None:
 
 def _date_codes(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     """Each value's code and the distinct days as ISO text (None: missing)."""
-    if values.dtype == object:
+    if values.dtype == object:  # Python dates (the stocks' days)
         codes, uniques = pd.factorize(values)
         uniques = np.asarray(uniques.to_numpy()).astype("datetime64[D]")
     else:
