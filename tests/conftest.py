@@ -394,16 +394,12 @@ class ScaleOne:
         self.returncode, self.stderr = outcome["returncode"], outcome["stderr"]
         return True
 
-    def finish(self, interrupted: bool) -> None:
-        """At the end of this process's run: let a generation another worker may still
-        need finish, or kill it when the run was interrupted."""
+    def cancel(self) -> None:
+        """The run was interrupted: kill the generation, or keep it from starting."""
         with self._lock:
             self._cancelled = True
-            process = self._process
-        if process is not None and process.poll() is None and interrupted:
-            process.kill()
-        if process is not None:
-            process.wait()
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
 
 
 def _create_database(name: str) -> None:
@@ -436,8 +432,9 @@ _threads: list[threading.Thread] = []
 
 
 def pytest_collection_finish(session):
-    """Start generating the scale-1 dataset for each backend a selected test needs (the
-    backends one after the other: two cores, and the suite goes on meanwhile)."""
+    """Start generating the scale-1 dataset for each backend a selected test needs, in
+    the process that claims it first (a process's backends one after the other: two cores,
+    and the suite goes on meanwhile)."""
     if session.config.option.collectonly:
         return
     backends = [item.callspec.params.get("backend") for item in session.items
@@ -454,9 +451,11 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop
-    for job in _generating:
-        job.finish(bool(interrupted))
+    """A generation this process started runs to its end (another worker may still need
+    it), unless the run was interrupted; the run's first process drops the databases."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop:
+        for job in _generating:
+            job.cancel()
     for thread in _threads:
         thread.join()
     if not hasattr(session.config, "workerinput"):
