@@ -47,15 +47,11 @@ def test_quiet_columns_take_the_fast_path_too():
     assert bulk.csv_text(TABLE, frame) == bulk._to_csv(TABLE, frame).encode()
 
 
-def test_the_blocks_of_a_copy_join_to_the_whole():
+def test_the_blocks_of_a_copy_join_to_the_whole(monkeypatch):
     frame = pd.concat([_frame()] * 5, ignore_index=True)
-    rows = bulk.CSV_BLOCK_ROWS
-    try:
-        bulk.CSV_BLOCK_ROWS = 3
-        blocks = bulk._Blocks(TABLE, frame, "UTF8")
-        parts = list(iter(lambda: blocks.read(8192), b""))
-    finally:
-        bulk.CSV_BLOCK_ROWS = rows
+    monkeypatch.setattr(bulk, "CSV_BLOCK_ROWS", 3)
+    blocks = bulk._Blocks(TABLE, frame, "UTF8")
+    parts = list(iter(lambda: blocks.read(8192), b""))
     assert len(parts) == 14
     assert b"".join(parts) == bulk._to_csv(TABLE, frame).encode()
 
