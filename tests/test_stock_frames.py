@@ -89,30 +89,30 @@ def test_a_change_in_the_frames_shows(milestones_conn):
         assert not _sorted(read).equals(_sorted(held))
 
 
-def test_a_dataset_over_the_frames_limit_is_read_back(milestones_conn, monkeypatch):
-    """Over FRAMES_MAX_CASES the refresh leaves the frames aside (at scale 10 they outgrew
-    the machine) and counts from the database: neither frame reader is asked, and the
-    stocks come out all the same."""
-    from service import readmodel
-    from service.readmodel import outcome_frames
-
-    def refused(*_args, **_kwargs):
-        raise AssertionError("the frames were used")
-
+def test_a_chunk_of_units_holds_their_cases_milestones_and_assignments(milestones_conn):
+    """Frames.of_units (the rows are built a chunk of units at a time): every case of the
+    chunk's units and none other, each milestone and assignment with its own case, and
+    the rows of the chunks together are the rows of all the units."""
     conn = milestones_conn
-    with conn.begin():
-        _stamp(conn)
-        tables = _tables_of(conn)
-        data = loaded(conn)
-        expected = {spec.table.name: SB.compute(conn, spec, data.first, data.until)
-                    for spec in SB.SPECS}
-        monkeypatch.setattr(readmodel, "FRAMES_MAX_CASES", len(tables["cases"]) - 1)
-        monkeypatch.setattr(F, "reader", refused)
-        monkeypatch.setattr(outcome_frames, "reader", refused)
-        readmodel.refresh(conn, tables=tables)
-        for spec in SB.SPECS:
-            stored = pd.DataFrame(conn.execute(select(spec.table)).mappings().all())
-            assert len(stored) == len(expected[spec.table.name]), spec.table.name
+    tables = _tables_of(conn)
+    frames = F.Frames.of(tables)
+    units = sorted(set(frames.cases["unit_id"]))
+    assert len(units) > 1, units  # a chunk leaves some units out
+    chunks = [units[:1], units[1:]]
+    parts = [frames.of_units(chunk) for chunk in chunks]
+    for chunk, part in zip(chunks, parts, strict=True):
+        assert set(part.cases["unit_id"]) == set(chunk)
+        for table in (part.milestones, part.assignments):
+            assert (table["at"] >= 0).all()
+        ids = part.cases["case_id"].to_numpy()
+        assert (ids[part.assignments["at"]] == part.assignments["case_id"].to_numpy()).all()
+        owners = tables["milestones"].set_index("id")["case_id"]
+        assert (ids[part.milestones["at"]] == owners[part.milestones["id"]].to_numpy()).all()
+    for name in ("cases", "milestones", "assignments"):
+        assert sum(len(getattr(p, name)) for p in parts) == len(getattr(frames, name))
+    whole = F.held_milestone_rows(frames)
+    chunked = pd.concat([F.held_milestone_rows(p) for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(_sorted(whole), _sorted(chunked))
 
 
 @pytest.mark.parametrize("scale", [0.01])

@@ -25,19 +25,13 @@ STEPS = 6
 """Steps refresh() reports (a progress bar's length)."""
 
 
-FRAMES_MAX_CASES = 1_500_000
-"""The stocks are counted from the frames at hand up to this many cases (scale 3 or so).
-Beyond, the frames of every unit at once outgrow the machine (scale 10 was killed at
-23.6 GB of 24), and the stocks read the rows back per chunk of units instead."""
-
-
 def count(tables, info: dict[str, str], dialect: str) -> stocks.Counted | None:
     """The month-end and outcome stocks counted from the frames of a dataset (its tables
     and its dataset_info) as refresh(conn, tables=tables) counts them on `dialect`, but
     without the database, so that a load can count them on a thread of its own while the
-    database builds the indexes. None beyond FRAMES_MAX_CASES."""
+    database builds the indexes. None for a dataset without data days."""
     days = days_of(info)
-    if len(tables["cases"]) > FRAMES_MAX_CASES or days is None:
+    if days is None:
         return None
     first, until = days
     return stocks.Counted(first, until, {
@@ -51,11 +45,8 @@ def refresh(conn: Connection | Engine, step=None, tables=None,
     version (after dataset_info was written). Given an engine, in a transaction of its own.
     `step(label)` is called as each of STEPS ends. `tables`: the frames just loaded (a
     dataset's), which the month-end and outcome stocks then count from instead of reading
-    them back (up to FRAMES_MAX_CASES); `counted`: those stocks counted from them already
-    (count())."""
+    them back; `counted`: those stocks counted from them already (count())."""
     step = step or (lambda _label: None)
-    if tables is not None and len(tables["cases"]) > FRAMES_MAX_CASES:
-        tables = None
     if isinstance(conn, Engine):
         with conn.begin() as inside:
             refresh(inside, step, tables, counted)

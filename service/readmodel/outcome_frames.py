@@ -102,16 +102,17 @@ BUILDERS = {"outcome_stock": (case_rows, violation_rows),
 """Per stock table, the builder of each of its spec's reads, in their order."""
 
 
-def reader(tables: Tables, dialect: str) -> Callable[[S.Spec], list[pd.DataFrame]]:
-    """rows(spec): the rows of each of the spec's reads, for every unit, from `tables`;
+def reader(tables: Tables, dialect: str) -> Callable[[S.Spec], S.Rows]:
+    """rows(spec): the rows of each of the spec's reads for a chunk of units, from
+    `tables` (built for every unit at once: one row per event, they fit at scale 10);
     `dialect` answers the one date rule the backends differ on (one_year_after)."""
-    def rows(spec: S.Spec) -> list[pd.DataFrame]:
+    def rows(spec: S.Spec) -> S.Rows:
         builders = BUILDERS[spec.table.name]
         frames = [build(tables, dialect) for build in builders]
         for read, frame in zip(spec.reads, frames, strict=True):
             if tuple(frame.columns) != (*GROUP, *read.days):
                 raise ValueError(f"{spec.table.name}: rows {list(frame.columns)}, "
                                  f"read {[*GROUP, *read.days]}")
-        return frames
+        return S.taking(frames)
     return rows
 

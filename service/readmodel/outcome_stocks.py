@@ -112,7 +112,7 @@ def counted(tables, first: date, until: date, dialect: str) -> dict[Table, pd.Da
     rows = outcome_frames.reader(tables, dialect)
     unit_ids = sorted(tables["units"]["id"].tolist())
     days = stock_days(first, until)
-    return {spec.table: S.count(spec, days, unit_ids, dialect, S.taking(rows(spec)))
+    return {spec.table: S.count(spec, days, unit_ids, dialect, rows(spec))
             for spec in SPECS}
 
 

@@ -33,12 +33,18 @@ def day_numbers(values: pd.Series) -> np.ndarray:
 
 class Frames:
     """A dataset's case tables with the columns the stock reads share, converted once
-    (codes as categoricals: grouping them later is then cheap)."""
+    (codes as categoricals: grouping them later is then cheap), or those of a chunk of
+    its units (of_units)."""
 
-    def __init__(self, tables: Tables):
+    def __init__(self, cases: pd.DataFrame, milestones: pd.DataFrame,
+                 assignments: pd.DataFrame):
+        self.cases, self.milestones, self.assignments = cases, milestones, assignments
+
+    @classmethod
+    def of(cls, tables: Tables) -> Frames:
         c = tables["cases"]
-        self.case_ids = pd.Index(c["id"].to_numpy())
-        self.cases = pd.DataFrame({
+        case_ids = pd.Index(c["id"].to_numpy())
+        cases = pd.DataFrame({
             "case_id": c["id"].to_numpy(np.int64),
             "unit_id": c["unit_id"].to_numpy(np.int64),
             **{k: pd.Categorical(c[k].astype(object)) for k in KEYS},
@@ -48,20 +54,57 @@ class Frames:
             "release": day_numbers(c["release_on"]),
         })
         m = tables["milestones"]
-        self.milestones = pd.DataFrame({
+        milestones = pd.DataFrame({
             "id": m["id"].to_numpy(np.int64),
-            "at": self.case_ids.get_indexer(m["case_id"].to_numpy()),
+            "at": case_ids.get_indexer(m["case_id"].to_numpy()),
             "kind": pd.Categorical(m["kind"].astype(object)),
             "due": day_numbers(m["due_on"]),
             "done": day_numbers(m["completed_on"]),
         })
         a = tables["case_assignments"]
-        self.assignments = pd.DataFrame({
+        assignments = pd.DataFrame({
             "case_id": a["case_id"].to_numpy(np.int64),
+            "at": case_ids.get_indexer(a["case_id"].to_numpy()),
             "officer_id": a["officer_id"].to_numpy(np.int64),
             "assigned": day_numbers(a["assigned_on"]),
             "unassigned": day_numbers(a["unassigned_on"]),
         })
+        return cls(cases, milestones, assignments)
+
+    @functools.cached_property
+    def _by_unit(self) -> tuple[np.ndarray, ...]:
+        """Per table, its rows' positions ordered by unit and their units in that order:
+        a chunk's rows are then a few slices (a scan per chunk of 26M milestones
+        would cost more than counting them)."""
+        unit = self.cases["unit_id"].to_numpy()
+        out = []
+        for of_case in (np.arange(len(unit)), self.milestones["at"].to_numpy(),
+                        self.assignments["at"].to_numpy()):
+            units = unit[of_case]
+            order = np.argsort(units, kind="stable")
+            out += [order, units[order]]
+        return tuple(out)
+
+    def of_units(self, unit_ids: list[int] | None) -> Frames:
+        """The frames of the cases of `unit_ids` alone (None: these)."""
+        if unit_ids is None:
+            return self
+        ids = np.asarray(unit_ids, dtype=np.int64)
+
+        def rows(order: np.ndarray, units: np.ndarray) -> np.ndarray:
+            lo, hi = np.searchsorted(units, ids), np.searchsorted(units, ids, side="right")
+            return np.sort(np.concatenate([order[a:b] for a, b in zip(lo, hi, strict=True)]
+                                          or [np.zeros(0, dtype=np.int64)]))
+
+        c_order, c_units, m_order, m_units, a_order, a_units = self._by_unit
+        kept = rows(c_order, c_units)
+        position = np.full(len(self.cases), -1, dtype=np.int64)
+        position[kept] = np.arange(len(kept))
+        milestones = self.milestones.iloc[rows(m_order, m_units)].reset_index(drop=True)
+        milestones["at"] = position[milestones["at"].to_numpy()]
+        assignments = self.assignments.iloc[rows(a_order, a_units)].reset_index(drop=True)
+        assignments["at"] = position[assignments["at"].to_numpy()]
+        return Frames(self.cases.iloc[kept].reset_index(drop=True), milestones, assignments)
 
     @functools.cached_property
     def held(self) -> pd.DataFrame:
@@ -69,7 +112,7 @@ class Frames:
         stocks.with_nobody of the case, the same for each of its milestones, so worked
         out once per case rather than per milestone."""
         frame = pd.DataFrame({"row": self.cases["case_id"], "case_id": self.cases["case_id"]})
-        frame = frame.merge(self.assignments, on="case_id", how="left")
+        frame = frame.merge(self.assignments.drop(columns="at"), on="case_id", how="left")
         frame["officer_id"] = frame["officer_id"].fillna(S.NOBODY).astype(np.int64)
         return S.with_nobody(frame)[["case_id", "officer_id", "assigned", "unassigned"]]
 
@@ -167,16 +210,23 @@ ROWS: dict[str, tuple[Callable[[Frames], pd.DataFrame], ...]] = {
 """Per stock table, the builder of each of its spec's reads, in their order."""
 
 
-def reader(tables: Tables) -> Callable[[S.Spec], list[pd.DataFrame]]:
-    """rows(spec): the rows of each of the spec's reads, for every unit, from `tables`."""
-    frames = Frames(tables)
+def reader(tables: Tables) -> Callable[[S.Spec], S.Rows]:
+    """rows(spec): the rows of each of the spec's reads for a chunk of units, built from
+    `tables` a chunk at a time (at scale 10 the rows of every unit at once outgrow the
+    machine)."""
+    frames = Frames.of(tables)
 
-    def rows(spec: S.Spec) -> list[pd.DataFrame]:
+    def rows(spec: S.Spec) -> S.Rows:
         builders = ROWS[spec.table.name]
         if len(builders) != len(spec.reads):
             raise ValueError(f"{spec.table.name}: {len(spec.reads)} reads, "
                              f"{len(builders)} builders")
-        return [build(frames) for build in builders]
+
+        def of_chunk(chunk: list[int] | None) -> list[pd.DataFrame]:
+            part = frames.of_units(chunk)
+            return [build(part) for build in builders]
+
+        return of_chunk
 
     return rows
 
@@ -189,5 +239,4 @@ def counted(tables: Tables, first: date, until: date, dialect: str
     rows = reader(tables)
     unit_ids = sorted(tables["units"]["id"].tolist())
     days = S.stock_days(first, until)
-    return dict(S.counts(lambda spec: S.count(spec, days, unit_ids, dialect,
-                                              S.taking(rows(spec)))))
+    return dict(S.counts(lambda spec: S.count(spec, days, unit_ids, dialect, rows(spec))))

@@ -125,6 +125,8 @@ NEVER = np.iinfo(np.int64).max // 4
 
 
 Intervals = Callable[[dict[str, np.ndarray]], dict[str, tuple[np.ndarray, np.ndarray]]]
+Rows = Callable[[list[int] | None], list[pd.DataFrame]]
+"""The rows of each of a spec's reads for a chunk of units (None: every unit)."""
 
 
 @dataclass(frozen=True)
@@ -431,11 +433,11 @@ def _groups(frame: pd.DataFrame, group: tuple[str, ...]) -> tuple[np.ndarray, pd
 
 
 def compute(conn: Connection, spec: Spec, first: date, until: date,
-            days: list[date] | None = None, given: list[pd.DataFrame] | None = None
-            ) -> pd.DataFrame:
+            days: list[date] | None = None, given: Rows | None = None) -> pd.DataFrame:
     """The stock on its stock days (or on `days`, sorted): one row per day and group with
-    any measure non-zero. `given`: the rows of each of spec.reads for every unit when they
-    are at hand (service/readmodel/stock_frames.py), instead of reading them here."""
+    any measure non-zero. `given`: the rows of each of spec.reads for a chunk of units
+    when they are at hand (service/readmodel/stock_frames.py), instead of reading them
+    here."""
     unit_ids = [u for (u,) in conn.execute(select(units.c.id).order_by(units.c.id)).all()]
 
     def read(chunk: list[int] | None) -> list[pd.DataFrame]:
@@ -446,17 +448,17 @@ def compute(conn: Connection, spec: Spec, first: date, until: date,
         return frames
 
     return count(spec, days if days is not None else stock_days(first, until), unit_ids,
-                 conn.dialect.name, read if given is None else taking(given))
+                 conn.dialect.name, read if given is None else given)
 
 
-def taking(given: list[pd.DataFrame]) -> Callable[[list[int] | None], list[pd.DataFrame]]:
+def taking(given: list[pd.DataFrame]) -> Rows:
     """The rows of a chunk of units (None: every unit) taken from `given`."""
     return lambda chunk: [w if chunk is None else w[np.isin(w["unit_id"].to_numpy(), chunk)]
                           for w in given]
 
 
 def count(spec: Spec, days: list[date], unit_ids: list[int], dialect: str,
-          frames_of: Callable[[list[int] | None], list[pd.DataFrame]]) -> pd.DataFrame:
+          frames_of: Rows) -> pd.DataFrame:
     """compute() on `days` (sorted) with the rows of each of spec.reads for a chunk of
     `unit_ids` (None: all) from frames_of(chunk), the chunks as large as `dialect`
     reads."""
@@ -581,7 +583,7 @@ def counts(frame_of: Callable[[Spec], pd.DataFrame]) -> Iterator[tuple[Table, pd
             yield officer_narrowed_stock, officer_totals.narrowed(frame)
 
 
-def refresh(conn: Connection, rows: Callable[[Spec], list[pd.DataFrame]] | None = None,
+def refresh(conn: Connection, rows: Callable[[Spec], Rows] | None = None,
             counted: Counted | None = None) -> None:
     """Recompute the stocks for the data loaded now and mark them fresh (inside the load's
     transaction, after dataset_info was written). `rows(spec)`: the rows of the spec's
