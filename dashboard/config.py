@@ -50,6 +50,13 @@ def _optional_int(name: str, default: int) -> int | None:
     return int(value) if value.strip() else None
 
 
+def _optional_float(name: str, default: float) -> float | None:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return float(value) if value.strip() else None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
@@ -76,6 +83,11 @@ class Settings:
     the pages' queries (empty: the server's setting). A page's queries are small: starting
     workers costs more than they save, and with many users the cores are busy anyway.
     Loads and refreshes keep the server's setting."""
+    page_random_page_cost: float | None = 1.1
+    """PROBATION_PAGE_RANDOM_PAGE_COST: PostgreSQL's random_page_cost for the pages'
+    queries (empty: the server's setting). The server's default, 4, prices disks that
+    seek; on memory and SSD it makes the planner hash a national table rather than look
+    up one unit's cases by key (make bench at scale 10: the unit and overview pages)."""
     trusted_proxies: int = 0
     """PROBATION_TRUSTED_PROXIES: how many reverse proxies stand before the app. Their
     X-Forwarded-For and -Proto are then believed (werkzeug's ProxyFix), so that the
@@ -101,5 +113,6 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             cache_seconds=int(os.environ.get("PROBATION_CACHE_SECONDS", "300")),
             page_parallel_workers=_optional_int("PROBATION_PAGE_PARALLEL_WORKERS", 0),
+            page_random_page_cost=_optional_float("PROBATION_PAGE_RANDOM_PAGE_COST", 1.1),
             trusted_proxies=int(os.environ.get("PROBATION_TRUSTED_PROXIES", "0")),
         )

@@ -38,10 +38,11 @@ counts, narrowings and scopes make more statement shapes than that, and an evict
 compiled again."""
 
 
-def make_engine(url: str, parallel_workers: int | None = None) -> Engine:
+def make_engine(url: str, parallel_workers: int | None = None,
+                random_page_cost: float | None = None) -> Engine:
     """An engine for `url`; raises DatabaseError for a malformed or unsupported URL.
-    `parallel_workers`: PostgreSQL's max_parallel_workers_per_gather for its sessions
-    (None: the server's)."""
+    `parallel_workers`, `random_page_cost`: PostgreSQL's max_parallel_workers_per_gather
+    and random_page_cost for its sessions (None: the server's)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -59,8 +60,13 @@ def make_engine(url: str, parallel_workers: int | None = None) -> Engine:
         return engine
     try:
         connect_args: dict = {"connect_timeout": 5}
+        options = []
         if parallel_workers is not None:
-            connect_args["options"] = f"-c max_parallel_workers_per_gather={int(parallel_workers)}"
+            options.append(f"-c max_parallel_workers_per_gather={int(parallel_workers)}")
+        if random_page_cost is not None:
+            options.append(f"-c random_page_cost={float(random_page_cost)}")
+        if options:
+            connect_args["options"] = " ".join(options)
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
                              query_cache_size=QUERY_CACHE_SIZE)
     except (ArgumentError, ImportError) as exc:

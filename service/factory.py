@@ -41,11 +41,13 @@ def create_app(settings: Settings | None = None) -> Dash:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)
     server.config["ENGINE"] = make_engine(settings.database_url,
-                                          settings.page_parallel_workers)
+                                          settings.page_parallel_workers,
+                                          settings.page_random_page_cost)
     # Page queries read from the replica when there is one; sign-in and audit write to
     # the main database.
     server.config["READ_ENGINE"] = (make_engine(settings.read_database_url,
-                                                settings.page_parallel_workers)
+                                                settings.page_parallel_workers,
+                                                settings.page_random_page_cost)
                                     if settings.read_database_url else server.config["ENGINE"])
     cache.init_app(server, settings)
     _compress(server)
