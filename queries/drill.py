@@ -14,12 +14,9 @@ from dashboard.schema import cases, milestones, officers, persons, regions, unit
 from dashboard.scope import Scope
 from queries import kpis
 from queries.common import (
-    OFFICER,
     cases_where,
     cases_with_units,
-    held_on,
     place_where,
-    with_officer,
 )
 from queries.national import officer_in_post_on, on_register_on
 
@@ -56,19 +53,18 @@ def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") ->
 def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
     """One row per officer of the filters' unit who was in post on f.as_of or held a case
     of it on the register that day (key = officer id, name = staff code)."""
-    in_post = officer_in_post_on(f.as_of)
+    counts = kpis.by_place(conn, scope, f, "officer")
     query = (select(officers.c.id.label("key"), officers.c.code.label("name"),
-                    case((in_post, True), else_=False).label("in_post"))
+                    case((officer_in_post_on(f.as_of), True), else_=False).label("in_post"))
              .join_from(officers, units, units.c.id == officers.c.unit_id)
-             .where(place_where(scope, f),
-                    or_(in_post, officers.c.id.in_(
-                        select(OFFICER)
-                        .select_from(with_officer(cases_with_units(), held_on(f.as_of)))
-                        .where(cases_where(scope, f), on_register_on(f.as_of)))))
-             .order_by(officers.c.code))
+             .where(place_where(scope, f)).order_by(officers.c.code))
     places = pd.DataFrame(conn.execute(query).mappings().all(),
                           columns=["key", "name", "in_post"])
-    return _with_kpis(places, kpis.by_place(conn, scope, f, "officer"))
+    # Those who held a case on the register that day are the keys the counts name with
+    # one (the same cases, the same rule): no second pass over the unit's cases.
+    held = counts.index[counts["on_register"].to_numpy() > 0]
+    places = places[places["in_post"].astype(bool) | places["key"].isin(held)]
+    return _with_kpis(places, counts)
 
 
 OFFICER_CASE_COLUMNS = ["case_id", "person_code", "probation_type", "legal_category",

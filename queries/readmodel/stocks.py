@@ -228,9 +228,12 @@ def joined(stock: Table):
 
 def where(stock: Table, scope: Scope, days: list[date], *, region: str | None = None,
           unit_id: int | None = None, probation_type: str | None = None,
-          legal_category: str | None = None):
-    """Rows of `days` within the scope and the narrowing (needs `joined`)."""
+          legal_category: str | None = None, officer_id: int | None = None):
+    """Rows of `days` within the scope and the narrowing (needs `joined`); `officer_id`
+    (the officer stock's) narrows to one officer."""
     conditions = [scope.units_where(units), stock.c.day.in_(days)]
+    if officer_id is not None:
+        conditions.append(stock.c.officer_id == officer_id)
     if region is not None:
         conditions.append(units.c.region_code == region)
     if unit_id is not None:
@@ -257,6 +260,8 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
     q = select(*totals) if column is None else select(column.label("key"), *totals)
     q = q.select_from(joined(stock)).where(where(stock, scope, days, **narrowing))
+    if key == "officer":
+        q = q.where(column.is_not(None))
     if column is not None:
         q = q.group_by(column).order_by(column)
     rows = conn.execute(q).all()
