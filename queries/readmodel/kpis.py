@@ -53,7 +53,8 @@ def _by_officer(conn: Connection, scope: Scope, f: Filters, level: str | None, h
     frame = stocks.sums(conn, stocks.officer_stock, scope, [f.as_of], level, (held,),
                         officer_id=f.officer_id, **stocks.narrowing_of(f))
     frame = frame.rename(columns={held: measure})
-    return frame if level is None else frame.set_index("key")
+    # The cases nobody held (officer NULL) are no officer's: the definition joins them out.
+    return frame if level is None else frame[frame["key"].notna()].set_index("key")
 
 
 @reads(kpis.on_register, stocks.MARKER)

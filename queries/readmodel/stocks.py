@@ -260,8 +260,6 @@ def sums(conn: Connection, stock: Table, scope: Scope, days: list[date], key: st
     totals = [func.coalesce(func.sum(stock.c[m]), 0).label(m) for m in measures]
     q = select(*totals) if column is None else select(column.label("key"), *totals)
     q = q.select_from(joined(stock)).where(where(stock, scope, days, **narrowing))
-    if key == "officer":
-        q = q.where(column.is_not(None))
     if column is not None:
         q = q.group_by(column).order_by(column)
     rows = conn.execute(q).all()
