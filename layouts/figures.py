@@ -160,13 +160,18 @@ def wrap_label(text: str, width: int = 18) -> str:
     return "<br>".join(lines)
 
 
+MOST_BARS = 30
+"""place_bars draws the largest this many: more bars than a screen holds read as none."""
+
+
 def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) -> go.Figure:
     """One horizontal bar per place of `table` (its `name`), as long as its value in
-    `values` (indexed like `table`), largest on top: the level below a region or unit,
-    where a map would colour a single place."""
+    `values` (indexed like `table`), largest on top, at most MOST_BARS: the level below a
+    region or unit, where a map would colour a single place."""
     numbers = values.to_numpy()
     digits = 1 if values.dtype.kind == "f" else 0
-    order = sorted(range(len(numbers)), key=lambda i: (-numbers[i], str(table.name.iloc[i])))
+    order = sorted(range(len(numbers)),
+                   key=lambda i: (-numbers[i], str(table.name.iloc[i])))[:MOST_BARS]
     names = [str(table.name.iloc[i]) for i in order]
     shown = [numbers[i] for i in order]
     bar = go.Bar(x=shown, y=names, orientation="h", marker_color="#0072B2",

@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard.filters import MAP_METRICS, Filters
 from dashboard.i18n import t
 from layouts import export, figures, positions
-from layouts.formatting import day
+from layouts.formatting import day, number
 from layouts.kpis import kpi_cards
 from layouts.plotly_locale import graph_box_style, graph_config
 from layouts.shell import breadcrumbs, notices, partial_mark, partial_text
@@ -43,6 +43,14 @@ def _graph(id_: str, figure, lang: str, label: str) -> html.Div:
     return html.Div(dcc.Graph(id=id_, figure=figure, config=graph_config(lang)),
                     role="figure", className="mb-2", style=graph_box_style(figure),
                     **{"aria-label": label})
+
+
+def _bars_shown(below: pd.DataFrame, lang: str) -> str:
+    """What the bars leave out, when they do (figures.MOST_BARS)."""
+    if len(below) <= figures.MOST_BARS:
+        return ""
+    return " " + t("shell.bars.most", lang, n=number(len(below), lang),
+                   shown=number(figures.MOST_BARS, lang))
 
 
 def _partial(v: View) -> str | None:
@@ -95,7 +103,7 @@ def overview(v: View, view, headline: Headline, below: pd.DataFrame,
         # The map or bars above the table: the table's nine columns need the whole width.
         chart = (_unit_map(v, view, below, values, title) if view.below == "unit"
                  else [_metric_select(v, "shell.bars.metric"),
-                       html.P(t(f"shell.bars.help.{view.below}", lang),
+                       html.P(t(f"shell.bars.help.{view.below}", lang) + _bars_shown(below, lang),
                               className="small text-muted mb-1"),
                        _graph("overview-bars", figures.place_bars(below, values, lang,
                                                                   metric_label),

@@ -58,10 +58,27 @@ def _table(header: list[str], rows: list[list], lang: str, table_id: str,
                                 className="drill-table"), caption)
 
 
+MOST_ROWS = 100
+"""A drill table draws at most this many places: a unit of the scale-10 dataset has 3,000
+officers, whose table made a page of a megabyte that no one reads row by row."""
+
+
+def most_behind(frame: pd.DataFrame, most: int) -> pd.DataFrame:
+    """The `most` places with the most overdue milestones, then the most cases on the
+    register (then by name), in that order; all of them, as they come, when no more."""
+    if len(frame) <= most:
+        return frame
+    return frame.sort_values(["overdue", "on_register", "name"], ascending=[False, False, True],
+                             kind="stable").head(most)
+
+
 def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[[object], str],
                  table_id: str, caption: str) -> dbc.Table | html.P:
     """One row per place with its KPIs; the name links one level down. A completion
-    share on too few closures is muted, and one note under the table says why."""
+    share on too few closures is muted, and one note under the table says why. Of more
+    than MOST_ROWS places, those most behind (most_behind), and a line saying so."""
+    total = len(frame)
+    frame = most_behind(frame, MOST_ROWS)
     header = [t(f"shell.col.{c}", lang) for c in ("name", "on_register", "registered", "closed",
                                                   "completion", "overdue", "posts", "caseload",
                                                   "repeat")]
@@ -77,10 +94,15 @@ def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[
             number(r.repeat_offences, lang),
         ])
     table = _table(header, rows, lang, table_id, caption)
+    notes = []
+    if total > len(frame):
+        notes.append(html.P(t("shell.table.most_behind", lang, n=number(total, lang),
+                              shown=number(len(frame), lang)),
+                            className="small text-muted", id=f"{table_id}-most"))
     small = (frame.closed > 0) & (frame.closed < small_min) if len(frame) else []
-    if not rows or not any(small):
-        return table
-    return html.Div([table, small_sample_note(lang, small_min, f"{table_id}-note")])
+    if rows and any(small):
+        notes.append(small_sample_note(lang, small_min, f"{table_id}-note"))
+    return html.Div([table, *notes]) if notes else table
 
 
 def officer_cases_table(frame: pd.DataFrame, lang: str, href: Callable[[int], str]):

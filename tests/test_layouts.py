@@ -260,6 +260,44 @@ def test_a_table_with_no_rows_is_a_note():
     assert shown(empty) == "Нет данных для показа."
 
 
+def _officers(n: int) -> pd.DataFrame:
+    """n officers, officer i with i % 7 overdue and i cases on the register."""
+    i = np.arange(n)
+    return pd.DataFrame({
+        "key": i, "name": [f"S-{k:04d}" for k in i], "on_register": i, "registered": 0,
+        "closed": 0, "completed": 0, "overdue": i % 7, "filled_posts": 1,
+        "repeat_offences": 0, "repeat_offences_year_before": 0})
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_long_drill_table_shows_those_most_behind_and_says_so(lang):
+    """Of more than MOST_ROWS places, the most overdue first (then the most cases), and
+    a line with how many there are; a table within the limit keeps every row, in order."""
+    from layouts.tables import MOST_ROWS
+
+    many = _officers(MOST_ROWS + 40)
+    box, note = places_table(many, lang, 10, str, "officers-table", "Officers").children
+    rows = rows_of(box.children)
+    ordered = many.sort_values(["overdue", "on_register"], ascending=False)
+    assert len(rows) == MOST_ROWS
+    assert [shown(r[0]) for r in rows] == ordered.name.head(MOST_ROWS).tolist()
+    assert [shown(r[5]) for r in rows] == [number(v, lang)
+                                           for v in ordered.overdue.head(MOST_ROWS)]
+    assert shown(rows[0][5]) == number(6, lang)
+    assert note.id == "officers-table-most" and shown(note) == i18n.t(
+        "shell.table.most_behind", lang, n=number(MOST_ROWS + 40, lang),
+        shown=number(MOST_ROWS, lang))
+    few = places_table(_officers(MOST_ROWS), lang, 10, str, "officers-table", "Officers")
+    assert [shown(r[0]) for r in rows_of(few.children)] == _officers(MOST_ROWS).name.tolist()
+
+
+def test_the_bars_draw_the_largest_places_only():
+    many = _officers(figures.MOST_BARS + 5)
+    bars = figures.place_bars(many, many.on_register, "en", "Cases").data[0]
+    assert len(bars.y) == figures.MOST_BARS
+    assert list(bars.x) == list(range(figures.MOST_BARS + 4, 4, -1))
+
+
 OFFICER_CASES = pd.DataFrame({
     "case_id": [4, 9], "person_code": ["P-4", "P-9"],
     "probation_type": ["sentence", "pre_trial"],
