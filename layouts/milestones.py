@@ -17,7 +17,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, grid_whole_numbers, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
-from layouts.tables import scroll_box, table_body
+from layouts.tables import MOST_ROWS, scroll_box, table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -130,7 +130,10 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
                  benchmark: Benchmark) -> html.Div:
     """Places worst first: due, overdue, share, timeliness with its band, and the flag
     against the national rate. A name leads one level down; `profile_href`, if given,
-    to the shell's page of the place."""
+    to the shell's page of the place. Of more than MOST_ROWS, the first MOST_ROWS in
+    that order, and a line saying so."""
+    total = len(frame)
+    frame = frame.head(MOST_ROWS)
     columns = ["name", "caseload", "due", "overdue", "share", "timeliness", "flag"]
     header = [t(f"milestones.col.{c}", lang) for c in columns]
     classes: tuple[str | None, ...] = ("text-end",) * 5 + (None,)
@@ -159,6 +162,10 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
                               *table_body(header, rows, classes)],
                              id=f"milestones-{level}s", striped=True, hover=True, size="sm",
                              className="drill-table"), t(f"milestones.places.{level}", lang)),
+        *([html.P(t("shell.table.first", lang, n=number(total, lang),
+                    shown=number(len(frame), lang)),
+                  className="small text-muted", id=f"milestones-{level}s-most")]
+          if total > len(frame) else []),
         html.P(help_text, className="small text-muted", id="milestones-flag-help"),
     ])
 

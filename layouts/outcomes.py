@@ -20,7 +20,7 @@ from layouts.formatting import day, month, months, number, percent, quarter
 from layouts.kpis import muted, small_sample_note, table_rate
 from layouts.pages import View, _graph, _heading
 from layouts.shell import partial_mark, partial_text
-from layouts.tables import scroll_box, table_body
+from layouts.tables import MOST_ROWS, scroll_box, table_body
 from queries.outcomes import Escalation
 
 STATUS_COLOURS = {M.MET: "success", M.NEAR: "warning", M.FAR: "danger"}
@@ -314,6 +314,10 @@ def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
                     for r in before.itertuples(index=False)}
     path = PLACE_PATHS[d.place_level]
     query = v.filters.to_query(region=None, unit=None)
+    total = len(now)
+    if total > MOST_ROWS:
+        now = now.sort_values(["repeat_offences", "on_register"], ascending=False,
+                              kind="stable").head(MOST_ROWS)
     rows = []
     for r in sorted(now.itertuples(index=False),
                     key=lambda r: (_place_key(r.key, d.place_level) is None,
@@ -334,7 +338,12 @@ def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
     header = [t(f"outcomes.col.{c}", lang) for c in (
         "place", "repeat_offences", "on_register", "repeat_rate", "change_year", "revoked",
         "revocation_rate")]
-    return _table(header, rows, "outcomes-by-place", lang, small_min, place_title(d, lang))
+    table = _table(header, rows, "outcomes-by-place", lang, small_min, place_title(d, lang))
+    if total <= len(now):
+        return table
+    return html.Div([table, html.P(t("outcomes.places_most", lang, n=number(total, lang),
+                                     shown=number(len(now), lang)),
+                                   className="small text-muted", id="outcomes-by-place-most")])
 
 
 def split_table(frame: pd.DataFrame, prefix: str, table_id: str, lang: str, small_min: int):

@@ -233,3 +233,26 @@ def test_the_outliers_of_a_unit_outside_the_scope_are_refused(app, server, sessi
     assert "Medeu" not in text and "Nobody is far above" not in text
     refused = audit.entries(engine, event="refused")[before:]
     assert [(e.username, e.target) for e in refused] == [("head71", "unit:3")]
+
+
+@pytest.mark.parametrize("path, note_id", [("/", "officers-table-most"),
+                                           ("/milestones", "milestones-officers-most"),
+                                           ("/outcomes", "outcomes-by-place-most")])
+def test_a_long_ranking_shows_its_first_rows_and_says_how_many(app, server, sessions,
+                                                                monkeypatch, path, note_id):
+    """A ranking of more places than MOST_ROWS (a scale-10 unit's 3,000 officers) draws
+    MOST_ROWS of them and a line with how many there are: here one of the unit's two."""
+    from dashboard import cache
+    from layouts import milestones, outcomes, tables
+
+    for module in (tables, milestones, outcomes):
+        monkeypatch.setattr(module, "MOST_ROWS", 1)
+    with app.server.app_context():
+        cache.clear()  # pages drawn before the limit changed
+    page = _page(sessions["minister"], server.url, path, f"?unit=1&{EARLY}")
+    ranking = _ranking(page, path, "officer")
+    assert sum(link in ranking for link in OFFICERS[path]) == 1
+    note = _component(page, note_id)
+    assert note is not None and "2" in json.dumps(note, ensure_ascii=False)
+    with app.server.app_context():
+        cache.clear()

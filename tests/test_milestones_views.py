@@ -169,6 +169,23 @@ PLACES = pd.DataFrame({
     "flag": pd.Series(["far", "met", None, None], dtype=object)})
 
 
+def test_a_long_places_table_keeps_the_first_in_its_order_and_says_so():
+    """Of more than MOST_ROWS places (a scale-10 unit's officers), the first MOST_ROWS as
+    the page ordered them, and a line with how many there are."""
+    from layouts.formatting import number
+    from layouts.tables import MOST_ROWS
+
+    many = pd.concat([PLACES.iloc[[0]]] * (MOST_ROWS + 3), ignore_index=True)
+    many["key"] = list(range(len(many)))
+    many["name"] = [f"S-{k:04d}" for k in many.key]
+    block = L.places_table(many, "officer", "kk", str, None, 10, M.Benchmark(0.2, 0.1, 0.3, 2))
+    box, most, help_text = block.children
+    assert [shown(r[0]) for r in rows_of(box.children)] == many.name.head(MOST_ROWS).tolist()
+    assert most.id == "milestones-officers-most" and shown(most) == t(
+        "shell.table.first", "kk", n=number(MOST_ROWS + 3, "kk"), shown=number(MOST_ROWS, "kk"))
+    assert help_text.id == "milestones-flag-help"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_places_table_links_officers_and_shows_bands_and_flags(lang):
     block = L.places_table(PLACES, "officer", lang, lambda k: f"/milestones/officer/{k}",
