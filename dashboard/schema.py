@@ -158,7 +158,10 @@ case_assignments = Table(
     Column("officer_id", Integer, ForeignKey("officers.id"), nullable=False),
     Column("assigned_on", Date, nullable=False),
     Column("unassigned_on", Date, comment="exclusive; NULL while responsible"),
-    Index("ix_assignments_case", "case_id"),
+    # Migration 0022: the columns of the assignment in force on a day (queries.common
+    # .held_on), so that a count per officer reads them from the index alone.
+    Index("ix_assignments_case", "case_id",
+          postgresql_include=["assigned_on", "unassigned_on", "officer_id"]),
     Index("ix_assignments_officer", "officer_id", "assigned_on"),
 )
 

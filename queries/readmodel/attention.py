@@ -2,9 +2,10 @@
 counts for the as-of day every page opens on, per officer x unit x probation type x legal
 category, so that the landing page of a region or unit head sums a few hundred rows instead
 of counting every milestone of the region (the scale-10 floor of `make bench` needs it).
-service/readmodel/attention.py fills it with the definition's own query; any other day, or
-another due-soon horizon, is counted by the definition. Like the definition, it takes no
-narrowing by officer."""
+service/readmodel/attention.py fills it with the definition's own query. The other stock
+days (month ends) are read from the officer stock (queries/readmodel/stocks.py), which
+counts the same per officer; any other day, or another due-soon horizon, is counted by the
+definition. Like the definition, neither takes a narrowing by officer."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dashboard.schema import units
 from dashboard.scope import Scope
 from queries import attention, readmodel
 from queries.milestones import DUE_SOON_DAYS, EVERYWHERE, Where, place_condition
-from queries.readmodel import CannotAnswer, reads
+from queries.readmodel import CannotAnswer, reads, stocks
 
 MARKER = "attention_day"
 """dataset_info key: the data_version the table was filled for (on the data's last day)."""
@@ -60,3 +61,22 @@ def officer_actions(conn: Connection, scope: Scope, as_of: date, where: Where = 
          .select_from(t.join(units, units.c.id == t.c.unit_id))
          .where(place_condition(scope, where, t)).group_by(t.c.officer_id))
     return attention.action_frame(conn.execute(q).all())
+
+
+STOCK_COUNTS = {"caseload": "cases_held", "due": "due", "overdue": "overdue",
+                "due_soon": "due_soon", "without_program": "without_program"}
+"""Each count of the list and the officer stock's column that holds it."""
+
+
+@reads(attention.officer_actions, stocks.MARKER)
+def officer_actions_on_stock_days(conn: Connection, scope: Scope, as_of: date,
+                                  where: Where = EVERYWHERE, days: int = DUE_SOON_DAYS):
+    if days != stocks.DUE_SOON_DAYS or not stocks.holds(conn, [as_of]):
+        raise CannotAnswer
+    t = stocks.officer_stock
+    q = (select(t.c.officer_id, *(func.sum(t.c[STOCK_COUNTS[c]]) for c in COUNTS))
+         .select_from(t.join(units, units.c.id == t.c.unit_id))
+         .where(t.c.day == as_of, place_condition(scope, where, t))
+         .group_by(t.c.officer_id))
+    return attention.action_frame(conn.execute(q).all())
+

@@ -100,11 +100,14 @@ officer_stock = Table(
     Column("reports_held", Integer, nullable=False),
     Column("due", Integer, nullable=False),
     Column("overdue", Integer, nullable=False),
+    Column("due_soon", Integer, nullable=False, server_default="0"),
+    Column("without_program", Integer, nullable=False, server_default="0"),
     Index("ix_officer_stock_day", "day", "unit_id"),
 )
 """Per officer responsible on the day (NULL: nobody was), unit of the case, type, category
 and risk tier: cases on the register they hold, pre-trial reports of those cases in hand,
-and those cases' milestones due and overdue (queries.milestones' officer level)."""
+those cases' milestones due, overdue and due soon (queries.milestones' officer level), and
+of those cases the ones with no program drafted yet (queries.attention's)."""
 
 hearing_stock = Table(
     "hearing_stock", stock_metadata,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Table
 
+from dashboard.codes import PROGRAM_KINDS
 from service.readmodel import stocks as S
 
 Tables = dict[str, pd.DataFrame]
@@ -184,10 +185,16 @@ def _with_officers(f: Frames, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def held_case_rows(f: Frames) -> pd.DataFrame:
-    c = f.cases
+    """Each case with its first program drafted (NaN: none yet, as SQL's min of none)."""
+    c, m = f.cases, f.milestones
+    programs = m[m["kind"].isin(PROGRAM_KINDS).to_numpy() & m["done"].notna().to_numpy()]
+    first = programs.groupby("at")["done"].min()
+    drafted = np.full(len(c), np.nan)
+    drafted[first.index.to_numpy()] = first.to_numpy()
     frame = pd.DataFrame({"unit_id": c["unit_id"], **{k: c[k] for k in KEYS},
                           "row": c["case_id"], "case_id": c["case_id"],
-                          "registered": c["registered"], "closed": c["closed"]})
+                          "registered": c["registered"], "closed": c["closed"],
+                          "drafted": drafted})
     return _with_officers(f, frame)
 
 

@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from dashboard.codes import PROGRAM_KINDS
 from dashboard.schema import (
     case_assignments,
     cases,
@@ -281,18 +282,21 @@ def _release_intervals(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, 
 def _held_rows(unit_ids: list[int], with_milestones: bool):
     """Each case, or each of its milestones ("row"), with what the officer stock counts;
     `_with_officers` adds the assignments."""
+    registered = _day_numbers(cases.c.registered_on).label("registered")
+    closed = _day_numbers(cases.c.closed_on).label("closed")
     if with_milestones:
-        source = milestones.join(cases, milestones.c.case_id == cases.c.id)
-        row = milestones.c.id
-        extra = [case((milestones.c.kind == "pre_trial_report", 1), else_=0).label("report"),
-                 _day_numbers(milestones.c.due_on).label("due"),
+        source, row = milestones.join(cases, milestones.c.case_id == cases.c.id), milestones.c.id
+        before = [case((milestones.c.kind == "pre_trial_report", 1), else_=0).label("report")]
+        after = [_day_numbers(milestones.c.due_on).label("due"),
                  _day_numbers(milestones.c.completed_on).label("done")]
     else:
-        source, row, extra = cases, cases.c.id, []
+        # The case's first program drafted (queries.attention.program_drafted_by).
+        drafted = (select(func.min(milestones.c.completed_on))
+                   .where(milestones.c.case_id == cases.c.id,
+                          milestones.c.kind.in_(PROGRAM_KINDS)).scalar_subquery())
+        source, row, before, after = cases, cases.c.id, [], [_day_numbers(drafted).label("drafted")]
     return (select(cases.c.unit_id, *_case_keys(), row.label("row"),
-                   cases.c.id.label("case_id"), *extra[:1],
-                   _day_numbers(cases.c.registered_on).label("registered"),
-                   _day_numbers(cases.c.closed_on).label("closed"), *extra[1:])
+                   cases.c.id.label("case_id"), *before, registered, closed, *after)
             .select_from(source).where(_among(cases.c.unit_id, unit_ids)))
 
 
@@ -347,13 +351,20 @@ def _held_from(x):
             np.minimum(x["unassigned"], x["closed"]))
 
 
+def _held_cases(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The cases the officer held on the register, and of those the ones with no program
+    drafted by the day (until the first is)."""
+    begin, end = _held_from(x)
+    return {"cases_held": (begin, end), "without_program": (begin, np.minimum(end, x["drafted"]))}
+
+
 def _held_milestones(x: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The milestone stock's due and overdue (`_milestone_intervals`) on the days the
-    officer held the case; the pre-trial reports in hand on those days."""
+    """The milestone stock's due, overdue and due soon (`_milestone_intervals`) on the
+    days the officer held the case; the pre-trial reports in hand on those days."""
     assigned, unassigned = x["assigned"], x["unassigned"]
     counts = _milestone_intervals(x)
     out = {m: (np.maximum(counts[m][0], assigned), np.minimum(counts[m][1], unassigned))
-           for m in ("due", "overdue")}
+           for m in ("due", "overdue", "due_soon")}
     begin, end = _held_from(x)
     out["reports_held"] = (begin, np.where(x["report"] == 1, np.minimum(end, x["done"]), begin))
     return out
@@ -371,7 +382,7 @@ CASES = Spec(case_stock, CASE_GROUP, (
          _release_intervals),
 ))
 OFFICERS = Spec(officer_stock, OFFICER_GROUP, (
-    Read(lambda u: _held_rows(u, False), HELD_DAYS, lambda x: {"cases_held": _held_from(x)},
+    Read(lambda u: _held_rows(u, False), (*HELD_DAYS, "drafted"), _held_cases,
          numbers=("row",), prepare=_with_officers),
     Read(lambda u: _held_rows(u, True), (*HELD_DAYS, "due", "done"), _held_milestones,
          numbers=("row", "report"), prepare=_with_officers),
