@@ -4,7 +4,7 @@ database it was just loaded into, as stock_frames.py does for the month-end stoc
 
 Each measure's day is its event day where its condition (queries/readmodel/
 outcome_tables.py, the reference) holds, else missing (NaN), for every unit at once.
-tests/test_outcome_frames.py holds the two ways to the same rows.
+tests/test_frames.py holds the two ways to the same rows.
 """
 
 from __future__ import annotations

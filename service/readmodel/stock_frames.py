@@ -4,7 +4,7 @@ back from the database it was just loaded into.
 
 Each function here builds, for every unit at once, the frame its SQL twin in stocks.py
 returns (the same columns, days as day numbers, missing as NaN); compute() counts both
-alike. tests/test_stock_frames.py holds the two to the same rows.
+alike. tests/test_frames.py holds the two to the same rows.
 """
 
 from __future__ import annotations
