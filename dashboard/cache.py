@@ -78,7 +78,7 @@ def clear() -> None:
 
 # The stamps of the stocks ride along too: a page asks whether they are fresh several times.
 DATASET_KEYS = ("data_version", "data_from", "data_until", "stocks", "outcome_stocks_2",
-                "rollups", "stocks_release_months", "forecast", "attention_day")
+                "rollups", "stocks_release_months", "forecast")
 
 
 def dataset_columns() -> list:

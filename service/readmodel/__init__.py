@@ -12,16 +12,15 @@ from dashboard.schema import DATA_TABLES, caseload_forecast, dataset_info
 from queries.readmodel import days_of, outcome_tables
 from queries.readmodel import rollups as rollup_tables
 from queries.readmodel import stocks as stock_tables
-from queries.readmodel.attention import officer_actions_day
-from service.readmodel import attention, forecast, outcome_stocks, rollups, stock_frames, stocks
+from service.readmodel import forecast, outcome_stocks, rollups, stock_frames, stocks
 
 TABLES = (*(spec.table for spec in stocks.SPECS), stock_tables.officer_load_stock,
           stock_tables.officer_narrowed_stock, stock_tables.headcount_stock,
-          *outcome_tables.TABLES, officer_actions_day, caseload_forecast)
+          *outcome_tables.TABLES, caseload_forecast)
 """The read models' tables (the rollups are materialized views on PostgreSQL)."""
 
 
-STEPS = 6
+STEPS = 5
 """Steps refresh() reports (a progress bar's length)."""
 
 
@@ -69,7 +68,5 @@ def refresh(conn: Connection | Engine, step=None, tables=None,
     step("stocks")
     outcome_stocks.refresh(conn, tables, counted)
     step("outcome stocks")
-    attention.refresh(conn)
-    step("needs attention")
     forecast.refresh(conn)
     step("forecast")

@@ -41,9 +41,12 @@ CASE_GROUNDS_SQL = """
     GROUP BY c.id, c.unit_id, c.probation_type, c.legal_category"""
 
 
+VIEWS = {"monthly_rollup": MONTHLY_ROLLUP_SQLITE, "case_grounds": CASE_GROUNDS_SQL}
+"""The rollups by name, with the statement that fills each on SQLite."""
+
+
 def refresh(conn: Connection) -> None:
-    for name, sqlite in (("monthly_rollup", MONTHLY_ROLLUP_SQLITE),
-                         ("case_grounds", CASE_GROUNDS_SQL)):
+    for name, sqlite in VIEWS.items():
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"REFRESH MATERIALIZED VIEW {name}"))
             conn.execute(text(f"ANALYZE {name}"))
