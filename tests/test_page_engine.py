@@ -29,16 +29,16 @@ def test_page_sessions_take_the_setting_and_others_the_server_s(postgres_server)
     assert _workers(make_engine(url, None, None), cost) == _workers(make_engine(url), cost)
 
 
-def test_the_setting_from_the_environment(monkeypatch):
-    monkeypatch.delenv("PROBATION_PAGE_PARALLEL_WORKERS", raising=False)
-    assert Settings.from_env().page_parallel_workers == 0
-    monkeypatch.setenv("PROBATION_PAGE_PARALLEL_WORKERS", "2")
-    assert Settings.from_env().page_parallel_workers == 2
-    monkeypatch.setenv("PROBATION_PAGE_PARALLEL_WORKERS", "")
-    assert Settings.from_env().page_parallel_workers is None
-    monkeypatch.delenv("PROBATION_PAGE_RANDOM_PAGE_COST", raising=False)
-    assert Settings.from_env().page_random_page_cost == 1.1
-    monkeypatch.setenv("PROBATION_PAGE_RANDOM_PAGE_COST", "2")
-    assert Settings.from_env().page_random_page_cost == 2.0
-    monkeypatch.setenv("PROBATION_PAGE_RANDOM_PAGE_COST", " ")
-    assert Settings.from_env().page_random_page_cost is None
+@pytest.mark.parametrize("name, field, cases", [
+    ("PROBATION_PAGE_PARALLEL_WORKERS", "page_parallel_workers", [(None, 0), ("2", 2), ("", None)]),
+    ("PROBATION_PAGE_RANDOM_PAGE_COST", "page_random_page_cost",
+     [(None, 1.1), ("2", 2.0), (" ", None)]),
+])
+def test_the_setting_from_the_environment(monkeypatch, name, field, cases):
+    """Unset: the default; a value: that value; empty: None (the server's own)."""
+    for raw, expected in cases:
+        if raw is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, raw)
+        assert getattr(Settings.from_env(), field) == expected

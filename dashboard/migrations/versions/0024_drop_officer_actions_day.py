@@ -8,7 +8,6 @@ officer_actions_day (0021) held queries.attention.officer_actions' counts on the
 last day. The officer stock holds them on every stock day since 0023, the last day among
 them, and `make bench` at scale 10 shows no difference without the table: it goes.
 """
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0024'
@@ -24,16 +23,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.create_table(
-        'officer_actions_day',
-        sa.Column('officer_id', sa.Integer(), comment='NULL: the cases nobody held'),
-        sa.Column('unit_id', sa.Integer(), nullable=False),
-        sa.Column('probation_type', sa.String(length=20), nullable=False),
-        sa.Column('legal_category', sa.String(length=32), nullable=False),
-        sa.Column('caseload', sa.Integer(), nullable=False),
-        sa.Column('due', sa.Integer(), nullable=False),
-        sa.Column('overdue', sa.Integer(), nullable=False),
-        sa.Column('due_soon', sa.Integer(), nullable=False),
-        sa.Column('without_program', sa.Integer(), nullable=False),
-    )
-    op.create_index('ix_officer_actions_day_unit', 'officer_actions_day', ['unit_id'])
+    import importlib
+
+    created = importlib.import_module("dashboard.migrations.versions.0021_officer_actions_day")
+    created.upgrade()
