@@ -53,13 +53,12 @@ def program_drafted_by(day: date):
     return and_(milestones.c.kind.in_(PROGRAM_KINDS), milestones.c.completed_on <= day)
 
 
-def per_case(scope: Scope, as_of: date, where: Where, days: int, *extra):
+def per_case(scope: Scope, as_of: date, where: Where, days: int):
     """One row per case of the place on the register on `as_of` and its officer that day
-    (key): its milestones due, overdue and due soon, whether a program is drafted, and the
-    `extra` columns of the case (the read model's unit, type and category)."""
+    (key): its milestones due, overdue and due soon, and whether a program is drafted."""
     officer = case_assignments.c.officer_id.label("key")
     return (
-        select(officer, *extra,
+        select(officer,
                count_if(milestones.c.due_on < as_of).label("due"),
                count_if(overdue_on(as_of)).label("overdue"),
                count_if(due_soon_on(as_of, days)).label("due_soon"),
@@ -67,18 +66,18 @@ def per_case(scope: Scope, as_of: date, where: Where, days: int, *extra):
         .select_from(milestone_source(as_of, officer=True, with_milestones=False)
                      .outerjoin(milestones, milestones.c.case_id == cases.c.id))
         .where(place_condition(scope, where), on_register_on(as_of))
-        .group_by(cases.c.id, case_assignments.c.officer_id, *extra)
+        .group_by(cases.c.id, case_assignments.c.officer_id)
         .subquery("per_case"))
 
 
-def summed(rows, *extra):
-    """`per_case` rows summed per officer (and `extra` columns): ACTION_COLUMNS."""
+def summed(rows):
+    """`per_case` rows summed per officer: ACTION_COLUMNS."""
     c = rows.c
-    return (select(c.key, *(c[e] for e in extra), func.count().label("caseload"),
+    return (select(c.key, func.count().label("caseload"),
                    func.sum(c.due).label("due"), func.sum(c.overdue).label("overdue"),
                    func.sum(c.due_soon).label("due_soon"),
                    count_if(func.coalesce(c.drafted, 0) == 0).label("without_program"))
-            .group_by(c.key, *(c[e] for e in extra)))
+            .group_by(c.key))
 
 
 def action_frame(rows) -> pd.DataFrame:
