@@ -62,6 +62,7 @@ class World:
         out += [base.within(probation_type="sentence"),
                 base.within(legal_category="conditionally_sentenced"),
                 base.within(region=self.region), base.within(unit_id=self.unit),
+                base.within(unit_id=self.unit, region=self.other_region),  # no case at all
                 out[4].within(probation_type="pre_trial", region=self.region),
                 base.within(officer_id=self.officer)]
         return out

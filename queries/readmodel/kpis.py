@@ -100,17 +100,33 @@ def _within(f: Filters, first, last) -> Filters:
     return dataclasses.replace(f, start=first, end=last)
 
 
+def _within_unit(scope: Scope, f: Filters) -> tuple[Scope, str | None]:
+    """The scope and region the outcome stocks' filter takes for the filters' unit (their
+    filter knows a unit only as a unit head's scope): that unit, within the region of a
+    region head or of the filters. A unit head's other unit, or a region head's other
+    region, is left to the definition."""
+    if f.unit_id is None:
+        return scope, f.region
+    if scope.role == "unit_head" and scope.unit_id != f.unit_id:
+        raise CannotAnswer
+    region = f.region
+    if scope.role == "region_head":
+        if f.region not in (None, scope.region_code):
+            raise CannotAnswer
+        region = scope.region_code
+    return scope.narrowed_to_unit(f.unit_id), region
+
+
 @reads(kpis.repeat_offences, outcome_stocks.MARKER)
 def repeat_offences(conn: Connection, scope: Scope, f: Filters,
                     level: str | None) -> pd.DataFrame:
     """From the outcome stocks' running totals: two reads per group and period, and at
-    most a month of offences at either edge. Not for a unit's page (the stocks hold
-    units, but their filter knows no single unit) nor officers."""
-    if f.unit_id is not None or f.officer_id is not None or level not in (None, "region",
-                                                                            "unit"):
+    most a month of offences at either edge. Not per officer."""
+    if f.officer_id is not None or level not in (None, "region", "unit"):
         raise CannotAnswer
+    scope, region = _within_unit(scope, f)
     flt = outcome_stocks.Filter(scope, (f.probation_type,) if f.probation_type else (),
-                                (f.legal_category,) if f.legal_category else (), f.region)
+                                (f.legal_category,) if f.legal_category else (), region)
     periods = [Period(f.start, f.end), Period(*f.previous_year())]
     found = outcome_stocks.totals(conn, flt, outcome_stocks.people_days(periods),
                                   ["new_offences"], by=level)
