@@ -92,8 +92,20 @@ def test_stale_stocks_count_directly_with_the_same_figures(conn, small_versioned
         assert from_stock(c, NATION, filters(""), None) is not None
 
 
-def test_a_unit_page_and_a_period_before_the_stocks_count_directly(conn):
-    assert from_stock(conn, NATION, filters("").within(unit_id=3), None) is None
+def test_a_unit_page_reads_the_stocks_by_hand(conn, no_direct_count):
+    """Unit 3 (KZ-75): case 12's 2025-03-03 and case 9's 2025-06-15 this year, case 12's
+    2024-08-01 the year before; Astana's head sees nothing of it."""
+    unit_3 = filters("").within(unit_id=3)
+    assert offences(conn, NATION, unit_3, None) == (2, 1)
+    assert offences(conn, UNIT_3_HEAD, unit_3, None) == (2, 1)
+    assert offences(conn, ASTANA_HEAD, unit_3, None) == (0, 0)
+    assert offences(conn, NATION, unit_3.within(region="KZ-71"), None) == (0, 0)
+
+
+def test_another_unit_s_head_officers_and_a_period_before_the_stocks_count_directly(conn):
+    assert from_stock(conn, UNIT_3_HEAD, filters("").within(unit_id=1), None) is None
+    assert from_stock(conn, ASTANA_HEAD, filters("region=KZ-75").within(unit_id=3),
+                      None) is None
     assert from_stock(conn, NATION, filters(""), "officer") is None
     # The year before 2014 begins before the first stock day (the month before the data).
     early = filters("from=2014-01-01&to=2014-06-30")
