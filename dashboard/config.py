@@ -43,18 +43,12 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _optional_int(name: str, default: int) -> int | None:
+def _optional(name: str, default, cast):
+    """The variable `name` as `cast` makes it; unset: `default`; empty: None."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return int(value) if value.strip() else None
-
-
-def _optional_float(name: str, default: float) -> float | None:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return float(value) if value.strip() else None
+    return cast(value) if value.strip() else None
 
 
 @dataclass(frozen=True)
@@ -112,7 +106,7 @@ class Settings:
             read_database_url=os.environ.get("DATABASE_READ_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
             cache_seconds=int(os.environ.get("PROBATION_CACHE_SECONDS", "300")),
-            page_parallel_workers=_optional_int("PROBATION_PAGE_PARALLEL_WORKERS", 0),
-            page_random_page_cost=_optional_float("PROBATION_PAGE_RANDOM_PAGE_COST", 1.1),
+            page_parallel_workers=_optional("PROBATION_PAGE_PARALLEL_WORKERS", 0, int),
+            page_random_page_cost=_optional("PROBATION_PAGE_RANDOM_PAGE_COST", 1.1, float),
             trusted_proxies=int(os.environ.get("PROBATION_TRUSTED_PROXIES", "0")),
         )

@@ -17,7 +17,7 @@ from dashboard.i18n import t
 from layouts import figures
 from layouts.formatting import day, grid_whole_numbers, number, percent
 from layouts.plotly_locale import graph_box_style, graph_config
-from layouts.tables import MOST_ROWS, scroll_box, table_body
+from layouts.tables import MOST_ROWS, scroll_box, shown_of, table_body
 from queries.milestones import AGING_BUCKETS, Benchmark, NewTypeGaps
 
 BAND_COLOURS = {"good": "success", "watch": "warning", "poor": "danger"}
@@ -162,9 +162,7 @@ def places_table(frame: pd.DataFrame, level: str, lang: str, href: Callable[[obj
                               *table_body(header, rows, classes)],
                              id=f"milestones-{level}s", striped=True, hover=True, size="sm",
                              className="drill-table"), t(f"milestones.places.{level}", lang)),
-        *([html.P(t("shell.table.first", lang, n=number(total, lang),
-                    shown=number(len(frame), lang)),
-                  className="small text-muted", id=f"milestones-{level}s-most")]
+        *([shown_of("shell.table.first", lang, total, len(frame), f"milestones-{level}s-most")]
           if total > len(frame) else []),
         html.P(help_text, className="small text-muted", id="milestones-flag-help"),
     ])

@@ -20,7 +20,7 @@ from layouts.formatting import day, month, months, number, percent, quarter
 from layouts.kpis import muted, small_sample_note, table_rate
 from layouts.pages import View, _graph, _heading
 from layouts.shell import partial_mark, partial_text
-from layouts.tables import MOST_ROWS, scroll_box, table_body
+from layouts.tables import MOST_ROWS, scroll_box, shown_of, table_body
 from queries.outcomes import Escalation
 
 STATUS_COLOURS = {M.MET: "success", M.NEAR: "warning", M.FAR: "danger"}
@@ -341,9 +341,8 @@ def place_table(d: Outcomes, v: View, small_min: int) -> html.Div:
     table = _table(header, rows, "outcomes-by-place", lang, small_min, place_title(d, lang))
     if total <= len(now):
         return table
-    return html.Div([table, html.P(t("outcomes.places_most", lang, n=number(total, lang),
-                                     shown=number(len(now), lang)),
-                                   className="small text-muted", id="outcomes-by-place-most")])
+    return html.Div([table, shown_of("outcomes.places_most", lang, total, len(now),
+                                     "outcomes-by-place-most")])
 
 
 def split_table(frame: pd.DataFrame, prefix: str, table_id: str, lang: str, small_min: int):

@@ -72,6 +72,13 @@ def most_behind(frame: pd.DataFrame, most: int) -> pd.DataFrame:
                              kind="stable").head(most)
 
 
+def shown_of(key: str, lang: str, total: int, shown: int, id_: str) -> html.P:
+    """The line under a ranking cut to its first `shown` of `total` places: catalog text
+    `key` with both counts."""
+    return html.P(t(key, lang, n=number(total, lang), shown=number(shown, lang)),
+                  className="small text-muted", id=id_)
+
+
 def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[[object], str],
                  table_id: str, caption: str) -> dbc.Table | html.P:
     """One row per place with its KPIs; the name links one level down. A completion
@@ -96,9 +103,8 @@ def places_table(frame: pd.DataFrame, lang: str, small_min: int, href: Callable[
     table = _table(header, rows, lang, table_id, caption)
     notes = []
     if total > len(frame):
-        notes.append(html.P(t("shell.table.most_behind", lang, n=number(total, lang),
-                              shown=number(len(frame), lang)),
-                            className="small text-muted", id=f"{table_id}-most"))
+        notes.append(shown_of("shell.table.most_behind", lang, total, len(frame),
+                              f"{table_id}-most"))
     small = (frame.closed > 0) & (frame.closed < small_min) if len(frame) else []
     if rows and any(small):
         notes.append(small_sample_note(lang, small_min, f"{table_id}-note"))
