@@ -76,8 +76,7 @@
     }
 
     function reactInTurn(gd) {
-        if (!(gd instanceof Element) || gd._fullLayout || !gd.isConnected
-                || gd.closest(".review-chart")) {
+        if (!(gd instanceof Element) || gd._fullLayout || !gd.isConnected) {
             return react.apply(this, arguments);
         }
         var job = waiting.get(gd);

@@ -226,6 +226,13 @@ def page(ctx: Context, search: str | None,
                           lambda: L.page(gather(ctx, search)))
 
 
+def data(ctx: Context, search: str | None,
+         refuse: views.Refuse = views._no_refusal) -> html.Div:
+    """The tables behind the charts, for the folded section opened on the page."""
+    return views._guarded(ctx, refuse, "unit", views.unit_param(search),
+                          lambda: L.data_tables(gather(ctx, search)))
+
+
 def _stem(brief: L.Brief) -> str:
     p = brief.periods.current
     return f"review_{p.start.isoformat()}_{p.end.isoformat()}"
@@ -268,6 +275,13 @@ def bind(app: dash.Dash, current, audit_export) -> None:
             return dash.no_update
         audit_export(audit_target(ctx, fmt, search))
         return out
+
+    @app.callback(Output("review-data-tables", "children"), Input("review-data-open", "n_clicks"),
+                  State("url", "search"), prevent_initial_call=True)
+    def review_data(clicks, search):
+        if clicks != 1:  # drawn on the first opening; closing and opening again keeps them
+            return dash.no_update
+        return data(current(), search if isinstance(search, str) else None)
 
     app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
                             Output("review-print-done", "data"), Input("review-print", "n_clicks"),

@@ -293,12 +293,20 @@ def page(brief: Brief) -> html.Div:
                       html.Ul([html.Li(line) for line in method_lines(brief)],
                               className="small")],
                      className="review-method review-block", id="review-method"),
-        # The tables behind the charts: folded (and so not printed), in both files.
-        html.Details([html.Summary(t("review.data", lang)),
-                      dbc.Row([dbc.Col(_dash_table(by_key[f"chart-{v}"], lang), xs=12, md=6)
-                               for v, _, _ in brief.charts], className="g-2")],
+        # The tables behind the charts: folded (and so not printed), in both files; drawn
+        # when first opened (callbacks.review.bind): a third of the page's elements, whose
+        # rendering kept /review's Lighthouse score under 0.9.
+        html.Details([html.Summary(t("review.data", lang), id="review-data-open"),
+                      html.Div(id="review-data-tables")],
                      className="review-data mt-3 d-print-none"),
     ], className="review-brief", id="review-brief")
+
+
+def data_tables(brief: Brief) -> dbc.Row:
+    """The tables behind the charts, as the folded section shows them once opened."""
+    by_key = {tb.key: tb for tb in tables(brief)}
+    return dbc.Row([dbc.Col(_dash_table(by_key[f"chart-{v}"], brief.lang), xs=12, md=6)
+                    for v, _, _ in brief.charts], className="g-2")
 
 
 # --- the HTML file ----------------------------------------------------------------------

@@ -136,6 +136,33 @@ def test_a_forged_unit_in_the_caseload_export_gets_nothing(server, sessions):
     assert '"content"' not in response.text and "Medeu" not in response.text
 
 
+def _review_data(http, base: str, search: str, clicks: int = 1):
+    body = {"output": "review-data-tables.children",
+            "outputs": {"id": "review-data-tables", "property": "children"},
+            "inputs": [{"id": "review-data-open", "property": "n_clicks", "value": clicks}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["review-data-open.n_clicks"]}
+    return http.post(base + "/_dash-update-component", json=body, timeout=30)
+
+
+def test_the_review_data_opened_by_a_region_head_holds_its_units(server, sessions):
+    response = _review_data(sessions["head71"], server.url, "?period=year&to=2025-12-31")
+    assert response.status_code == 200
+    tables = response.json()["response"]["review-data-tables"]["children"]
+    text = json.dumps(tables, ensure_ascii=False)
+    assert _component(tables, "review-table-chart-caseload") is not None
+    assert "Yesil District" in text and "Saryarka District" in text
+    assert "Almaty" not in text and "Medeu" not in text
+    # Opened again: the tables drawn the first time stay.
+    again = _review_data(sessions["head71"], server.url, "?period=year&to=2025-12-31", 2)
+    assert "review-data-tables" not in again.json().get("response", {})
+
+
+def test_the_review_data_of_a_forged_unit_is_not_permitted(server, sessions):
+    text = _review_data(sessions["head71"], server.url, "?unit=3").text
+    assert "message-not-permitted" in text and "Medeu" not in text
+
+
 def test_the_filter_bar_of_a_region_head_is_fixed_to_the_region(server, sessions):
     http = sessions["head71"]
     deps = http.get(server.url + "/_dash-dependencies", timeout=10).json()

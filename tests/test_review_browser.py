@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.helpers import ARTIFACTS, AXE
+from tests.helpers import ARTIFACTS, AXE, CHARTS_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,20 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):
     page = watched.page
     watched.open(YEAR_2025)
     page.wait_for_selector("#review-chart-outcomes .main-svg")
+    page.wait_for_function(CHARTS_DRAWN)  # one chart a task (assets/plotly-bundle.js)
     if AXE.exists():
         assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review.png"))
     assert "Dec 31, 2025" in page.inner_text("#review-method")
+    # The tables behind the charts are drawn when their section is first opened.
+    assert page.locator("#review-table-chart-caseload").count() == 0
+    page.click("#review-data-open")
+    page.wait_for_selector("#review-table-chart-caseload tbody tr")
+    assert "Astana" in page.inner_text("#review-table-chart-caseload")
+    if AXE.exists():
+        assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
+    page.click("#review-data-open")  # folded again: the print leaves it out either way
     # The printed page is as wide as A4 landscape's content; lay the page out at that width.
     page.set_viewport_size({"width": int(CONTENT_WIDTH_PX), "height": 740})
     page.emulate_media(media="print")
@@ -74,6 +83,7 @@ def test_the_review_of_a_year_prints_to_a4_landscape(watched):
     watched.choose_language("kk")
     watched.open(YEAR_2025)
     page.wait_for_selector("#review-chart-outcomes .main-svg")
+    page.wait_for_function(CHARTS_DRAWN)  # one chart a task (assets/plotly-bundle.js)
     assert "Негізгі көрсеткіштер" in page.inner_text("#review-brief")
     page.emulate_media(media="print")
     page.wait_for_timeout(300)
