@@ -6,6 +6,8 @@ Context, so tests call them directly; `bind` attaches the downloads."""
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, html, no_update
@@ -42,16 +44,19 @@ def where_of(place: places.Place, f: Filters) -> Where:
                  legal_category=f.legal_category)
 
 
-def officers(ctx: Context, conn, f: Filters, where: Where) -> pd.DataFrame:
-    """queries.attention.ranked for the place: the officers' counts on f.as_of, named,
-    with the staff page's capacity % of those in post there."""
+def officers(ctx: Context, conn, f: Filters, where: Where,
+             named: int | None = None) -> pd.DataFrame:
+    """queries.attention.ranked for the place: the officers' counts on f.as_of, with the
+    staff page's capacity % of those in post there; the first `named` rows (all: None)
+    with their codes and units, which the page shows (the totals count every row)."""
     actions = A.officer_actions(conn, ctx.scope, f.as_of, where)
     capacity = staff.officer_capacity(conn, ctx.scope, f.as_of, Q.workload_weights_table(conn),
                                       W.CapacityParams.from_env(), where.region,
                                       where.unit_id)
-    ids = {int(k) for k in actions.key if k is not None} | {int(i) for i in capacity.officer_id}
-    named = A.officer_places(conn, ctx.scope, tuple(sorted(ids)), ctx.lang)
-    return A.ranked(actions, named, capacity)
+    frame = A.ranked(actions, capacity)
+    shown = frame if named is None else frame.head(named)
+    ids = tuple(sorted(int(i) for i in shown.officer_id if i is not None))
+    return A.with_places(frame, A.officer_places(conn, ctx.scope, ids, ctx.lang))
 
 
 def _crumbs(ctx: Context, f: Filters, place: places.Place):
@@ -77,13 +82,14 @@ def page(ctx: Context, search: str | None, refuse: Refuse) -> html.Div:
                 regions = places.regions_in_scope(conn, ctx.scope, ctx.lang)
                 return L.pick_region(_view(ctx, f), regions,
                                      lambda code: PATH + f.to_query(region=code, unit=None))
-            frame = officers(ctx, conn, f, where_of(place, f))
+            frame = officers(ctx, conn, f, where_of(place, f), named=L.MOST_ROWS)
         v = _view(ctx, f)
         links = _view(ctx, f.within(region=None, unit_id=None))
         with_unit = place.unit_id is None
-        row_data = L.rows(frame, ctx.lang, lambda o: links.link(f"/officer/{o}"),
-                          lambda o: links.link(f"/milestones/officer/{o}"),
-                          lambda u: PATH + f.to_query(region=None, unit=str(u)))
+        unit_href = functools.cache(lambda u: PATH + f.to_query(region=None, unit=str(u)))
+        row_data = L.rows(frame.head(L.MOST_ROWS), ctx.lang,
+                          lambda o: links.link(f"/officer/{o}"),
+                          lambda o: links.link(f"/milestones/officer/{o}"), unit_href)
         name = place.unit_name if place.unit_id is not None else place.region_name
         return L.page(v, t("attention.title", ctx.lang, place=name), _crumbs(ctx, f, place),
                       frame, row_data, with_unit)

@@ -14,6 +14,7 @@ from dashboard.i18n import t
 from layouts import export
 from layouts.formatting import day, number, percent
 from layouts.pages import View, _heading
+from layouts.tables import shown_of
 
 GRID_ID = "attention-grid"
 COUNTS = ("overdue", "due", "due_soon", "without_program", "caseload")
@@ -151,9 +152,18 @@ def totals_text(frame: pd.DataFrame, lang: str) -> str:
              without=number(int(frame.without_program.sum()), lang))
 
 
+MOST_ROWS = 300
+"""The grid holds at most this many officers, those ranked first: a region of the scale-10
+dataset has 2,600, a page of 1.5 MB. The downloads hold them all."""
+
+
 def page(v: View, title: str, crumbs, frame: pd.DataFrame, row_data: list[dict],
          with_unit: bool) -> html.Div:
+    """`frame`: every officer of the place, ranked (the totals count them all); `row_data`:
+    the grid's rows, the first MOST_ROWS of them."""
     lang = v.lang
+    cut = (shown_of("attention.shown_first", lang, len(frame), len(row_data), "attention-cut")
+           if len(row_data) < len(frame) else None)
     return html.Div([
         *_heading(title, v, crumbs),
         html.P(t("attention.lead", lang), className="mb-1"),
@@ -161,6 +171,7 @@ def page(v: View, title: str, crumbs, frame: pd.DataFrame, row_data: list[dict],
         html.Section([
             export.heading(t("attention.grid", lang), "attention", lang),
             html.P(t("attention.grid_help", lang), className="small text-muted mb-1"),
+            cut,
             grid(row_data, lang, with_unit),
             dcc.Download(id="attention-download"),
         ]),

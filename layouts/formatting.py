@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
+import numpy as np
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.numbers import format_percent
@@ -53,7 +54,7 @@ def _symbols(lang: str) -> tuple[str, str, str, str]:
     return symbols["decimal"], symbols["group"], before, after
 
 
-def _digits(rounded: Decimal, digits: int, lang: str) -> str:
+def _digits(rounded: Decimal | int, digits: int, lang: str) -> str:
     """`rounded` (already rounded to `digits`) with the locale's symbols, U+2212 for minus."""
     decimal, group, _, _ = _symbols(lang)
     text = f"{abs(rounded):,.{digits}f}".replace(",", "\0").replace(".", decimal)
@@ -64,6 +65,8 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     """1234.5 -> "1 234,5" (kk, ru; the space is U+00A0) or "1,234.5" (en)."""
     if value is None or value != value:  # None or NaN
         return "—"
+    if digits == 0 and isinstance(value, int | np.integer):  # a count: nothing to round
+        return _digits(int(value), 0, lang)
     return _digits(_rounded(value, digits), digits, lang)
 
 

@@ -112,19 +112,17 @@ def officer_places(conn: Connection, scope: Scope, officer_ids: tuple[int, ...],
                         columns=["officer_id", "code", "unit_id", "unit"])
 
 
-def ranked(actions: pd.DataFrame, places: pd.DataFrame, capacity: pd.DataFrame
-           ) -> pd.DataFrame:
+def ranked(actions: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
     """One row per officer of the place: those with cases there on the day (`actions`)
-    and those in post there (`capacity`: officer_id, capacity_pct), named by `places`;
-    the cases nobody held last (officer_id None). Worst first: most overdue, then most due
-    soon, most without a program, highest capacity. Columns RANKED_COLUMNS."""
+    and those in post there (`capacity`: officer_id, capacity_pct); the cases nobody held
+    last (officer_id None). Worst first: most overdue, then most due soon, most without a
+    program, highest capacity. Columns RANKED_COLUMNS, not yet named (`with_places`)."""
     held = actions.rename(columns={"key": "officer_id"})
     known = held[held.officer_id.notna()].astype({"officer_id": int})
     nobody = held[held.officer_id.isna()]
     in_post = capacity[["officer_id", "capacity_pct"]].astype({"officer_id": int})
     frame = known.merge(in_post, on="officer_id", how="outer")
     frame["in_post"] = frame.officer_id.isin(in_post.officer_id)
-    frame = frame.merge(places, on="officer_id", how="left")
     if len(nobody):
         frame = pd.concat([frame, nobody.assign(in_post=False, capacity_pct=np.nan)],
                           ignore_index=True)
@@ -137,7 +135,18 @@ def ranked(actions: pd.DataFrame, places: pd.DataFrame, capacity: pd.DataFrame
         ["unassigned", "overdue", "due_soon", "without_program", "capacity_pct", "officer_id"],
         ascending=[True, False, False, False, False, True], na_position="last",
         ignore_index=True)
-    frame["officer_id"] = frame.officer_id.astype(object).where(frame.officer_id.notna(), None)
-    frame["officer_id"] = [None if v is None else int(v) for v in frame.officer_id]
-    frame["unit_id"] = [None if pd.isna(v) else int(v) for v in frame.unit_id]
-    return frame[RANKED_COLUMNS]
+    frame["officer_id"] = [None if v != v else int(v) for v in frame.officer_id]
+    return frame.assign(code=None, unit_id=None, unit=None)[RANKED_COLUMNS]
+
+
+def with_places(frame: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """`ranked`'s rows with the code, unit and unit name of each officer `places` holds
+    (officer_places); the others keep None."""
+    by_id = places.set_index("officer_id")
+    ids = frame.officer_id
+    out = frame.copy()
+    for column, kind in (("code", str), ("unit_id", int), ("unit", str)):
+        values = by_id[column].to_dict()
+        out[column] = pd.Series([None if (v := values.get(i)) is None else kind(v)
+                                 for i in ids], index=out.index, dtype=object)
+    return out

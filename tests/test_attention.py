@@ -172,6 +172,25 @@ def test_region_head_page_names_the_region_and_links_each_officer(make_ctx):
     assert "S-0004" not in text and "Medeu" not in text
 
 
+def test_a_list_longer_than_the_grid_holds_shows_the_first_and_says_so(make_ctx,
+                                                                         monkeypatch):
+    monkeypatch.setattr(L, "MOST_ROWS", 1)
+    page = views.page(make_ctx(), "", lambda *_: None)
+    text = text_of(page)
+    # Astana's two officers, ranked S-0001 then S-0003: the grid holds the first ...
+    assert "[S-0001](/officer/1?" in text and "S-0003" not in text
+    assert "2 in all; the first 1 in this order are shown." in text
+    # ... the totals count both (3 overdue: 2 and 1), and so does the download.
+    assert "In all: 3 overdue milestones" in text
+    lines = views.export(make_ctx(), "", "csv")["content"].splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["S-0001", "S-0003"]
+
+
+def test_a_list_the_grid_holds_whole_says_nothing_of_a_cut(make_ctx):
+    text = text_of(views.page(make_ctx(), "", lambda *_: None))
+    assert "attention-cut" not in text and "in all;" not in text
+
+
 def test_unit_head_sees_their_unit_without_a_unit_column(make_ctx):
     page = views.page(make_ctx(YESIL_HEAD), "", lambda *_: None)
     text = text_of(page)
