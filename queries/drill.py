@@ -17,6 +17,7 @@ from queries.common import (
     cases_where,
     cases_with_units,
     place_where,
+    rows_frame,
 )
 from queries.national import officer_in_post_on, on_register_on
 
@@ -36,7 +37,7 @@ def regions_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") 
     query = (select(regions.c.code.label("key"), regions.c[name_column(lang)].label("name"))
              .distinct().join_from(regions, units, units.c.region_code == regions.c.code)
              .where(place_where(scope, f)).order_by(regions.c.code))
-    places = pd.DataFrame(conn.execute(query).mappings().all(), columns=["key", "name"])
+    places = rows_frame(conn, query, ["key", "name"])
     return _with_kpis(places, kpis.by_place(conn, scope, f, "region"))
 
 
@@ -45,7 +46,7 @@ def units_table(conn: Connection, scope: Scope, f: Filters, lang: str = "kk") ->
     """One row per unit of the filters' region in scope (key = unit id, name)."""
     query = (select(units.c.id.label("key"), units.c[name_column(lang)].label("name"))
              .where(place_where(scope, f)).order_by(units.c[name_column(lang)]))
-    places = pd.DataFrame(conn.execute(query).mappings().all(), columns=["key", "name"])
+    places = rows_frame(conn, query, ["key", "name"])
     return _with_kpis(places, kpis.by_place(conn, scope, f, "unit"))
 
 
@@ -58,8 +59,7 @@ def officers_table(conn: Connection, scope: Scope, f: Filters) -> pd.DataFrame:
                     case((officer_in_post_on(f.as_of), True), else_=False).label("in_post"))
              .join_from(officers, units, units.c.id == officers.c.unit_id)
              .where(place_where(scope, f)).order_by(officers.c.code))
-    places = pd.DataFrame(conn.execute(query).mappings().all(),
-                          columns=["key", "name", "in_post"])
+    places = rows_frame(conn, query, ["key", "name", "in_post"])
     # Those who held a case on the register that day are the keys the counts name with
     # one (the same cases, the same rule): no second pass over the unit's cases.
     held = counts.index[counts["on_register"].to_numpy() > 0]

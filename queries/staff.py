@@ -37,7 +37,7 @@ from dashboard.schema import (
     workload_weights,
 )
 from dashboard.scope import Scope
-from queries.common import assigned_on, pre_trial_report_in_hand_on
+from queries.common import assigned_on, pre_trial_report_in_hand_on, rows_frame
 from queries.national import officer_in_post_on, on_register_on, post_exists_on
 from queries.readmodel import measure
 
@@ -52,11 +52,6 @@ def narrowed_place(scope: Scope, region: str | None, unit_id: int | None = None)
     if unit_id is not None:
         where.append(units.c.id == unit_id)
     return where
-
-
-def rows_frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
-    rows = conn.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 @cached("staff.units_in_scope")

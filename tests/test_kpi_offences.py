@@ -1,6 +1,7 @@
 """The KPIs' new offences (this period and the same period a year before) from the outcome
-stocks' running totals, against the hand-counted fixture (see fixture_small) and against
-the measure's definition (kpis.repeat_offences), on SQLite and PostgreSQL.
+stocks' running totals (per officer, the officer rollup's months), against the
+hand-counted fixture (see fixture_small) and against the measure's definition
+(kpis.repeat_offences), on SQLite and PostgreSQL.
 
 New offences in the fixture: case 8 (unit 2, KZ-71, restriction of freedom) 2025-12-20;
 case 5 (unit 1, KZ-71) 2024-05-10; case 12 (unit 3, KZ-75) 2024-08-01 and 2025-03-03;
@@ -102,19 +103,40 @@ def test_a_unit_page_reads_the_stocks_by_hand(conn, no_direct_count):
     assert offences(conn, NATION, unit_3.within(region="KZ-71"), None) == (0, 0)
 
 
-def test_another_unit_s_head_officers_and_a_period_before_the_stocks_count_directly(conn):
+def test_another_unit_s_head_and_a_period_before_the_stocks_count_directly(conn):
     assert from_stock(conn, UNIT_3_HEAD, filters("").within(unit_id=1), None) is None
     assert from_stock(conn, ASTANA_HEAD, filters("region=KZ-75").within(unit_id=3),
                       None) is None
-    assert from_stock(conn, NATION, filters(""), "officer") is None
     # The year before 2014 begins before the first stock day (the month before the data).
     early = filters("from=2014-01-01&to=2014-06-30")
     assert from_stock(conn, NATION, early, None) is None
     assert offences(conn, NATION, early, None) == (0, 0)
 
 
+def _counts(period: int, year_before: int) -> dict:
+    return {"repeat_offences": period, "repeat_offences_year_before": year_before}
+
+
+def test_per_officer_the_officer_rollup_counts_by_hand(conn, no_direct_count):
+    # 2025: officer 3 holds case 8 (20 Dec), officer 4 cases 12 (3 Mar) and 9 (15 Jun);
+    # 2024: officer 2 case 5 (10 May), officer 4 case 12 (1 Aug). Whole years: no edge.
+    found = from_stock(conn, NATION, filters(""), "officer")
+    assert found.to_dict("index") == {2: _counts(0, 1), 3: _counts(1, 0), 4: _counts(2, 1)}
+    one = from_stock(conn, NATION, filters("").within(officer_id=4), None)
+    assert one.iloc[0].tolist() == [2, 1]
+
+
+def test_per_officer_the_days_outside_whole_months_count_directly(conn):
+    # 29 Feb 2024 - 3 Mar 2025: March 2024 to February 2025 from the rollup (10 May,
+    # officer 2; 1 Aug, officer 4), 29 Feb 2024 and 1-3 March 2025 (3 Mar, officer 4)
+    # counted from the violations; nothing the year before.
+    f = filters("from=2024-02-29&to=2025-03-03")
+    found = from_stock(conn, NATION, f, "officer")
+    assert found.to_dict("index") == {2: _counts(1, 0), 4: _counts(2, 0)}
+
+
 @pytest.mark.parametrize("scope", [NATION, ASTANA_HEAD, UNIT_3_HEAD])
-@pytest.mark.parametrize("level", [None, "region", "unit"])
+@pytest.mark.parametrize("level", [None, "region", "unit", "officer"])
 def test_the_stocks_agree_with_the_direct_count(conn, scope, level):
     for query in ("", "period=month&to=2025-06-30", "from=2024-02-29&to=2025-03-03",
                   "from=2025-01-01&to=2025-12-31&type=sentence",

@@ -1,8 +1,8 @@
 """Readers of queries/kpis.py's measures: on the register and overdue from the month-end
 stocks (plus the change to the as-of day), and per officer from the officer stock on its
 stock days; registrations and closures from the monthly rollup (whole months) and the
-cases (the days at either edge), new offences from the outcome stocks' running totals,
-neither per officer."""
+cases (the days at either edge), new offences from the outcome stocks' running totals;
+per officer both from the officer rollup (whole months) and the cases."""
 
 from __future__ import annotations
 
@@ -18,11 +18,6 @@ from dashboard.scope import Scope
 from queries import kpis
 from queries.common import cases_where
 from queries.readmodel import CannotAnswer, outcome_stocks, reads, rollups, stock_delta, stocks
-
-
-def _not_officers(f: Filters, level: str | None) -> None:
-    if level == "officer" or f.officer_id is not None:
-        raise CannotAnswer
 
 
 def _from_stock(conn: Connection, scope: Scope, f: Filters, level: str | None, table,
@@ -69,19 +64,38 @@ def overdue(conn: Connection, scope: Scope, f: Filters, level: str | None) -> pd
                        stock_delta.overdue, "overdue")
 
 
+def _per_officer(f: Filters, level: str | None) -> bool:
+    return level == "officer" or f.officer_id is not None
+
+
+def _officer_key(level: str | None):
+    """What the officer rollup's sums are grouped by at `level`."""
+    return rollups.officer_rollup.c.officer_id if level == "officer" else kpis.key_of(level)
+
+
+def _edges(first, last, months) -> list[tuple]:
+    """The days of [first, last] outside its whole months `months` (first days): at most
+    one stretch at either end."""
+    return [(a, b) for a, b in ((first, months[0] - timedelta(days=1)),
+                                (rollups.month_after(months[1]), last)) if a <= b]
+
+
 @reads(kpis.registered_and_closed, rollups.MARKER)
 def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
                           level: str | None) -> pd.DataFrame:
-    """The calendar months wholly inside the period from the rollup, the days at either
-    edge counted from the cases (the definition, over those days)."""
-    _not_officers(f, level)
+    """The calendar months wholly inside the period from the monthly rollup (per officer,
+    the officer rollup), the days at either edge counted from the cases (the definition,
+    over those days)."""
     months = rollups.whole_months(f.start, f.end)
     if months is None:
         raise CannotAnswer
-    rolled = rollups.period_events(conn, scope, f, kpis.key_of(level), months)
-    edges = [(first, last) for first, last in
-             ((f.start, months[0] - timedelta(days=1)),
-              (rollups.month_after(months[1]), f.end)) if first <= last]
+    if _per_officer(f, level):
+        rolled = rollups.officer_events(conn, scope, f, months,
+                                        ("registered", "closed", "completed"),
+                                        _officer_key(level))
+    else:
+        rolled = rollups.period_events(conn, scope, f, kpis.key_of(level), months)
+    edges = _edges(f.start, f.end, months)
     if level is None:
         for first, last in edges:
             counted = kpis.registered_and_closed.definition(conn, scope,
@@ -121,9 +135,9 @@ def _within_unit(scope: Scope, f: Filters) -> tuple[Scope, str | None]:
 def repeat_offences(conn: Connection, scope: Scope, f: Filters,
                     level: str | None) -> pd.DataFrame:
     """From the outcome stocks' running totals: two reads per group and period, and at
-    most a month of offences at either edge. Not per officer."""
-    if f.officer_id is not None or level not in (None, "region", "unit"):
-        raise CannotAnswer
+    most a month of offences at either edge; per officer, from the officer rollup."""
+    if _per_officer(f, level):
+        return _officers_offences(conn, scope, f, level)
     scope, region = _within_unit(scope, f)
     flt = outcome_stocks.Filter(scope, (f.probation_type,) if f.probation_type else (),
                                 (f.legal_category,) if f.legal_category else (), region)
@@ -140,3 +154,28 @@ def repeat_offences(conn: Connection, scope: Scope, f: Filters,
     if level is None:
         return pd.DataFrame(rows, columns=names)
     return pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=names)
+
+
+def _officers_offences(conn: Connection, scope: Scope, f: Filters,
+                       level: str | None) -> pd.DataFrame:
+    """repeat_offences per officer (or of f.officer_id): each period's whole months from
+    the officer rollup, its days at either edge counted by the definition."""
+    keyed = level is not None
+    counts = []
+    for first, last in ((f.start, f.end), f.previous_year()):
+        months = rollups.whole_months(first, last)
+        if months is None:
+            raise CannotAnswer
+        part = rollups.officer_events(conn, scope, f, months, ("new_offences",),
+                                      _officer_key(level))["new_offences"]
+        for a, b in _edges(first, last, months):
+            edge = kpis.repeat_offences.definition(conn, scope, _within(f, a, b),
+                                                   level)["repeat_offences"]
+            part = part.add(edge, fill_value=0) if keyed else part + edge.sum()
+        counts.append(part)
+    names = ["repeat_offences", "repeat_offences_year_before"]
+    frame = pd.concat(counts, axis=1, keys=names).fillna(0).astype("int64")
+    if not keyed:
+        return frame
+    frame.index.name = "key"
+    return kpis.only_counted(frame, level)

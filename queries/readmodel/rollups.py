@@ -8,7 +8,7 @@ refreshes it). One row per (month, unit, type, category) with anything in it:
 
 The number on the register at the end of month M is the sum over months <= M of
 (registered - closed): the monthly trend since 2014 reads the rollup's rows instead of
-every case. It knows no officers.
+every case. The officer rollup holds the same, and new offences, per officer.
 """
 
 from __future__ import annotations
@@ -42,6 +42,21 @@ monthly_rollup = Table(
     Column("closed", Integer, nullable=False),
     Column("completed", Integer, nullable=False),
 )
+officer_rollup = Table(
+    # The same per officer, as queries.kpis counts per officer: a registration for the
+    # officer holding the case on its day, a closure for the one of its last day on the
+    # register, a new offence for the one holding the case on its day. Migration 0026.
+    "officer_rollup", rollup_metadata,
+    Column("month", Date, nullable=False),
+    Column("officer_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("probation_type", String(20), nullable=False),
+    Column("legal_category", String(32), nullable=False),
+    Column("registered", Integer, nullable=False),
+    Column("closed", Integer, nullable=False),
+    Column("completed", Integer, nullable=False),
+    Column("new_offences", Integer, nullable=False),
+)
 case_grounds = Table(
     # The day each case met the grounds to ask the court (its second ordinary violation
     # or its first malicious one): the escalation counts of queries.outcomes.
@@ -64,12 +79,12 @@ def usable(scope: Scope, f: Filters) -> bool:
     return f.officer_id is None
 
 
-def _where(scope: Scope, f: Filters):
+def _where(scope: Scope, f: Filters, rollup: Table = monthly_rollup):
     conditions = [place_where(scope, f)]
     if f.probation_type:
-        conditions.append(monthly_rollup.c.probation_type == f.probation_type)
+        conditions.append(rollup.c.probation_type == f.probation_type)
     if f.legal_category:
-        conditions.append(monthly_rollup.c.legal_category == f.legal_category)
+        conditions.append(rollup.c.legal_category == f.legal_category)
     return and_(*conditions)
 
 
@@ -134,4 +149,24 @@ def period_events(conn: Connection, scope: Scope, f: Filters, key_column,
         query = query.group_by(key_column)
     frame = pd.DataFrame(conn.execute(query).all(),
                          columns=(["key"] if keys else []) + ["registered", "closed", "completed"])
+    return frame.set_index("key") if keys else frame
+
+
+def officer_events(conn: Connection, scope: Scope, f: Filters, months: tuple[date, date],
+                   names: tuple[str, ...], key_column) -> pd.DataFrame:
+    """The officer rollup's `names` in the months `months` (first days, inclusive) over
+    the filters' place, type and category, summed per `key_column` (the rollup's
+    officer_id, or a column of units; index `key`) or in total (None); of the officer
+    f.officer_id only, when the filters name one."""
+    r = officer_rollup
+    keys = [key_column.label("key")] if key_column is not None else []
+    conditions = [_where(scope, f, r), r.c.month.between(*months)]
+    if f.officer_id is not None:
+        conditions.append(r.c.officer_id == f.officer_id)
+    query = (select(*keys, *(func.coalesce(func.sum(r.c[n]), 0).label(n) for n in names))
+             .select_from(r.join(units, units.c.id == r.c.unit_id)).where(*conditions))
+    if key_column is not None:
+        query = query.group_by(key_column)
+    frame = pd.DataFrame([tuple(row) for row in conn.execute(query).all()],
+                         columns=(["key"] if keys else []) + list(names))
     return frame.set_index("key") if keys else frame

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from dashboard.schema import officers, units
 from dashboard.scope import Scope
 from queries import staff as Q
+from queries.common import rows_frame
 from queries.readmodel import CannotAnswer, reads
 from queries.readmodel import stocks as S
 
@@ -29,7 +30,7 @@ def posts_by_unit(conn: Connection, scope: Scope, as_of: date,
                 h.c.authorised, h.c.filled)
          .select_from(S.joined(h)).where(h.c.day == as_of, *Q.narrowed_place(scope, region))
          .order_by(h.c.unit_id, h.c.source, h.c.transfer_year))
-    return Q.posts_frame(Q.rows_frame(conn, q, Q.POSTS_COLUMNS))
+    return Q.posts_frame(rows_frame(conn, q, Q.POSTS_COLUMNS))
 
 
 @reads(Q.headcount_timeline, S.MARKER)
@@ -42,7 +43,7 @@ def headcount_timeline(conn: Connection, scope: Scope, days: list[date],
                 func.sum(h.c.filled))
          .select_from(S.joined(h)).where(h.c.day.in_(days), *Q.narrowed_place(scope, region))
          .group_by(h.c.day, h.c.source, h.c.transfer_year))
-    return Q.timeline_frame(Q.rows_frame(conn, q, Q.TIMELINE_COLUMNS))
+    return Q.timeline_frame(rows_frame(conn, q, Q.TIMELINE_COLUMNS))
 
 
 def _items(conn: Connection, stock, source, place: list, measures: tuple[str, str],
@@ -55,7 +56,7 @@ def _items(conn: Connection, stock, source, place: list, measures: tuple[str, st
     q = (select(*place, *keys, *(func.sum(stock.c[m]) for m in measures))
          .select_from(source).where(stock.c.day == as_of, *where).group_by(*place, *keys))
     names = columns[:len(place)] + ["probation_type", "legal_category", "risk_tier"]
-    read = Q.rows_frame(conn, q, [*names, *measures])
+    read = rows_frame(conn, q, [*names, *measures])
     parts = []
     for work_item, measure in zip(("case", "pre_trial_report"), measures, strict=True):
         part = read.loc[read[measure] > 0, names].assign(work_item=work_item)

@@ -1,5 +1,6 @@
-"""Refreshes the monthly rollup and case_grounds (queries/readmodel/rollups.py) from the
-case tables: materialized views on PostgreSQL (their SQL is in migrations 0005 and 0008),
+"""Refreshes the monthly rollup, case_grounds and the officer rollup
+(queries/readmodel/rollups.py) from the case tables: materialized views on PostgreSQL
+(their SQL is in migrations 0005, 0008 and 0026),
 tables on SQLite filled by the statements below."""
 
 from __future__ import annotations
@@ -41,7 +42,44 @@ CASE_GROUNDS_SQL = """
     GROUP BY c.id, c.unit_id, c.probation_type, c.legal_category"""
 
 
-VIEWS = {"monthly_rollup": MONTHLY_ROLLUP_SQLITE, "case_grounds": CASE_GROUNDS_SQL}
+# Per officer (queries.kpis' rules): a registration for the officer holding the case on
+# its day, a closure for the one of its last day on the register, a new offence for the
+# one holding the case on the offence's day.
+OFFICER_ROLLUP_SQLITE = """
+    SELECT month, officer_id, unit_id, probation_type, legal_category,
+           CAST(SUM(registered) AS INTEGER) AS registered,
+           CAST(SUM(closed) AS INTEGER) AS closed,
+           CAST(SUM(completed) AS INTEGER) AS completed,
+           CAST(SUM(new_offences) AS INTEGER) AS new_offences
+    FROM (
+        SELECT date(c.registered_on, 'start of month') AS month, a.officer_id, c.unit_id,
+               c.probation_type, c.legal_category, 1 AS registered, 0 AS closed,
+               0 AS completed, 0 AS new_offences
+        FROM cases c JOIN case_assignments a ON a.case_id = c.id
+         AND a.assigned_on <= c.registered_on
+         AND (a.unassigned_on IS NULL OR a.unassigned_on > c.registered_on)
+        UNION ALL
+        SELECT date(c.closed_on, 'start of month'), a.officer_id, c.unit_id, c.probation_type,
+               c.legal_category, 0, 1, CASE WHEN c.close_reason = 'completed' THEN 1 ELSE 0 END,
+               0
+        FROM cases c JOIN case_assignments a ON a.case_id = c.id
+         AND a.assigned_on < c.closed_on
+         AND (a.unassigned_on IS NULL OR a.unassigned_on >= c.closed_on)
+        WHERE c.closed_on IS NOT NULL
+        UNION ALL
+        SELECT date(v.occurred_on, 'start of month'), a.officer_id, c.unit_id,
+               c.probation_type, c.legal_category, 0, 0, 0, 1
+        FROM violations v JOIN cases c ON c.id = v.case_id
+        JOIN case_assignments a ON a.case_id = c.id
+         AND a.assigned_on <= v.occurred_on
+         AND (a.unassigned_on IS NULL OR a.unassigned_on > v.occurred_on)
+        WHERE v.kind = 'new_offence'
+    ) AS events
+    GROUP BY month, officer_id, unit_id, probation_type, legal_category"""
+
+
+VIEWS = {"monthly_rollup": MONTHLY_ROLLUP_SQLITE, "case_grounds": CASE_GROUNDS_SQL,
+         "officer_rollup": OFFICER_ROLLUP_SQLITE}
 """The rollups by name, with the statement that fills each on SQLite."""
 
 
