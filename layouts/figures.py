@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import to_typed_array_spec
 from plotly.colors import sample_colorscale
 
 from dashboard.codes import PROBATION_TYPES
@@ -97,35 +98,38 @@ def _rows_by_type(frame: pd.DataFrame):
             yield probation_type, rows
 
 
-def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> go.Figure:
+def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:
     """Stacked bars of `cases` per `x` label, one colour per probation type."""
     labels, cases = frame[x].to_numpy(), frame["cases"].to_numpy()
     order = list(dict.fromkeys(labels.tolist()))
-    traces = [go.Bar(x=labels[rows], y=cases[rows], name=t(f"shell.type.{probation_type}", lang),
-                     marker_color=TYPE_COLOURS[probation_type])
+    traces = [{"type": "bar", "x": labels[rows].tolist(), "y": cases[rows].tolist(),
+               "name": t(f"shell.type.{probation_type}", lang),
+               "marker": {"color": TYPE_COLOURS[probation_type]}}
               for probation_type, rows in _rows_by_type(frame)]
-    return figure(traces, 420, lang, barmode="stack",
+    return plain_figure(traces, 420, lang, barmode="stack",
                   xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
                   yaxis={"title": {"text": t("caseload.axis.cases", lang)},
                          "separatethousands": True})
 
 
-def category_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+def category_bars(frame: pd.DataFrame, lang: str) -> dict:
     labels = [wrap_label(t(f"shell.category.{c}", lang)) for c in frame.legal_category]
-    bar = go.Bar(x=frame["cases"], y=labels, orientation="h", marker_color="#0072B2")
-    return figure([bar], 320, lang, yaxis={"autorange": "reversed"},
+    bar = {"type": "bar", "x": frame["cases"].tolist(), "y": labels, "orientation": "h",
+           "marker": {"color": "#0072B2"}}
+    return plain_figure([bar], 320, lang, yaxis={"autorange": "reversed"},
                   xaxis={"title": {"text": t("caseload.axis.cases", lang)},
                          "gridcolor": GRID_COLOUR})
 
 
-def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
+def trend(frame: pd.DataFrame, lang: str) -> dict:
     """Cases on the register at each month end, one line per probation type, with the
     2015 and 2017 widenings of the register marked."""
-    month_ends = pd.to_datetime(frame["month_end"]).to_numpy()
+    month_ends = pd.to_datetime(frame["month_end"]).dt.strftime("%Y-%m-%d").to_numpy()
     cases = frame["cases"].to_numpy()
-    traces = [go.Scatter(x=month_ends[rows], y=cases[rows], mode="lines", stackgroup="one",
-                         name=t(f"shell.type.{probation_type}", lang),
-                         line={"color": TYPE_COLOURS[probation_type], "width": 1})
+    traces = [{"type": "scatter", "x": month_ends[rows].tolist(), "y": cases[rows].tolist(),
+               "mode": "lines", "stackgroup": "one",
+               "name": t(f"shell.type.{probation_type}", lang),
+               "line": {"color": TYPE_COLOURS[probation_type], "width": 1}}
               for probation_type, rows in _rows_by_type(frame)]
     shapes, annotations = [], []
     for when, key in WIDENINGS:
@@ -139,8 +143,8 @@ def trend(frame: pd.DataFrame, lang: str) -> go.Figure:
                             "hovertext": t(key, lang), "showarrow": False,
                             "xanchor": "left", "yanchor": "top", "font": {"size": 11},
                             "bgcolor": "rgba(255,255,255,0.85)"})
-    return figure(traces, 400, lang, shapes=shapes, annotations=annotations,
-                  yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
+    return plain_figure(traces, 400, lang, shapes=shapes, annotations=annotations,
+                        yaxis={"title": {"text": t("caseload.axis.cases", lang)}})
 
 
 def widening_notes(lang: str) -> list[str]:
@@ -164,7 +168,7 @@ MOST_BARS = 30
 """place_bars draws the largest this many: more bars than a screen holds read as none."""
 
 
-def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) -> go.Figure:
+def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) -> dict:
     """One horizontal bar per place of `table` (its `name`), as long as its value in
     `values` (indexed like `table`), largest on top, at most MOST_BARS: the level below a
     region or unit, where a map would colour a single place."""
@@ -173,26 +177,25 @@ def place_bars(table: pd.DataFrame, values: pd.Series, lang: str, label: str) ->
     order = sorted(range(len(numbers)),
                    key=lambda i: (-numbers[i], str(table.name.iloc[i])))[:MOST_BARS]
     names = [str(table.name.iloc[i]) for i in order]
-    shown = [numbers[i] for i in order]
-    bar = go.Bar(x=shown, y=names, orientation="h", marker_color="#0072B2",
-                 text=[number(v, lang, digits) for v in shown], textposition="auto",
-                 hovertemplate="%{y}: %{text}<extra></extra>")
+    shown = [numbers[i].item() for i in order]
+    bar = {"type": "bar", "x": shown, "y": names, "orientation": "h",
+           "marker": {"color": "#0072B2"}, "text": [number(v, lang, digits) for v in shown],
+           "textposition": "auto", "hovertemplate": "%{y}: %{text}<extra></extra>"}
     # Counts take whole ticks (no "0,5 cases" on a short axis).
     whole = {"tickformat": ",d", "dtick": 1} if digits == 0 and max(shown, default=0) <= 5 \
         else {}
-    return figure([bar], max(200, 34 * len(names) + 70), lang, showlegend=False,
-                  yaxis={"autorange": "reversed", "automargin": True},
-                  xaxis={"title": {"text": label}, "gridcolor": GRID_COLOUR,
-                         "rangemode": "tozero", "separatethousands": True, **whole})
+    return plain_figure([bar], max(200, 34 * len(names) + 70), lang, showlegend=False,
+                        yaxis={"autorange": "reversed", "automargin": True},
+                        xaxis={"title": {"text": label}, "gridcolor": GRID_COLOUR,
+                               "rangemode": "tozero", "separatethousands": True, **whole})
 
 
 def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
-               all_regions: pd.DataFrame | None = None) -> go.Figure:
+               all_regions: pd.DataFrame | None = None) -> dict:
     """The 20 regions coloured by `values` (indexed like `table`, keyed by ISO code), drawn
     as filled outlines on plain cartesian axes: no map library, no tiles, no glyphs (the
     page then needs only plotly.js's cartesian bundle). A click on a region reports its
     trace, whose `customdata` is the region's code (see assets/map.js)."""
-    outlines = region_outlines()
     traces = []
     if all_regions is not None:
         # Regions outside the scope are drawn grey so the country keeps its shape: one
@@ -200,10 +203,11 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
         # their outline).
         others = sorted(set(all_regions.code) - set(table.key))
         if others:
-            traces.append(go.Scatter(
-                x=_joined(outlines, others, 0), y=_joined(outlines, others, 1), mode="lines",
-                fill="toself", fillcolor=OUT_OF_SCOPE_COLOUR,
-                line={"color": "#999", "width": 0.5}, hoverinfo="skip", showlegend=False))
+            traces.append({
+                "type": "scatter", "x": _joined_spec(tuple(others), 0),
+                "y": _joined_spec(tuple(others), 1), "mode": "lines", "fill": "toself",
+                "fillcolor": OUT_OF_SCOPE_COLOUR, "line": {"color": "#999", "width": 0.5},
+                "hoverinfo": "skip", "showlegend": False})
     numbers = values.to_numpy()
     low, high = (float(numbers.min()), float(numbers.max())) if len(numbers) else (0.0, 1.0)
     if low == high:  # one value: plotly.js widens such a colour range the same way
@@ -212,20 +216,21 @@ def region_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     colours = sample_colorscale(MAP_COLOURSCALE, [(v - low) / (high - low) for v in numbers])
     for code, name, value, colour in sorted(zip(table.key, table.name, numbers, colours,
                                                 strict=True)):
-        x, y = outlines[code]
-        traces.append(go.Scatter(
-            x=x, y=y, mode="lines", fill="toself", fillcolor=colour,
-            line={"color": "#555", "width": 0.6}, hoveron="fills", hoverinfo="text",
-            text=f"{name}<br>{number(value, lang, digits)}", customdata=[code],
-            showlegend=False))
+        traces.append({
+            "type": "scatter", "x": _joined_spec((code,), 0), "y": _joined_spec((code,), 1),
+            "mode": "lines", "fill": "toself", "fillcolor": colour,
+            "line": {"color": "#555", "width": 0.6}, "hoveron": "fills", "hoverinfo": "text",
+            "text": f"{name}<br>{number(value, lang, digits)}", "customdata": [code],
+            "showlegend": False})
     # The colour bar: an invisible marker carrying the colour scale of the fills.
     centre_x, centre_y = MAP_CENTRE
-    traces.append(go.Scatter(
-        x=[centre_x], y=[centre_y], mode="markers", hoverinfo="skip", showlegend=False,
-        marker={"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
-                "showscale": True, "opacity": 0, "size": 1,
-                "colorbar": {"title": {"text": label}, "thickness": 12, **PLAIN_NUMBERS}}))
-    return go.Figure(traces, _map_layout(lang, 400))
+    traces.append({
+        "type": "scatter", "x": [centre_x], "y": [centre_y], "mode": "markers",
+        "hoverinfo": "skip", "showlegend": False,
+        "marker": {"color": [low], "cmin": low, "cmax": high, "colorscale": MAP_COLOURSCALE,
+                   "showscale": True, "opacity": 0, "size": 1,
+                   "colorbar": {"title": {"text": label}, "thickness": 12, **PLAIN_NUMBERS}}})
+    return {"data": traces, "layout": {"template": _template(), **_map_layout(lang, 400)}}
 
 
 UNIT_MARKER_SIZE = 15
@@ -234,7 +239,7 @@ UNIT_MAP_PAD = 0.06  # share of the region's extent left around its outline
 
 
 def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
-             region_code: str, positions: list[tuple[float, float] | None]) -> go.Figure:
+             region_code: str, positions: list[tuple[float, float] | None]) -> dict:
     """A region's units on its outline: the region drawn white, zoomed to fill the map,
     its neighbours grey (no data: outline only), one marker per unit of `table` at its
     `positions` entry ((lon, lat), projected as the outlines are; None: left off the map)
@@ -245,11 +250,14 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     others = sorted(code for code in outlines if code != region_code)
     own_x, own_y = outlines[region_code]
     traces = [
-        go.Scatter(x=_joined(outlines, others, 0), y=_joined(outlines, others, 1),
-                   mode="lines", fill="toself", fillcolor=OUT_OF_SCOPE_COLOUR,
-                   line={"color": "#aaa", "width": 0.5}, hoverinfo="skip", showlegend=False),
-        go.Scatter(x=own_x, y=own_y, mode="lines", fill="toself", fillcolor="#fafafa",
-                   line={"color": "#333", "width": 1.2}, hoverinfo="skip", showlegend=False),
+        {"type": "scatter", "x": _joined_spec(tuple(others), 0),
+         "y": _joined_spec(tuple(others), 1), "mode": "lines", "fill": "toself",
+         "fillcolor": OUT_OF_SCOPE_COLOUR, "line": {"color": "#aaa", "width": 0.5},
+         "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": _joined_spec((region_code,), 0),
+         "y": _joined_spec((region_code,), 1), "mode": "lines", "fill": "toself",
+         "fillcolor": "#fafafa", "line": {"color": "#333", "width": 1.2},
+         "hoverinfo": "skip", "showlegend": False},
     ]
     placed = [i for i, where in enumerate(positions) if where is not None]
     numbers = values.to_numpy()
@@ -261,25 +269,26 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
     xy = [_projected(*positions[i]) for i in placed]
     # Largest last, so a big value is drawn above a neighbour it overlaps.
     order = sorted(range(len(placed)), key=lambda k: shown[k])
-    traces.append(go.Scatter(
-        x=[xy[k][0] for k in order], y=[xy[k][1] for k in order], mode="markers",
-        customdata=[int(table.key.iloc[placed[k]]) for k in order],
-        text=[f"{table.name.iloc[placed[k]]}<br>{number(shown[k], lang, digits)}"
-              for k in order],
-        hovertemplate="%{text}<extra></extra>", showlegend=False,
-        marker={"color": [shown[k] for k in order], "cmin": low, "cmax": high,
+    traces.append({
+        "type": "scatter", "x": [xy[k][0] for k in order], "y": [xy[k][1] for k in order],
+        "mode": "markers", "customdata": [int(table.key.iloc[placed[k]]) for k in order],
+        "text": [f"{table.name.iloc[placed[k]]}<br>{number(shown[k], lang, digits)}"
+                 for k in order],
+        "hovertemplate": "%{text}<extra></extra>", "showlegend": False,
+        "marker": {"color": [shown[k] for k in order], "cmin": low, "cmax": high,
                 "colorscale": UNIT_COLOURSCALE, "size": UNIT_MARKER_SIZE,
                 "line": {"color": "#222", "width": 1}, "showscale": True,
                 "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
                              "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
                              "y": -0.02, "yanchor": "top", **PLAIN_NUMBERS,
-                             **_whole_ticks(digits, low, high)}}))
+                             **_whole_ticks(digits, low, high)}}})
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
     below = 60 + 18 * label.count("<br>")  # the colour bar and its title's lines
-    return go.Figure(traces, _map_layout(lang, UNIT_MAP_HEIGHT + below, below,
-                                         [x_low - pad, x_high + pad], [y_low - pad, y_high + pad]))
+    layout = _map_layout(lang, UNIT_MAP_HEIGHT + below, below,
+                         [x_low - pad, x_high + pad], [y_low - pad, y_high + pad])
+    return {"data": traces, "layout": {"template": _template(), **layout}}
 
 
 def _map_layout(lang: str, height: int, below: int = 0, x_range=None, y_range=None) -> dict:
@@ -305,6 +314,14 @@ def _whole_ticks(digits: int, low: float, high: float) -> dict:
 def _projected(lon: float, lat: float) -> tuple[float, float]:
     """(lon, lat) as region_outlines draws them (Web Mercator, in degrees)."""
     return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+@lru_cache(maxsize=64)
+def _joined_spec(codes: tuple[str, ...], axis: int) -> dict:
+    """`_joined` as plotly.js's typed array (base64 float32), as plotly's Figure would
+    send it: the outlines are the same on every page, so encoded once per set of regions
+    (a map built with plotly's classes cost 10-20 ms a page, most of it checking them)."""
+    return to_typed_array_spec(_joined(region_outlines(), codes, axis))
 
 
 def _joined(outlines: dict, codes, axis: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import plotly
 import pytest
 import requests
@@ -34,6 +36,14 @@ def missing(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} (required under CI=true)", pytrace=False)
     pytest.skip(what)
+
+
+def array_of(values) -> np.ndarray:
+    """A figure's data array, also when it travels as plotly.js's typed array (a dict of
+    dtype and base64 bytes, as layouts.figures sends the maps' outlines)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
 
 
 def text_of(component) -> str:

@@ -166,11 +166,12 @@ def test_a_moment():
 
 def test_the_maps_colour_bars_write_numbers_out():
     import pandas as pd
+    import plotly.graph_objects as go
 
     from layouts.figures import region_map
 
     table = pd.DataFrame({"key": ["KZ-71"], "name": ["Astana"]})
-    fig = region_map(table, pd.Series([5000]), "kk", "cases")
+    fig = go.Figure(region_map(table, pd.Series([5000]), "kk", "cases"))
     bar = next(tr.marker.colorbar for tr in fig.data if tr.marker and tr.marker.showscale)
     assert bar.exponentformat == "none" and bar.separatethousands is True
     assert fig.layout.separators == ",\u00a0"

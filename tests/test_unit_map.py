@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import plotly
+import plotly.graph_objects as go
 import pytest
 
 from callbacks import views
@@ -18,6 +19,7 @@ from dashboard.filters import Filters
 from layouts import figures, pages, positions
 from queries import kpis, places
 from service import demo
+from tests.helpers import array_of
 
 ASTANA_UNITS = pd.DataFrame({
     "key": [11, 12, 13], "name": ["Есіл ауданы", "Сарыарқа ауданы", "Жоқ ауданы"],
@@ -40,8 +42,8 @@ def test_one_marker_per_placed_unit_coloured_by_the_map_values(metric):
     values = views.map_values(ASTANA_UNITS, metric)
     where = _where(ASTANA_UNITS)
     assert where[2] is None  # an unknown unit: left off the map
-    fig = figures.unit_map(ASTANA_UNITS, values, "kk", "Есепте тұрғандар (істер саны)",
-                           "KZ-71", where)
+    fig = go.Figure(figures.unit_map(ASTANA_UNITS, values, "kk",
+                                     "Есепте тұрғандар (істер саны)", "KZ-71", where))
     markers = _markers(fig)
     assert sorted(markers.customdata) == [11, 12]
     by_unit = dict(zip(markers.customdata, markers.marker.color, strict=True))
@@ -58,15 +60,16 @@ def test_one_marker_per_placed_unit_coloured_by_the_map_values(metric):
 
 
 def test_the_regions_outline_fills_the_map_and_the_neighbours_are_grey_without_data():
-    fig = figures.unit_map(ASTANA_UNITS, views.map_values(ASTANA_UNITS, "on_register"),
-                           "en", "On the register (cases)", "KZ-71", _where(ASTANA_UNITS))
+    fig = go.Figure(figures.unit_map(ASTANA_UNITS,
+                                     views.map_values(ASTANA_UNITS, "on_register"), "en",
+                                     "On the register (cases)", "KZ-71", _where(ASTANA_UNITS)))
     own_x, own_y = figures.region_outlines()["KZ-71"]
     outlines = [t for t in fig.data if t.mode == "lines"]
     assert len(outlines) == 2
     grey, own = outlines
     assert grey.fillcolor == figures.OUT_OF_SCOPE_COLOUR and grey.hoverinfo == "skip"
     assert grey.text is None and grey.customdata is None
-    assert np.array_equal(np.asarray(own.x, dtype=np.float32), own_x, equal_nan=True)
+    assert np.array_equal(array_of(own.x).astype(np.float32), own_x, equal_nan=True)
     x_low, x_high = fig.layout.xaxis.range
     y_low, y_high = fig.layout.yaxis.range
     width, height = np.nanmax(own_x) - np.nanmin(own_x), np.nanmax(own_y) - np.nanmin(own_y)
