@@ -112,14 +112,20 @@ def test_a_unit_of_another_region_is_not_permitted(server, sessions, path):
     assert "Medeu" not in text and "S-0004" not in text
 
 
-def _caseload_export(http, base: str, search: str):
-    body = {"output": "caseload-download.data",
-            "outputs": {"id": "caseload-download", "property": "data"},
-            "inputs": [{"id": "caseload-export-csv", "property": "n_clicks", "value": 1},
-                       {"id": "caseload-export-xlsx", "property": "n_clicks", "value": None}],
+def _clicked(http, base: str, output: str, clicks: dict, search: str):
+    """A click's callback: `clicks` (button id -> n_clicks, the first the one clicked) with
+    the URL's query as state, for the component property `output`."""
+    ident, prop = output.rsplit(".", 1)
+    body = {"output": output, "outputs": {"id": ident, "property": prop},
+            "inputs": [{"id": k, "property": "n_clicks", "value": v} for k, v in clicks.items()],
             "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": ["caseload-export-csv.n_clicks"]}
+            "changedPropIds": [f"{next(iter(clicks))}.n_clicks"]}
     return http.post(base + "/_dash-update-component", json=body, timeout=30)
+
+
+def _caseload_export(http, base: str, search: str):
+    return _clicked(http, base, "caseload-download.data",
+                    {"caseload-export-csv": 1, "caseload-export-xlsx": None}, search)
 
 
 def test_the_caseload_export_of_a_region_head_lists_the_units(server, sessions):
@@ -137,12 +143,8 @@ def test_a_forged_unit_in_the_caseload_export_gets_nothing(server, sessions):
 
 
 def _review_data(http, base: str, search: str, clicks: int = 1):
-    body = {"output": "review-data-tables.children",
-            "outputs": {"id": "review-data-tables", "property": "children"},
-            "inputs": [{"id": "review-data-open", "property": "n_clicks", "value": clicks}],
-            "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": ["review-data-open.n_clicks"]}
-    return http.post(base + "/_dash-update-component", json=body, timeout=30)
+    return _clicked(http, base, "review-data-tables.children", {"review-data-open": clicks},
+                    search)
 
 
 def test_the_review_data_opened_by_a_region_head_holds_its_units(server, sessions):

@@ -32,30 +32,25 @@ MARKER = "rollups"
 # Not in dashboard.schema.metadata: it is not a table on PostgreSQL, and the bulk load
 # must not try to create or truncate it. Migration 0005 creates it.
 rollup_metadata = MetaData()
-monthly_rollup = Table(
-    ROLLUP, rollup_metadata,
-    Column("month", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("registered", Integer, nullable=False),
-    Column("closed", Integer, nullable=False),
-    Column("completed", Integer, nullable=False),
-)
+
+
+def _counted(*keys: str, counts: tuple[str, ...] = ("registered", "closed", "completed")):
+    """A rollup's columns: the month, `keys`, the case's type and category, `counts`."""
+    return [Column("month", Date, nullable=False),
+            *(Column(k, Integer, nullable=False) for k in keys),
+            Column("probation_type", String(20), nullable=False),
+            Column("legal_category", String(32), nullable=False),
+            *(Column(c, Integer, nullable=False) for c in counts)]
+
+
+monthly_rollup = Table(ROLLUP, rollup_metadata, *_counted("unit_id"))
 officer_rollup = Table(
     # The same per officer, as queries.kpis counts per officer: a registration for the
     # officer holding the case on its day, a closure for the one of its last day on the
     # register, a new offence for the one holding the case on its day. Migration 0026.
     "officer_rollup", rollup_metadata,
-    Column("month", Date, nullable=False),
-    Column("officer_id", Integer, nullable=False),
-    Column("unit_id", Integer, nullable=False),
-    Column("probation_type", String(20), nullable=False),
-    Column("legal_category", String(32), nullable=False),
-    Column("registered", Integer, nullable=False),
-    Column("closed", Integer, nullable=False),
-    Column("completed", Integer, nullable=False),
-    Column("new_offences", Integer, nullable=False),
+    *_counted("officer_id", "unit_id",
+              counts=("registered", "closed", "completed", "new_offences")),
 )
 case_grounds = Table(
     # The day each case met the grounds to ask the court (its second ordinary violation
