@@ -115,6 +115,8 @@ def test_the_menu_and_the_filters_fold_on_a_phone(watched):
     expect(page.locator("#shell-menu-toggle")).to_have_attribute("aria-expanded", "true")
     page.click("#nav-staff")  # a new page folds the menu again
     page.wait_for_url("**/staff*")
+    # The page and its filter bar drawn: a choice made before would be drawn over.
+    watched.settle()
     expect(page.locator("#nav-staff")).to_be_hidden()
     page.click("#filter-toggle")
     expect(page.locator("#filter-apply")).to_be_visible()
