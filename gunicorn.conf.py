@@ -9,9 +9,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8050")
 # CPU-bound Python (queries wait on the database, figures and JSON do not): one worker per
-# core plus one, and a few threads each to overlap database round trips.
-# One process per core, four threads each: on 2 cores shared with PostgreSQL, make
-# loadtest served 105-111 requests/s so (p95 611-643 ms), 86 with cores + 1 and 3 threads.
+# core, four threads each to overlap database round trips (make loadtest: a quarter more
+# requests a second than a worker per core plus one; docs/performance.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -320,7 +320,7 @@ def _projected(lon: float, lat: float) -> tuple[float, float]:
 def _joined_spec(codes: tuple[str, ...], axis: int) -> dict:
     """`_joined` as plotly.js's typed array (base64 float32), as plotly's Figure would
     send it: the outlines are the same on every page, so encoded once per set of regions
-    (a map built with plotly's classes cost 10-20 ms a page, most of it checking them)."""
+    (built with plotly's classes, a map was the overview's costliest part in make bench)."""
     return to_typed_array_spec(_joined(region_outlines(), codes, axis))
 
 

@@ -190,8 +190,8 @@ def stock_days(first: date, until: date) -> list[date]:
 
 @functools.lru_cache(maxsize=64)
 def _stock_days(first: date, until: date) -> tuple[date, ...]:
-    # Asked for on every page with the data's first and last day: 1.5 % of the load
-    # test's server time walked the same 150 month ends.
+    # Asked for on every page with the data's first and last day: the load test's
+    # profile showed the same 150 month ends walked on every request.
     days = []
     month = first.replace(day=1)
     while True:
