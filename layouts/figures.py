@@ -107,9 +107,10 @@ def stacked_by_type(frame: pd.DataFrame, x: str, lang: str) -> dict:
                "marker": {"color": TYPE_COLOURS[probation_type]}}
               for probation_type, rows in _rows_by_type(frame)]
     return plain_figure(traces, 420, lang, barmode="stack",
-                  xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40},
-                  yaxis={"title": {"text": t("caseload.axis.cases", lang)},
-                         "separatethousands": True})
+                        xaxis={"categoryorder": "array", "categoryarray": order,
+                               "tickangle": -40},
+                        yaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                               "separatethousands": True})
 
 
 def category_bars(frame: pd.DataFrame, lang: str) -> dict:
@@ -117,8 +118,8 @@ def category_bars(frame: pd.DataFrame, lang: str) -> dict:
     bar = {"type": "bar", "x": frame["cases"].tolist(), "y": labels, "orientation": "h",
            "marker": {"color": "#0072B2"}}
     return plain_figure([bar], 320, lang, yaxis={"autorange": "reversed"},
-                  xaxis={"title": {"text": t("caseload.axis.cases", lang)},
-                         "gridcolor": GRID_COLOUR})
+                        xaxis={"title": {"text": t("caseload.axis.cases", lang)},
+                               "gridcolor": GRID_COLOUR})
 
 
 def trend(frame: pd.DataFrame, lang: str) -> dict:
@@ -276,12 +277,12 @@ def unit_map(table: pd.DataFrame, values: pd.Series, lang: str, label: str,
                  for k in order],
         "hovertemplate": "%{text}<extra></extra>", "showlegend": False,
         "marker": {"color": [shown[k] for k in order], "cmin": low, "cmax": high,
-                "colorscale": UNIT_COLOURSCALE, "size": UNIT_MARKER_SIZE,
-                "line": {"color": "#222", "width": 1}, "showscale": True,
-                "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
-                             "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
-                             "y": -0.02, "yanchor": "top", **PLAIN_NUMBERS,
-                             **_whole_ticks(digits, low, high)}}})
+                   "colorscale": UNIT_COLOURSCALE, "size": UNIT_MARKER_SIZE,
+                   "line": {"color": "#222", "width": 1}, "showscale": True,
+                   "colorbar": {"title": {"text": label, "side": "top"}, "orientation": "h",
+                                "thickness": 12, "len": 0.9, "x": 0.5, "xanchor": "center",
+                                "y": -0.02, "yanchor": "top", **PLAIN_NUMBERS,
+                                **_whole_ticks(digits, low, high)}}})
     x_low, x_high = float(np.nanmin(own_x)), float(np.nanmax(own_x))
     y_low, y_high = float(np.nanmin(own_y)), float(np.nanmax(own_y))
     pad = UNIT_MAP_PAD * max(x_high - x_low, y_high - y_low)
