@@ -27,7 +27,8 @@ from queries.common import place_where
 
 ROLLUP = "monthly_rollup"
 MARKER = "rollups"
-"""dataset_info key: the data_version the monthly rollup and case_grounds were refreshed for."""
+"""dataset_info key: the data_version the rollups (monthly, per officer) and case_grounds
+were refreshed for."""
 
 # Not in dashboard.schema.metadata: it is not a table on PostgreSQL, and the bulk load
 # must not try to create or truncate it. Migration 0005 creates it.
