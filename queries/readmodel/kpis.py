@@ -69,7 +69,8 @@ def _per_officer(f: Filters, level: str | None) -> bool:
 
 
 def _officer_key(level: str | None):
-    """What the officer rollup's sums are grouped by at `level`."""
+    """What a rollup's sums are grouped by at `level` (per officer, the officer rollup's
+    officer)."""
     return rollups.officer_rollup.c.officer_id if level == "officer" else kpis.key_of(level)
 
 
@@ -89,12 +90,9 @@ def registered_and_closed(conn: Connection, scope: Scope, f: Filters,
     months = rollups.whole_months(f.start, f.end)
     if months is None:
         raise CannotAnswer
-    if _per_officer(f, level):
-        rolled = rollups.officer_events(conn, scope, f, months,
-                                        ("registered", "closed", "completed"),
-                                        _officer_key(level))
-    else:
-        rolled = rollups.period_events(conn, scope, f, kpis.key_of(level), months)
+    rollup = rollups.officer_rollup if _per_officer(f, level) else rollups.monthly_rollup
+    rolled = rollups.period_events(conn, rollup, scope, f, months,
+                                   ("registered", "closed", "completed"), _officer_key(level))
     edges = _edges(f.start, f.end, months)
     if level is None:
         for first, last in edges:
@@ -166,8 +164,8 @@ def _officers_offences(conn: Connection, scope: Scope, f: Filters,
         months = rollups.whole_months(first, last)
         if months is None:
             raise CannotAnswer
-        part = rollups.officer_events(conn, scope, f, months, ("new_offences",),
-                                      _officer_key(level))["new_offences"]
+        part = rollups.period_events(conn, rollups.officer_rollup, scope, f, months,
+                                     ("new_offences",), _officer_key(level))["new_offences"]
         for a, b in _edges(first, last, months):
             edge = kpis.repeat_offences.definition(conn, scope, _within(f, a, b),
                                                    level)["repeat_offences"]

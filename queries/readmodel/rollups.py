@@ -23,7 +23,7 @@ from dashboard.filters import Filters
 from dashboard.schema import units
 from dashboard.scope import Scope
 from queries import readmodel
-from queries.common import place_where
+from queries.common import place_where, rows_frame
 
 ROLLUP = "monthly_rollup"
 MARKER = "rollups"
@@ -131,38 +131,21 @@ def _previous_month(first_day: date) -> date:
     return (first_day - timedelta(days=1)).replace(day=1)
 
 
-def period_events(conn: Connection, scope: Scope, f: Filters, key_column,
-                  months: tuple[date, date]) -> pd.DataFrame:
-    """Registered, closed and completed in the months `months` (first days, inclusive),
-    summed per `key_column` of units (index `key`) or in total (key_column None)."""
+def period_events(conn: Connection, rollup: Table, scope: Scope, f: Filters,
+                  months: tuple[date, date], names: tuple[str, ...], key_column) -> pd.DataFrame:
+    """`rollup`'s `names` (the monthly or the officer rollup) in the months `months` (first
+    days, inclusive) over the filters' place, type and category, summed per `key_column`
+    (a column of units, or the officer rollup's officer_id; index `key`) or in total
+    (None); of the officer f.officer_id only, when the filters name one (the officer
+    rollup's)."""
     keys = [key_column.label("key")] if key_column is not None else []
-    sums = [func.coalesce(func.sum(monthly_rollup.c[name]), 0).label(name)
-            for name in ("registered", "closed", "completed")]
-    query = (select(*keys, *sums)
-             .select_from(_joined())
-             .where(_where(scope, f), monthly_rollup.c.month.between(*months)))
-    if key_column is not None:
-        query = query.group_by(key_column)
-    frame = pd.DataFrame(conn.execute(query).all(),
-                         columns=(["key"] if keys else []) + ["registered", "closed", "completed"])
-    return frame.set_index("key") if keys else frame
-
-
-def officer_events(conn: Connection, scope: Scope, f: Filters, months: tuple[date, date],
-                   names: tuple[str, ...], key_column) -> pd.DataFrame:
-    """The officer rollup's `names` in the months `months` (first days, inclusive) over
-    the filters' place, type and category, summed per `key_column` (the rollup's
-    officer_id, or a column of units; index `key`) or in total (None); of the officer
-    f.officer_id only, when the filters name one."""
-    r = officer_rollup
-    keys = [key_column.label("key")] if key_column is not None else []
-    conditions = [_where(scope, f, r), r.c.month.between(*months)]
+    conditions = [_where(scope, f, rollup), rollup.c.month.between(*months)]
     if f.officer_id is not None:
-        conditions.append(r.c.officer_id == f.officer_id)
-    query = (select(*keys, *(func.coalesce(func.sum(r.c[n]), 0).label(n) for n in names))
-             .select_from(r.join(units, units.c.id == r.c.unit_id)).where(*conditions))
+        conditions.append(rollup.c.officer_id == f.officer_id)
+    query = (select(*keys, *(func.coalesce(func.sum(rollup.c[n]), 0).label(n) for n in names))
+             .select_from(rollup.join(units, units.c.id == rollup.c.unit_id))
+             .where(*conditions))
     if key_column is not None:
         query = query.group_by(key_column)
-    frame = pd.DataFrame([tuple(row) for row in conn.execute(query).all()],
-                         columns=(["key"] if keys else []) + list(names))
+    frame = rows_frame(conn, query, (["key"] if keys else []) + list(names))
     return frame.set_index("key") if keys else frame
