@@ -143,7 +143,6 @@ def _gathered(conn, scope: Scope, lang: str, as_of: date, level: str, region: st
         timeline=Q.headcount_timeline(conn, scope, timeline_days(as_of), region),
         capacity=capacity_summary(conn, scope, as_of, weights, params, level, region, lang),
         units=staffing.units_ranked(posts, unit_points),
-        weights=staffing.weights_in_force(weights, as_of),
         unweighted=W.unweighted_items(unit_items, weights, as_of) if len(unit_items) else 0,
         params=params)
     return data, r
@@ -270,9 +269,25 @@ def officer_workload(ctx: Context, raw_id: str, search: str | None, refuse: Refu
     return _guarded(ctx, refuse, "officer", raw_id, build)
 
 
+def weights_table(ctx: Context, search: str | None) -> html.Div:
+    """The workload weights in force on the page's day (the same for every scope)."""
+    with ctx.engine.connect() as conn:
+        f = parse_filters(conn, ctx, search)
+        weights = Q.weights_frame(Q.weight_rows(conn))
+    return L.weights_table(staffing.weights_in_force(weights, f.as_of), ctx.lang)
+
+
 def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
-    """The what-if callback; `current` gives the request's Context, `refuse` audits a
-    refused place."""
+    """The what-if and the weights' table; `current` gives the request's Context,
+    `refuse` audits a refused place."""
+    @app.callback(Output("staff-weights-table", "children"),
+                  Input("staff-weights-open", "n_clicks"), State("url", "search"),
+                  prevent_initial_call=True)
+    def staff_weights(clicks, search):
+        if clicks != 1:  # drawn on the first opening; closing and opening again keeps it
+            return no_update
+        return weights_table(current(), search if isinstance(search, str) else None)
+
     @app.callback(Output("staff-redistribution", "children"),
                   [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),
                   prevent_initial_call=True)
@@ -352,14 +367,23 @@ def _forecast_table(conn, scope: Scope, as_of: date, level: str, region: str | N
     if key == "unit_id":
         totals.index = totals.index.astype(int)
     filled = staffing.posts_by_place(posts, level)["filled"]
-    today = projection.cases_today(items, key).groupby(level=0).sum()
+    cases_by_type = projection.cases_today(items, key)
+    today = cases_by_type.groupby(level=0).sum()
+    # Weighed once: a load ahead is these points times each row's growth.
+    weighed = W.weigh(items, weights, as_of) if len(items) else None
 
-    def points(frame):
-        return staffing.points_by_place(frame, weights, as_of, level)
+    def load(factor: pd.Series | None = None) -> pd.Series:
+        if weighed is None:
+            return pd.Series(dtype=float)
+        points = weighed["points"] if factor is None else weighed["points"] * factor
+        return points.groupby(weighed[key]).sum()
 
-    loads = {"now": points(items), "ahead": points(projection.projected_items(items, key, ahead))}
+    def growth(with_shock=None) -> pd.Series:
+        return projection.growth_factors(items, key, ahead, with_shock, cases_by_type)
+
+    loads = {"now": load(), "ahead": load(growth())}
     if shock is not None:
-        loads["shock"] = points(projection.projected_items(items, key, ahead, shock))
+        loads["shock"] = load(growth(shock))
     out = pd.DataFrame(index=sorted(set(filled.index) | set(totals.index), key=str))
     out["cases"] = today.reindex(out.index).fillna(0.0)
     for col in ("mean", "lower", "upper"):

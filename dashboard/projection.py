@@ -81,19 +81,28 @@ def cases_today(items: pd.DataFrame, key: str) -> pd.Series:
     return cases.groupby([key, "probation_type"])["items"].sum().astype(float)
 
 
+def growth_factors(items: pd.DataFrame, key: str, ahead: Mapping[tuple, float],
+                   shock: Shock | None = None, today: pd.Series | None = None) -> pd.Series:
+    """Per row of `items`: what its count grows by to `ahead` ((place, type) -> cases
+    forecast), times the shock's factor on its category. A row's points grow by the same
+    factor, so a projected load is the weighed points times these, not a second weighing.
+    `today`: cases_today(items, key), when already counted."""
+    today = cases_today(items, key) if today is None else today
+    ratio = {k: (ahead.get(k, n) / n if n else 1.0) for k, n in today.items()}
+    keys = zip(items[key].to_numpy(), items["probation_type"].to_numpy(), strict=True)
+    factor = pd.Series([ratio.get(k, 1.0) for k in keys], index=items.index, dtype=float)
+    if shock is not None:
+        factor = factor.where(items["legal_category"] != shock.category,
+                              factor * shock.factor)
+    return factor
+
+
 def projected_items(items: pd.DataFrame, key: str, ahead: Mapping[tuple, float],
                     shock: Shock | None = None) -> pd.DataFrame:
     """`items` with their counts scaled to `ahead` ((place, type) -> cases forecast),
     and the shock's category by its factor."""
-    today = cases_today(items, key)
-    ratio = {k: (ahead.get(k, n) / n if n else 1.0) for k, n in today.items()}
     out = items.copy()
-    keys = zip(out[key].to_numpy(), out["probation_type"].to_numpy(), strict=True)
-    factor = pd.Series([ratio.get(k, 1.0) for k in keys], index=out.index, dtype=float)
-    if shock is not None:
-        factor = factor.where(out["legal_category"] != shock.category,
-                              factor * shock.factor)
-    out["items"] = out["items"].astype(float) * factor
+    out["items"] = out["items"].astype(float) * growth_factors(items, key, ahead, shock)
     return out
 
 

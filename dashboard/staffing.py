@@ -176,6 +176,5 @@ class StaffData:
     timeline: pd.DataFrame  # queries.staff.headcount_timeline
     capacity: CapacitySummary
     units: pd.DataFrame  # units_ranked
-    weights: pd.DataFrame  # in force on the day
     unweighted: int
     params: W.CapacityParams

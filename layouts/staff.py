@@ -344,9 +344,12 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
             whatif_controls(lang) if data.level != "unit" else None,
             dcc.Loading(html.Div(redistribution, id="staff-redistribution")),
         ], className="mt-3"),
+        # Folded, and drawn when first opened (callbacks.staff.bind): reference rows that
+        # would otherwise be built and sent with every page.
         html.Details([
-            html.Summary(t("staff.weights.title", lang, date=day(v.filters.as_of, lang))),
-            weights_table(data.weights, lang),
+            html.Summary(t("staff.weights.title", lang, date=day(v.filters.as_of, lang)),
+                         id="staff-weights-open"),
+            html.Div(id="staff-weights-table"),
         ], className="mt-3"),
     ])
 

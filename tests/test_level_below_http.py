@@ -165,6 +165,22 @@ def test_the_review_data_of_a_forged_unit_is_not_permitted(server, sessions):
     assert "message-not-permitted" in text and "Medeu" not in text
 
 
+def test_the_staff_weights_open_once_and_a_forged_query_changes_nothing(server, sessions):
+    def opened(search: str, clicks: int = 1):
+        return _clicked(sessions["head71"], server.url, "staff-weights-table.children",
+                        {"staff-weights-open": clicks}, search)
+
+    response = opened("?period=year&to=2025-12-31")
+    assert response.status_code == 200
+    table = response.json()["response"]["staff-weights-table"]["children"]
+    assert _component(table, "staff-weights") is not None
+    # A query that names another region's unit or no day: the same national weights.
+    forged = opened("?unit=3&to=not-a-day")
+    assert forged.status_code == 200 and "Traceback" not in forged.text
+    assert forged.json()["response"]["staff-weights-table"]["children"] == table
+    assert "staff-weights-table" not in opened("", 2).json().get("response", {})
+
+
 def test_the_filter_bar_of_a_region_head_is_fixed_to_the_region(server, sessions):
     http = sessions["head71"]
     deps = http.get(server.url + "/_dash-dependencies", timeout=10).json()

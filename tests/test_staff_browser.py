@@ -91,3 +91,16 @@ def test_the_charts_are_drawn_boxes_included(watched):
     assert page.locator("#staff-capacity-figure .boxlayer path.box").count() == len(ticks) > 0
     assert "Astana" in ticks
     assert page.locator("#staff-capacity-figure .shapelayer path").count() == 1  # overload
+
+
+def test_the_weights_are_drawn_when_opened(watched):
+    watched.sign_in("minister")
+    page = watched.page
+    watched.open(PAGE)
+    expect(page.locator("#staff-weights")).to_have_count(0)
+    page.click("#staff-weights-open")
+    expect(page.locator("#staff-weights tbody tr")).to_have_count(6)
+    page.click("#staff-weights-open")  # folded again: the table stays drawn
+    page.click("#staff-weights-open")
+    expect(page.locator("#staff-weights tbody tr")).to_have_count(6)
+

@@ -53,6 +53,17 @@ def test_a_unit_head_gets_no_redistribution(make_ctx):
     assert "Внутри одного подразделения перераспределение штата не применяется." in text
 
 
+def test_the_weights_are_drawn_when_their_folded_section_is_opened(make_ctx):
+    page = text_of(views.staff(make_ctx(), ASOF))
+    assert '"staff-weights-open"' in page and '"staff-weights"' not in page
+    # In force on 30 June 2025: six of the seven (4 points for a sentence ended on 1
+    # January), the same for a unit head as for the ministry.
+    table = text_of(views.weights_table(make_ctx(MEDEU), ASOF))
+    assert '"staff-weights"' in table
+    assert table.count('"type": "Tr"') == 1 + 6
+    assert '"4.0"' not in table and '"5.0"' in table and '"10.0"' in table
+
+
 def test_officer_workload_lists_the_cases_with_their_points(make_ctx):
     refused = []
     text = text_of(views.officer_workload(make_ctx(), "2", ASOF,
