@@ -162,8 +162,10 @@ def weights_table(weights: pd.DataFrame, lang: str):
              t(f"caseload.risk.{r.risk_tier}", lang) if r.risk_tier else any_,
              number(r.points, lang, 1), day(r.effective_from, lang)]
             for r in weights.itertuples(index=False)]
+    # Type, category and risk tier are words: aligned as text, the numbers to the right.
     return _table(_cols(lang, "item", "type", "category", "risk", "points", "since"), rows,
-                  lang, "staff-weights", t("staff.col.points", lang))
+                  lang, "staff-weights", t("staff.col.points", lang),
+                  (None, None, None, "text-end", "text-end"))
 
 
 def allocation_table(r: Redistribution, names: Mapping, lang: str):

@@ -49,11 +49,11 @@ def scroll_box(child, label: str, class_name: str = "table-responsive") -> html.
 
 
 def _table(header: list[str], rows: list[list], lang: str, table_id: str,
-           caption: str) -> html.Div | html.P:
+           caption: str, classes: tuple[str | None, ...] | None = None) -> html.Div | html.P:
     if not rows:
         return html.P(t("shell.table.empty", lang), id=table_id, className="text-muted")
     return scroll_box(dbc.Table([html.Caption(caption, className="caption-top visually-hidden"),
-                                 *table_body(header, rows)],
+                                 *table_body(header, rows, classes)],
                                 id=table_id, striped=True, hover=True, size="sm",
                                 className="drill-table"), caption)
 
