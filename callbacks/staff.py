@@ -156,7 +156,7 @@ def staff(ctx: Context, search: str | None, refuse: Refuse = lambda *_: None) ->
             f = parse_filters(conn, ctx, search)
             view, counted = _in_view(conn, ctx, f)
             data, r = gather(conn, ctx, f)
-            fv = forecast_data(conn, counted, f, view, search, data.posts)
+            fv = forecast_data(conn, counted, f, view, search, data.posts, with_table=False)
             officers = None
             if view.level == "unit":
                 officers = officer_capacity(conn, counted.scope, f.as_of,
@@ -277,9 +277,34 @@ def weights_table(ctx: Context, search: str | None) -> html.Div:
     return L.weights_table(staffing.weights_in_force(weights, f.as_of), ctx.lang)
 
 
+def forecast_table(ctx: Context, search: str | None,
+                   refuse: Refuse = lambda *_: None) -> html.Div:
+    """The forecast's table of the level below, for its folded section opened on the
+    page: the place in view checked against the scope, as the page's is."""
+    def build():
+        with ctx.engine.connect() as conn:
+            f = parse_filters(conn, ctx, search)
+            view, counted = _in_view(conn, ctx, f)
+            fv = forecast_data(conn, counted, f, view, search)
+            region_names, unit_names = _names(conn, counted.scope, ctx.lang, _region(view))
+        names = region_names if view.level == "nation" else unit_names
+        if fv.table is None:  # within a unit, or no forecast stored
+            return html.P(t("staff.forecast.none", ctx.lang), className="text-muted")
+        return LF.forecast_table(fv.table, names, view.level, ctx.lang, fv.shock is not None)
+    return _guarded(ctx, refuse, "unit", unit_param(search), build)
+
+
 def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
-    """The what-if and the weights' table; `current` gives the request's Context,
-    `refuse` audits a refused place."""
+    """The what-if and the two folded tables (the forecast's and the weights); `current`
+    gives the request's Context, `refuse` audits a refused place."""
+    @app.callback(Output("staff-forecast-table-body", "children"),
+                  Input("staff-forecast-table-open", "n_clicks"), State("url", "search"),
+                  prevent_initial_call=True)
+    def staff_forecast_table(clicks, search):
+        if clicks != 1:  # drawn on the first opening; closing and opening again keeps it
+            return no_update
+        return forecast_table(current(), search if isinstance(search, str) else None, refuse)
+
     @app.callback(Output("staff-weights-table", "children"),
                   Input("staff-weights-open", "n_clicks"), State("url", "search"),
                   prevent_initial_call=True)
@@ -303,11 +328,12 @@ def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
 
 
 def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
-                  search: str | None, posts: pd.DataFrame | None = None
-                  ) -> projection.ForecastView:
+                  search: str | None, posts: pd.DataFrame | None = None,
+                  with_table: bool = True) -> projection.ForecastView:
     """The forecast of the place in view and of the level below, the load it implies on
     today's filled posts and the redistribution, with the URL's shock (ctx: the Context
-    the place is counted with; `posts`: posts_by_unit's frame, when already read)."""
+    the place is counted with; `posts`: posts_by_unit's frame, when already read). Without
+    `with_table`, the level below's table only with a shock (the staff page folds it)."""
     scope, level = ctx.scope, view.level
     region = view.place.region_code if view.place is not None else None
     place = QF.place(conn, scope, region, view.place.unit_id if level == "unit" else None)
@@ -325,7 +351,7 @@ def forecast_data(conn, ctx: Context, f: Filters, view: places.InView,
     if shock is not None:
         place = _shocked(place, items, shock)
     table = (_forecast_table(conn, scope, f.as_of, level, region, last, shock, items, posts)
-             if level != "unit" else None)
+             if level != "unit" and (with_table or shock is not None) else None)
     return projection.ForecastView(level, history, place, table, QF.national_backtest(conn),
                                    shock, error, fresh, origin)
 

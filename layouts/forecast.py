@@ -123,6 +123,22 @@ def shock_form(fv: ForecastView, lang: str, hidden: Mapping[str, str]) -> html.F
     ], method="get", action="/staff", id="staff-shock-form")
 
 
+def _table_block(fv: ForecastView, names: Mapping, lang: str, nominal_target: float):
+    """The level below's table: drawn with the page when a scenario asked for it, else
+    folded and drawn when first opened (callbacks.staff.bind), as the page's planning
+    detail; none within a unit."""
+    if fv.level == "unit":
+        return None
+    title = t("staff.forecast.table", lang)
+    help_ = html.P(t("staff.forecast.table_help", lang, target=number(nominal_target, lang)),
+                   className="small text-muted mb-1")
+    if fv.table is not None:
+        return html.Div([html.H3(title, className="h6"), help_,
+                         forecast_table(fv.table, names, fv.level, lang, fv.shock is not None)])
+    return html.Details([html.Summary(title, id="staff-forecast-table-open"), help_,
+                         html.Div(id="staff-forecast-table-body")], className="mb-2")
+
+
 def forecast_section(fv: ForecastView, names: Mapping, lang: str, nominal_target: float,
                      hidden: Mapping[str, str], clear_href: str) -> html.Section:
     """The whole section; a message alone where no forecast is stored for the place."""
@@ -161,12 +177,7 @@ def forecast_section(fv: ForecastView, names: Mapping, lang: str, nominal_target
         _graph("staff-forecast-figure", forecast_figure(fv, lang), lang,
                t("staff.forecast.title", lang)),
         backtest,
-        html.Div([
-            html.H3(t("staff.forecast.table", lang), className="h6"),
-            html.P(t("staff.forecast.table_help", lang, target=number(nominal_target, lang)),
-                   className="small text-muted mb-1"),
-            forecast_table(fv.table, names, fv.level, lang, fv.shock is not None),
-        ]) if fv.table is not None else None,
+        _table_block(fv, names, lang, nominal_target),
         html.Div([
             html.H3(t("staff.forecast.shock.title", lang), className="h6 mt-2"),
             html.P(t("staff.forecast.shock.help", lang), className="small text-muted mb-1"),

@@ -52,6 +52,10 @@ def test_forecast_and_shock(watched, user, lang, below):
     watched.reveal("#staff-forecast-figure")
     page.wait_for_selector("#staff-forecast-figure .main-svg", timeout=30_000)
     assert page.locator("#staff-forecast-backtest").inner_text()
+    # The table of the level below is folded: drawn when opened.
+    assert page.locator("#staff-forecast-table").count() == 0
+    page.click("#staff-forecast-table-open")
+    page.wait_for_selector("#staff-forecast-table tbody tr", timeout=30_000)
     assert page.locator("#staff-forecast-table thead").inner_text().startswith(below)
     rows = page.locator("#staff-forecast-table tbody tr").count()
     assert rows == (20 if user == "minister" else rows) and rows > 1
@@ -72,4 +76,6 @@ def test_forecast_and_shock(watched, user, lang, below):
     watched.open("/staff?shock_category=parole&shock_pct=-30&shock_date=2031-01-01")
     watched.reveal("#staff-forecast")
     assert page.locator("#staff-shock-error").count() == 1
+    page.click("#staff-forecast-table-open")
+    page.wait_for_selector("#staff-forecast-table tbody tr", timeout=30_000)
     assert page.locator("#staff-forecast-table thead th").count() == 9

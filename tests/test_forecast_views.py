@@ -39,11 +39,14 @@ def make_ctx(small_versioned):
 def test_the_ministry_sees_the_regions_forecast(make_ctx):
     text = forecast_of(make_ctx(), "")
     assert "Forecast of the probation register: 12 months" in text
-    assert "staff-forecast-figure" in text and "staff-forecast-table" in text
-    assert "Accuracy nationally over the last 24 months" in text
+    assert "staff-forecast-figure" in text and "Accuracy nationally over the last 24 months" in text
+    # The table of the regions is folded, and drawn when first opened.
+    assert '"staff-forecast-table-open"' in text and '"staff-forecast-table"' not in text
+    table = text_of(views.forecast_table(make_ctx(), ""))
+    assert '"staff-forecast-table"' in table
     # The regions with units (Shymkent has none and no forecast, but its posts: none).
-    assert '"Astana"' in text and '"Almaty"' in text
-    assert "Capacity with the scenario" not in text
+    assert '"Astana"' in table and '"Almaty"' in table
+    assert "Capacity with the scenario" not in table
 
 
 def test_the_page_draws_its_forecast_with_it(make_ctx):
@@ -61,9 +64,17 @@ def test_a_forged_unit_gets_no_forecast(make_ctx):
 
 
 def test_a_region_head_sees_their_units_only(make_ctx):
-    text = forecast_of(make_ctx(ASTANA), "")
+    text = text_of(views.forecast_table(make_ctx(ASTANA), ""))
     assert "Yesil District" in text and "Saryarka District" in text
-    assert "Medeu District" not in text.split("staff-forecast-table")[1].split("staff-shock")[0]
+    assert "Medeu District" not in text
+
+
+def test_the_opened_table_of_a_forged_unit_is_refused(make_ctx):
+    refused = []
+    text = text_of(views.forecast_table(make_ctx(ASTANA), "?unit=3",
+                                        lambda *a: refused.append(a)))
+    assert refused == [("unit", "3")]
+    assert "Not permitted" in text and "Medeu" not in text
 
 
 def test_a_unit_head_sees_the_chart_without_a_table(make_ctx):
@@ -75,6 +86,8 @@ def test_a_unit_head_sees_the_chart_without_a_table(make_ctx):
 def test_a_shock_adds_its_columns_and_line(make_ctx):
     plain = forecast_of(make_ctx(), "")
     text = forecast_of(make_ctx(), SHOCK)
+    # The scenario asked for the table: drawn with the page, not folded.
+    assert '"staff-forecast-table"' in text and "staff-forecast-table-open" not in text
     assert "Capacity with the scenario" in text and "Recommended with the scenario" in text
     assert "Forecast with the scenario" in text
     assert "Scenario: " in text and "“Conditionally sentenced”" in text

@@ -165,6 +165,23 @@ def test_the_review_data_of_a_forged_unit_is_not_permitted(server, sessions):
     assert "message-not-permitted" in text and "Medeu" not in text
 
 
+def test_the_staff_forecast_table_opened_by_a_region_head_holds_its_units(server, sessions):
+    def opened(search: str, clicks: int = 1):
+        return _clicked(sessions["head71"], server.url, "staff-forecast-table-body.children",
+                        {"staff-forecast-table-open": clicks}, search)
+
+    response = opened("")
+    assert response.status_code == 200
+    table = response.json()["response"]["staff-forecast-table-body"]["children"]
+    text = json.dumps(table, ensure_ascii=False)
+    assert _component(table, "staff-forecast-table") is not None
+    assert "Yesil District" in text and "Saryarka District" in text
+    assert "Almaty" not in text and "Medeu" not in text
+    assert "staff-forecast-table-body" not in opened("", 2).json().get("response", {})
+    forged = opened("?unit=3").text
+    assert "message-not-permitted" in forged and "Medeu" not in forged
+
+
 def test_the_staff_weights_open_once_and_a_forged_query_changes_nothing(server, sessions):
     def opened(search: str, clicks: int = 1):
         return _clicked(sessions["head71"], server.url, "staff-weights-table.children",
