@@ -276,12 +276,8 @@ def bind(app: dash.Dash, current, audit_export) -> None:
         audit_export(audit_target(ctx, fmt, search))
         return out
 
-    @app.callback(Output("review-data-tables", "children"), Input("review-data-open", "n_clicks"),
-                  State("url", "search"), prevent_initial_call=True)
-    def review_data(clicks, search):
-        if clicks != 1:  # drawn on the first opening; closing and opening again keeps them
-            return dash.no_update
-        return data(current(), search if isinstance(search, str) else None)
+    views.drawn_when_opened(app, "review-data-tables", "review-data-open",
+                            lambda search: data(current(), search))
 
     app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
                             Output("review-print-done", "data"), Input("review-print", "n_clicks"),

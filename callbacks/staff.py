@@ -18,6 +18,7 @@ from callbacks.views import (
     _id,
     _view,
     counted_in,
+    drawn_when_opened,
     parse_filters,
     unit_param,
 )
@@ -297,21 +298,10 @@ def forecast_table(ctx: Context, search: str | None,
 def bind(app: dash.Dash, current, refuse: Refuse = lambda *_: None) -> None:
     """The what-if and the two folded tables (the forecast's and the weights); `current`
     gives the request's Context, `refuse` audits a refused place."""
-    @app.callback(Output("staff-forecast-table-body", "children"),
-                  Input("staff-forecast-table-open", "n_clicks"), State("url", "search"),
-                  prevent_initial_call=True)
-    def staff_forecast_table(clicks, search):
-        if clicks != 1:  # drawn on the first opening; closing and opening again keeps it
-            return no_update
-        return forecast_table(current(), search if isinstance(search, str) else None, refuse)
-
-    @app.callback(Output("staff-weights-table", "children"),
-                  Input("staff-weights-open", "n_clicks"), State("url", "search"),
-                  prevent_initial_call=True)
-    def staff_weights(clicks, search):
-        if clicks != 1:  # drawn on the first opening; closing and opening again keeps it
-            return no_update
-        return weights_table(current(), search if isinstance(search, str) else None)
+    drawn_when_opened(app, "staff-forecast-table-body", "staff-forecast-table-open",
+                      lambda search: forecast_table(current(), search, refuse))
+    drawn_when_opened(app, "staff-weights-body", "staff-weights-open",
+                      lambda search: weights_table(current(), search))
 
     @app.callback(Output("staff-redistribution", "children"),
                   [Input(i, "value") for i in GROWTH_IDS], State("url", "search"),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 
 from callbacks.context import Context
 from dashboard.filters import DATA_FROM, DEFAULT_METRIC, MAP_METRICS, Filters
@@ -172,6 +172,19 @@ def _guarded(ctx: Context, refuse: Refuse, what: str, target: str, build):
     except NotPermitted:
         refuse(what, target)
         return message_page("not_permitted", ctx.lang)
+
+
+def drawn_when_opened(app, body_id: str, summary_id: str,
+                      draw: Callable[[str | None], object]) -> None:
+    """A folded section (html.Details) whose body `draw(search)` gives when its summary is
+    first clicked: closing and opening it again keeps what was drawn."""
+    @app.callback(Output(body_id, "children"), Input(summary_id, "n_clicks"),
+                  State("url", "search"), prevent_initial_call=True)
+    def opened(clicks, search):
+        if clicks != 1:
+            return no_update
+        # A forged request can send anything: a query that is not text is no query.
+        return draw(search if isinstance(search, str) else None)
 
 
 def _id(raw: str) -> int:

@@ -351,7 +351,7 @@ def staff_page(v: View, title: str, crumbs, data: StaffData, redistribution: htm
         html.Details([
             html.Summary(t("staff.weights.title", lang, date=day(v.filters.as_of, lang)),
                          id="staff-weights-open"),
-            html.Div(id="staff-weights-table"),
+            html.Div(id="staff-weights-body"),
         ], className="mt-3"),
     ])
 

@@ -142,60 +142,55 @@ def test_a_forged_unit_in_the_caseload_export_gets_nothing(server, sessions):
     assert '"content"' not in response.text and "Medeu" not in response.text
 
 
-def _review_data(http, base: str, search: str, clicks: int = 1):
-    return _clicked(http, base, "review-data-tables.children", {"review-data-open": clicks},
-                    search)
+def _opened(http, base: str, body: str, summary: str, search: str, clicks: int = 1):
+    """A folded section's summary clicked (`clicks`: its count): the body drawn for it."""
+    return _clicked(http, base, f"{body}.children", {summary: clicks}, search)
 
 
-def test_the_review_data_opened_by_a_region_head_holds_its_units(server, sessions):
-    response = _review_data(sessions["head71"], server.url, "?period=year&to=2025-12-31")
+FOLDED = {"review": ("review-data-tables", "review-data-open", "review-table-chart-caseload",
+                     "?period=year&to=2025-12-31"),
+          "staff forecast": ("staff-forecast-table-body", "staff-forecast-table-open",
+                             "staff-forecast-table", "")}
+"""The folded sections drawn when first opened whose rows are places: (body, summary, a
+table in the body, the URL's query)."""
+
+
+@pytest.mark.parametrize("section", FOLDED)
+def test_a_folded_section_opened_by_a_region_head_holds_its_units(server, sessions, section):
+    body, summary, table_id, search = FOLDED[section]
+    response = _opened(sessions["head71"], server.url, body, summary, search)
     assert response.status_code == 200
-    tables = response.json()["response"]["review-data-tables"]["children"]
+    tables = response.json()["response"][body]["children"]
     text = json.dumps(tables, ensure_ascii=False)
-    assert _component(tables, "review-table-chart-caseload") is not None
+    assert _component(tables, table_id) is not None
     assert "Yesil District" in text and "Saryarka District" in text
     assert "Almaty" not in text and "Medeu" not in text
     # Opened again: the tables drawn the first time stay.
-    again = _review_data(sessions["head71"], server.url, "?period=year&to=2025-12-31", 2)
-    assert "review-data-tables" not in again.json().get("response", {})
+    again = _opened(sessions["head71"], server.url, body, summary, search, 2)
+    assert body not in again.json().get("response", {})
 
 
-def test_the_review_data_of_a_forged_unit_is_not_permitted(server, sessions):
-    text = _review_data(sessions["head71"], server.url, "?unit=3").text
+@pytest.mark.parametrize("section", FOLDED)
+def test_a_folded_section_of_a_forged_unit_is_not_permitted(server, sessions, section):
+    body, summary, _, _ = FOLDED[section]
+    text = _opened(sessions["head71"], server.url, body, summary, "?unit=3").text
     assert "message-not-permitted" in text and "Medeu" not in text
-
-
-def test_the_staff_forecast_table_opened_by_a_region_head_holds_its_units(server, sessions):
-    def opened(search: str, clicks: int = 1):
-        return _clicked(sessions["head71"], server.url, "staff-forecast-table-body.children",
-                        {"staff-forecast-table-open": clicks}, search)
-
-    response = opened("")
-    assert response.status_code == 200
-    table = response.json()["response"]["staff-forecast-table-body"]["children"]
-    text = json.dumps(table, ensure_ascii=False)
-    assert _component(table, "staff-forecast-table") is not None
-    assert "Yesil District" in text and "Saryarka District" in text
-    assert "Almaty" not in text and "Medeu" not in text
-    assert "staff-forecast-table-body" not in opened("", 2).json().get("response", {})
-    forged = opened("?unit=3").text
-    assert "message-not-permitted" in forged and "Medeu" not in forged
 
 
 def test_the_staff_weights_open_once_and_a_forged_query_changes_nothing(server, sessions):
     def opened(search: str, clicks: int = 1):
-        return _clicked(sessions["head71"], server.url, "staff-weights-table.children",
-                        {"staff-weights-open": clicks}, search)
+        return _opened(sessions["head71"], server.url, "staff-weights-body",
+                       "staff-weights-open", search, clicks)
 
     response = opened("?period=year&to=2025-12-31")
     assert response.status_code == 200
-    table = response.json()["response"]["staff-weights-table"]["children"]
+    table = response.json()["response"]["staff-weights-body"]["children"]
     assert _component(table, "staff-weights") is not None
     # A query that names another region's unit or no day: the same national weights.
     forged = opened("?unit=3&to=not-a-day")
     assert forged.status_code == 200 and "Traceback" not in forged.text
-    assert forged.json()["response"]["staff-weights-table"]["children"] == table
-    assert "staff-weights-table" not in opened("", 2).json().get("response", {})
+    assert forged.json()["response"]["staff-weights-body"]["children"] == table
+    assert "staff-weights-body" not in opened("", 2).json().get("response", {})
 
 
 def test_the_filter_bar_of_a_region_head_is_fixed_to_the_region(server, sessions):
