@@ -103,4 +103,3 @@ def test_the_weights_are_drawn_when_opened(watched):
     page.click("#staff-weights-open")  # folded again: the table stays drawn
     page.click("#staff-weights-open")
     expect(page.locator("#staff-weights tbody tr")).to_have_count(6)
-

@@ -57,7 +57,7 @@ def test_the_weights_are_drawn_when_their_folded_section_is_opened(make_ctx):
     page = text_of(views.staff(make_ctx(), ASOF))
     assert '"staff-weights-open"' in page and '"staff-weights"' not in page
     # In force on 30 June 2025: six of the seven (4 points for a sentence ended on 1
-    # January), the same for a unit head as for the ministry.
+    # January); asked by a unit head, as the weights are national.
     table = text_of(views.weights_table(make_ctx(MEDEU), ASOF))
     assert '"staff-weights"' in table
     assert table.count('"type": "Tr"') == 1 + 6
