@@ -97,15 +97,6 @@ def growth_factors(items: pd.DataFrame, key: str, ahead: Mapping[tuple, float],
     return factor
 
 
-def projected_items(items: pd.DataFrame, key: str, ahead: Mapping[tuple, float],
-                    shock: Shock | None = None) -> pd.DataFrame:
-    """`items` with their counts scaled to `ahead` ((place, type) -> cases forecast),
-    and the shock's category by its factor."""
-    out = items.copy()
-    out["items"] = out["items"].astype(float) * growth_factors(items, key, ahead, shock)
-    return out
-
-
 def shocked_line(mean: pd.Series, category_today: float, type_today: float,
                  type_mean: pd.Series, shock: Shock) -> pd.Series:
     """The forecast line of a place (`mean`, month-end index) with the shock: from its day

@@ -60,10 +60,11 @@ def test_items_follow_the_forecast_and_the_shock():
     # Unit 1 post-penitentiary: 10 today, 15 forecast (x 1.5); unit 2 sentence 5 -> 4;
     # unit 1's pre-trial reports have no case row of their type: unchanged.
     ahead = {(1, "post_penitentiary"): 15.0, (2, "sentence"): 4.0}
-    out = P.projected_items(ITEMS, "unit_id", ahead)
-    assert out["items"].tolist() == [9.0, 6.0, 2.0, 4.0]
-    shocked = P.projected_items(ITEMS, "unit_id", ahead, P.Shock("parole", -50, LAST))
-    assert shocked["items"].tolist() == [4.5, 6.0, 2.0, 4.0]
+    out = ITEMS["items"] * P.growth_factors(ITEMS, "unit_id", ahead)
+    assert out.tolist() == [9.0, 6.0, 2.0, 4.0]
+    shocked = ITEMS["items"] * P.growth_factors(ITEMS, "unit_id", ahead,
+                                                P.Shock("parole", -50, LAST))
+    assert shocked.tolist() == [4.5, 6.0, 2.0, 4.0]
 
 
 def test_shocked_line_from_its_day():
