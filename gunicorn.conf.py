@@ -8,12 +8,15 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8050")
-# CPU-bound Python (queries wait on the database, figures and JSON do not): one worker per
-# core, four threads each to overlap database round trips (make loadtest: a quarter more
-# requests a second than a worker per core plus one; docs/performance.md).
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+# CPU-bound Python (queries wait on the database, figures and JSON do not): two
+# single-threaded workers per core. Threads of one worker share its interpreter lock, so
+# under load a request waits inside the process behind its siblings' Python; separate
+# processes overlap each other's database round trips instead (make loadtest,
+# docs/performance.md: a lower p95 and more requests a second than a worker per core with
+# four threads).
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A gthread worker accepts every connection it can and queues its requests behind its own
 # threads, and a kept-alive connection stays with the worker that accepted it: a busy
 # worker's queue grows while another idles. Taking a connection only when a thread is free,
