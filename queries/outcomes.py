@@ -154,7 +154,8 @@ def _wide_to_long(wide: pd.DataFrame, by: str | None, value: str) -> pd.DataFram
 
 def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     # One column per period in a single scan of the cases. Split by officer, a person
-    # counts for each officer who held their case at some time in the period.
+    # counts for each officer who held their case at some time in the period, and the
+    # officers are those who held a case on the register during the periods' span.
     def in_period(x):
         on_register = and_(cases.c.registered_on <= literal(x.end, Date),
                            or_(cases.c.closed_on.is_(None),
@@ -171,11 +172,9 @@ def _on_register(conn, scope, periods, by, narrowing) -> pd.DataFrame:
     columns = [func.count(func.distinct(case((in_period(x), cases.c.person_id))))
                .label(f"p{i}") for i, x in enumerate(periods)]
     source = _held(_cases_units(), by, case_assignments.c.case_id == cases.c.id)
-    q = (select(*_by(by), *columns).select_from(source)
-         .where(_where(scope, narrowing),
-                cases.c.registered_on <= max(x.end for x in periods),
-                or_(cases.c.closed_on.is_(None),
-                    cases.c.closed_on > min(x.start for x in periods))))
+    span = Period(min(x.start for x in periods), max(x.end for x in periods))
+    q = select(*_by(by), *columns).select_from(source).where(_where(scope, narrowing),
+                                                              in_period(span))
     if by:
         q = q.group_by(*_by(by))
     long = _wide_to_long(pd.read_sql_query(q, conn), by, "on_register")

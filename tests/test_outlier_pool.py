@@ -129,7 +129,7 @@ def test_warming_up_reads_both_levels_ahead(small_versioned):
     assert readers.warm(small_versioned) >= 0
     url = str(small_versioned.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
-        "unit", "officer", "repeat_pairs", "repeat_assistance"}  # and pair_pool's, ...
+        "unit", "officer", "repeat_pairs", "repeat_assistance", "officer_outcomes"}
     # The fixture's dozen cases and their assignments: a few hundred bytes, not nothing.
     assert 0 < outlier_pool.held_bytes() < 100_000
 

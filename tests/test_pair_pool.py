@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select, union_all
 
 from dashboard.metrics import Period
 from dashboard.scope import Scope
-from queries.readmodel import assistance_pool, outlier_pool, pair_pool
+from queries.readmodel import assistance_pool, officer_pool, outlier_pool, pair_pool
 from queries.readmodel import outcome_stocks as OS
 from tests.readmodel_helpers import SPLITS, random_narrowing, random_period
 
@@ -137,7 +137,7 @@ def test_warmed_with_the_outlier_pool(several_db):
     outlier_pool.warm(several_db)
     url = str(several_db.url)
     assert {key[2] for key in outlier_pool._held if key[0] == url} == {
-        "unit", "officer", pair_pool.LEVEL, assistance_pool.LEVEL}
+        "unit", "officer", pair_pool.LEVEL, assistance_pool.LEVEL, officer_pool.LEVEL}
 
 
 def test_a_pair_of_open_cases_meets_every_period_from_the_later_registration():

@@ -176,7 +176,8 @@ EXAMPLES = {
 
 def _outcome_calls(w: World) -> list:
     return _scoped(w, [((periods, by, n), {}) for periods in w.period_sets()
-                       for by in (None, "region", "unit", "probation_type", "legal_category")
+                       for by in (None, "region", "unit", "officer", "probation_type",
+                                  "legal_category")
                        for n in w.narrowings()[:3]])
 
 

@@ -19,7 +19,7 @@ from dashboard.schema import units
 from dashboard.scope import Scope
 from queries import outcomes as O
 from queries.outcomes import EVERYTHING, Narrowing
-from queries.readmodel import CannotAnswer, outlier_pool, reads, rollups
+from queries.readmodel import CannotAnswer, officer_pool, outlier_pool, reads, rollups
 from queries.readmodel import outcome_stocks as OS
 from queries.readmodel import outcome_tables as OT
 
@@ -121,6 +121,49 @@ def period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
                   by: str | None = None, narrowing: Narrowing = EVERYTHING
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _period_counts(conn, scope, periods, by, narrowing, closures=True)
+
+
+def _officers(conn: Connection, scope: Scope, periods: Sequence[Period], by: str | None,
+              narrowing: Narrowing) -> tuple:
+    """officer_pool's arguments for a unit's counts split by officer (what the unit's
+    outcomes page asks); CannotAnswer for any other split or scope."""
+    if by != "officer" or scope.role != "unit_head" or not periods:
+        raise CannotAnswer
+    return (_answered(officer_pool.held(conn)), scope.unit_id, periods, narrowing.types,
+            narrowing.categories, narrowing.region)
+
+
+@reads(O.on_register, outlier_pool.NAME)
+def officers_on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
+                         by: str | None = None, narrowing: Narrowing = EVERYTHING
+                         ) -> pd.DataFrame:
+    split = _officers(conn, scope, periods, by, narrowing)
+    return O.outer([officer_pool.on_register(*split)], periods, by, ["on_register"])
+
+
+@reads(O.repeat_offences, outlier_pool.NAME)
+def officers_repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
+                             by: str | None = None, narrowing: Narrowing = EVERYTHING
+                             ) -> pd.DataFrame:
+    split = _officers(conn, scope, periods, by, narrowing)
+    return O.outer([officer_pool.new_offences(*split), officer_pool.on_register(*split)],
+                   periods, by, ["repeat_offences", "on_register"])
+
+
+@reads(O.closures, outlier_pool.NAME)
+def officers_closures(conn: Connection, scope: Scope, periods: Sequence[Period],
+                      by: str | None = None, narrowing: Narrowing = EVERYTHING
+                      ) -> pd.DataFrame:
+    split = _officers(conn, scope, periods, by, narrowing)
+    return O.outer([officer_pool.closures(*split)], periods, by, O.CLOSURE_COLUMNS)
+
+
+@reads(O.period_counts, outlier_pool.NAME)
+def officers_period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
+                           by: str | None = None, narrowing: Narrowing = EVERYTHING
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (officers_repeat_offences(conn, scope, periods, by, narrowing),
+            officers_closures(conn, scope, periods, by, narrowing))
 
 
 @reads(O.escalation_steps, OS.MARKER)

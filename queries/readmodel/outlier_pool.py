@@ -76,7 +76,7 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
-def _day(column):
+def day_column(column):
     return days_between(literal(EPOCH, Date), column)
 
 
@@ -142,10 +142,11 @@ class Held:
 COLUMNS = ["entity", "unit", "type", "category", "start", "end"]
 
 
-def _read(conn: Connection, query) -> dict[str, np.ndarray]:
-    """The query's integer columns (COLUMNS) as arrays; on PostgreSQL through COPY and
-    pandas' CSV reader (millions of rows: no Row objects)."""
-    names = COLUMNS[:len(query.selected_columns)]
+def read_columns(conn: Connection, query, names: Sequence[str] | None = None
+                 ) -> dict[str, np.ndarray]:
+    """The query's integer columns, named `names` (default: COLUMNS), as arrays; on
+    PostgreSQL through COPY and pandas' CSV reader (millions of rows: no Row objects)."""
+    names = list(names or COLUMNS[:len(query.selected_columns)])
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.dbapi_connection.cursor()
     try:
@@ -162,7 +163,7 @@ def _read(conn: Connection, query) -> dict[str, np.ndarray]:
     return {name: frame[name].to_numpy() for name in names}
 
 
-def _code(column, values: Sequence[str]):
+def code_column(column, values: Sequence[str]):
     """The column as its index in `values` (-1 for anything else): one byte per row held,
     not a string."""
     return case({v: i for i, v in enumerate(values)}, value=column, else_=-1)
@@ -173,31 +174,31 @@ def _queries(level: str) -> tuple:
     revoked = and_(cases.c.close_reason == "revoked", cases.c.closed_on.is_not(None))
 
     def narrowing(table):
-        return [table.c.unit_id, _code(table.c.probation_type, PROBATION_TYPES),
-                _code(table.c.legal_category, LEGAL_CATEGORIES)]
+        return [table.c.unit_id, code_column(table.c.probation_type, PROBATION_TYPES),
+                code_column(table.c.legal_category, LEGAL_CATEGORIES)]
 
     if level == "unit":
-        spells = select(cases.c.unit_id, *narrowing(cases), _day(cases.c.registered_on),
-                        func.coalesce(_day(cases.c.closed_on), OPEN))
-        offences = (select(cases.c.unit_id, *narrowing(cases), _day(violations.c.occurred_on))
+        spells = select(cases.c.unit_id, *narrowing(cases), day_column(cases.c.registered_on),
+                        func.coalesce(day_column(cases.c.closed_on), OPEN))
+        offences = (select(cases.c.unit_id, *narrowing(cases), day_column(violations.c.occurred_on))
                     .select_from(violations.join(cases, cases.c.id == violations.c.case_id))
                     .where(new_offence))
         revocations = select(cases.c.unit_id, *narrowing(cases),
-                             _day(cases.c.closed_on)).where(revoked)
+                             day_column(cases.c.closed_on)).where(revoked)
         return spells, offences, revocations
     ca = case_assignments
     # Each assignment with its case's unit, type and category.
-    spells = (select(ca.c.officer_id, *narrowing(cases), _day(ca.c.assigned_on),
-                     func.coalesce(_day(ca.c.unassigned_on), OPEN))
+    spells = (select(ca.c.officer_id, *narrowing(cases), day_column(ca.c.assigned_on),
+                     func.coalesce(day_column(ca.c.unassigned_on), OPEN))
               .select_from(ca.join(cases, cases.c.id == ca.c.case_id)))
     # As queries.outcomes._officer_counts counts them (queries/common.py's rule): the
     # officer responsible on the day of the offence; for a revocation, the one who held
     # the case on its last day on the register.
-    offences = (select(ca.c.officer_id, *narrowing(cases), _day(violations.c.occurred_on))
+    offences = (select(ca.c.officer_id, *narrowing(cases), day_column(violations.c.occurred_on))
                 .select_from(violations.join(ca, ca.c.case_id == violations.c.case_id)
                              .join(cases, cases.c.id == ca.c.case_id))
                 .where(new_offence, assigned_on(violations.c.occurred_on)))
-    revocations = (select(ca.c.officer_id, *narrowing(cases), _day(cases.c.closed_on))
+    revocations = (select(ca.c.officer_id, *narrowing(cases), day_column(cases.c.closed_on))
                    .select_from(cases.join(ca, held_before(cases.c.closed_on)))
                    .where(revoked))
     return spells, offences, revocations
@@ -205,7 +206,7 @@ def _queries(level: str) -> tuple:
 
 def _build(conn: Connection, level: str) -> Held:
     regions = dict(conn.execute(select(units.c.id, units.c.region_code)).all())
-    read = [_read(conn, q) for q in _queries(level)]
+    read = [read_columns(conn, q) for q in _queries(level)]
     packed = [(r["entity"] << 24) | r["unit"] for r in read]
     pairs, pair = np.unique(np.concatenate(packed), return_inverse=True)
     pair = pair.reshape(-1).astype(np.int32)

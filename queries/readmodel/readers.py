@@ -12,6 +12,7 @@ from queries.readmodel import (  # noqa: F401 - each registers its readers
     caseload,
     kpis,
     milestones,
+    officer_pool,
     outcomes,
     outlier_pool,
     pair_pool,
