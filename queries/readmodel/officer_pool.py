@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 from dashboard.codes import LEGAL_CATEGORIES, PROBATION_TYPES
 from dashboard.metrics import Period
 from dashboard.schema import case_assignments, cases, units, violations
+from queries import readmodel
 from queries.common import held_before, held_on
 from queries.readmodel import outlier_pool
 from queries.readmodel.outlier_pool import (
@@ -41,7 +42,13 @@ from queries.readmodel.outlier_pool import (
 )
 
 LEVEL = "officer_outcomes"
-"""The key outlier_pool holds these arrays under."""
+"""The read model's name, and the key outlier_pool holds these arrays under."""
+
+
+@readmodel.model(LEVEL)
+def fresh(conn: Connection) -> bool:
+    """Read for the data version the outcome stocks were refreshed for, as the pools."""
+    return readmodel.marked(conn, outlier_pool.MARKER)
 NOBODY = -1
 """The officer of a row whose case nobody held then."""
 REASONS = ("completed", "revoked")

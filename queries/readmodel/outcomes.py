@@ -133,7 +133,7 @@ def _officers(conn: Connection, scope: Scope, periods: Sequence[Period], by: str
             narrowing.categories, narrowing.region)
 
 
-@reads(O.on_register, outlier_pool.NAME)
+@reads(O.on_register, officer_pool.LEVEL)
 def officers_on_register(conn: Connection, scope: Scope, periods: Sequence[Period],
                          by: str | None = None, narrowing: Narrowing = EVERYTHING
                          ) -> pd.DataFrame:
@@ -141,7 +141,7 @@ def officers_on_register(conn: Connection, scope: Scope, periods: Sequence[Perio
     return O.outer([officer_pool.on_register(*split)], periods, by, ["on_register"])
 
 
-@reads(O.repeat_offences, outlier_pool.NAME)
+@reads(O.repeat_offences, officer_pool.LEVEL)
 def officers_repeat_offences(conn: Connection, scope: Scope, periods: Sequence[Period],
                              by: str | None = None, narrowing: Narrowing = EVERYTHING
                              ) -> pd.DataFrame:
@@ -150,7 +150,7 @@ def officers_repeat_offences(conn: Connection, scope: Scope, periods: Sequence[P
                    periods, by, ["repeat_offences", "on_register"])
 
 
-@reads(O.closures, outlier_pool.NAME)
+@reads(O.closures, officer_pool.LEVEL)
 def officers_closures(conn: Connection, scope: Scope, periods: Sequence[Period],
                       by: str | None = None, narrowing: Narrowing = EVERYTHING
                       ) -> pd.DataFrame:
@@ -158,7 +158,7 @@ def officers_closures(conn: Connection, scope: Scope, periods: Sequence[Period],
     return O.outer([officer_pool.closures(*split)], periods, by, O.CLOSURE_COLUMNS)
 
 
-@reads(O.period_counts, outlier_pool.NAME)
+@reads(O.period_counts, officer_pool.LEVEL)
 def officers_period_counts(conn: Connection, scope: Scope, periods: Sequence[Period],
                            by: str | None = None, narrowing: Narrowing = EVERYTHING
                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
