@@ -49,6 +49,8 @@ LEVEL = "officer_outcomes"
 def fresh(conn: Connection) -> bool:
     """Read for the data version the outcome stocks were refreshed for, as the pools."""
     return readmodel.marked(conn, outlier_pool.MARKER)
+
+
 NOBODY = -1
 """The officer of a row whose case nobody held then."""
 REASONS = ("completed", "revoked")
@@ -87,6 +89,8 @@ class Rows:
 
 @dataclass(frozen=True)
 class Held:
+    """The three kinds of row of every unit, and each unit's region (the narrowing's)."""
+
     register: Rows
     offences: Rows
     closures: Rows
@@ -139,8 +143,8 @@ def _rows(read: dict[str, np.ndarray], **extra: np.ndarray) -> Rows:
 
 def _build(conn: Connection) -> Held:
     register, offences, closures = _queries()
-    r = read_columns(conn, register, [*NAMES[:4], "registered", "closed",
-                                                   "assigned", "unassigned", "person"])
+    r = read_columns(conn, register, [*NAMES[:4], "registered", "closed", "assigned",
+                                      "unassigned", "person"])
     r["day"] = np.maximum(r["registered"], r["assigned"])
     spells = _rows(r, end=np.minimum(r["closed"], r["unassigned"]), person=r["person"])
     c = read_columns(conn, closures, [*NAMES, "reason"])
@@ -196,8 +200,8 @@ def on_register(h: Held, unit_id: int, periods: Sequence[Period], types, categor
     pairs = (which.astype(np.int64) << 32) | rows.person[part][keep].astype(np.int64)
     keys, out = _keys(officers), []
     for i, (a, b) in enumerate(bounds):
-        held = np.unique(pairs[(start <= b) & (end > a)])
-        counts = np.bincount(held >> 32, minlength=len(officers)) if len(held) \
+        touching = np.unique(pairs[(start <= b) & (end > a)])
+        counts = np.bincount(touching >> 32, minlength=len(officers)) if len(touching) \
             else np.zeros(len(officers), dtype=np.int64)
         out += [(i, k, int(n)) for k, n in zip(keys, counts.tolist(), strict=True)]
     return _frame(out, ["on_register"])
@@ -214,7 +218,7 @@ def _events(h: Held, rows: Rows, unit_id: int, periods: Sequence[Period], narrow
     for i, p in enumerate(periods):
         # The events are in day order within the unit: the period's are one run of them.
         bounds = np.array((day_number(p.start), day_number(p.end) + 1), dtype=day.dtype)
-        lo, hi = (int(i) for i in np.searchsorted(day, bounds))
+        lo, hi = (int(at) for at in np.searchsorted(day, bounds))
         found, which = np.unique(officer[lo:hi], return_inverse=True)
         for k, counts in zip(_keys(found), count(which, None if extra is None
                                                  else extra[lo:hi], len(found)),
