@@ -43,12 +43,7 @@ from queries.readmodel.outlier_pool import (
 
 LEVEL = "officer_outcomes"
 """The read model's name, and the key outlier_pool holds these arrays under."""
-
-
-@readmodel.model(LEVEL)
-def fresh(conn: Connection) -> bool:
-    """Read for the data version the outcome stocks were refreshed for, as the pools."""
-    return readmodel.marked(conn, outlier_pool.MARKER)
+readmodel.model(LEVEL)(outlier_pool.fresh)  # fresh when the outlier pool is: same marker
 
 
 NOBODY = -1
